@@ -1,0 +1,358 @@
+"""The ``survey`` command line: one command, sub-commands per area.
+
+A user mistake prints one clear line and exits non-zero; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+import yaml
+
+from survey.db import campaigns as campaigns_db
+from survey.db import questionnaires as questionnaires_db
+from survey.db.migrate import migrate
+from survey.db.pool import connect
+from survey.db.server import resolve_database
+from survey.errors import InvalidDefinition, SurveyError
+from survey.settings import Settings, forms_dir
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+@asynccontextmanager
+async def open_database(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
+    """A migrated database connection for one command; the embedded server stops afterwards."""
+    database = await resolve_database(settings)
+    try:
+        try:
+            conn = await connect(database.url)
+        except (OSError, asyncpg.PostgresError) as exc:
+            raise SurveyError(f"cannot connect to the database: {exc}") from exc
+        try:
+            await migrate(conn)
+            yield conn
+        finally:
+            await conn.close()
+    finally:
+        database.stop()
+
+
+# -- db --------------------------------------------------------------------------------------------
+
+
+async def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    database = await resolve_database(settings)
+    try:
+        conn = await connect(database.url)
+        try:
+            applied = await migrate(conn)
+        finally:
+            await conn.close()
+    finally:
+        database.stop()
+    out("applied " + ", ".join(applied) if applied else "database is up to date")
+    return 0
+
+
+# -- forms -----------------------------------------------------------------------------------------
+
+
+def form_paths(paths: Sequence[str]) -> list[Path]:
+    """Files named on the command line; a directory stands for its ``*.yaml`` files."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.yaml")))
+        else:
+            found.append(path)
+    return found
+
+
+async def cmd_forms_check(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.questionnaire.load import check_files
+
+    results = check_files([str(p) for p in form_paths(args.paths)])
+    failed = 0
+    for path, errors in results.items():
+        if errors:
+            failed += 1
+            for error in errors:
+                sys.stderr.write(f"{path}: {error}\n")
+        else:
+            out(f"{path}: ok")
+    return 1 if failed else 0
+
+
+async def publish_paths(conn: asyncpg.Connection, paths: Sequence[Path]) -> list[str]:
+    """Publish each file; raise InvalidDefinition with every error of every file before storing any."""
+    from survey.questionnaire.load import load_file
+
+    definitions, errors = [], []
+    for path in paths:
+        try:
+            definitions.append(load_file(str(path)))
+        except InvalidDefinition as exc:
+            errors.extend(f"{exc.source or path}: {e}" for e in exc.errors)
+    if errors:
+        raise InvalidDefinition(errors)
+    lines = []
+    for definition in definitions:
+        result = await questionnaires_db.publish(conn, definition)
+        lines.append(f"{result.key} v{result.version}" + ("" if result.created else " unchanged"))
+    return lines
+
+
+async def cmd_forms_publish(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        for line in await publish_paths(conn, form_paths(args.paths)):
+            out(line)
+    return 0
+
+
+async def cmd_forms_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        summaries = await questionnaires_db.list_questionnaires(conn)
+    if not summaries:
+        out("no questionnaire published yet (survey forms publish forms/*.yaml)")
+    for s in summaries:
+        title = s.title.get("en") or next(iter(s.title.values()), "")
+        out(f"{s.key:32} v{s.latest_version:<4} {s.published_at:%Y-%m-%d %H:%M}  {title}")
+    return 0
+
+
+async def cmd_forms_show(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        found = await questionnaires_db.get_version(conn, args.key, args.version)
+    out(f"# {found.key} v{found.version}  sha256 {found.sha256}")
+    out(f"# published {found.published_at:%Y-%m-%d %H:%M:%S %Z}")
+    out(
+        yaml.safe_dump(
+            msgspec.to_builtins(found.definition), allow_unicode=True, sort_keys=False, width=100
+        ).rstrip()
+    )
+    return 0
+
+
+async def cmd_forms_diff(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.questionnaire.diff import diff, format_diff
+
+    async with open_database(settings) as conn:
+        old = await questionnaires_db.get_version(conn, args.key, args.a)
+        new = await questionnaires_db.get_version(conn, args.key, args.b)
+    out(f"{args.key} v{old.version} -> v{new.version}")
+    out(format_diff(diff(old.definition, new.definition)))
+    return 0
+
+
+# -- campaigns and waves ---------------------------------------------------------------------------
+
+
+async def cmd_campaigns_create(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        campaign = await campaigns_db.create_campaign(
+            conn,
+            args.key,
+            questionnaire=args.questionnaire,
+            design=args.design,
+            cluster_item=args.cluster,
+        )
+    out(f"created campaign {campaign.key} ({campaign.design}, questionnaire {campaign.questionnaire})")
+    return 0
+
+
+async def cmd_campaigns_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        found = await campaigns_db.list_campaigns(conn)
+        if not found:
+            out("no campaign yet (survey campaigns create KEY --questionnaire Q --design D)")
+        for c in found:
+            cluster = f" cluster={c.cluster_item}" if c.cluster_item else ""
+            out(f"{c.key:32} {c.design:12} {c.questionnaire}{cluster}")
+            for w in await campaigns_db.waves_of(conn, c.key):
+                out(f"  {w.key:30} {w.phase:4} {w.arm:10} v{w.version:<3} {w.status}")
+    return 0
+
+
+async def cmd_waves_add(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        wave = await campaigns_db.add_wave(
+            conn, args.campaign, phase=args.phase, arm=args.arm, version=args.version, key=args.key
+        )
+    out(f"added wave {wave.key} ({wave.phase}, {wave.arm}, {wave.questionnaire} v{wave.version}), draft")
+    return 0
+
+
+async def cmd_waves_open(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        wave = await campaigns_db.set_wave_status(conn, args.key, "open")
+    out(f"opened wave {wave.key}: {wave.link(settings.base_url)}")
+    return 0
+
+
+async def cmd_waves_close(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        wave = await campaigns_db.set_wave_status(conn, args.key, "closed")
+    out(f"closed wave {wave.key}")
+    return 0
+
+
+# -- serve -----------------------------------------------------------------------------------------
+
+
+async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, Any]:
+    """Resolve and migrate the database and publish the shipped forms before the server starts."""
+    database = await resolve_database(settings)
+    try:
+        conn = await connect(database.url)
+        try:
+            await migrate(conn)
+            if load_forms:
+                directory = forms_dir(settings)
+                for line in await publish_paths(conn, sorted(directory.glob("*.yaml"))):
+                    logging.getLogger("survey").info("published %s", line)
+        finally:
+            await conn.close()
+    except BaseException:
+        database.stop()
+        raise
+    return database.url, database
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from survey.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    url, database = asyncio.run(prepare_serving(settings, args.load_forms))
+    try:
+        app = create_app(settings, database_url=url)
+        logging.getLogger("survey").info("serving on http://%s:%d", host, port)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        database.stop()
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="survey", description="Pre/post campaign surveys with honest effect sizes.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+
+    def command(group: Any, name: str, handler: Any, help: str) -> argparse.ArgumentParser:
+        sub = group.add_parser(name, help=help, description=help)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    db = commands.add_parser("db", help="database administration").add_subparsers(
+        dest="db_command", required=True, parser_class=Parser
+    )
+    command(db, "migrate", cmd_db_migrate, "apply the numbered SQL migrations")
+
+    forms = commands.add_parser("forms", help="questionnaire files and versions").add_subparsers(
+        dest="forms_command", required=True, parser_class=Parser
+    )
+    check = command(forms, "check", cmd_forms_check, "validate questionnaire files")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    publish = command(forms, "publish", cmd_forms_publish, "publish files as immutable versions")
+    publish.add_argument("paths", nargs="+", metavar="PATH")
+    command(forms, "list", cmd_forms_list, "list published questionnaires")
+    show = command(forms, "show", cmd_forms_show, "print a published version")
+    show.add_argument("key")
+    show.add_argument("--version", type=int, default=None, help="default: the latest")
+    diff = command(forms, "diff", cmd_forms_diff, "compare two versions item by item")
+    diff.add_argument("key")
+    diff.add_argument("a", type=int, metavar="A")
+    diff.add_argument("b", type=int, metavar="B")
+
+    campaigns = commands.add_parser("campaigns", help="campaigns").add_subparsers(
+        dest="campaigns_command", required=True, parser_class=Parser
+    )
+    create = command(campaigns, "create", cmd_campaigns_create, "create a campaign")
+    create.add_argument("key")
+    create.add_argument("--questionnaire", required=True, metavar="QKEY")
+    create.add_argument("--design", required=True, choices=["independent", "panel", "comparison"])
+    create.add_argument("--cluster", default=None, metavar="ITEM", help="item key to cluster by")
+    command(campaigns, "list", cmd_campaigns_list, "list campaigns and their waves")
+
+    waves = commands.add_parser("waves", help="pre and post waves").add_subparsers(
+        dest="waves_command", required=True, parser_class=Parser
+    )
+    add = command(waves, "add", cmd_waves_add, "add a wave to a campaign")
+    add.add_argument("campaign")
+    add.add_argument("--phase", required=True, choices=["pre", "post"])
+    add.add_argument("--arm", default="campaign", choices=["campaign", "comparison"])
+    add.add_argument("--version", type=int, default=None, help="default: the latest")
+    add.add_argument("--key", default=None, help="default: CAMPAIGN-PHASE[-comparison]")
+    for name, handler in (("open", cmd_waves_open), ("close", cmd_waves_close)):
+        sub = command(waves, name, handler, f"{name} a wave")
+        sub.add_argument("key")
+
+    serve = command(commands, "serve", cmd_serve, "run the web application")
+    serve.add_argument("--host", default=None, help="default: $SURVEY_HOST or 127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $SURVEY_PORT or 8000")
+    serve.add_argument(
+        "--no-load-forms",
+        dest="load_forms",
+        action="store_false",
+        help="do not publish the shipped forms/ at start",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_environ()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        result = args.handler(args, settings)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        return int(result)
+    except InvalidDefinition as exc:
+        for error in exc.errors:
+            sys.stderr.write(f"error: {error}\n")
+        return 1
+    except SurveyError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        sys.stderr.write(f"error: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        return 1
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    run()

@@ -1,0 +1,41 @@
+-- name: insert_campaign
+INSERT INTO campaign (key, questionnaire_id, design, cluster_item, panel_secret)
+SELECT $1, q.id, $3, $4, $5 FROM questionnaire q WHERE q.key = $2
+ON CONFLICT (key) DO NOTHING
+RETURNING id;
+
+-- name: campaign_by_key
+SELECT c.id, c.key, q.key AS questionnaire, c.design, c.cluster_item, c.created_at
+FROM campaign c JOIN questionnaire q ON q.id = c.questionnaire_id
+WHERE c.key = $1;
+
+-- name: campaign_secret
+-- The HMAC key for panel codes; read only where a panel code is turned into a panel key.
+SELECT panel_secret FROM campaign WHERE id = $1;
+
+-- name: list_campaigns
+SELECT c.id, c.key, q.key AS questionnaire, c.design, c.cluster_item, c.created_at
+FROM campaign c JOIN questionnaire q ON q.id = c.questionnaire_id
+ORDER BY c.created_at, c.key;
+
+-- name: insert_wave
+INSERT INTO wave (campaign_id, key, phase, arm, version_id, token)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT DO NOTHING
+RETURNING id;
+
+-- name: wave_conflict
+-- Which of a new wave's unique values is already taken.
+SELECT key, phase, arm FROM wave WHERE key = $1 OR (campaign_id = $2 AND phase = $3 AND arm = $4);
+
+-- name: wave_select
+SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.design, w.phase, w.arm,
+       w.version_id, q.key AS questionnaire, v.version, w.token, w.status, w.opens_at, w.closes_at,
+       w.created_at
+FROM wave w
+JOIN campaign c ON c.id = w.campaign_id
+JOIN questionnaire_version v ON v.id = w.version_id
+JOIN questionnaire q ON q.id = v.questionnaire_id;
+
+-- name: set_wave_status
+UPDATE wave SET status = $2 WHERE key = $1 RETURNING id;

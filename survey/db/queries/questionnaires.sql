@@ -1,0 +1,57 @@
+-- name: questionnaire_lock
+-- Create the questionnaire row if needed and lock it, so concurrent publishers number versions in turn.
+WITH inserted AS (
+    INSERT INTO questionnaire (key) VALUES ($1)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING id
+)
+SELECT id FROM inserted
+UNION ALL
+SELECT id FROM questionnaire WHERE key = $1;
+
+-- name: questionnaire_lock_row
+SELECT id FROM questionnaire WHERE id = $1 FOR UPDATE;
+
+-- name: version_by_hash
+SELECT version FROM questionnaire_version WHERE questionnaire_id = $1 AND sha256 = $2;
+
+-- name: latest_version_row
+SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
+FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
+WHERE q.key = $1
+ORDER BY v.version DESC
+LIMIT 1;
+
+-- name: version_row
+SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
+FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
+WHERE q.key = $1 AND v.version = $2;
+
+-- name: version_row_by_id
+SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
+FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
+WHERE v.id = $1;
+
+-- name: insert_version
+INSERT INTO questionnaire_version
+    (questionnaire_id, version, sha256, definition, fingerprints, comparability)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id;
+
+-- name: list_questionnaires
+-- One row per questionnaire with its latest version.
+SELECT q.key, v.version AS latest_version, v.sha256, v.published_at,
+       v.definition -> 'title' AS title,
+       (SELECT count(*) FROM questionnaire_version c WHERE c.questionnaire_id = q.id) AS n_versions
+FROM questionnaire q
+JOIN LATERAL (
+    SELECT version, sha256, published_at, definition FROM questionnaire_version
+    WHERE questionnaire_id = q.id ORDER BY version DESC LIMIT 1
+) v ON true
+ORDER BY q.key;
+
+-- name: list_versions
+SELECT v.version, v.sha256, v.published_at
+FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
+WHERE q.key = $1
+ORDER BY v.version;

@@ -1,0 +1,108 @@
+"""Shared fixtures: one embedded PostgreSQL per test session, a template database migrated once, a fresh
+clone of it for every test that asks for a database."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from survey.db.migrate import migrate
+from survey.db.pool import connect
+from survey.db.server import start_embedded, with_database
+from survey.settings import Settings
+
+TEMPLATE = "survey_template"
+REPO = Path(__file__).resolve().parents[1]
+FORMS = REPO / "forms"
+
+
+async def _execute(url: str, *statements: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def _migrate(url: str) -> None:
+    conn = await connect(url)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the session's embedded server (its ``postgres`` database)."""
+    server = start_embedded(tmp_path_factory.mktemp("embedded"), cleanup_mode="delete")
+    try:
+        yield server.get_uri("postgres")
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def template_database(pg_server_url: str) -> str:
+    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{TEMPLATE}"'))
+    asyncio.run(_migrate(with_database(pg_server_url, TEMPLATE)))
+    return TEMPLATE
+
+
+@pytest.fixture
+def database_url(pg_server_url: str, template_database: str) -> Iterator[str]:
+    """A migrated database of this test's own, cloned from the template."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    try:
+        yield with_database(pg_server_url, name)
+    finally:
+        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def empty_database_url(pg_server_url: str) -> Iterator[str]:
+    """A database with no schema at all."""
+    name = f"empty_{uuid.uuid4().hex[:16]}"
+    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}"'))
+    try:
+        yield with_database(pg_server_url, name)
+    finally:
+        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await connect(database_url)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-not-for-production",
+        base_url="http://testserver",
+        forms_dir=FORMS,
+    )
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
+    """Environment for calling ``survey.cli.main`` in-process against this test's database."""
+    monkeypatch.setenv("DATABASE_URL", settings.database_url or "")
+    monkeypatch.setenv("SURVEY_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SURVEY_SECRET_KEY", settings.secret_key or "")
+    monkeypatch.setenv("SURVEY_BASE_URL", settings.base_url)
+    monkeypatch.setenv("SURVEY_LOG_LEVEL", "WARNING")
+    return settings
