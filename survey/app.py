@@ -9,13 +9,21 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 from litestar import Litestar, Request, get
+from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
+from litestar.plugins.htmx import HTMXPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from survey.db.migrate import migrate
 from survey.db.pool import create_pool
 from survey.db.server import Database, resolve_database
 from survey.settings import Settings, get_settings
+from survey.web.errors import EXCEPTION_HANDLERS
+from survey.web.static import static_router
+from survey.web.templates import template_config
+
+# Large enough for any page of answers; anything bigger is refused with 413 before it is read.
+MAX_BODY_BYTES = 256 * 1024
 
 logger = logging.getLogger("survey.request")
 
@@ -85,9 +93,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             if database is not None:
                 database.stop()
 
+    route_handlers: list = [healthz, static_router()]
     return Litestar(
-        route_handlers=[healthz],
+        route_handlers=route_handlers,
         lifespan=[lifespan],
         middleware=[request_log_middleware],
+        plugins=[HTMXPlugin()],
+        template_config=template_config(),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=MAX_BODY_BYTES,
         state=State({"settings": settings}),
     )

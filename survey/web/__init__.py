@@ -1,0 +1,1 @@
+"""Web plumbing shared by the respondent, console and report pages: templates, static files, errors."""
