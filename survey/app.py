@@ -100,7 +100,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         middleware=[request_log_middleware],
         plugins=[HTMXPlugin()],
         template_config=template_config(),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=500, gzip_compress_level=6),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=500, gzip_compress_level=6
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"settings": settings}),

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import asynccontextmanager
@@ -172,7 +173,9 @@ async def cmd_campaigns_create(args: argparse.Namespace, settings: Settings) -> 
             design=args.design,
             cluster_item=args.cluster,
         )
-    out(f"created campaign {campaign.key} ({campaign.design}, questionnaire {campaign.questionnaire})")
+    out(
+        f"created campaign {campaign.key} ({campaign.design}, questionnaire {campaign.questionnaire})"
+    )
     return 0
 
 
@@ -194,7 +197,9 @@ async def cmd_waves_add(args: argparse.Namespace, settings: Settings) -> int:
         wave = await campaigns_db.add_wave(
             conn, args.campaign, phase=args.phase, arm=args.arm, version=args.version, key=args.key
         )
-    out(f"added wave {wave.key} ({wave.phase}, {wave.arm}, {wave.questionnaire} v{wave.version}), draft")
+    out(
+        f"added wave {wave.key} ({wave.phase}, {wave.arm}, {wave.questionnaire} v{wave.version}), draft"
+    )
     return 0
 
 
@@ -242,6 +247,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     url, database = asyncio.run(prepare_serving(settings, args.load_forms))
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was in place
+    # before it started: make that handler a normal exit, so the embedded database is stopped below.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         app = create_app(settings, database_url=url)
         logging.getLogger("survey").info("serving on http://%s:%d", host, port)
@@ -260,7 +268,9 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="survey", description="Pre/post campaign surveys with honest effect sizes.")
+    parser = Parser(
+        prog="survey", description="Pre/post campaign surveys with honest effect sizes."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def command(group: Any, name: str, handler: Any, help: str) -> argparse.ArgumentParser:
@@ -345,7 +355,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        sys.stderr.write(f"error: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n"))
+        sys.stderr.write(
+            f"error: {exc.strerror or exc}: {exc.filename or ''}\n".replace(": \n", "\n")
+        )
         return 1
 
 

@@ -4,6 +4,8 @@ clone of it for every test that asks for a database."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -38,14 +40,25 @@ async def _migrate(url: str) -> None:
         await conn.close()
 
 
+def server_data_dir() -> Path:
+    """A directory for an embedded server's files, outside pytest's own temporary tree.
+
+    As root the server runs as a dedicated system user that must traverse the path; pytest resets its
+    temporary root to mode 0700 whenever another pytest session starts, which would lock that user out.
+    """
+    return Path(tempfile.mkdtemp(prefix="survey-test-"))
+
+
 @pytest.fixture(scope="session")
-def pg_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_url() -> Iterator[str]:
     """URL of the session's embedded server (its ``postgres`` database)."""
-    server = start_embedded(tmp_path_factory.mktemp("embedded"), cleanup_mode="delete")
+    directory = server_data_dir()
+    server = start_embedded(directory, cleanup_mode="delete")
     try:
         yield server.get_uri("postgres")
     finally:
         server.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ from typing import Literal
 import asyncpg
 import msgspec
 
-from survey.db.questionnaires import get_version
 from survey.db.queries import sql
+from survey.db.questionnaires import get_version
 from survey.errors import Conflict, InvalidAnswer, NotFound
 
 Design = Literal["independent", "panel", "comparison"]
@@ -89,7 +89,12 @@ async def create_campaign(
         )
     async with conn.transaction():
         created = await conn.fetchval(
-            sql("insert_campaign"), key, questionnaire, design, cluster_item, secrets.token_bytes(32)
+            sql("insert_campaign"),
+            key,
+            questionnaire,
+            design,
+            cluster_item,
+            secrets.token_bytes(32),
         )
     if created is None:
         raise Conflict(f'a campaign "{key}" already exists')

@@ -9,7 +9,11 @@ import msgspec
 
 from survey.db.queries import sql
 from survey.errors import NotFound
-from survey.questionnaire.fingerprint import canonical_definition, definition_hash, item_fingerprints
+from survey.questionnaire.fingerprint import (
+    canonical_definition,
+    definition_hash,
+    item_fingerprints,
+)
 from survey.questionnaire.model import Questionnaire
 
 

@@ -37,7 +37,9 @@ def start_embedded(data_dir: Path, *, cleanup_mode: str | None = "stop"):
     try:
         return _embedded_server(data_dir / "pg", cleanup_mode)
     except Exception as exc:  # the package raises bare subprocess errors; say what failed
-        raise SurveyError(f"could not start the embedded PostgreSQL in {data_dir / 'pg'}: {exc}") from exc
+        raise SurveyError(
+            f"could not start the embedded PostgreSQL in {data_dir / 'pg'}: {exc}"
+        ) from exc
 
 
 def with_database(url: str, database: str) -> str:

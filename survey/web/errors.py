@@ -40,8 +40,12 @@ def error_response(request: Request, status: int, message: str) -> Response:
     fragment = request.headers.get("hx-request") == "true"
     return Template(
         template_name="error.html",
-        context={"status": status, "title": TITLES.get(status, "Error"), "message": message,
-                 "fragment": fragment},
+        context={
+            "status": status,
+            "title": TITLES.get(status, "Error"),
+            "message": message,
+            "fragment": fragment,
+        },
         status_code=status,
         media_type=MediaType.HTML,
     )

@@ -15,7 +15,9 @@ async def test_healthz_reports_the_database(settings: Settings) -> None:
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-async def test_static_files_are_cached_for_long_and_pages_are_compressed(settings: Settings) -> None:
+async def test_static_files_are_cached_for_long_and_pages_are_compressed(
+    settings: Settings,
+) -> None:
     from survey.web.static import static_url
 
     async with AsyncTestClient(create_app(settings, database_url=settings.database_url)) as client:

@@ -35,7 +35,9 @@ async def test_migrating_an_empty_database_gives_the_schema(empty_database_url: 
         assert applied == [f"{n:04d}_{name}" for n, name, _ in migration_files()]
         schema = await columns(conn)
         assert EXPECTED_TABLES <= set(schema)
-        assert {"id", "wave_id", "version_id", "answers", "status", "panel_key"} <= schema["response"]
+        assert {"id", "wave_id", "version_id", "answers", "status", "panel_key"} <= schema[
+            "response"
+        ]
         assert {"sha256", "definition", "fingerprints", "comparability"} <= schema[
             "questionnaire_version"
         ]
