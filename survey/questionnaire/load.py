@@ -1,0 +1,1188 @@
+"""Load questionnaire definitions from YAML and validate them.
+
+Loading runs in four steps, and every step reports *every* problem it finds, each naming its exact place
+(``sections[2].items[3].correct: "c" is not one of the choices a, b, d``):
+
+1. YAML parsing (one error with its line and column: nothing else can be checked in a broken file);
+2. structural decoding into the Structs of :mod:`survey.questionnaire.model` (wrong types, unknown or
+   missing fields);
+3. normalisation of texts (Unicode NFC, stripped);
+4. semantic validation (languages, references, expressions, outcomes...).
+
+A valid definition is then completed with the defaults the format implies (``consent`` items are required,
+``max_length`` of text and panel_code items, ``scoring`` of multi knowledge items, ``correct`` of a multi
+item in choice order), so that the returned Struct is canonical: two files that mean the same thing give
+equal Structs.
+
+The YAML dialect is YAML 1.2's: only ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay
+strings, so ``value: no`` is the string "no") and dates stay strings (``min: 2024-01-01``). Duplicate keys in
+a mapping are errors rather than silently keeping the last one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import math
+import os
+import re
+import typing
+import unicodedata
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import yaml
+
+from survey.errors import InvalidDefinition, InvalidExpression
+from survey.questionnaire import expressions
+from survey.questionnaire.model import (
+    CONSENT_VALUES,
+    DEFAULT_MAX_LENGTH,
+    ITEM_TYPES,
+    Choice,
+    Item,
+    LikertScale,
+    Outcome,
+    Questionnaire,
+    Text,
+)
+
+__all__ = [
+    "MAX_DEFINITION_BYTES",
+    "check_files",
+    "load_definition",
+    "load_file",
+    "load_object",
+]
+
+MAX_DEFINITION_BYTES = 1_000_000
+"""Largest definition accepted, in bytes of UTF-8."""
+
+# Bounds on the decoded YAML. Aliases (*name) can make a small file expand enormously, and even
+# refer to themselves; walking with these limits stops that before msgspec expands it.
+_MAX_NODES = 200_000
+_MAX_DEPTH = 32
+
+_QUESTIONNAIRE_KEY = re.compile(r"[a-z][a-z0-9_-]*")
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_CHOICE_VALUE = re.compile(r"[A-Za-z0-9_-]+")
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_MAX_KEY_LENGTH = 64
+_MAX_TEXT_LENGTH = 10_000  # largest max_length an item may declare
+# Numeric bounds stay where a float64 still holds every integer (2**53 is about 9e15), so answers
+# compare exactly wherever they are read.
+_MAX_BOUND = 10**15
+
+_POINTS = (2, 11)
+
+# Which item types may carry each optional field (the format's item table).
+_FIELD_TYPES: dict[str, frozenset[str]] = {
+    "hint": frozenset(
+        {"choice", "multi", "likert", "integer", "decimal", "text", "date", "consent", "panel_code"}
+    ),
+    "required": frozenset(
+        {"choice", "multi", "likert", "integer", "decimal", "text", "date", "consent", "panel_code"}
+    ),
+    "choices": frozenset({"choice", "multi"}),
+    "correct": frozenset({"choice", "multi"}),
+    "scoring": frozenset({"multi"}),
+    "scale": frozenset({"likert"}),
+    "reverse": frozenset({"likert"}),
+    "min": frozenset({"integer", "decimal", "date"}),
+    "max": frozenset({"integer", "decimal", "date"}),
+    "max_length": frozenset({"text", "panel_code"}),
+}
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+
+
+def load_definition(text: str | bytes, *, source: str = "<string>") -> Questionnaire:
+    """Parse, validate and normalise one questionnaire definition written in YAML.
+
+    Parameters
+    ----------
+    text
+        The YAML document, as text or UTF-8 bytes, at most :data:`MAX_DEFINITION_BYTES` long.
+    source
+        Where it comes from (a file name), used as the prefix of error messages.
+
+    Returns
+    -------
+    Questionnaire
+        The definition, canonical: texts NFC-normalised and stripped, implied defaults made explicit.
+
+    Raises
+    ------
+    InvalidDefinition
+        With every problem found (``errors``), each naming its place, and ``source``. No other exception
+        escapes for any input.
+    """
+    definition, errors = _load_text(text)
+    if errors or definition is None:
+        raise InvalidDefinition(errors, source=source)
+    return definition
+
+
+def load_object(data: object, *, source: str = "<object>") -> Questionnaire:
+    """Validate and normalise a definition already decoded into Python builtins (e.g. from JSON).
+
+    Same checks and result as :func:`load_definition`, without the YAML step.
+    """
+    definition, errors = _load_builtins(data)
+    if errors or definition is None:
+        raise InvalidDefinition(errors, source=source)
+    return definition
+
+
+def load_file(path: str | os.PathLike[str]) -> Questionnaire:
+    """Load ``forms/<key>.yaml``: like :func:`load_definition`, and the file name must match the key.
+
+    Raises
+    ------
+    InvalidDefinition
+        With ``source`` the path as given; a missing or unreadable file is one clear error, never an
+        ``OSError``.
+    """
+    source = os.fspath(path)
+    definition, errors = _load_path(source)
+    if errors or definition is None:
+        raise InvalidDefinition(errors, source=source)
+    return definition
+
+
+def check_files(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[str]]:
+    """Every error of every file, by path as given (an empty list for a valid file)."""
+    return {os.fspath(p): _load_path(os.fspath(p))[1] for p in paths}
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading and parsing
+
+
+def _load_path(source: str) -> tuple[Questionnaire | None, list[str]]:
+    try:
+        with open(source, "rb") as f:
+            data = f.read(MAX_DEFINITION_BYTES + 1)
+    except FileNotFoundError:
+        return None, ["file not found"]
+    except IsADirectoryError:
+        return None, ["is a directory, not a file"]
+    except PermissionError:
+        return None, ["cannot read the file: permission denied"]
+    except OSError as exc:
+        return None, [f"cannot read the file: {exc.strerror or exc}"]
+    definition, errors = _load_text(data)
+    stem = Path(source).stem
+    key = definition.key if definition is not None else _raw_key(data)
+    if key is not None and key != stem:
+        errors.append(
+            f'key: "{key}" does not match the file name "{Path(source).name}" '
+            f"(rename the file {key}.yaml or change the key)"
+        )
+    return (definition if not errors else None), errors
+
+
+def _raw_key(data: bytes) -> str | None:
+    """The ``key`` of a definition that failed to load, to check the file name anyway."""
+    obj, errors = _parse_yaml(data)
+    if not errors and isinstance(obj, dict) and isinstance(obj.get("key"), str):
+        return obj["key"]
+    return None
+
+
+def _load_text(text: str | bytes) -> tuple[Questionnaire | None, list[str]]:
+    obj, errors = _parse_yaml(text)
+    if errors:
+        return None, errors
+    return _load_builtins(obj)
+
+
+def _load_builtins(obj: object) -> tuple[Questionnaire | None, list[str]]:
+    if obj is None:
+        return None, ["the definition is empty"]
+    if not isinstance(obj, dict):
+        return None, [f"the definition must be a mapping (key: value lines), not {_kind(obj)}"]
+    errors = _check_shape(obj)
+    if errors:
+        return None, errors
+    try:
+        decoded = msgspec.convert(obj, Questionnaire)
+    except msgspec.ValidationError:
+        return None, _structural_errors(obj, Questionnaire, "")
+    definition = _normalise_texts(decoded)
+    errors = _Validator(definition).run()
+    if errors:
+        return None, errors
+    return _complete(definition), []
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans, no implicit timestamps, and errors on duplicate keys."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key_node, _ in node.value:
+                if (
+                    isinstance(key_node, yaml.ScalarNode)
+                    and key_node.tag != "tag:yaml.org,2002:merge"
+                ):
+                    marker = (key_node.tag, key_node.value)
+                    if marker in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f'duplicate key "{key_node.value}"', key_node.start_mark
+                        )
+                    seen.add(marker)
+        return super().construct_mapping(node, deep=deep)
+
+
+# YAML 1.2 core schema scalars instead of PyYAML's YAML 1.1 ones, which read `no` as false, `012` as
+# octal 10, `1:30` as 90, `1.0e7` as a string and `2024-01-01` as a date.
+_YAML_TAG = "tag:yaml.org,2002:"
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in {_YAML_TAG + t for t in ("bool", "int", "float", "timestamp")}
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _YAML_TAG + "bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    _YAML_TAG + "int",
+    re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+    list("-+0123456789"),
+)
+_Loader.add_implicit_resolver(
+    _YAML_TAG + "float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    try:
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f'"{text}" is not an integer', node.start_mark
+        ) from None
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node))
+    special = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+    if text.lower() in special:
+        return special[text.lower()]
+    try:
+        return float(text)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f'"{text}" is not a number', node.start_mark
+        ) from None
+
+
+def _refuse(loader: _Loader, node: yaml.Node) -> None:
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the YAML tag {node.tag} is not supported here", node.start_mark
+    )
+
+
+_Loader.add_constructor(_YAML_TAG + "int", _construct_int)
+_Loader.add_constructor(_YAML_TAG + "float", _construct_float)
+for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
+    _Loader.add_constructor(_YAML_TAG + _tag, _refuse)
+
+
+def _parse_yaml(text: str | bytes) -> tuple[object, list[str]]:
+    if isinstance(text, bytes):
+        if len(text) > MAX_DEFINITION_BYTES:
+            return None, [_too_large()]
+        try:
+            text = text.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return None, [f"not valid UTF-8 text (byte {exc.start})"]
+    elif len(text) > MAX_DEFINITION_BYTES or len(text.encode("utf-8", "replace")) > (
+        MAX_DEFINITION_BYTES
+    ):
+        return None, [_too_large()]
+    try:
+        return yaml.load(text, Loader=_Loader), []
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_message(exc)]
+    except yaml.YAMLError as exc:
+        return None, [f"not valid YAML: {exc}"]
+    except RecursionError:
+        return None, ["the YAML is nested too deeply"]
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # PyYAML's own constructors can fail this way on explicit tags (e.g. a malformed
+        # !!timestamp); the file is hostile input, so this is a user error, not a crash.
+        return None, [f"not valid YAML: {exc}"]
+
+
+def _too_large() -> str:
+    return f"the definition is larger than {MAX_DEFINITION_BYTES} bytes"
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    message = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        context_mark = exc.context_mark
+        at = f" at line {context_mark.line + 1}" if context_mark else ""
+        message += f" ({exc.context}{at})"
+    return f"{where}{message}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Structure
+
+
+def _check_shape(obj: object) -> list[str]:
+    """Refuse values YAML can produce but a definition never holds, and bound size and depth."""
+    count = 0
+    stack: list[tuple[object, tuple[str | int, ...]]] = [(obj, ())]
+    while stack:
+        node, where = stack.pop()
+        count += 1
+        if count > _MAX_NODES:
+            return [
+                f"the definition is too large (more than {_MAX_NODES} values, aliases expanded)"
+            ]
+        if len(where) > _MAX_DEPTH:
+            return [f"{_path_of(where[:3])}...: nested more than {_MAX_DEPTH} levels deep"]
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if not isinstance(k, str):
+                    return [f"{_path_of(where) or 'the definition'}: key {k!r} is not a string"]
+                if "\x00" in k:
+                    return [
+                        f"{_path_of(where) or 'the definition'}: a key contains a NUL character"
+                    ]
+                stack.append((v, (*where, k)))
+        elif isinstance(node, list):
+            stack.extend((v, (*where, i)) for i, v in enumerate(node))
+        elif isinstance(node, str):
+            if "\x00" in node:
+                # PostgreSQL cannot store NUL in text or jsonb.
+                return [f"{_path_of(where) or 'the definition'}: contains a NUL character"]
+            if not node.isascii():
+                try:
+                    node.encode("utf-8")
+                except UnicodeEncodeError:
+                    return [f"{_path_of(where)}: contains an invalid character (a lone surrogate)"]
+        elif node is not None and not isinstance(node, str | int | float | bool):
+            return [f"{_path_of(where)}: unsupported value of type {type(node).__name__}"]
+    return []
+
+
+def _path_of(parts: Iterable[str | int]) -> str:
+    path = ""
+    for part in parts:
+        path = _index(path, part) if isinstance(part, int) else _child(path, part)
+    return path
+
+
+def _child(path: str, name: str) -> str:
+    """Path of field ``name`` under ``path``: ``a.b``, or ``a["odd name"]`` when it is not a plain name."""
+    if _PLAIN_NAME.fullmatch(name):
+        return f"{path}.{name}" if path else name
+    return f"{path}[{json.dumps(name, ensure_ascii=False)}]"
+
+
+def _index(path: str, i: int) -> str:
+    return f"{path}[{i}]"
+
+
+def _structural_errors(obj: object, tp: Any, path: str) -> list[str]:
+    """Every structural error under ``obj`` decoded as ``tp``, each with its path.
+
+    msgspec stops at the first error; descending into Structs, lists and dicts and converting each part
+    on its own finds all of them.
+    """
+    try:
+        msgspec.convert(obj, tp)
+        return []
+    except msgspec.ValidationError as exc:
+        leaf = str(exc)
+    errors: list[str] = []
+    target = _container_for(obj, tp)
+    # _container_for only ever pairs a Struct or dict type with a dict, and a list type with a list.
+    if isinstance(obj, dict) and isinstance(target, type) and issubclass(target, msgspec.Struct):
+        fields = {f.encode_name: f for f in msgspec.structs.fields(target)}
+        for name, value in obj.items():
+            if name in fields:
+                errors += _structural_errors(value, fields[name].type, _child(path, name))
+            else:
+                close = difflib.get_close_matches(name, list(fields), n=1)
+                hint = f' (did you mean "{close[0]}"?)' if close else ""
+                errors.append(_at(path, f'unknown field "{name}"{hint}'))
+        errors += [
+            _at(path, f'missing required field "{name}"')
+            for name, f in fields.items()
+            if f.required and name not in obj
+        ]
+    elif isinstance(obj, list) and typing.get_origin(target) is list:
+        (element,) = typing.get_args(target)
+        for i, value in enumerate(obj):
+            errors += _structural_errors(value, element, _index(path, i))
+    elif isinstance(obj, dict) and typing.get_origin(target) is dict:
+        _, element = typing.get_args(target)
+        for name, value in obj.items():
+            errors += _structural_errors(value, element, _child(path, name))
+    return errors or [_translate(leaf, tp, path)]
+
+
+def _container_for(obj: object, tp: Any) -> Any:
+    """The Struct, list or dict type within ``tp`` (possibly a union) that ``obj`` should decode as."""
+    candidates = (
+        typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, _UnionType) else (tp,)
+    )
+    for candidate in candidates:
+        origin = typing.get_origin(candidate)
+        if isinstance(obj, list) and origin is list:
+            return candidate
+        if isinstance(obj, dict) and (
+            origin is dict
+            or (isinstance(candidate, type) and issubclass(candidate, msgspec.Struct))
+        ):
+            return candidate
+    return None
+
+
+_UnionType = type(int | str)
+
+_TYPE_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "true or false",
+    "null": "nothing",
+    "array": "a list",
+    "object": "a mapping",
+    "bytes": "binary data",
+}
+_EXPECTED = re.compile(r"Expected `([^`]*)`(?:, got `([^`]*)`)?")
+_LOCATION = re.compile(r" - at (?:`key` in )?`\$([^`]*)`$")
+
+
+def _translate(message: str, tp: Any, path: str) -> str:
+    """Turn a msgspec error (``Expected `str`, got `int` - at `$[0]```) into our style."""
+    location = _LOCATION.search(message)
+    if location:
+        message = message[: location.start()]
+        path = (path + location.group(1)).removeprefix(".")
+    expected = _EXPECTED.fullmatch(message)
+    if expected:
+        wanted = [w.strip() for w in expected.group(1).split("|")]
+        text = "expected " + " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
+        got = expected.group(2)
+        if got:
+            text += f", got {_TYPE_WORDS.get(got, got)}"
+            if "str" in wanted and got in ("int", "float", "bool"):
+                text += " (put it in quotes)"
+        return _at(path, text)
+    enum = re.fullmatch(r"Invalid enum value (.*)", message)
+    if enum:
+        allowed = _literal_values(tp)
+        value = enum.group(1).strip("'")
+        return _at(path, f'"{value}" is not one of {", ".join(allowed)}' if allowed else message)
+    return _at(path, message[:1].lower() + message[1:])
+
+
+def _literal_values(tp: Any) -> tuple[str, ...]:
+    if typing.get_origin(tp) is typing.Literal:
+        return typing.get_args(tp)
+    for arg in typing.get_args(tp):
+        if typing.get_origin(arg) is typing.Literal:
+            return typing.get_args(arg)
+    return ()
+
+
+def _at(path: str, message: str) -> str:
+    return f"{path}: {message}" if path else message
+
+
+def _kind(obj: object) -> str:
+    if isinstance(obj, list):
+        return "a list"
+    if isinstance(obj, str):
+        return "a string"
+    if isinstance(obj, bool):
+        return "a boolean"
+    if isinstance(obj, int | float):
+        return "a number"
+    return f"a {type(obj).__name__}"
+
+
+# --------------------------------------------------------------------------------------------------
+# Normalisation
+
+
+def _text(text: Text) -> Text:
+    return {lang: unicodedata.normalize("NFC", value).strip() for lang, value in text.items()}
+
+
+def _maybe_text(text: Text | None) -> Text | None:
+    return None if text is None else _text(text)
+
+
+def _choices(choices: list[Choice]) -> list[Choice]:
+    return [msgspec.structs.replace(c, label=_text(c.label)) for c in choices]
+
+
+def _normalise_texts(q: Questionnaire) -> Questionnaire:
+    """The same definition with every human-readable text NFC-normalised and stripped."""
+    sections = [
+        msgspec.structs.replace(
+            s,
+            title=_maybe_text(s.title),
+            items=[
+                msgspec.structs.replace(
+                    item,
+                    text=_text(item.text),
+                    hint=_maybe_text(item.hint),
+                    choices=_choices(item.choices)
+                    if isinstance(item.choices, list)
+                    else item.choices,
+                )
+                for item in s.items
+            ],
+        )
+        for s in q.sections
+    ]
+    scales = {
+        name: msgspec.structs.replace(
+            scale,
+            labels={
+                lang: [unicodedata.normalize("NFC", label).strip() for label in labels]
+                for lang, labels in scale.labels.items()
+            },
+        )
+        for name, scale in q.likert_scales.items()
+    }
+    return msgspec.structs.replace(
+        q,
+        title=_text(q.title),
+        description=_maybe_text(q.description),
+        sections=sections,
+        choice_lists={name: _choices(c) for name, c in q.choice_lists.items()},
+        likert_scales=scales,
+        outcomes={
+            name: msgspec.structs.replace(o, label=_text(o.label)) for name, o in q.outcomes.items()
+        },
+    )
+
+
+_S = typing.TypeVar("_S", bound=msgspec.Struct)
+
+
+def _complete(q: Questionnaire) -> Questionnaire:
+    """Make the defaults the format implies explicit, so that equal meaning gives equal Structs."""
+
+    def item_done(item: Item) -> Item:
+        changes: dict[str, Any] = {}
+        if item.type == "consent":
+            changes["required"] = True
+        if item.type == "decimal":
+            # 0 and 0.0 mean the same bound; one spelling keeps the canonical form canonical.
+            for bound in ("min", "max"):
+                value = getattr(item, bound)
+                if isinstance(value, int):
+                    changes[bound] = float(value)
+        if item.type in DEFAULT_MAX_LENGTH and item.max_length is None:
+            changes["max_length"] = DEFAULT_MAX_LENGTH[item.type]
+        if item.type == "multi" and isinstance(item.correct, list):
+            # The correct answers are a set; keep them in the order of the choices.
+            order = [c.value for c in q.choices_for(item)]
+            changes["correct"] = sorted(item.correct, key=order.index)
+            if item.scoring is None:
+                changes["scoring"] = "all_or_nothing"
+        return msgspec.structs.replace(item, **changes) if changes else item
+
+    sections = [
+        msgspec.structs.replace(s, items=[item_done(i) for i in s.items]) for s in q.sections
+    ]
+    outcomes = {name: _default_objects(o) for name, o in q.outcomes.items()}
+    return msgspec.structs.replace(q, sections=sections, outcomes=outcomes)
+
+
+def _default_objects(struct: _S) -> _S:
+    """``struct`` with every value equal to its field's default replaced by the default object itself.
+
+    msgspec's ``omit_defaults`` compares by identity: a ``min_answered: 0.5`` read from a file is another
+    float object than the default 0.5, and would be written out, giving another canonical form.
+    """
+    same = {
+        f.name: f.default
+        for f in msgspec.structs.fields(struct)
+        if f.default is not msgspec.NODEFAULT
+        and type(getattr(struct, f.name)) is type(f.default)
+        and getattr(struct, f.name) == f.default
+    }
+    return msgspec.structs.replace(struct, **same) if same else struct
+
+
+# --------------------------------------------------------------------------------------------------
+# Semantic validation
+
+
+class _Validator:
+    """Collects every semantic problem of a structurally valid, text-normalised definition."""
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.q = q
+        self.errors: list[str] = []
+        self.languages: list[str] = []
+        # With the languages themselves in error, every text would be in error too: check them not.
+        self.languages_valid = True
+        # Item key → (path, item, position in questionnaire order), first occurrence only.
+        self.items: dict[str, tuple[str, Item, int]] = {}
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(_at(path, message))
+
+    def run(self) -> list[str]:
+        q = self.q
+        self.check_key("key", q.key, _QUESTIONNAIRE_KEY, 'lower-case letters, digits, "-" and "_"')
+        self.check_languages()
+        self.check_text("title", q.title)
+        if q.description is not None:
+            self.check_text("description", q.description)
+        for name, choices in q.choice_lists.items():
+            path = _child("choice_lists", name)
+            self.check_key(path, name, _KEY, 'lower-case letters, digits and "_"', what="name")
+            self.check_choices(path, choices)
+        for name, scale in q.likert_scales.items():
+            self.check_scale(_child("likert_scales", name), name, scale)
+        self.index_items()
+        self.check_sections()
+        for name, outcome in q.outcomes.items():
+            self.check_outcome(_child("outcomes", name), name, outcome)
+        return self.errors
+
+    # -- keys, languages, texts
+
+    def check_key(
+        self, path: str, key: str, pattern: re.Pattern[str], allowed: str, what: str = "key"
+    ) -> bool:
+        if not pattern.fullmatch(key):
+            self.error(path, f'"{key}" is not a valid {what} ({allowed}, starting with a letter)')
+            return False
+        if len(key) > _MAX_KEY_LENGTH:
+            self.error(path, f'"{key}" is longer than {_MAX_KEY_LENGTH} characters')
+            return False
+        return True
+
+    def check_languages(self) -> None:
+        if not self.q.languages:
+            self.error("languages", "at least one language is required")
+            self.languages_valid = False
+        for i, lang in enumerate(self.q.languages):
+            if not _LANGUAGE.fullmatch(lang):
+                self.error(
+                    f"languages[{i}]", f'"{lang}" is not a language code such as "mn" or "en"'
+                )
+                self.languages_valid = False
+            elif lang in self.languages:
+                self.error(f"languages[{i}]", f'"{lang}" is listed twice')
+            else:
+                self.languages.append(lang)
+
+    def check_text(self, path: str, text: Text) -> None:
+        if not self.languages_valid:
+            return
+        for lang in text:
+            if lang not in self.languages:
+                self.error(
+                    path, f'unknown language "{lang}" (declared: {", ".join(self.languages)})'
+                )
+        for lang in self.languages:
+            if lang not in text:
+                self.error(path, f'missing "{lang}" text')
+            elif not text[lang]:
+                self.error(path, f'empty "{lang}" text')
+
+    # -- choices and scales
+
+    def check_choices(self, path: str, choices: list[Choice]) -> None:
+        if not choices:
+            self.error(path, "at least one choice is required")
+        first: dict[str, str] = {}
+        for i, choice in enumerate(choices):
+            here = _index(path, i)
+            if not _CHOICE_VALUE.fullmatch(choice.value):
+                self.error(
+                    f"{here}.value",
+                    f'"{choice.value}" is not a valid choice value (letters, digits, "_" and "-")',
+                )
+            elif len(choice.value) > _MAX_KEY_LENGTH:
+                self.error(
+                    f"{here}.value", f'"{choice.value}" is longer than {_MAX_KEY_LENGTH} characters'
+                )
+            if choice.value in first:
+                self.error(
+                    f"{here}.value",
+                    f'duplicate choice value "{choice.value}" (first at {first[choice.value]})',
+                )
+            else:
+                first[choice.value] = here
+            self.check_text(f"{here}.label", choice.label)
+
+    def check_scale(self, path: str, name: str, scale: LikertScale) -> None:
+        self.check_key(path, name, _KEY, 'lower-case letters, digits and "_"', what="name")
+        low, high = _POINTS
+        points_valid = low <= scale.points <= high
+        if not points_valid:
+            self.error(f"{path}.points", f"must be from {low} to {high}, not {scale.points}")
+        labels_path = f"{path}.labels"
+        if not self.languages_valid:
+            return
+        for lang, labels in scale.labels.items():
+            if lang not in self.languages:
+                self.error(
+                    labels_path,
+                    f'unknown language "{lang}" (declared: {", ".join(self.languages)})',
+                )
+                continue
+            here = _child(labels_path, lang)
+            if points_valid and len(labels) != scale.points:
+                self.error(here, f"{len(labels)} labels for {scale.points} points")
+            for i, label in enumerate(labels):
+                if not label:
+                    self.error(_index(here, i), "empty label")
+        for lang in self.languages:
+            if lang not in scale.labels:
+                self.error(labels_path, f'missing "{lang}" labels')
+
+    # -- sections and items
+
+    def index_items(self) -> None:
+        position = 0
+        for s, section in enumerate(self.q.sections):
+            for i, item in enumerate(section.items):
+                path = f"sections[{s}].items[{i}]"
+                if item.key in self.items:
+                    first = self.items[item.key][0]
+                    self.error(f"{path}.key", f'duplicate item key "{item.key}" (first at {first})')
+                else:
+                    self.items[item.key] = (path, item, position)
+                position += 1
+
+    def check_sections(self) -> None:
+        if not self.q.sections:
+            self.error("sections", "at least one section is required")
+        first_section: dict[str, str] = {}
+        first_panel_code: str | None = None
+        position = 0
+        for s, section in enumerate(self.q.sections):
+            path = f"sections[{s}]"
+            if self.check_key(
+                f"{path}.key", section.key, _KEY, 'lower-case letters, digits and "_"'
+            ):
+                if section.key in first_section:
+                    self.error(
+                        f"{path}.key",
+                        f'duplicate section key "{section.key}" (first at {first_section[section.key]})',
+                    )
+                else:
+                    first_section[section.key] = path
+            if section.title is not None:
+                self.check_text(f"{path}.title", section.title)
+            if section.show_if is not None:
+                self.check_expression(f"{path}.show_if", section.show_if, position, "this section")
+            if not section.items:
+                self.error(f"{path}.items", "at least one item is required")
+            for i, item in enumerate(section.items):
+                item_path = f"{path}.items[{i}]"
+                self.check_item(item_path, item, position)
+                if item.type == "panel_code":
+                    if first_panel_code is None:
+                        first_panel_code = item_path
+                    else:
+                        self.error(
+                            f"{item_path}.type",
+                            f"only one panel_code item is allowed (the first is {first_panel_code})",
+                        )
+                position += 1
+
+    def check_item(self, path: str, item: Item, position: int) -> None:
+        if self.check_key(f"{path}.key", item.key, _KEY, 'lower-case letters, digits and "_"') and (
+            item.key in expressions.KEYWORDS
+        ):
+            self.error(f"{path}.key", f'"{item.key}" is a reserved word of show_if expressions')
+        self.check_text(f"{path}.text", item.text)
+        if item.hint is not None and item.type != "note":
+            self.check_text(f"{path}.hint", item.hint)
+        if item.show_if is not None:
+            self.check_expression(f"{path}.show_if", item.show_if, position, "this item")
+        present = {
+            "hint": item.hint is not None,
+            "required": item.required,
+            "choices": item.choices is not None,
+            "correct": item.correct is not None,
+            "scoring": item.scoring is not None,
+            "scale": item.scale is not None,
+            "reverse": item.reverse,
+            "min": item.min is not None,
+            "max": item.max is not None,
+            "max_length": item.max_length is not None,
+        }
+        for name, is_present in present.items():
+            types = _FIELD_TYPES[name]
+            if is_present and item.type not in types:
+                allowed = ", ".join(t for t in ITEM_TYPES if t in types)
+                self.error(
+                    f"{path}.{name}", f"not allowed on {item.type} items (only on {allowed})"
+                )
+        if item.type in ("choice", "multi"):
+            self.check_item_choices(path, item)
+        elif item.type == "likert":
+            if item.scale is None:
+                self.error(f"{path}.scale", "missing (a likert item needs a scale)")
+            elif item.scale not in self.q.likert_scales:
+                self.error(
+                    f"{path}.scale",
+                    f'unknown Likert scale "{item.scale}"{_defined(self.q.likert_scales)}',
+                )
+        elif item.type in ("integer", "decimal", "date"):
+            self.check_bounds(path, item)
+        elif (
+            item.type in DEFAULT_MAX_LENGTH
+            and item.max_length is not None
+            and not 1 <= item.max_length <= _MAX_TEXT_LENGTH
+        ):
+            self.error(
+                f"{path}.max_length",
+                f"must be from 1 to {_MAX_TEXT_LENGTH}, not {item.max_length}",
+            )
+
+    def check_item_choices(self, path: str, item: Item) -> None:
+        if item.choices is None:
+            self.error(f"{path}.choices", f"missing (a {item.type} item needs choices)")
+            values = None
+        elif isinstance(item.choices, str):
+            if item.choices in self.q.choice_lists:
+                values = [c.value for c in self.q.choice_lists[item.choices]]
+            else:
+                self.error(
+                    f"{path}.choices",
+                    f'unknown choice list "{item.choices}"{_defined(self.q.choice_lists)}',
+                )
+                values = None
+        else:
+            self.check_choices(f"{path}.choices", item.choices)
+            values = [c.value for c in item.choices]
+        if item.scoring is not None and item.type == "multi" and item.correct is None:
+            self.error(f"{path}.scoring", 'only a knowledge item (with "correct") has a scoring')
+        if item.correct is None:
+            return
+        if item.type == "choice":
+            if isinstance(item.correct, list):
+                self.error(
+                    f"{path}.correct",
+                    "a choice item has one correct value, not a list (use type multi for several)",
+                )
+            elif values is not None and item.correct not in values:
+                self.error(f"{path}.correct", _not_a_choice(item.correct, values))
+        else:
+            if not isinstance(item.correct, list):
+                self.error(
+                    f"{path}.correct",
+                    f'a multi item needs a list of correct values, e.g. ["{item.correct}"]',
+                )
+                return
+            if not item.correct:
+                self.error(f"{path}.correct", "at least one correct value is required")
+            seen: set[str] = set()
+            for i, value in enumerate(item.correct):
+                here = f"{path}.correct[{i}]"
+                if value in seen:
+                    self.error(here, f'"{value}" is listed twice')
+                elif values is not None and value not in values:
+                    self.error(here, _not_a_choice(value, values))
+                seen.add(value)
+
+    def check_bounds(self, path: str, item: Item) -> None:
+        bounds: dict[str, float | datetime.date] = {}
+        for name in ("min", "max"):
+            value = getattr(item, name)
+            if value is None:
+                continue
+            here = f"{path}.{name}"
+            if item.type == "date":
+                parsed = _parse_date(value)
+                if parsed is None:
+                    self.error(here, f"expected a date written YYYY-MM-DD, got {_show(value)}")
+                else:
+                    bounds[name] = parsed
+            elif item.type == "integer" and not isinstance(value, int):
+                self.error(here, f"expected an integer, got {_show(value)}")
+            elif isinstance(value, str):
+                self.error(here, f"expected a number, got {_show(value)}")
+            elif isinstance(value, float) and not math.isfinite(value):
+                self.error(here, f"expected a finite number, got {value}")
+            elif abs(value) > _MAX_BOUND:
+                self.error(here, f"must be from -{_MAX_BOUND:.0e} to {_MAX_BOUND:.0e}")
+            else:
+                bounds[name] = value
+        if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:  # type: ignore[operator]
+            self.error(f"{path}.min", f"{_show(item.min)} is greater than max {_show(item.max)}")
+
+    def check_expression(self, path: str, source: str, position: int, where: str) -> None:
+        try:
+            tree = expressions.parse(source)
+        except InvalidExpression as exc:
+            self.error(path, f"{exc.reason} at position {exc.position}")
+            return
+        except RecursionError:
+            self.error(path, "the expression is nested too deeply")
+            return
+        nodes = _nodes(tree)
+        references = [n for n in nodes if isinstance(n, _REFERENCE)]
+        usable: set[str] = set()
+        for node in sorted(references, key=lambda n: n.position):
+            key = node.key
+            at = _position(node)
+            if key not in self.items:
+                self.error(path, f'unknown item "{key}"{at}')
+                continue
+            _, item, item_position = self.items[key]
+            if item_position >= position:
+                self.error(path, f'"{key}"{at} does not come before {where}')
+            elif item.type == "note":
+                self.error(path, f'"{key}"{at} is a note, which has no answer')
+            elif item.type == "panel_code":
+                self.error(path, f'"{key}"{at} is a panel_code item, whose answer is never kept')
+            elif isinstance(node, expressions.Selected):
+                if item.type not in ("choice", "multi"):
+                    self.error(
+                        path,
+                        f'selected() needs a choice or multi item, "{key}"{at} is '
+                        f"{_a(item.type)} item",
+                    )
+                else:
+                    self.check_compared_values(path, node, [node.value])
+            else:
+                usable.add(key)
+        for name, values in _compared_values(nodes):
+            if name.key in usable:
+                self.check_compared_values(path, name, values)
+
+    def check_compared_values(
+        self, path: str, node: expressions.Name | expressions.Selected, values: list[str]
+    ) -> None:
+        """Values compared with a choice, multi or consent item must be among its choices.
+
+        A misspelt value (``consent == 'yse'``) would otherwise hide a section from everyone.
+        """
+        item = self.items[node.key][1]
+        at = _position(node)
+        if item.type == "multi" and not isinstance(node, expressions.Selected):
+            self.error(
+                path,
+                f'"{node.key}"{at} is a multi item: test its answer with '
+                f"selected({node.key}, 'value')",
+            )
+            return
+        choices = self.choice_values(item)
+        if choices is None:
+            return
+        for value in values:
+            if value not in choices:
+                self.error(path, f'"{node.key}"{at}: {_not_a_choice(value, choices)}')
+
+    def choice_values(self, item: Item) -> list[str] | None:
+        """The choice values of an item, or None when its choices are themselves in error."""
+        if item.type == "consent":
+            return list(CONSENT_VALUES)
+        if isinstance(item.choices, str):
+            choices = self.q.choice_lists.get(item.choices)
+            return None if choices is None else [c.value for c in choices]
+        if isinstance(item.choices, list):
+            return [c.value for c in item.choices]
+        return None
+
+    # -- outcomes
+
+    def check_outcome(self, path: str, name: str, outcome: Outcome) -> None:
+        self.check_key(path, name, _KEY, 'lower-case letters, digits and "_"', what="name")
+        self.check_text(f"{path}.label", outcome.label)
+        unused = {
+            "score": ("reverse", "min_answered", "item", "value"),
+            "scale": ("item", "value"),
+            "proportion": ("items", "reverse", "min_answered"),
+        }[outcome.kind]
+        for field in unused:
+            value = getattr(outcome, field)
+            if value is not None and not (field == "min_answered" and value == 0.5):
+                self.error(f"{path}.{field}", f"not used by {outcome.kind} outcomes")
+        if not self.q.sections:
+            return  # every item would be unknown: "at least one section" says it all
+        if outcome.kind in ("score", "scale"):
+            self.check_outcome_items(path, outcome)
+        else:
+            self.check_proportion(path, outcome)
+
+    def check_outcome_items(self, path: str, outcome: Outcome) -> None:
+        if not outcome.items:
+            self.error(
+                f"{path}.items", f"at least one item is required for a {outcome.kind} outcome"
+            )
+            return
+        seen: set[str] = set()
+        scale: tuple[str, str] | None = None  # (scale name, first item using it)
+        for i, key in enumerate(outcome.items):
+            here = f"{path}.items[{i}]"
+            if key in seen:
+                self.error(here, f'"{key}" is listed twice')
+                continue
+            seen.add(key)
+            if key not in self.items:
+                self.error(here, f'unknown item "{key}"')
+                continue
+            item = self.items[key][1]
+            if outcome.kind == "score":
+                if not item.is_knowledge:
+                    self.error(here, f'"{key}" is not a knowledge item (it has no "correct")')
+            elif item.type != "likert":
+                self.error(here, f'"{key}" is {_a(item.type)} item, a scale needs likert items')
+            elif item.scale in self.q.likert_scales:
+                if scale is None:
+                    scale = (item.scale, key)
+                elif item.scale != scale[0]:
+                    self.error(
+                        here,
+                        f'"{key}" uses scale "{item.scale}" but "{scale[1]}" uses "{scale[0]}"',
+                    )
+        if outcome.kind == "scale":
+            self.check_reverse(path, outcome)
+        if outcome.kind == "scale" and not 0 < outcome.min_answered <= 1:
+            self.error(
+                f"{path}.min_answered",
+                f"must be a share more than 0 and at most 1, not {outcome.min_answered}",
+            )
+
+    def check_reverse(self, path: str, outcome: Outcome) -> None:
+        if outcome.reverse is None:
+            return
+        items = outcome.items or []
+        for i, key in enumerate(outcome.reverse):
+            if key not in items:
+                self.error(f"{path}.reverse[{i}]", f'"{key}" is not one of the outcome\'s items')
+            elif key in self.items and not self.items[key][1].reverse:
+                self.error(
+                    f"{path}.reverse[{i}]", f'"{key}" is not marked reverse: true in its item'
+                )
+        for key in items:
+            if key in self.items and self.items[key][1].reverse and key not in outcome.reverse:
+                self.error(
+                    f"{path}.reverse",
+                    f'"{key}" is marked reverse: true but is not listed here',
+                )
+
+    def check_proportion(self, path: str, outcome: Outcome) -> None:
+        if outcome.item is None:
+            self.error(f"{path}.item", "missing (a proportion outcome needs an item)")
+            return
+        if outcome.item not in self.items:
+            self.error(f"{path}.item", f'unknown item "{outcome.item}"')
+            return
+        item = self.items[outcome.item][1]
+        if item.type not in ("choice", "multi", "consent"):
+            self.error(
+                f"{path}.item",
+                f'"{outcome.item}" is {_a(item.type)} item, a proportion needs a choice, multi or '
+                "consent item",
+            )
+            return
+        if outcome.value is None:
+            self.error(f"{path}.value", "missing (the answer whose share is reported)")
+            return
+        values = self.choice_values(item)
+        wanted = [outcome.value] if isinstance(outcome.value, str) else outcome.value
+        if not wanted:
+            self.error(f"{path}.value", "at least one value is required")
+        for i, value in enumerate(wanted):
+            here = f"{path}.value" if isinstance(outcome.value, str) else f"{path}.value[{i}]"
+            if values is not None and value not in values:
+                self.error(here, _not_a_choice(value, values))
+
+
+_REFERENCE = (expressions.Name, expressions.Selected, expressions.Answered)
+
+
+def _nodes(tree: expressions.Expr) -> list[expressions.Expr]:
+    """Every node of an expression tree."""
+    found: list[expressions.Expr] = []
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        if isinstance(node, expressions.Not | expressions.In):
+            pending.append(node.operand)
+        elif isinstance(node, expressions.And | expressions.Or):
+            pending.extend(node.operands)
+        elif isinstance(node, expressions.Compare):
+            pending.extend((node.left, node.right))
+    return found
+
+
+def _compared_values(
+    nodes: list[expressions.Expr],
+) -> Iterator[tuple[expressions.Name, list[str]]]:
+    """Item names compared for equality with strings (``x == 'a'``, ``x in ['a', 'b']``)."""
+    for node in nodes:
+        if isinstance(node, expressions.Compare) and node.op in ("==", "!="):
+            for name, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(name, expressions.Name) and isinstance(other, expressions.Constant):
+                    yield name, [other.value] if isinstance(other.value, str) else []
+        elif isinstance(node, expressions.In) and isinstance(node.operand, expressions.Name):
+            yield node.operand, [v for v in node.options if isinstance(v, str)]
+
+
+def _position(node: expressions.Name | expressions.Selected | expressions.Answered) -> str:
+    return f" at position {node.position}" if node.position >= 0 else ""
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _not_a_choice(value: str, values: list[str]) -> str:
+    return f'"{value}" is not one of the choices {", ".join(values)}'
+
+
+def _defined(names: dict[str, object]) -> str:
+    return f" (defined: {', '.join(names)})" if names else " (none is defined)"
+
+
+def _parse_date(value: object) -> datetime.date | None:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _show(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else str(value)

@@ -1,0 +1,192 @@
+"""The questionnaire definition as frozen msgspec Structs.
+
+The Structs mirror the YAML format described in ``docs/questionnaire-format.md`` field for field. They are
+built by :mod:`survey.questionnaire.load`, which validates them and normalises them (texts NFC-normalised
+and stripped, defaults made explicit) so that a loaded Struct is already canonical. Decoding a stored
+canonical definition back (``msgspec.convert(obj, Questionnaire)``) gives an equal Struct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+from typing import Literal
+
+import msgspec
+
+__all__ = [
+    "CONSENT_VALUES",
+    "DEFAULT_MAX_LENGTH",
+    "ITEM_TYPES",
+    "Choice",
+    "Item",
+    "ItemType",
+    "LikertScale",
+    "Outcome",
+    "OutcomeKind",
+    "Questionnaire",
+    "Scoring",
+    "Section",
+    "Text",
+]
+
+Text = dict[str, str]
+"""A text in every declared language: language code → string."""
+
+ItemType = Literal[
+    "choice",
+    "multi",
+    "likert",
+    "integer",
+    "decimal",
+    "text",
+    "date",
+    "consent",
+    "note",
+    "panel_code",
+]
+ITEM_TYPES: tuple[str, ...] = ItemType.__args__
+Scoring = Literal["all_or_nothing", "partial"]
+OutcomeKind = Literal["score", "scale", "proportion"]
+
+CONSENT_VALUES: tuple[str, str] = ("yes", "no")
+"""The answers a ``consent`` item stores."""
+
+DEFAULT_MAX_LENGTH: dict[str, int] = {"text": 500, "panel_code": 32}
+"""``max_length`` of the types that have one, when the definition does not say."""
+
+_OPTIONS = {"frozen": True, "forbid_unknown_fields": True, "omit_defaults": True, "kw_only": True}
+
+
+class Choice(msgspec.Struct, **_OPTIONS):
+    """One answer option of a ``choice`` or ``multi`` item."""
+
+    value: str
+    label: Text
+
+
+class LikertScale(msgspec.Struct, **_OPTIONS):
+    """A named Likert scale: ``points`` labels per language, the first stored as 1."""
+
+    points: int
+    labels: dict[str, list[str]]
+
+
+class Item(msgspec.Struct, **_OPTIONS):
+    """One question (or a ``note``, which only shows its text).
+
+    ``choices`` is an inline list or the name of an entry of ``Questionnaire.choice_lists``; use
+    :meth:`Questionnaire.choices_for` to get the resolved list. ``min``/``max`` are numbers for
+    ``integer``/``decimal`` items and ``YYYY-MM-DD`` strings for ``date`` items.
+    """
+
+    key: str
+    type: ItemType
+    text: Text
+    hint: Text | None = None
+    required: bool = False
+    show_if: str | None = None
+    choices: list[Choice] | str | None = None
+    correct: str | list[str] | None = None
+    scoring: Scoring | None = None
+    scale: str | None = None
+    reverse: bool = False
+    min: int | float | str | None = None
+    max: int | float | str | None = None
+    max_length: int | None = None
+    equivalent: bool = False
+
+    @property
+    def is_knowledge(self) -> bool:
+        """True for a knowledge item: one with a ``correct`` answer."""
+        return self.correct is not None
+
+    @property
+    def answerable(self) -> bool:
+        """True for every type but ``note``, which has no answer."""
+        return self.type != "note"
+
+
+class Section(msgspec.Struct, **_OPTIONS):
+    """A group of items shown together (one page, split when long)."""
+
+    key: str
+    items: list[Item]
+    title: Text | None = None
+    show_if: str | None = None
+
+
+class Outcome(msgspec.Struct, **_OPTIONS):
+    """What the analysis reports: a ``score``, a ``scale`` or a ``proportion``.
+
+    ``items`` is used by ``score`` and ``scale``; ``reverse`` and ``min_answered`` by ``scale``;
+    ``item`` and ``value`` by ``proportion``.
+    """
+
+    kind: OutcomeKind
+    label: Text
+    items: list[str] | None = None
+    reverse: list[str] | None = None
+    min_answered: float = 0.5
+    item: str | None = None
+    value: str | list[str] | None = None
+
+
+class Questionnaire(msgspec.Struct, dict=True, **_OPTIONS):
+    """A whole questionnaire definition (one ``forms/<key>.yaml`` file)."""
+
+    key: str
+    languages: list[str]
+    title: Text
+    sections: list[Section]
+    description: Text | None = None
+    choice_lists: dict[str, list[Choice]] = {}
+    likert_scales: dict[str, LikertScale] = {}
+    outcomes: dict[str, Outcome] = {}
+
+    @property
+    def default_language(self) -> str:
+        """The language shown to respondents unless they choose another: the first declared."""
+        return self.languages[0]
+
+    def items(self) -> Iterator[Item]:
+        """Every item of every section, in questionnaire order."""
+        for section in self.sections:
+            yield from section.items
+
+    def item(self, key: str) -> Item:
+        """The item with this key; KeyError when there is none."""
+        try:
+            return self._index[key][1]
+        except KeyError:
+            raise KeyError(f'no item "{key}" in questionnaire "{self.key}"') from None
+
+    def section_of(self, key: str) -> Section:
+        """The section holding the item with this key; KeyError when there is none."""
+        try:
+            return self._index[key][0]
+        except KeyError:
+            raise KeyError(f'no item "{key}" in questionnaire "{self.key}"') from None
+
+    def choices_for(self, item: Item) -> list[Choice]:
+        """The choices of a ``choice`` or ``multi`` item, resolving a named choice list.
+
+        Raises ValueError for an item without choices (every other type, including ``consent``, whose
+        answers are :data:`CONSENT_VALUES`).
+        """
+        if item.choices is None:
+            raise ValueError(f'item "{item.key}" ({item.type}) has no choices')
+        if isinstance(item.choices, str):
+            return self.choice_lists[item.choices]
+        return item.choices
+
+    def scale_for(self, item: Item) -> LikertScale:
+        """The Likert scale of a ``likert`` item; ValueError for any other item."""
+        if item.scale is None:
+            raise ValueError(f'item "{item.key}" ({item.type}) has no Likert scale')
+        return self.likert_scales[item.scale]
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[Section, Item]]:
+        # Built once per (immutable) definition: answer validation looks items up by key on every page.
+        return {item.key: (section, item) for section in self.sections for item in section.items}
