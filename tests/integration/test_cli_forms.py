@@ -191,3 +191,44 @@ def test_shipped_forms_check_and_publish(cli_env: Settings, capsys) -> None:
     code, out, err = run(capsys, "forms", "publish", *files)
     assert code == 0, err
     assert len(out.splitlines()) == len(files) == 5
+
+
+SHIPPED = FORMS / "trafficking-knowledge.yaml"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("        correct: bondage\n", "        correct: nonsense\n", '"nonsense" is not one of'),
+        (
+            '        text: {mn: "Та хэдэн настай вэ?", en: "How old are you?"}\n',
+            '        text: {en: "How old are you?"}\n',
+            'missing "mn" text',
+        ),
+        (
+            "show_if: \"offer_received == 'yes'\"",
+            "show_if: \"offer_recieved == 'yes'\"",
+            "offer_recieved",
+        ),
+        (
+            "show_if: \"offer_received == 'yes'\"",
+            "show_if: \"offer_received == 'yes' and\"",
+            'expected a value after "and"',
+        ),
+        ("      - key: aimag\n", "      - key: age\n", '"age"'),
+    ],
+    ids=["correct-not-a-choice", "missing-mn", "unknown-item", "syntax-error", "duplicate-key"],
+)
+def test_broken_copies_of_a_shipped_form_give_one_precise_message(
+    tmp_path: Path, capsys, old: str, new: str, message: str
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert text.count(old) == 1, "the shipped form changed; update the mutation"
+    broken = tmp_path / SHIPPED.name
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    code, _, err = run(capsys, "forms", "check", str(broken))
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"{broken}: sections[")
+    assert message in lines[0]
