@@ -58,3 +58,87 @@ class ItemAnalysis(msgspec.Struct, frozen=True, kw_only=True):
     too_hard: float
     min_discrimination: float
     notes: tuple[str, ...] = ()
+
+
+# -- the campaign report (see survey.analysis.report and DESIGN.md "Report JSON") ----------------------
+# Numbers that do not exist (an estimate on an empty group, an interval that is undefined) are None, so
+# that the JSON shows null rather than NaN, which JSON does not have.
+
+
+class WaveSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """One wave of the campaign: its phase, arm, pinned version and number of complete responses."""
+
+    key: str
+    phase: str
+    arm: str
+    version: int
+    n_complete: int
+
+
+class GroupSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """Size, mean and standard deviation (n − 1 divisor) of one group's values of an outcome.
+
+    For a 0/1 outcome the mean is the proportion. A group of 1 to 4 respondents is suppressed
+    (reports never show a cell under 5): ``n``, ``mean`` and ``sd`` are then all None and the
+    outcome's notes say so. An empty group has ``n`` 0 and no mean.
+    """
+
+    n: int | None
+    mean: float | None
+    sd: float | None
+
+
+class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """One effect of an outcome as the report shows it (an :class:`Effect` without its details)."""
+
+    name: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    method: str
+
+
+class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
+    """One outcome, knowledge item or Likert item of the report.
+
+    ``kind`` is ``score``, ``scale``, ``proportion``, ``item`` (one knowledge item, correct or not)
+    or ``likert`` (one Likert item). ``p_adjusted`` is adjusted for multiplicity within the
+    outcome's family; ``comparable`` is False when no item of the outcome can be compared between
+    the versions the waves used (then there are no effects).
+    """
+
+    key: str
+    kind: str
+    label: dict[str, str]
+    groups: dict[str, GroupSummary]
+    effects: tuple[EffectSummary, ...]
+    p_value: float | None
+    p_adjusted: float | None
+    comparable: bool
+    notes: tuple[str, ...] = ()
+
+
+class Flag(msgspec.Struct, frozen=True, kw_only=True):
+    """A caveat a reader must see: ``code`` for programs, ``message`` for people.
+
+    Codes: ``incomparable_items``, ``missing_wave``, ``small_sample``, ``small_cell``,
+    ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``. ``subject`` is the outcome
+    or item key the flag is about, or None for the whole campaign.
+    """
+
+    code: str
+    subject: str | None
+    message: str
+
+
+class Report(msgspec.Struct, frozen=True, kw_only=True):
+    """The campaign report; ``msgspec.json.encode(report)`` is the JSON of DESIGN.md."""
+
+    campaign: str
+    design: str
+    confidence_level: float
+    waves: tuple[WaveSummary, ...]
+    outcomes: tuple[OutcomeReport, ...]
+    items: tuple[OutcomeReport, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,1035 @@
+"""The campaign report: every outcome and comparable item, with the effects its design calls for.
+
+:func:`build_report` takes the complete responses of each wave (as :class:`WaveData`: the wave's
+phase, arm, pinned version, the version's definition and comparability map, and a
+:class:`~survey.analysis.scoring.ResponseFrame`) and returns a :class:`~survey.analysis.results.Report`
+whose JSON is the shape of DESIGN.md ("Report JSON"), plus ``items``, ``flags`` and ``notes``.
+
+Effects by design (the first group is always *after*: post, or the campaign arm)
+-------------------------------------------------------------------------------
+* ``independent`` (different people before and after; the campaign arm's pre and post waves):
+  means (``score``, ``scale``, ``likert``): ``mean_difference`` (Welch) and ``hedges_g``;
+  proportions (``proportion``, ``item``): ``risk_difference`` (Newcombe hybrid score) and
+  ``cohens_h``. p is Welch's t test, or the two-proportion z test.
+* ``panel`` (the same people, linked by their pseudonymous panel key): pre and post responses are
+  matched by key; a key answered twice in one wave keeps its *last* response in frame order (pass
+  responses in submission order) and a note counts the duplicates. Means: paired
+  ``mean_difference``, ``d_z`` and ``d_av``; proportions: ``paired_risk_difference`` (Newcombe
+  paired score, McNemar's exact p). Groups ``pre`` and ``post`` describe the matched respondents and
+  ``change`` their within-person differences. The match rate (matched / min(n_pre, n_post), n the
+  complete responses of each wave) below ``min_match_rate`` is flagged; attrition (the share of pre
+  respondents not found after) is in the notes.
+* ``comparison`` (a campaign and an unexposed comparison arm, each surveyed before and after):
+  ``difference_in_differences`` (OLS; cluster-robust with t(G − 1) when clusters are given) and, for
+  means, ``standardized_difference_in_differences`` (over the pooled pre-test SD). Respondents
+  without a cluster label are left out of a clustered analysis, with a note.
+
+Comparability
+-------------
+An item is compared only when every compared wave's version has it under the same comparability key
+(its fingerprint, or an earlier version's when the newer version marked the change ``equivalent``).
+Other knowledge and Likert items are left out of ``items``, with the reason in the report's
+``notes`` (``"k_offer: changed between v1 and v2 (not marked equivalent)"``). An outcome is computed
+on its comparable items, with a note naming those left out, and is ``comparable: false`` (no
+effects) when none remain. Outcomes are taken from the newest compared version.
+
+Flags, small samples and privacy
+--------------------------------
+* A group with fewer than ``small_n`` (30) respondents gets a note and a ``small_sample`` flag.
+* Reports never show a cell under 5: a group of 1 to 4 respondents, or any group of a wave with 1
+  to 4 complete responses, has ``n``, ``mean`` and ``sd`` null, and the outcome shows no estimate
+  (effects listed with null numbers, p null), with a ``small_cell`` flag. An empty group of a
+  larger wave is shown as ``n: 0``. Wave totals (``n_complete``) are always shown: they reveal no
+  answer.
+* Scale outcomes carry Cronbach's alpha (Feldt interval) per wave among their effects, named
+  ``cronbach_alpha.<group>``; alpha below ``min_alpha`` (0.7) is flagged ``low_reliability``.
+* Degenerate data (an empty wave, a group without variance) gives null estimates with a note,
+  never an exception.
+
+Multiplicity
+------------
+p-values are adjusted (Holm by default, Benjamini-Hochberg with ``adjust="bh"``) within each of
+three families: the declared outcomes, the knowledge items, the attitude (Likert) items. A
+suppressed or undefined p is not counted in its family.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import msgspec
+import numpy as np
+
+from survey.analysis import effects
+from survey.analysis.multiplicity import adjust_pvalues
+from survey.analysis.reliability import cronbach_alpha
+from survey.analysis.results import (
+    Effect,
+    EffectSummary,
+    Flag,
+    GroupSummary,
+    OutcomeReport,
+    Report,
+    WaveSummary,
+)
+from survey.analysis.scoring import (
+    ResponseFrame,
+    item_correct,
+    knowledge_scores,
+    likert_matrix,
+    proportion,
+    scale_scores,
+)
+from survey.errors import InvalidStatistics
+from survey.questionnaire.model import Item, Outcome, Questionnaire
+
+__all__ = ["DESIGNS", "WaveData", "build_report"]
+
+Design = Literal["independent", "panel", "comparison"]
+DESIGNS: tuple[str, ...] = ("independent", "panel", "comparison")
+
+#: The groups each design compares, as (group name, phase, arm).
+_ROLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "independent": (("pre", "pre", "campaign"), ("post", "post", "campaign")),
+    "panel": (("pre", "pre", "campaign"), ("post", "post", "campaign")),
+    "comparison": (
+        ("campaign_pre", "pre", "campaign"),
+        ("campaign_post", "post", "campaign"),
+        ("comparison_pre", "pre", "comparison"),
+        ("comparison_post", "post", "comparison"),
+    ),
+}
+_BINARY_KINDS = ("proportion", "item")
+_FAMILIES = (
+    ("outcomes", "the declared outcomes"),
+    ("knowledge", "the knowledge items"),
+    ("attitude", "the attitude (Likert) items"),
+)
+
+
+@dataclass(frozen=True, eq=False)
+class WaveData:
+    """One wave's responses and what is needed to compare them.
+
+    Attributes
+    ----------
+    key, phase, arm
+        The wave's key, ``"pre"`` or ``"post"``, ``"campaign"`` or ``"comparison"``.
+    version
+        The number of the questionnaire version the wave is pinned to.
+    definition
+        That version's definition.
+    comparability
+        That version's comparability map: item key → the key it is compared under.
+    frame
+        The wave's responses; only the rows marked complete are analysed.
+    panel_key
+        Panel design: one pseudonymous key per frame row (None or "" where there is none).
+    cluster
+        Optional: one cluster label per frame row (None where there is none), for cluster-robust
+        intervals in a comparison design.
+    """
+
+    key: str
+    phase: str
+    arm: str
+    version: int
+    definition: Questionnaire
+    comparability: Mapping[str, str]
+    frame: ResponseFrame
+    panel_key: Sequence[object] | np.ndarray | None = None
+    cluster: Sequence[object] | np.ndarray | None = None
+
+
+@dataclass(eq=False)
+class _Role:
+    """A compared group: its wave (None when the campaign has no such wave) and its complete rows."""
+
+    name: str
+    wave: WaveData | None
+    rows: np.ndarray  # indices of the complete rows in the wave's frame
+
+    @property
+    def n(self) -> int:
+        return int(self.rows.size)
+
+
+@dataclass(eq=False)
+class _Panel:
+    """Matched pre/post rows (indices into the complete rows of each wave)."""
+
+    pre: np.ndarray
+    post: np.ndarray
+
+
+@dataclass(eq=False)
+class _Context:
+    design: str
+    level: float
+    roles: list[_Role]
+    comparable: set[str]
+    reasons: dict[str, str]
+    panel: _Panel | None
+    clusters: dict[str, np.ndarray | None]
+    small_n: int
+    min_cell: int
+    min_alpha: float
+    flags: list[Flag]
+
+
+# -- small helpers ------------------------------------------------------------------------------------
+
+
+def _number(x: float | None) -> float | None:
+    """A float for the JSON: None for NaN, infinite or missing."""
+    if x is None:
+        return None
+    value = float(x)
+    return value if math.isfinite(value) else None
+
+
+def _summary(effect: Effect) -> EffectSummary:
+    return EffectSummary(
+        name=effect.name,
+        estimate=_number(effect.estimate),
+        ci_low=_number(effect.ci_low),
+        ci_high=_number(effect.ci_high),
+        method=effect.method,
+    )
+
+
+def _blank(name: str, method: str) -> EffectSummary:
+    return EffectSummary(name=name, estimate=None, ci_low=None, ci_high=None, method=method)
+
+
+def _safe(name: str, method: str, level: float, call: Callable[[], Effect]) -> Effect:
+    """Run an effect function; data it cannot use gives a NaN effect with the reason as a note."""
+    try:
+        return call()
+    except (InvalidStatistics, ValueError, ArithmeticError) as exc:
+        nan = math.nan
+        return Effect(
+            name=name,
+            estimate=nan,
+            ci_low=nan,
+            ci_high=nan,
+            confidence_level=level,
+            method=method,
+            n=(),
+            p_value=None,
+            notes=(str(exc),),
+        )
+
+
+def _group(values: np.ndarray, hide: bool) -> GroupSummary:
+    n = int(values.size)
+    if hide:
+        return GroupSummary(n=None, mean=None, sd=None)
+    if n == 0:
+        return GroupSummary(n=0, mean=None, sd=None)
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1)) if n > 1 else None
+    return GroupSummary(n=n, mean=_number(mean), sd=_number(sd))
+
+
+def _present(values: np.ndarray) -> np.ndarray:
+    return values[~np.isnan(values)]
+
+
+def _has_item(definition: Questionnaire, key: str) -> bool:
+    try:
+        definition.item(key)
+    except KeyError:
+        return False
+    return True
+
+
+def _version_list(versions: Sequence[int]) -> str:
+    return " and ".join(f"v{v}" for v in versions)
+
+
+# -- waves, comparability, panel matching -------------------------------------------------------------
+
+
+def _check_waves(waves: Sequence[WaveData]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for wave in waves:
+        if wave.phase not in ("pre", "post"):
+            raise InvalidStatistics(f'wave {wave.key}: phase must be "pre" or "post"')
+        if wave.arm not in ("campaign", "comparison"):
+            raise InvalidStatistics(f'wave {wave.key}: arm must be "campaign" or "comparison"')
+        other = seen.setdefault((wave.phase, wave.arm), wave.key)
+        if other != wave.key:
+            raise InvalidStatistics(
+                f"waves {other} and {wave.key}: both are the {wave.phase} wave of the {wave.arm} arm"
+            )
+        n = wave.frame.n
+        if wave.frame.complete.shape != (n,):
+            raise InvalidStatistics(
+                f"wave {wave.key}: the frame's complete mask has the wrong size"
+            )
+        for name in ("panel_key", "cluster"):
+            column = getattr(wave, name)
+            if column is not None and len(column) != n:
+                raise InvalidStatistics(
+                    f"wave {wave.key}: {name} has {len(column)} values for {n} responses"
+                )
+
+
+def _comparability(roles: list[_Role], reference: Questionnaire) -> tuple[set[str], dict[str, str]]:
+    """Item keys comparable across the present waves, and the reason for every other item."""
+    waves = [role.wave for role in roles if role.wave is not None]
+    versions = sorted({wave.version for wave in waves})
+    keys: list[str] = []
+    for wave in sorted(waves, key=lambda w: -w.version):
+        keys += [i.key for i in wave.definition.items() if i.answerable and i.key not in keys]
+    comparable: set[str] = set()
+    reasons: dict[str, str] = {}
+    for key in keys:
+        by_version: dict[int, str | None] = {}
+        for wave in waves:
+            present = _has_item(wave.definition, key)
+            by_version[wave.version] = wave.comparability.get(key) if present else None
+        missing = [v for v in versions if by_version[v] is None]
+        if missing:
+            reasons[key] = f"{key}: not in {_version_list(missing)}"
+            continue
+        distinct = {by_version[v] for v in versions}
+        if len(distinct) == 1:
+            comparable.add(key)
+            continue
+        first = versions[0]
+        changed = next(v for v in versions if by_version[v] != by_version[first])
+        reasons[key] = f"{key}: changed between v{first} and v{changed} (not marked equivalent)"
+    # An item missing from the reference version is not reported at all: say nothing about it.
+    return comparable, {k: r for k, r in reasons.items() if _has_item(reference, k)}
+
+
+def _latest_by_key(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Unique panel keys, the row of the last response for each, duplicates and rows without a key."""
+    valid = np.fromiter((isinstance(k, str) and k != "" for k in keys), dtype=bool, count=keys.size)
+    rows = np.flatnonzero(valid)
+    if rows.size == 0:
+        return np.array([], dtype=str), rows, 0, int(keys.size)
+    labels = keys[rows].astype(str)
+    # np.unique keeps the first occurrence; on the reversed rows that is the last response.
+    unique, first = np.unique(labels[::-1], return_index=True)
+    keep = rows[::-1][first]
+    return unique, keep, int(rows.size - unique.size), int(keys.size - rows.size)
+
+
+def _match_panel(
+    pre: _Role, post: _Role, flags: list[Flag], notes: list[str], ratio: float
+) -> _Panel:
+    """Match the complete pre and post responses by panel key; flag a low match rate."""
+    if pre.wave is None or post.wave is None:
+        return _Panel(np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    found = []
+    for role in (pre, post):
+        wave = role.wave
+        if wave is None:  # checked above; keeps the type checker informed
+            continue
+        if wave.panel_key is None:
+            notes.append(f"wave {wave.key}: no panel keys given; no response can be matched")
+            keys = np.full(role.n, None, dtype=object)
+        else:
+            keys = np.asarray(wave.panel_key, dtype=object)[role.rows]
+        unique, keep, duplicates, without = _latest_by_key(keys)
+        if duplicates:
+            notes.append(
+                f"wave {wave.key}: {duplicates} response(s) repeat a panel key already answered; "
+                "the last response of each key is kept"
+            )
+            flags.append(
+                Flag(
+                    code="duplicate_panel_keys",
+                    subject=None,
+                    message=f"wave {wave.key}: {duplicates} repeated panel key(s); kept the last",
+                )
+            )
+        if without:
+            notes.append(f"wave {wave.key}: {without} complete response(s) without a panel key")
+        found.append((unique, keep))
+    (pre_keys, pre_rows), (post_keys, post_rows) = found
+    _, i_pre, i_post = np.intersect1d(pre_keys, post_keys, assume_unique=True, return_indices=True)
+    matched = int(i_pre.size)
+    smaller = min(pre.n, post.n)
+    if smaller:
+        rate = matched / smaller
+        attrition = (
+            f"{1.0 - matched / pre_keys.size:.0%} of pre respondents not found after"
+            if pre_keys.size
+            else "no pre respondent has a panel key"
+        )
+        notes.append(
+            f"panel: {matched} respondents matched (match rate {rate:.0%} of the smaller wave, "
+            f"{pre.n} pre and {post.n} post complete responses); attrition: {attrition}"
+        )
+        if rate < ratio:
+            flags.append(
+                Flag(
+                    code="low_match_rate",
+                    subject=None,
+                    message=(
+                        f"only {rate:.0%} of the smaller wave matched by panel code (threshold "
+                        f"{ratio:.0%}): the matched respondents may not represent the waves"
+                    ),
+                )
+            )
+    else:
+        notes.append("panel: no respondents to match (a wave has no complete response)")
+    return _Panel(pre_rows[i_pre], post_rows[i_post])
+
+
+def _clusters(role: _Role, cluster_item: str | None, notes: list[str]) -> np.ndarray | None:
+    """The cluster label of each complete response as strings, "" where there is none."""
+    wave = role.wave
+    if wave is None:
+        return None
+    if wave.cluster is not None:
+        raw = np.asarray(wave.cluster, dtype=object)[role.rows]
+    elif cluster_item is None:
+        return None
+    elif cluster_item not in wave.frame.codes:
+        notes.append(
+            f"wave {wave.key}: cluster item {cluster_item} is not a choice item of v{wave.version}"
+        )
+        raw = np.full(role.n, None, dtype=object)
+    else:
+        raw = wave.frame.labels(cluster_item)[role.rows]
+    # Once per wave, not per outcome: labels become plain strings that numpy compares quickly.
+    return np.array(["" if v is None else str(v) for v in raw.tolist()], dtype=str).reshape(-1)
+
+
+def _cluster_codes(labels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray | None]:
+    """Integer cluster codes shared by all waves, -1 for no label.
+
+    Sorting strings is the slowest part of a cluster-robust fit on many responses; integers are
+    sorted many times faster, and this is done once rather than for every outcome.
+    """
+    given = [v for v in labels.values() if v is not None]
+    if not given:
+        return dict.fromkeys(labels)
+    names, inverse = np.unique(np.concatenate(given), return_inverse=True)
+    missing = np.flatnonzero(names == "")
+    codes = inverse.astype(np.int64)
+    if missing.size:
+        codes[codes == missing[0]] = -1
+    out: dict[str, np.ndarray | None] = {}
+    start = 0
+    for name, value in labels.items():
+        if value is None:
+            out[name] = None
+        else:
+            out[name] = codes[start : start + value.size]
+            start += value.size
+    return out
+
+
+# -- per-outcome comparison ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Result:
+    groups: dict[str, GroupSummary]
+    effects: list[EffectSummary]
+    p_value: float | None
+    notes: list[str]
+
+
+def _hide(ctx: _Context, name: str, n: int) -> bool:
+    """A group is suppressed when it has 1 to 4 values, or when its wave has 1 to 4 responses (then
+    even an empty group would tell something about those few, e.g. that none of them said "yes")."""
+    total = next((role.n for role in ctx.roles if role.name == name), n)
+    return 0 < n < ctx.min_cell or 0 < total < ctx.min_cell
+
+
+def _effect_notes(effect: Effect) -> list[str]:
+    return [f"{effect.name}: {note}" for note in effect.notes]
+
+
+def _finish(
+    ctx: _Context,
+    subject: str,
+    groups: dict[str, GroupSummary],
+    sizes: dict[str, int],
+    hidden: set[str],
+    planned: list[tuple[str, str]],
+    compute: Callable[[], list[Effect]],
+) -> _Result:
+    """Apply the small-cell rule, then compute the effects (or show them empty).
+
+    ``hidden`` names the groups suppressed by :func:`_hide`; they and empty groups get no estimate.
+    """
+    notes: list[str] = []
+    tiny = [name for name in sizes if name in hidden]
+    empty = [name for name, n in sizes.items() if n == 0 and name not in hidden]
+    small = [name for name, n in sizes.items() if ctx.min_cell <= n < ctx.small_n]
+    if tiny:
+        notes.append(
+            f"{', '.join(tiny)}: fewer than {ctx.min_cell} respondents; not shown, and no estimate"
+        )
+        ctx.flags.append(
+            Flag(
+                code="small_cell",
+                subject=subject,
+                message=f"{subject}: a group under {ctx.min_cell} respondents; no estimate shown",
+            )
+        )
+    if empty:
+        notes.append(f"{', '.join(empty)}: no respondents; no estimate")
+    if tiny or empty:
+        return _Result(groups, [_blank(name, method) for name, method in planned], None, notes)
+    if small:
+        listed = ", ".join(f"{name} n = {sizes[name]}" for name in small)
+        notes.append(f"small sample ({listed}, under {ctx.small_n}): interpret with caution")
+        ctx.flags.append(
+            Flag(
+                code="small_sample",
+                subject=subject,
+                message=f"{subject}: small sample ({listed}); wide intervals",
+            )
+        )
+    found = compute()
+    p_value = None
+    for effect in found:
+        notes += _effect_notes(effect)
+        if p_value is None and effect.p_value is not None:
+            p_value = _number(effect.p_value)
+    return _Result(groups, [_summary(e) for e in found], p_value, notes)
+
+
+def _compare_independent(
+    ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
+) -> _Result:
+    pre, post = _present(values["pre"]), _present(values["post"])
+    level = ctx.level
+    sizes = {"pre": pre.size, "post": post.size}
+    hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
+    groups = {name: _group(v, name in hidden) for name, v in (("pre", pre), ("post", post))}
+    if binary:
+        planned = [("risk_difference", "newcombe hybrid score"), ("cohens_h", "normal")]
+
+        def compute() -> list[Effect]:
+            k_post, k_pre = int(post.sum()), int(pre.sum())
+            return [
+                _safe(
+                    "risk_difference",
+                    planned[0][1],
+                    level,
+                    lambda: effects.risk_difference(
+                        k_post, post.size, k_pre, pre.size, confidence_level=level
+                    ),
+                ),
+                _safe(
+                    "cohens_h",
+                    planned[1][1],
+                    level,
+                    lambda: effects.cohens_h(
+                        k_post, post.size, k_pre, pre.size, confidence_level=level
+                    ),
+                ),
+            ]
+    else:
+        planned = [("mean_difference", "welch"), ("hedges_g", "noncentral t")]
+
+        def compute() -> list[Effect]:
+            return [
+                _safe(
+                    "mean_difference",
+                    "welch",
+                    level,
+                    lambda: effects.mean_difference(post, pre, confidence_level=level),
+                ),
+                _safe(
+                    "hedges_g",
+                    "noncentral t",
+                    level,
+                    lambda: effects.hedges_g(post, pre, confidence_level=level),
+                ),
+            ]
+
+    return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+
+
+def _compare_panel(
+    ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
+) -> _Result:
+    if ctx.panel is None:  # build_report matches every panel before comparing
+        raise InvalidStatistics("panel design without matched responses")
+    before = values["pre"][ctx.panel.pre]
+    after = values["post"][ctx.panel.post]
+    both = ~np.isnan(before) & ~np.isnan(after)
+    before, after = before[both], after[both]
+    level = ctx.level
+    n = int(before.size)
+    sizes = {"matched pairs": n}
+    hidden = {"matched pairs"} if 0 < n < ctx.min_cell else set()
+    groups = {
+        "pre": _group(before, bool(hidden)),
+        "post": _group(after, bool(hidden)),
+        "change": _group(after - before, bool(hidden)),
+    }
+    if binary:
+        planned = [("paired_risk_difference", "newcombe paired score")]
+
+        def compute() -> list[Effect]:
+            a, b = after == 1, before == 1
+            table = [
+                [int(np.sum(a & b)), int(np.sum(a & ~b))],
+                [int(np.sum(~a & b)), int(np.sum(~a & ~b))],
+            ]
+            return [
+                _safe(
+                    "paired_risk_difference",
+                    planned[0][1],
+                    level,
+                    lambda: effects.paired_risk_difference(table, confidence_level=level),
+                )
+            ]
+    else:
+        planned = [
+            ("mean_difference", "paired t"),
+            ("d_z", "noncentral t"),
+            ("d_av", "noncentral t (Algina-Keselman)"),
+        ]
+
+        def compute() -> list[Effect]:
+            return [
+                _safe(
+                    "mean_difference",
+                    "paired t",
+                    level,
+                    lambda: effects.mean_difference(after, before, True, confidence_level=level),
+                ),
+                _safe(
+                    "d_z",
+                    planned[1][1],
+                    level,
+                    lambda: effects.paired_d(after, before, "z", confidence_level=level),
+                ),
+                _safe(
+                    "d_av",
+                    planned[2][1],
+                    level,
+                    lambda: effects.paired_d(after, before, "av", confidence_level=level),
+                ),
+            ]
+
+    return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+
+
+def _compare_did(
+    ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
+) -> _Result:
+    level = ctx.level
+    parts = []
+    groups: dict[str, GroupSummary] = {}
+    sizes: dict[str, int] = {}
+    clustered = any(ctx.clusters.get(role.name) is not None for role in ctx.roles)
+    for role in ctx.roles:
+        y = values[role.name]
+        keep = ~np.isnan(y)
+        sizes[role.name] = int(keep.sum())
+        groups[role.name] = _group(y[keep], _hide(ctx, role.name, sizes[role.name]))
+        labels = ctx.clusters.get(role.name)
+        if clustered and labels is None:
+            labels = np.full(y.size, -1, dtype=np.int64)
+        parts.append(
+            (
+                y[keep],
+                np.full(int(keep.sum()), float(role.name.endswith("post"))),
+                np.full(int(keep.sum()), float(role.name.startswith("campaign"))),
+                None if labels is None else labels[keep],
+            )
+        )
+    hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
+    planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
+    if not binary:
+        planned.append(
+            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd")
+        )
+
+    def compute() -> list[Effect]:
+        y = np.concatenate([p[0] for p in parts])
+        post = np.concatenate([p[1] for p in parts])
+        treated = np.concatenate([p[2] for p in parts])
+        cluster = None
+        extra: list[str] = []
+        if clustered:
+            labels = np.concatenate([p[3] for p in parts])
+            labelled = labels >= 0
+            if not labelled.all():
+                extra.append(
+                    f"{int((~labelled).sum())} respondent(s) without a cluster label left out"
+                )
+                y, post, treated, labels = (a[labelled] for a in (y, post, treated, labels))
+            if np.unique(labels).size < 2:
+                extra.append("fewer than two clusters: heteroskedasticity-robust errors instead")
+            else:
+                cluster = labels
+        found = [
+            _safe(
+                "difference_in_differences",
+                planned[0][1],
+                level,
+                lambda: effects.difference_in_differences(
+                    y, post, treated, cluster, confidence_level=level
+                ),
+            )
+        ]
+        if not binary:
+            found.append(
+                _safe(
+                    "standardized_difference_in_differences",
+                    planned[1][1],
+                    level,
+                    lambda: effects.standardized_difference_in_differences(
+                        y, post, treated, cluster, confidence_level=level
+                    ),
+                )
+            )
+        if extra:
+            first = found[0]
+            found[0] = msgspec.structs.replace(first, notes=(*first.notes, *extra))
+        return found
+
+    return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+
+
+_COMPARE = {
+    "independent": _compare_independent,
+    "panel": _compare_panel,
+    "comparison": _compare_did,
+}
+
+
+def _values(
+    ctx: _Context, score: Callable[[Questionnaire, ResponseFrame], np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Score every role's wave and keep its complete rows (an absent wave gives no values)."""
+    out = {}
+    for role in ctx.roles:
+        if role.wave is None:
+            out[role.name] = np.empty(0)
+        else:
+            out[role.name] = score(role.wave.definition, role.wave.frame)[role.rows]
+    return out
+
+
+def _reliability(
+    ctx: _Context, key: str, items: list[str]
+) -> tuple[list[EffectSummary], list[str]]:
+    """Cronbach's alpha of a scale outcome in every wave; flag those below ``min_alpha``."""
+    summaries: list[EffectSummary] = []
+    notes: list[str] = []
+    if len(items) < 2:
+        notes.append("reliability: alpha needs at least 2 comparable items")
+        return summaries, notes
+    for role in ctx.roles:
+        name = f"cronbach_alpha.{role.name}"
+        if role.wave is None or role.n < ctx.min_cell:
+            continue
+        matrix = likert_matrix(role.wave.definition, role.wave.frame, items)[role.rows]
+        alpha = _safe(
+            name, "Feldt", ctx.level, lambda m=matrix: cronbach_alpha(m, confidence_level=ctx.level)
+        )
+        used = alpha.n[0] if alpha.n else 0
+        if 0 < used < ctx.min_cell:
+            summaries.append(_blank(name, alpha.method))
+            continue
+        summaries.append(msgspec.structs.replace(_summary(alpha), name=name))
+        if math.isnan(alpha.estimate):
+            notes += [f"{name}: {note}" for note in alpha.notes]
+        elif alpha.estimate < ctx.min_alpha:
+            notes.append(f"{name} = {alpha.estimate:.2f}, below {ctx.min_alpha}: low reliability")
+            ctx.flags.append(
+                Flag(
+                    code="low_reliability",
+                    subject=key,
+                    message=(
+                        f"{key}: Cronbach's alpha {alpha.estimate:.2f} in {role.name} "
+                        f"(below {ctx.min_alpha}): the items may not measure one thing"
+                    ),
+                )
+            )
+    return summaries, notes
+
+
+def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, str]:
+    declared = [outcome.item] if outcome.kind == "proportion" else list(outcome.items or [])
+    usable = [k for k in declared if k in ctx.comparable]
+    left_out = [k for k in declared if k not in ctx.comparable]
+    notes: list[str] = []
+    if left_out:
+        why = "; ".join(ctx.reasons.get(k, f"{k}: not comparable") for k in left_out)
+        if usable:
+            notes.append(f"computed on {len(usable)} of {len(declared)} items; left out: {why}")
+        else:
+            notes.append(f"no item can be compared between the versions: {why}")
+    for role in ctx.roles:
+        if role.wave is None:
+            continue
+        theirs = role.wave.definition.outcomes.get(key)
+        if theirs is not None and msgspec.structs.replace(
+            theirs, label={}
+        ) != msgspec.structs.replace(outcome, label={}):
+            notes.append(
+                f"the outcome is defined differently in v{role.wave.version}; "
+                f"the definition of v{_reference_version(ctx)} is used"
+            )
+            break
+    if not usable:
+        report = OutcomeReport(
+            key=key,
+            kind=outcome.kind,
+            label=dict(outcome.label),
+            groups={},
+            effects=(),
+            p_value=None,
+            p_adjusted=None,
+            comparable=False,
+            notes=tuple(notes),
+        )
+        return report, "outcomes"
+    if outcome.kind == "score":
+        values = _values(ctx, lambda d, f: knowledge_scores(d, f, outcome, items=usable))
+    elif outcome.kind == "scale":
+        values = _values(ctx, lambda d, f: scale_scores(d, f, outcome, items=usable))
+    else:
+        values = _values(ctx, lambda d, f: proportion(d, f, outcome))
+    result = _COMPARE[ctx.design](ctx, key, values, outcome.kind == "proportion")
+    found = list(result.effects)
+    if outcome.kind == "scale":
+        alphas, alpha_notes = _reliability(ctx, key, usable)
+        found += alphas
+        notes += alpha_notes
+    report = OutcomeReport(
+        key=key,
+        kind=outcome.kind,
+        label=dict(outcome.label),
+        groups=result.groups,
+        effects=tuple(found),
+        p_value=result.p_value,
+        p_adjusted=None,
+        comparable=True,
+        notes=tuple(notes + result.notes),
+    )
+    return report, "outcomes"
+
+
+def _reference_version(ctx: _Context) -> int:
+    return max(role.wave.version for role in ctx.roles if role.wave is not None)
+
+
+def _item_report(ctx: _Context, item: Item) -> tuple[OutcomeReport, str]:
+    notes: list[str] = []
+    if item.is_knowledge:
+        kind, family = "item", "knowledge"
+        if item.scoring == "partial":
+            notes.append("partial-credit item: the share answering every choice right")
+        values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
+    else:
+        kind, family = "likert", "attitude"
+        if item.reverse:
+            notes.append("reverse-coded (points + 1 - answer), so that higher is better")
+        values = _values(ctx, lambda d, f: likert_matrix(d, f, [item.key])[:, 0])
+    result = _COMPARE[ctx.design](ctx, item.key, values, kind == "item")
+    report = OutcomeReport(
+        key=item.key,
+        kind=kind,
+        label=dict(item.text),
+        groups=result.groups,
+        effects=tuple(result.effects),
+        p_value=result.p_value,
+        p_adjusted=None,
+        comparable=True,
+        notes=tuple(notes + result.notes),
+    )
+    return report, family
+
+
+def _adjust(reports: list[tuple[OutcomeReport, str]], method: str) -> list[OutcomeReport]:
+    adjusted: dict[int, float | None] = {}
+    for family, _ in _FAMILIES:
+        members = [i for i, (_, f) in enumerate(reports) if f == family]
+        p = [math.nan if reports[i][0].p_value is None else reports[i][0].p_value for i in members]
+        if not members:
+            continue
+        for i, value in zip(members, adjust_pvalues(p, method=method), strict=True):
+            adjusted[i] = _number(value)
+    return [
+        msgspec.structs.replace(report, p_adjusted=adjusted.get(i))
+        for i, (report, _) in enumerate(reports)
+    ]
+
+
+# -- the report ---------------------------------------------------------------------------------------
+
+
+def build_report(
+    campaign: str,
+    design: str,
+    waves: Sequence[WaveData],
+    *,
+    confidence_level: float = 0.95,
+    adjust: Literal["holm", "bh"] = "holm",
+    cluster_item: str | None = None,
+    small_n: int = 30,
+    min_cell: int = 5,
+    min_alpha: float = 0.7,
+    min_match_rate: float = 0.7,
+) -> Report:
+    """The campaign report: every outcome and comparable item, compared as the design requires.
+
+    Parameters
+    ----------
+    campaign
+        The campaign's key.
+    design
+        ``"independent"``, ``"panel"`` or ``"comparison"`` (see the module docstring).
+    waves
+        The campaign's waves, at most one per phase and arm, with their complete responses.
+    confidence_level
+        Coverage of every interval.
+    adjust
+        Multiplicity adjustment within each family: ``"holm"`` (default) or ``"bh"``.
+    cluster_item
+        Comparison design: a choice item whose answer labels the cluster (e.g. ``aimag``), used for
+        waves that give no ``cluster`` labels of their own.
+    small_n
+        Groups smaller than this are flagged as small samples.
+    min_cell
+        Groups smaller than this (and not empty) are suppressed.
+    min_alpha
+        Cronbach's alpha below this is flagged as low reliability.
+    min_match_rate
+        Panel match rate below this is flagged.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    InvalidStatistics
+        For an unknown design or adjustment, a confidence level outside (0, 1), two waves with the
+        same phase and arm, or panel keys or cluster labels whose length differs from the frame's.
+        Data, however degenerate, never raises: it gives null estimates with notes.
+    """
+    if design not in DESIGNS:
+        raise InvalidStatistics(f"design: must be one of {', '.join(DESIGNS)}, got {design!r}")
+    if adjust not in ("holm", "bh"):
+        raise InvalidStatistics(f'adjust: must be "holm" or "bh", got {adjust!r}')
+    if not 0.0 < confidence_level < 1.0:
+        raise InvalidStatistics(
+            f"confidence_level: must be between 0 and 1 (exclusive), got {confidence_level}"
+        )
+    _check_waves(waves)
+    flags: list[Flag] = []
+    notes: list[str] = []
+    summaries = tuple(
+        WaveSummary(
+            key=w.key,
+            phase=w.phase,
+            arm=w.arm,
+            version=w.version,
+            n_complete=int(np.count_nonzero(w.frame.complete)),
+        )
+        for w in waves
+    )
+    by_role = {(w.phase, w.arm): w for w in waves}
+    roles = []
+    for name, phase, arm in _ROLES[design]:
+        wave = by_role.get((phase, arm))
+        rows = np.empty(0, dtype=np.int64) if wave is None else np.flatnonzero(wave.frame.complete)
+        roles.append(_Role(name, wave, rows))
+        if wave is None:
+            message = f"no {phase} wave for the {arm} arm: its effects cannot be estimated"
+            notes.append(message)
+            flags.append(Flag(code="missing_wave", subject=None, message=message))
+    used = {id(role.wave) for role in roles}
+    for wave in waves:
+        if id(wave) not in used:
+            notes.append(
+                f"wave {wave.key} ({wave.phase}, {wave.arm}) is not used by a {design} design"
+            )
+    present = [role.wave for role in roles if role.wave is not None]
+    if not present:
+        return Report(
+            campaign=campaign,
+            design=design,
+            confidence_level=confidence_level,
+            waves=summaries,
+            outcomes=(),
+            items=(),
+            flags=tuple(flags),
+            notes=tuple(notes),
+        )
+    reference = max(present, key=lambda w: (w.version, w.phase == "post")).definition
+    comparable, reasons = _comparability(roles, reference)
+    reported = [
+        item.key for item in reference.items() if item.is_knowledge or item.type == "likert"
+    ]
+    outcome_items = {
+        k
+        for o in reference.outcomes.values()
+        for k in ([o.item] if o.kind == "proportion" else (o.items or []))
+    }
+    left_out = [k for k in reasons if k in reported or k in outcome_items]
+    notes += [reasons[k] for k in left_out]
+    if left_out:
+        flags.append(
+            Flag(
+                code="incomparable_items",
+                subject=None,
+                message=(
+                    f"{len(left_out)} item(s) changed between the compared versions and are left "
+                    f"out: {', '.join(left_out)}"
+                ),
+            )
+        )
+    panel = None
+    if design == "panel":
+        panel = _match_panel(roles[0], roles[1], flags, notes, min_match_rate)
+    clusters: dict[str, np.ndarray | None] = {}
+    if design == "comparison":
+        labels = {role.name: _clusters(role, cluster_item, notes) for role in roles}
+        clusters = _cluster_codes(labels)
+    ctx = _Context(
+        design=design,
+        level=confidence_level,
+        roles=roles,
+        comparable=comparable,
+        reasons=reasons,
+        panel=panel,
+        clusters=clusters,
+        small_n=small_n,
+        min_cell=min_cell,
+        min_alpha=min_alpha,
+        flags=flags,
+    )
+    outcome_reports = [_outcome(ctx, key, o) for key, o in reference.outcomes.items()]
+    item_reports = [
+        _item_report(ctx, item)
+        for item in reference.items()
+        if item.key in comparable and (item.is_knowledge or item.type == "likert")
+    ]
+    everything = _adjust(outcome_reports + item_reports, adjust)
+    name = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
+    notes.append(
+        f"p_adjusted: {name} within each family (" + "; ".join(text for _, text in _FAMILIES) + ")"
+    )
+    return Report(
+        campaign=campaign,
+        design=design,
+        confidence_level=confidence_level,
+        waves=summaries,
+        outcomes=tuple(everything[: len(outcome_reports)]),
+        items=tuple(everything[len(outcome_reports) :]),
+        flags=tuple(flags),
+        notes=tuple(notes),
+    )

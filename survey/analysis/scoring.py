@@ -1,0 +1,644 @@
+"""From raw answers to per-respondent scores: knowledge scores, scale scores and proportions.
+
+Two steps, kept apart so that the statistics never loop over respondents:
+
+1. *Parsing*: :func:`frame_from_answers` (or :func:`frame_from_columns`) turns stored answers into a
+   :class:`ResponseFrame`, one numpy column per item. This is one pass over the answers per item.
+2. *Scoring*: :func:`item_correct`, :func:`knowledge_scores`, :func:`scale_scores`,
+   :func:`proportion` and :func:`outcome_scores` work on whole columns (loops over items only).
+
+Columns of a frame
+------------------
+* ``choice`` and ``consent`` items: integer codes, the index of the answer in the item's choices
+  (:attr:`ResponseFrame.values`), ``-1`` when there is no answer. An answer that is not one of the
+  choices (corrupt data) is treated as missing and counted in :attr:`ResponseFrame.invalid`.
+* ``multi`` items: a boolean matrix, one row per respondent and one column per choice, plus a boolean
+  ``answered`` column. A multi question that was shown and left empty is stored as ``[]`` (an answer,
+  "none of these") and so is answered with no choice selected.
+* ``likert``, ``integer`` and ``decimal`` items: floats, NaN when missing. A Likert answer outside
+  ``1..points`` is treated as missing and counted in :attr:`ResponseFrame.invalid`.
+* ``text``, ``date``, ``note`` and ``panel_code`` items have no column: nothing here scores them.
+
+Missing answers
+---------------
+The collect layer stores nothing for a question left empty, and nothing for a question hidden by its
+``show_if``: from the stored answers alone the two cannot be told apart. The rules are therefore:
+
+* Knowledge items (:func:`item_correct`): an answer is right (1) or wrong (0; "don't know" is an
+  ordinary wrong answer). A missing answer counts as wrong (0) only when the respondent completed the
+  questionnaire *and* the item is shown to everyone (neither the item nor its section has a
+  ``show_if``): such a respondent saw the question and skipped it. Otherwise (an unfinished response,
+  or a conditional item that may have been hidden) it is NaN, "not administered". A caller that knows
+  which conditional items were shown can pass them as ``shown`` to :func:`frame_from_answers`; then
+  the shown-and-unanswered ones count as wrong too.
+* A knowledge score is the mean over the outcome's items that are not NaN; NaN when all are, and
+  NaN for a respondent who answered none of the outcome's items (a test not taken).
+* Scale scores use the answered items only; see :func:`scale_scores`.
+* Proportions use the respondents who answered the item; see :func:`proportion`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, compress, repeat
+
+import numpy as np
+
+from survey.errors import InvalidStatistics
+from survey.questionnaire.model import CONSENT_VALUES, Item, Outcome, Questionnaire
+
+__all__ = [
+    "ResponseFrame",
+    "frame_from_answers",
+    "frame_from_columns",
+    "item_correct",
+    "knowledge_scores",
+    "likert_matrix",
+    "outcome_scores",
+    "proportion",
+    "scale_scores",
+]
+
+_CODED = ("choice", "consent")
+_NUMERIC = ("likert", "integer", "decimal")
+_MISSING = -1
+_NUMBER_TYPES = {int, float, type(None)}
+_INVALID = -2
+
+
+@dataclass(frozen=True, eq=False)
+class ResponseFrame:
+    """The answers of a set of responses to one questionnaire version, one numpy column per item.
+
+    Build it with :func:`frame_from_answers` or :func:`frame_from_columns`; the arrays are not copied
+    and must not be modified afterwards.
+
+    Attributes
+    ----------
+    n
+        Number of responses (rows).
+    codes
+        ``choice`` and ``consent`` items: int16 codes into ``values[key]``, ``-1`` for no answer.
+    selected
+        ``multi`` items: boolean matrix ``(n, number of choices)``, columns in ``values[key]`` order.
+    answered_multi
+        ``multi`` items: True where the question has an answer (possibly no choice selected).
+    numbers
+        ``likert``, ``integer`` and ``decimal`` items: float64, NaN for no answer.
+    values
+        The choice values of each ``choice``, ``consent`` and ``multi`` item, in code order.
+    complete
+        True for a response whose respondent completed the questionnaire.
+    shown
+        Optional, per item: True where the item was shown to the respondent. Items not listed here are
+        shown to everyone when neither they nor their section has a ``show_if``, and unknown otherwise.
+    invalid
+        Per item, how many stored answers could not be read (not a choice, out of range, not a number)
+        and were treated as missing.
+    """
+
+    n: int
+    codes: dict[str, np.ndarray] = field(default_factory=dict)
+    selected: dict[str, np.ndarray] = field(default_factory=dict)
+    answered_multi: dict[str, np.ndarray] = field(default_factory=dict)
+    numbers: dict[str, np.ndarray] = field(default_factory=dict)
+    values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    complete: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
+    shown: dict[str, np.ndarray] = field(default_factory=dict)
+    invalid: dict[str, int] = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        """True when the frame holds a column for this item."""
+        return key in self.codes or key in self.selected or key in self.numbers
+
+    def answered(self, key: str) -> np.ndarray:
+        """Boolean column: True where the item has an answer."""
+        if key in self.codes:
+            return self.codes[key] >= 0
+        if key in self.selected:
+            return self.answered_multi[key]
+        if key in self.numbers:
+            return ~np.isnan(self.numbers[key])
+        raise KeyError(f'no column for item "{key}" in this frame')
+
+    def labels(self, key: str) -> np.ndarray:
+        """Object column of the answers of a ``choice`` or ``consent`` item (None for no answer)."""
+        codes = self.codes[key]
+        table = np.array([*self.values[key], None], dtype=object)
+        # Code -1 picks the trailing None.
+        return table[codes]
+
+
+class _Codes(dict[object, int]):
+    """Value → code; an unknown value maps to ``_INVALID`` instead of raising."""
+
+    def __missing__(self, value: object) -> int:
+        return _INVALID
+
+
+def _choice_values(definition: Questionnaire, item: Item) -> tuple[str, ...]:
+    if item.type == "consent":
+        return CONSENT_VALUES
+    return tuple(choice.value for choice in definition.choices_for(item))
+
+
+def _encode_codes(column: Sequence[object], values: tuple[str, ...]) -> tuple[np.ndarray, int]:
+    lookup = _Codes({value: code for code, value in enumerate(values)})
+    lookup[None] = _MISSING
+    try:
+        codes = np.fromiter(map(lookup.__getitem__, column), dtype=np.int16, count=len(column))
+    except TypeError:
+        # An unhashable value (a list where one choice is expected) is corrupt data, not a crash.
+        codes = np.fromiter(
+            (lookup[v] if isinstance(v, str) or v is None else _INVALID for v in column),
+            dtype=np.int16,
+            count=len(column),
+        )
+    bad = codes == _INVALID
+    invalid = int(bad.sum())
+    if invalid:
+        codes[bad] = _MISSING
+    return codes, invalid
+
+
+def _to_float(value: object) -> float:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return math.nan
+    return float(value)
+
+
+def _encode_numbers(
+    column: Sequence[object], item: Item, definition: Questionnaire
+) -> tuple[np.ndarray, int]:
+    values = column if isinstance(column, list) else list(column)
+    present = len(values) - values.count(None)
+    if set(map(type, values)) <= _NUMBER_TYPES:
+        numbers = np.array(values, dtype=float).reshape(len(values))
+    else:
+        # Strings ("3") and booleans would convert silently; no honest answer is stored as either.
+        numbers = np.fromiter(map(_to_float, values), dtype=float, count=len(values))
+    numbers[~np.isfinite(numbers)] = np.nan
+    if item.type == "likert":
+        points = definition.scale_for(item).points
+        with np.errstate(invalid="ignore"):
+            outside = (numbers < 1) | (numbers > points) | (numbers != np.round(numbers))
+        numbers[outside] = np.nan
+    invalid = present - int(np.count_nonzero(~np.isnan(numbers)))
+    return numbers, invalid
+
+
+def _encode_multi(
+    column: Sequence[object], values: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    n = len(column)
+    # map/compress/chain keep the per-response work in C: this runs on every response of a campaign.
+    is_list = list(map(isinstance, column, repeat(list)))
+    answered = np.fromiter(is_list, dtype=bool, count=n)
+    invalid = n - list(column).count(None) - int(np.count_nonzero(answered))
+    selected = np.zeros((n, len(values)), dtype=bool)
+    lists = list(compress(column, is_list))
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = list(chain.from_iterable(lists))
+    if flat:
+        codes, bad = _encode_codes(flat, values)
+        rows = np.repeat(np.flatnonzero(answered), lengths)
+        keep = codes >= 0
+        selected[rows[keep], codes[keep]] = True
+        invalid += bad
+    return selected, answered, invalid
+
+
+def frame_from_columns(
+    definition: Questionnaire,
+    columns: Mapping[str, Sequence[object]],
+    *,
+    n: int | None = None,
+    complete: Sequence[bool] | np.ndarray | None = None,
+    shown: Mapping[str, Sequence[bool] | np.ndarray] | None = None,
+) -> ResponseFrame:
+    """Build a frame from one sequence of stored answers per item.
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version the responses were answered on.
+    columns
+        Item key → the stored answers of that item, one per response, None where there is none (the
+        form stored by the collect layer: a string for choice and consent, a list of strings for multi,
+        a number for likert, integer and decimal). Items of the definition without a column get an
+        all-missing column; keys that are not items of the definition are ignored.
+    n
+        Number of responses; needed only when ``columns`` is empty.
+    complete
+        Per response, True when it was completed; all True by default.
+    shown
+        Optional, per item: True where the item was shown (see the module docstring).
+
+    Returns
+    -------
+    ResponseFrame
+
+    Raises
+    ------
+    InvalidStatistics
+        If the columns, ``complete`` or ``shown`` differ in length.
+    """
+    lengths = {len(column) for column in columns.values()}
+    if n is not None:
+        lengths.add(n)
+    if complete is not None:
+        lengths.add(len(complete))
+    if len(lengths) > 1:
+        raise InvalidStatistics(f"columns: different numbers of responses {sorted(lengths)}")
+    rows = lengths.pop() if lengths else 0
+    frame = ResponseFrame(
+        n=rows,
+        complete=(
+            np.ones(rows, dtype=bool) if complete is None else np.asarray(complete, dtype=bool)
+        ),
+    )
+    empty: Sequence[object] = [None] * rows
+    for item in definition.items():
+        if item.type not in (*_CODED, *_NUMERIC, "multi"):
+            continue
+        column = columns.get(item.key, empty)
+        if item.type in _CODED:
+            values = _choice_values(definition, item)
+            frame.values[item.key] = values
+            frame.codes[item.key], bad = _encode_codes(column, values)
+        elif item.type == "multi":
+            values = _choice_values(definition, item)
+            frame.values[item.key] = values
+            selected, answered, bad = _encode_multi(column, values)
+            frame.selected[item.key] = selected
+            frame.answered_multi[item.key] = answered
+        else:
+            frame.numbers[item.key], bad = _encode_numbers(column, item, definition)
+        if bad:
+            frame.invalid[item.key] = bad
+    for key, mask in (shown or {}).items():
+        array = np.asarray(mask, dtype=bool)
+        if array.shape != (rows,):
+            raise InvalidStatistics(f"shown[{key!r}]: expected {rows} values, got {array.size}")
+        frame.shown[key] = array
+    return frame
+
+
+def frame_from_answers(
+    definition: Questionnaire,
+    answers: Sequence[Mapping[str, object]],
+    *,
+    complete: Sequence[bool] | np.ndarray | None = None,
+    shown: Mapping[str, Sequence[bool] | np.ndarray] | None = None,
+) -> ResponseFrame:
+    """Build a frame from the stored answer mappings of a set of responses.
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version the responses were answered on.
+    answers
+        One mapping (item key → stored answer) per response, as the ``answers`` column stores it.
+    complete
+        Per response, True when it was completed; all True by default (a report reads complete
+        responses only).
+    shown
+        Optional, per item: True where the item was shown (see the module docstring).
+
+    Returns
+    -------
+    ResponseFrame
+
+    Examples
+    --------
+    >>> from survey.questionnaire.load import load_definition
+    >>> q = load_definition('''
+    ... key: tiny
+    ... languages: [en]
+    ... title: {en: Tiny}
+    ... sections:
+    ...   - key: s
+    ...     items:
+    ...       - key: k1
+    ...         type: choice
+    ...         text: {en: Q}
+    ...         choices: [{value: a, label: {en: A}}, {value: b, label: {en: B}}]
+    ...         correct: a
+    ... ''')
+    >>> frame = frame_from_answers(q, [{"k1": "a"}, {"k1": "b"}, {}])
+    >>> frame.codes["k1"].tolist()
+    [0, 1, -1]
+    """
+    wanted = [item.key for item in definition.items() if item.type in (*_CODED, *_NUMERIC, "multi")]
+    columns = {key: [a.get(key) for a in answers] for key in wanted}
+    return frame_from_columns(definition, columns, n=len(answers), complete=complete, shown=shown)
+
+
+# -- scoring ----------------------------------------------------------------------------------------
+
+
+def _item_of(definition: Questionnaire, key: str) -> Item:
+    try:
+        return definition.item(key)
+    except KeyError as exc:
+        raise InvalidStatistics(str(exc.args[0])) from None
+
+
+def _outcome_of(definition: Questionnaire, key: str | Outcome, kind: str) -> tuple[Outcome, str]:
+    if isinstance(key, Outcome):
+        outcome, name = key, "(given)"
+    else:
+        found = definition.outcomes.get(key)
+        if found is None:
+            raise InvalidStatistics(f'no outcome "{key}" in questionnaire "{definition.key}"')
+        outcome, name = found, key
+    if outcome.kind != kind:
+        raise InvalidStatistics(f'outcome "{name}" is a {outcome.kind}, not a {kind}')
+    return outcome, name
+
+
+def _column_of(frame: ResponseFrame, key: str, kind: str) -> None:
+    if not frame.has(key):
+        raise InvalidStatistics(f'the frame has no column for {kind} item "{key}"')
+
+
+def _shown_to_all(definition: Questionnaire, item: Item) -> bool:
+    return item.show_if is None and definition.section_of(item.key).show_if is None
+
+
+def item_correct(
+    definition: Questionnaire, frame: ResponseFrame, item_key: str, *, binary: bool = False
+) -> np.ndarray:
+    """Per respondent, how right the answer to one knowledge item is.
+
+    * ``choice``: 1 for the correct value, 0 for any other (including "don't know").
+    * ``multi`` with ``scoring: all_or_nothing``: 1 when exactly the correct choices are selected,
+      else 0. With ``scoring: partial``: the share of the item's choices classified right (a correct
+      choice selected, or a wrong one left unselected), so between 0 and 1.
+    * No answer: 0 when the respondent completed the questionnaire and saw the item, NaN otherwise
+      (see "Missing answers" in the module docstring).
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version of the frame.
+    frame
+        The responses.
+    item_key
+        A knowledge item (one with ``correct``).
+    binary
+        When True, a partial-credit multi item is scored all-or-nothing (1 only when every choice is
+        classified right), so that the result is 0/1 (the report's per-item proportions).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per response, in [0, 1] or NaN.
+
+    Raises
+    ------
+    InvalidStatistics
+        If the item is unknown, is not a knowledge item, or has no column in the frame.
+    """
+    item = _item_of(definition, item_key)
+    if not item.is_knowledge or item.type not in ("choice", "multi"):
+        raise InvalidStatistics(f'"{item_key}" is not a knowledge item (it has no "correct")')
+    _column_of(frame, item_key, "knowledge")
+    values = frame.values[item_key]
+    if item.type == "choice":
+        codes = frame.codes[item_key]
+        answered = codes >= 0
+        score = (codes == values.index(str(item.correct))).astype(float)
+    else:
+        wanted = set(item.correct if isinstance(item.correct, list) else [item.correct])
+        key = np.array([value in wanted for value in values], dtype=bool)
+        right = frame.selected[item_key] == key
+        answered = frame.answered_multi[item_key]
+        if item.scoring == "partial" and not binary:
+            score = right.mean(axis=1) if values else np.ones(frame.n)
+        else:
+            score = right.all(axis=1).astype(float)
+    if item_key in frame.shown:
+        seen = frame.shown[item_key]
+    elif _shown_to_all(definition, item):
+        seen = np.ones(frame.n, dtype=bool)
+    else:
+        seen = np.zeros(frame.n, dtype=bool)
+    skipped = ~answered & seen & frame.complete
+    score[skipped] = 0.0
+    score[~answered & ~skipped] = np.nan
+    return score
+
+
+def _row_mean(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of the non-NaN values of each row (NaN for none) and how many there were.
+
+    Written out rather than ``np.nanmean``, which warns on an all-NaN row.
+    """
+    present = ~np.isnan(matrix)
+    count = present.sum(axis=1)
+    total = np.where(present, matrix, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+    mean[count == 0] = np.nan
+    return mean, count
+
+
+def _item_list(outcome: Outcome, items: Iterable[str] | None, key: str) -> list[str]:
+    declared = list(outcome.items or [])
+    if items is None:
+        return declared
+    chosen = list(items)
+    unknown = [k for k in chosen if k not in declared]
+    if unknown:
+        raise InvalidStatistics(
+            f'items: {", ".join(unknown)} not among the items of outcome "{key}"'
+        )
+    return chosen
+
+
+def knowledge_scores(
+    definition: Questionnaire,
+    frame: ResponseFrame,
+    outcome_key: str | Outcome,
+    *,
+    items: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Per respondent, the share of a ``score`` outcome's knowledge items answered right.
+
+    The mean of :func:`item_correct` over the outcome's items that are not NaN for that respondent
+    (partial-credit items contribute their share, skipped items count as wrong). NaN for a
+    respondent who answered none of the items: skipping the whole test says nothing about what
+    they know (omitted items count as wrong, a test not taken is missing, as in large assessments
+    such as PISA). NaN for everyone when ``items`` is empty.
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version of the frame.
+    frame
+        The responses.
+    outcome_key
+        A ``score`` outcome of the definition, or the :class:`Outcome` itself (the report scores an
+        outcome of one version on the responses to another).
+    items
+        Only these of the outcome's items (the report leaves out items that changed between the
+        compared versions); all of them by default.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per response, in [0, 1] or NaN.
+    """
+    outcome, name = _outcome_of(definition, outcome_key, "score")
+    keys = _item_list(outcome, items, name)
+    if not keys:
+        return np.full(frame.n, np.nan)
+    matrix = np.column_stack([item_correct(definition, frame, key) for key in keys])
+    scores = _row_mean(matrix)[0]
+    attempted = np.zeros(frame.n, dtype=bool)
+    for key in keys:
+        attempted |= frame.answered(key)
+    scores[~attempted] = np.nan
+    return scores
+
+
+def likert_matrix(
+    definition: Questionnaire, frame: ResponseFrame, keys: Sequence[str]
+) -> np.ndarray:
+    """Likert answers of several items as a ``(n, len(keys))`` float matrix, reverse-coded.
+
+    An item marked ``reverse: true`` is recoded ``points + 1 - x``, so that a higher value always
+    means the more desirable attitude. NaN marks no answer.
+
+    Raises
+    ------
+    InvalidStatistics
+        If an item is unknown, not a Likert item, or has no column in the frame.
+    """
+    columns = []
+    for key in keys:
+        item = _item_of(definition, key)
+        if item.type != "likert":
+            raise InvalidStatistics(f'"{key}" is {item.type} item, not a likert item')
+        _column_of(frame, key, "likert")
+        x = frame.numbers[key]
+        if item.reverse:
+            x = definition.scale_for(item).points + 1.0 - x
+        columns.append(x)
+    if not columns:
+        return np.empty((frame.n, 0))
+    return np.column_stack(columns)
+
+
+def scale_scores(
+    definition: Questionnaire,
+    frame: ResponseFrame,
+    outcome_key: str | Outcome,
+    min_answered: float | None = None,
+    *,
+    items: Iterable[str] | None = None,
+) -> np.ndarray:
+    """Per respondent, the mean of a ``scale`` outcome's Likert items after reverse-coding.
+
+    Items marked ``reverse: true`` are recoded ``points + 1 - x`` (the loader checks that the
+    outcome's ``reverse`` list names exactly those items). The score is the mean of the answered
+    items, on the scale's ``1..points`` range; NaN when the answered share of the items is below
+    ``min_answered``.
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version of the frame.
+    frame
+        The responses.
+    outcome_key
+        A ``scale`` outcome of the definition, or the :class:`Outcome` itself.
+    min_answered
+        Share of the items (in (0, 1]) that must be answered; the outcome's ``min_answered``
+        (default 0.5) when None. With 3 items and 0.5, 2 answers are needed.
+    items
+        Only these of the outcome's items; all of them by default. ``min_answered`` applies to
+        the items used.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per response, in [1, points] or NaN.
+
+    Raises
+    ------
+    InvalidStatistics
+        If the outcome is not a scale, an item has no column, or ``min_answered`` is not in (0, 1].
+    """
+    outcome, name = _outcome_of(definition, outcome_key, "scale")
+    share = outcome.min_answered if min_answered is None else float(min_answered)
+    if not 0.0 < share <= 1.0:
+        raise InvalidStatistics(f"min_answered: must be in (0, 1], got {share}")
+    keys = _item_list(outcome, items, name)
+    if not keys:
+        return np.full(frame.n, np.nan)
+    matrix = likert_matrix(definition, frame, keys)
+    mean, count = _row_mean(matrix)
+    # A tolerance so that 0.5 of 4 items needs 2 answers, not 2.0000000001.
+    needed = math.ceil(share * len(keys) - 1e-9)
+    mean[count < needed] = np.nan
+    return mean
+
+
+def proportion(
+    definition: Questionnaire, frame: ResponseFrame, outcome_key: str | Outcome
+) -> np.ndarray:
+    """Per respondent, whether the answer of a ``proportion`` outcome's item is the outcome's value.
+
+    1 when the answer is ``value`` (or one of a list of values; for a ``multi`` item: when any of
+    them is selected), 0 for any other answer (including "don't know" and, for multi, no choice
+    selected), NaN when the item has no answer: the proportion is the share of those who answered.
+
+    Parameters
+    ----------
+    definition
+        The questionnaire version of the frame.
+    frame
+        The responses.
+    outcome_key
+        A ``proportion`` outcome of the definition, or the :class:`Outcome` itself.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 of 0, 1 and NaN, one value per response.
+    """
+    outcome, _ = _outcome_of(definition, outcome_key, "proportion")
+    key = str(outcome.item)
+    item = _item_of(definition, key)
+    _column_of(frame, key, item.type)
+    wanted = [outcome.value] if isinstance(outcome.value, str) else list(outcome.value or [])
+    values = frame.values.get(key, ())
+    hits = [values.index(v) for v in wanted if v in values]
+    if item.type == "multi":
+        answered = frame.answered_multi[key]
+        result = frame.selected[key][:, hits].any(axis=1).astype(float)
+    elif key in frame.codes:
+        codes = frame.codes[key]
+        answered = codes >= 0
+        result = np.isin(codes, hits).astype(float)
+    else:
+        raise InvalidStatistics(f'"{key}" is {item.type} item; a proportion needs choices')
+    result[~answered] = np.nan
+    return result
+
+
+def outcome_scores(definition: Questionnaire, frame: ResponseFrame) -> dict[str, np.ndarray]:
+    """Every outcome of the definition, scored per respondent.
+
+    ``score`` outcomes by :func:`knowledge_scores`, ``scale`` by :func:`scale_scores` (with the
+    outcome's ``min_answered``), ``proportion`` by :func:`proportion`; in the definition's order.
+    """
+    scorers = {"score": knowledge_scores, "scale": scale_scores, "proportion": proportion}
+    return {
+        key: scorers[outcome.kind](definition, frame, key)
+        for key, outcome in definition.outcomes.items()
+    }

@@ -1,0 +1,338 @@
+"""Tests of survey.analysis.scoring on tiny examples whose scores are worked out by hand below."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from survey.analysis.scoring import (
+    frame_from_answers,
+    frame_from_columns,
+    item_correct,
+    knowledge_scores,
+    likert_matrix,
+    outcome_scores,
+    proportion,
+    scale_scores,
+)
+from survey.errors import InvalidStatistics
+from survey.questionnaire.load import load_definition
+
+DEFINITION = """
+key: tiny
+languages: [en]
+title: {en: Tiny}
+choice_lists:
+  ynd:
+    - {value: "yes", label: {en: "Yes"}}
+    - {value: "no", label: {en: "No"}}
+    - {value: dk, label: {en: "Don't know"}}
+  signs:
+    - {value: passport, label: {en: Passport taken}}
+    - {value: debt, label: {en: Debt}}
+    - {value: isolation, label: {en: Isolation}}
+    - {value: travel, label: {en: Travel}}
+likert_scales:
+  agree5: {points: 5, labels: {en: [SD, D, N, A, SA]}}
+sections:
+  - key: intro
+    items:
+      - {key: consent, type: consent, text: {en: "Do you agree?"}}
+      - {key: age, type: integer, min: 18, max: 99, text: {en: "Age"}}
+  - key: knowledge
+    items:
+      - {key: k_offer, type: choice, choices: ynd, correct: "no", text: {en: "Always safe?"}}
+      - {key: k_passport, type: choice, choices: ynd, correct: "yes", text: {en: "Keep it?"}}
+      - key: k_signs
+        type: multi
+        choices: signs
+        correct: [passport, debt]
+        scoring: partial
+        text: {en: "Signs?"}
+      - {key: k_all, type: multi, choices: signs, correct: [debt, isolation], text: {en: "Main?"}}
+      - key: k_cond
+        type: choice
+        choices: ynd
+        correct: "no"
+        show_if: "k_offer == 'yes'"
+        text: {en: "Follow-up"}
+  - key: attitudes
+    items:
+      - {key: a_report, type: likert, scale: agree5, text: {en: I would report}}
+      - {key: a_help, type: likert, scale: agree5, reverse: true, text: {en: Not my business}}
+      - {key: a_hotline, type: likert, scale: agree5, text: {en: I know the hotline}}
+      - {key: q_would, type: choice, choices: ynd, text: {en: "Would you report?"}}
+outcomes:
+  knowledge:
+    kind: score
+    label: {en: Knowledge}
+    items: [k_offer, k_passport, k_signs, k_all, k_cond]
+  confidence:
+    kind: scale
+    label: {en: Confidence}
+    items: [a_report, a_help, a_hotline]
+    reverse: [a_help]
+  would_report: {kind: proportion, label: {en: Would report}, item: q_would, value: "yes"}
+  would_or_dk: {kind: proportion, label: {en: Yes or dk}, item: q_would, value: ["yes", dk]}
+  picks_debt: {kind: proportion, label: {en: Picks debt}, item: k_all, value: debt}
+"""
+
+Q = load_definition(DEFINITION)
+
+# Five respondents. R4 did not complete the questionnaire; the others did.
+ANSWERS: list[dict[str, object]] = [
+    {  # R1
+        "k_offer": "no",
+        "k_passport": "dk",
+        "k_signs": ["passport"],
+        "k_all": ["debt", "isolation"],
+        "a_report": 5,
+        "a_help": 1,
+        "a_hotline": 4,
+        "q_would": "yes",
+    },
+    {  # R2
+        "k_offer": "yes",
+        "k_passport": "yes",
+        "k_signs": [],
+        "k_all": ["debt"],
+        "k_cond": "no",
+        "a_report": 2,
+        "q_would": "no",
+    },
+    {"a_report": 3, "a_help": 4, "q_would": "dk"},  # R3: skipped every knowledge question
+    {"k_offer": "no"},  # R4: stopped after the first knowledge question
+    {  # R5
+        "k_offer": "yes",
+        "k_passport": "no",
+        "k_signs": ["passport", "debt", "travel"],
+        "k_all": ["debt", "isolation", "travel"],
+        "a_report": 1,
+        "a_help": 5,
+        "a_hotline": 1,
+        "q_would": "yes",
+    },
+]
+COMPLETE = [True, True, True, False, True]
+NAN = math.nan
+
+
+def frame(**kwargs: object):
+    return frame_from_answers(Q, ANSWERS, complete=COMPLETE, **kwargs)
+
+
+def assert_same(actual: np.ndarray, expected: list[float]) -> None:
+    np.testing.assert_allclose(actual, np.array(expected, dtype=float), rtol=0, atol=1e-12)
+
+
+def test_frame_columns() -> None:
+    f = frame()
+    assert f.n == 5
+    # Codes index the choices in list order: yes 0, no 1, dk 2; -1 for no answer.
+    assert f.codes["k_offer"].tolist() == [1, 0, -1, 1, 0]
+    assert f.values["k_signs"] == ("passport", "debt", "isolation", "travel")
+    assert f.selected["k_signs"].astype(int).tolist() == [
+        [1, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [0, 0, 0, 0],
+        [1, 1, 0, 1],
+    ]
+    # R2's empty list is an answer ("none of these"); R3 and R4 gave none.
+    assert f.answered("k_signs").tolist() == [True, True, False, False, True]
+    assert_same(f.numbers["a_help"], [1, NAN, 4, NAN, 5])
+    assert "age" in f.numbers and np.isnan(f.numbers["age"]).all()
+    assert f.labels("k_offer").tolist() == ["no", "yes", None, "no", "yes"]
+    assert f.invalid == {}
+
+
+def test_choice_item_correct_dk_is_wrong_and_skips() -> None:
+    # k_offer (correct "no"): R1 no → 1, R2 yes → 0, R3 skipped but completed, item shown to all → 0,
+    # R4 no → 1, R5 yes → 0.
+    assert_same(item_correct(Q, frame(), "k_offer"), [1, 0, 0, 1, 0])
+    # k_passport (correct "yes"): R1 dk → 0, R2 → 1, R3 skipped → 0, R4 unfinished → NaN, R5 no → 0.
+    assert_same(item_correct(Q, frame(), "k_passport"), [0, 1, 0, NAN, 0])
+
+
+def test_multi_partial_and_all_or_nothing() -> None:
+    # k_signs: correct {passport, debt} of passport, debt, isolation, travel; partial credit is the
+    # share of the 4 choices classified right.
+    # R1 {passport}: passport ✓, debt ✗, isolation ✓, travel ✓ → 3/4.
+    # R2 {}: passport ✗, debt ✗, isolation ✓, travel ✓ → 2/4.
+    # R3 no answer, completed → 0; R4 unfinished → NaN.
+    # R5 {passport, debt, travel}: ✓ ✓ ✓ ✗ → 3/4.
+    assert_same(item_correct(Q, frame(), "k_signs"), [0.75, 0.5, 0, NAN, 0.75])
+    # The same item scored all-or-nothing (the report's per-item proportions): nobody got all 4.
+    assert_same(item_correct(Q, frame(), "k_signs", binary=True), [0, 0, 0, NAN, 0])
+    # k_all: correct exactly {debt, isolation}; R1 exact → 1, R2 {debt} → 0, R5 one too many → 0.
+    assert_same(item_correct(Q, frame(), "k_all"), [1, 0, 0, NAN, 0])
+
+
+def test_conditional_item_missing_is_not_administered() -> None:
+    # k_cond is shown only when k_offer == 'yes'; a missing answer cannot be told from a hidden item,
+    # so it is NaN, except R2 who answered it ("no", right).
+    assert_same(item_correct(Q, frame(), "k_cond"), [NAN, 1, NAN, NAN, NAN])
+    # When the caller knows R5 was shown it (R5 answered k_offer "yes"), R5's skip counts as wrong.
+    shown = {"k_cond": [False, True, False, False, True]}
+    assert_same(item_correct(Q, frame(shown=shown), "k_cond"), [NAN, 1, NAN, NAN, 0])
+
+
+def test_knowledge_scores() -> None:
+    # Mean of the non-NaN item scores (k_offer, k_passport, k_signs, k_all, k_cond):
+    # R1 (1 + 0 + 0.75 + 1) / 4; R2 (0 + 1 + 0.5 + 0 + 1) / 5; R3 answered no knowledge item at
+    # all: no score (a test not taken), although each item alone counts R3's skip as wrong;
+    # R4 only k_offer: 1; R5 (0 + 0 + 0.75 + 0) / 4.
+    expected = [2.75 / 4, 2.5 / 5, NAN, 1.0, 0.75 / 4]
+    assert_same(knowledge_scores(Q, frame(), "knowledge"), expected)
+    # With R5 known to have seen k_cond: (0 + 0 + 0.75 + 0 + 0) / 5.
+    shown = {"k_cond": [False, True, False, False, True]}
+    assert knowledge_scores(Q, frame(shown=shown), "knowledge")[4] == pytest.approx(0.75 / 5)
+    # A subset of the items (the report drops changed ones): k_offer and k_all only.
+    assert_same(
+        knowledge_scores(Q, frame(), "knowledge", items=["k_offer", "k_all"]),
+        [1.0, 0.0, NAN, 1.0, 0.0],
+    )
+    # R3 skipping only one item of the outcome: a complete respondent's skip counts as wrong.
+    answers = [{"k_offer": "no"}]
+    f = frame_from_answers(Q, answers)
+    # k_offer 1, k_passport 0, k_signs 0, k_all 0 (skipped), k_cond hidden → 1 / 4.
+    assert_same(knowledge_scores(Q, f, "knowledge"), [0.25])
+
+
+def test_knowledge_score_nan_when_nothing_administered() -> None:
+    f = frame_from_answers(Q, [{}, {"a_report": 3}], complete=[False, False])
+    assert np.isnan(knowledge_scores(Q, f, "knowledge")).all()
+
+
+def test_scale_scores_reverse_and_min_answered() -> None:
+    # a_help is reversed: 5 + 1 - x. Default min_answered 0.5 of 3 items → 2 answers needed.
+    # R1 (5, 6-1, 4) → 14/3; R2 only a_report → NaN; R3 (3, 6-4) → 2.5; R4 none → NaN;
+    # R5 (1, 6-5, 1) → 1.
+    assert_same(scale_scores(Q, frame(), "confidence"), [14 / 3, NAN, 2.5, NAN, 1.0])
+    # min_answered 0.3 of 3 → 1 answer is enough: R2 → 2.
+    assert_same(scale_scores(Q, frame(), "confidence", 0.3), [14 / 3, 2.0, 2.5, NAN, 1.0])
+    # min_answered 1 → all 3 needed.
+    assert_same(scale_scores(Q, frame(), "confidence", 1.0), [14 / 3, NAN, NAN, NAN, 1.0])
+    matrix = likert_matrix(Q, frame(), ["a_report", "a_help"])
+    assert_same(matrix[:, 1], [5, NAN, 2, NAN, 1])
+
+
+def test_min_answered_out_of_range() -> None:
+    with pytest.raises(InvalidStatistics, match="min_answered"):
+        scale_scores(Q, frame(), "confidence", 0.0)
+
+
+def test_proportion() -> None:
+    # q_would == "yes": R1 1, R2 0, R3 dk → 0, R4 no answer → NaN, R5 1.
+    assert_same(proportion(Q, frame(), "would_report"), [1, 0, 0, NAN, 1])
+    # A list of values: yes or dk.
+    assert_same(proportion(Q, frame(), "would_or_dk"), [1, 0, 1, NAN, 1])
+    # A multi item: "debt" selected among answered (R3, R4 gave no answer).
+    assert_same(proportion(Q, frame(), "picks_debt"), [1, 1, NAN, NAN, 1])
+
+
+def test_outcome_scores_names_every_outcome() -> None:
+    scores = outcome_scores(Q, frame())
+    assert list(scores) == list(Q.outcomes)
+    assert_same(scores["would_report"], [1, 0, 0, NAN, 1])
+
+
+def test_wrong_kind_and_unknown_names() -> None:
+    f = frame()
+    with pytest.raises(InvalidStatistics, match="not a scale"):
+        scale_scores(Q, f, "knowledge")
+    with pytest.raises(InvalidStatistics, match="no outcome"):
+        knowledge_scores(Q, f, "nothing")
+    with pytest.raises(InvalidStatistics, match="not a knowledge item"):
+        item_correct(Q, f, "q_would")
+    with pytest.raises(InvalidStatistics, match="not among"):
+        knowledge_scores(Q, f, "knowledge", items=["a_report"])
+
+
+def test_corrupt_answers_are_missing_and_counted() -> None:
+    answers = [
+        {"k_offer": "maybe", "a_report": 7, "a_help": "3", "k_signs": ["passport", "nope"]},
+        {"k_offer": ["no"], "a_report": 2.5, "a_help": True, "k_signs": "passport"},
+        {"k_offer": "no", "a_report": 4, "a_help": 2, "k_signs": ["debt"]},
+    ]
+    f = frame_from_answers(Q, answers)
+    assert f.codes["k_offer"].tolist() == [-1, -1, 1]
+    assert_same(f.numbers["a_report"], [NAN, NAN, 4])
+    assert_same(f.numbers["a_help"], [NAN, NAN, 2])
+    assert f.selected["k_signs"].astype(int).tolist() == [[1, 0, 0, 0], [0] * 4, [0, 1, 0, 0]]
+    assert f.answered("k_signs").tolist() == [True, False, True]
+    assert f.invalid == {"k_offer": 2, "a_report": 2, "a_help": 2, "k_signs": 2}
+
+
+def test_frame_from_columns_matches_frame_from_answers() -> None:
+    keys = [item.key for item in Q.items()]
+    columns = {key: [a.get(key) for a in ANSWERS] for key in keys}
+    by_columns = frame_from_columns(Q, columns, complete=COMPLETE)
+    by_answers = frame()
+    for key in ("knowledge", "confidence", "would_report"):
+        np.testing.assert_array_equal(
+            outcome_scores(Q, by_columns)[key], outcome_scores(Q, by_answers)[key]
+        )
+    with pytest.raises(InvalidStatistics, match="different numbers"):
+        frame_from_columns(Q, {"k_offer": ["no"], "a_report": [1, 2]})
+
+
+def test_empty_frame() -> None:
+    f = frame_from_answers(Q, [])
+    assert f.n == 0
+    for values in outcome_scores(Q, f).values():
+        assert values.shape == (0,)
+
+
+def test_vectorised_scoring_agrees_with_a_slow_loop() -> None:
+    """Random answers: the vectorised scores equal a per-respondent computation written out here."""
+    rng = np.random.default_rng(7)
+    ynd, signs = ["yes", "no", "dk"], ["passport", "debt", "isolation", "travel"]
+    answers, complete = [], []
+    for _ in range(300):
+        a: dict[str, object] = {}
+        for key in ("k_offer", "k_passport", "q_would"):
+            if rng.random() < 0.85:
+                a[key] = ynd[rng.integers(3)]
+        if a.get("k_offer") == "yes" and rng.random() < 0.8:
+            a["k_cond"] = ynd[rng.integers(3)]
+        for key in ("k_signs", "k_all"):
+            if rng.random() < 0.85:
+                a[key] = [s for s in signs if rng.random() < 0.5]
+        for key in ("a_report", "a_help", "a_hotline"):
+            if rng.random() < 0.7:
+                a[key] = int(rng.integers(1, 6))
+        answers.append(a)
+        complete.append(bool(rng.random() < 0.9))
+
+    def right(key: str, a: dict[str, object], done: bool, conditional: bool) -> float | None:
+        item = Q.item(key)
+        if key not in a:
+            return 0.0 if done and not conditional else None
+        if item.type == "choice":
+            return float(a[key] == item.correct)
+        picked, wanted = set(a[key]), set(item.correct)
+        if item.scoring == "partial":
+            return sum((s in picked) == (s in wanted) for s in signs) / len(signs)
+        return float(picked == wanted)
+
+    expected_k, expected_s = [], []
+    for a, done in zip(answers, complete, strict=True):
+        scores = [
+            right(k, a, done, k == "k_cond")
+            for k in ("k_offer", "k_passport", "k_signs", "k_all", "k_cond")
+        ]
+        scores = [s for s in scores if s is not None]
+        attempted = any(k in a for k in ("k_offer", "k_passport", "k_signs", "k_all", "k_cond"))
+        expected_k.append(sum(scores) / len(scores) if scores and attempted else NAN)
+        likert = [
+            6 - a[k] if k == "a_help" else a[k]
+            for k in ("a_report", "a_help", "a_hotline")
+            if k in a
+        ]
+        expected_s.append(sum(likert) / len(likert) if len(likert) >= 2 else NAN)
+    f = frame_from_answers(Q, answers, complete=complete)
+    assert_same(knowledge_scores(Q, f, "knowledge"), expected_k)
+    assert_same(scale_scores(Q, f, "confidence"), expected_s)
