@@ -1212,6 +1212,7 @@ def standardized_difference_in_differences(
     cluster: ArrayLike | None = None,
     *,
     confidence_level: float = 0.95,
+    raw: Effect | None = None,
 ) -> Effect:
     """Difference in differences in units of the pooled pre-campaign standard deviation.
 
@@ -1227,6 +1228,9 @@ def standardized_difference_in_differences(
     ----------
     y, post, treated, cluster, confidence_level
         As for :func:`difference_in_differences`.
+    raw : Effect, optional
+        The result of :func:`difference_in_differences` on the same data and confidence level, when
+        the caller already has it: the regression is then not fitted a second time.
 
     Returns
     -------
@@ -1240,8 +1244,11 @@ def standardized_difference_in_differences(
     Morris S.B. (2008) Estimating effect sizes from pretest-posttest-control group designs.
     Organizational Research Methods 11(2):364–386.
     """
-    raw = difference_in_differences(y, post, treated, cluster, confidence_level=confidence_level)
-    y_, post_, treated_, _, cells = _did_inputs(y, post, treated, cluster)
+    if raw is None or raw.name != "difference_in_differences":
+        raw = difference_in_differences(
+            y, post, treated, cluster, confidence_level=confidence_level
+        )
+    y_, post_, treated_, _, cells = _did_inputs(y, post, treated, None)
     pre_t, pre_c = y_[(post_ == 0) & (treated_ == 1)], y_[(post_ == 0) & (treated_ == 0)]
     df = pre_t.size + pre_c.size - 2
     method = raw.method + " / pooled pre sd"

@@ -688,7 +688,7 @@ def _compare_did(
                     planned[1][1],
                     level,
                     lambda: effects.standardized_difference_in_differences(
-                        y, post, treated, cluster, confidence_level=level
+                        y, post, treated, cluster, confidence_level=level, raw=found[0]
                     ),
                 )
             )

@@ -869,3 +869,16 @@ def test_degenerate_did_fails_cleanly(rows: list[tuple[int, int, int]]) -> None:
     _only_clean_failures(lambda: ef.difference_in_differences(y, post, treated))
     _only_clean_failures(lambda: ef.standardized_difference_in_differences(y, post, treated))
     _only_clean_failures(lambda: ef.difference_in_differences(y, post, treated, [i % 2 for i in y]))
+
+
+def test_standardized_did_reuses_a_given_raw_fit_with_identical_results() -> None:
+    rng = np.random.default_rng(11)
+    n = 400
+    post = rng.integers(0, 2, n)
+    treated = rng.integers(0, 2, n)
+    cluster = rng.integers(0, 12, n)
+    y = 0.4 * post * treated + rng.normal(size=n)
+    raw = ef.difference_in_differences(y, post, treated, cluster)
+    fresh = ef.standardized_difference_in_differences(y, post, treated, cluster)
+    reused = ef.standardized_difference_in_differences(y, post, treated, cluster, raw=raw)
+    assert reused == fresh
