@@ -1,0 +1,118 @@
+"""Responses: every database call about them, rows turned into :class:`Response` Structs.
+
+A response holds answers, the questionnaire version it started on, its language, its status, the pages
+saved and the times: nothing about the device or the network it came from.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import asyncpg
+import msgspec
+
+from survey.db.queries import sql
+from survey.errors import NotFound
+
+__all__ = [
+    "Response",
+    "ResponseStatus",
+    "campaign_secret",
+    "create_response",
+    "get_response",
+    "lock_response",
+    "recent_starts",
+    "responses_of_wave",
+    "save_response",
+    "set_language",
+]
+
+ResponseStatus = Literal["in_progress", "complete", "declined"]
+
+
+class Response(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    wave_id: int
+    version_id: int
+    language: str
+    status: ResponseStatus
+    answers: dict[str, object]
+    pages: list[str]
+    panel_key: str | None
+    started_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Response:
+        return cls(**dict(row))
+
+    @property
+    def finished(self) -> bool:
+        """True once complete or declined: nothing changes any more."""
+        return self.status != "in_progress"
+
+
+async def get_response(conn: asyncpg.Connection, response_id: uuid.UUID) -> Response | None:
+    row = await conn.fetchrow(sql("response_by_id"), response_id)
+    return None if row is None else Response.from_row(row)
+
+
+async def lock_response(conn: asyncpg.Connection, response_id: uuid.UUID) -> Response | None:
+    """The response, row-locked until the surrounding transaction ends (call inside one)."""
+    row = await conn.fetchrow(sql("response_lock"), response_id)
+    return None if row is None else Response.from_row(row)
+
+
+async def create_response(
+    conn: asyncpg.Connection,
+    response_id: uuid.UUID,
+    *,
+    wave_id: int,
+    version_id: int,
+    language: str,
+) -> Response | None:
+    """Insert a new response in progress; None when the id exists already (in any wave)."""
+    row = await conn.fetchrow(sql("response_insert"), response_id, wave_id, version_id, language)
+    return None if row is None else Response.from_row(row)
+
+
+async def save_response(
+    conn: asyncpg.Connection,
+    response_id: uuid.UUID,
+    *,
+    answers: dict[str, object],
+    pages: list[str],
+    panel_key: str | None,
+    language: str,
+    status: ResponseStatus,
+) -> Response | None:
+    """Replace a response's answers and saved pages; None when it is no longer in progress."""
+    row = await conn.fetchrow(
+        sql("response_save"), response_id, answers, pages, panel_key, language, status
+    )
+    return None if row is None else Response.from_row(row)
+
+
+async def set_language(conn: asyncpg.Connection, response_id: uuid.UUID, language: str) -> None:
+    """Record the language chosen for a response still in progress."""
+    await conn.execute(sql("response_set_language"), response_id, language)
+
+
+async def recent_starts(conn: asyncpg.Connection, wave_id: int, seconds: float, limit: int) -> int:
+    """Responses the wave started in the last ``seconds``, counted up to ``limit`` at most."""
+    return await conn.fetchval(sql("response_recent_starts"), wave_id, float(seconds), limit)
+
+
+async def responses_of_wave(conn: asyncpg.Connection, wave_id: int) -> list[Response]:
+    return [Response.from_row(r) for r in await conn.fetch(sql("responses_of_wave"), wave_id)]
+
+
+async def campaign_secret(conn: asyncpg.Connection, campaign_id: int) -> bytes:
+    """The campaign's HMAC key for panel codes."""
+    secret = await conn.fetchval(sql("campaign_secret"), campaign_id)
+    if secret is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    return bytes(secret)
