@@ -9,7 +9,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_every_package_folder_is_listed() -> None:
-    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     folders = {
         ".".join(init.parent.relative_to(REPO).parts)
         for init in (REPO / "survey").rglob("__init__.py")
