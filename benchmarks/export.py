@@ -1,0 +1,244 @@
+"""Exports stream: memory stays flat as responses grow, and CSV keeps up with PostgreSQL's own COPY.
+
+Inserts synthetic responses to the shipped trafficking-knowledge questionnaire (``copy_records_to_table``),
+then, at 50,000 and at 200,000 complete responses:
+
+* exports the campaign to CSV and times it against ``COPY (SELECT <the same rows>) TO STDOUT`` written to
+  a file the same way (the budget in DESIGN.md: at least half of COPY's speed);
+* exports it again under ``tracemalloc`` and prints the peak of Python memory (flat: the same at both
+  sizes, since rows are read through a server-side cursor, a batch at a time).
+
+``--formats csv,xlsx,sav`` adds the peak memory of the Excel export (flat as well) and of the SPSS export,
+which grows with the rows: pyreadstat writes from a whole DataFrame.
+
+Run: ``python benchmarks/export.py`` (an embedded PostgreSQL in a temporary directory, or
+``DATABASE_URL``; the database must be empty or be one this script made).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import asyncpg
+import msgspec
+
+from survey.console import exports
+from survey.db import campaigns as campaigns_db
+from survey.db import questionnaires as questionnaires_db
+from survey.db.migrate import migrate
+from survey.db.pool import connect
+from survey.db.server import start_embedded, with_database
+from survey.questionnaire.load import load_file
+from survey.questionnaire.model import Item, Questionnaire
+
+REPO = Path(__file__).resolve().parents[1]
+FORM = REPO / "forms" / "trafficking-knowledge.yaml"
+SIZES = (50_000, 200_000)
+# The rows an export reads, in the same order (asyncpg wraps it in COPY (...) TO STDOUT).
+COPY_QUERY = """
+    SELECT r.id, r.version_id, r.language, r.status, r.panel_key, r.started_at, r.submitted_at, r.answers
+    FROM response r JOIN wave w ON w.id = r.wave_id
+    WHERE r.status = 'complete'
+    ORDER BY w.id, r.started_at, r.id"""
+
+
+def answer(q: Questionnaire, item: Item, rng: random.Random) -> object:
+    """A plausible answer of the item's type (about 5% left unanswered)."""
+    if rng.random() < 0.05:
+        return None
+    if item.type in ("choice", "multi"):
+        values = [c.value for c in q.choices_for(item)]
+        if item.type == "choice":
+            return rng.choice(values)
+        return [v for v in values if rng.random() < 0.4]
+    if item.type == "likert":
+        return rng.randint(1, q.scale_for(item).points)
+    if item.type == "integer":
+        low = int(item.min) if item.min is not None else 0  # type: ignore[arg-type]
+        high = int(item.max) if item.max is not None else 100  # type: ignore[arg-type]
+        return rng.randint(low, high)
+    if item.type == "decimal":
+        return round(rng.uniform(0, 100), 2)
+    if item.type == "consent":
+        return "yes"
+    if item.type == "date":
+        return f"2027-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if item.type == "text":
+        return rng.choice(
+            ["", "ok", "Сайн байна уу", 'a longer comment, with a comma and "quotes"']
+        )
+    return None  # notes and panel codes store nothing
+
+
+def synthetic(q: Questionnaire, waves: list[tuple[int, int]], n: int, seed: int) -> list[tuple]:
+    rng = random.Random(seed)
+    items = [i for i in q.items() if i.answerable and i.type != "panel_code"]
+    pages = [s.key for s in q.sections]
+    start = datetime(2027, 3, 1, tzinfo=UTC)
+    records = []
+    for k in range(n):
+        wave_id, version_id = waves[k % len(waves)]
+        answers = {}
+        for item in items:
+            value = answer(q, item, rng)
+            if value is not None:
+                answers[item.key] = value
+        started = start + timedelta(seconds=rng.randint(0, 30 * 86400))
+        records.append(
+            (
+                uuid.uuid4(),
+                wave_id,
+                version_id,
+                rng.choice(["mn", "en"]),
+                "complete",
+                answers,
+                pages,
+                started,
+                started + timedelta(seconds=rng.randint(180, 1800)),
+            )
+        )
+    return records
+
+
+async def insert(conn: asyncpg.Connection, records: list[tuple]) -> None:
+    # COPY sends binary rows: jsonb's binary form is a version byte, then the text.
+    await conn.set_type_codec(
+        "jsonb",
+        encoder=lambda value: b"\x01" + msgspec.json.encode(value),
+        decoder=lambda data: msgspec.json.decode(data[1:]),
+        schema="pg_catalog",
+        format="binary",
+    )
+    await conn.copy_records_to_table(
+        "response",
+        records=records,
+        columns=["id", "wave_id", "version_id", "language", "status", "answers", "pages",
+                 "started_at", "submitted_at"],
+    )  # fmt: skip
+    await conn.execute("ANALYZE response")
+
+
+async def export_once(url: str, fmt: str, path: Path, traced: bool) -> tuple[float, int, float]:
+    """(seconds, rows, peak MiB of Python memory or 0) of one export on a fresh connection."""
+    conn = await connect(url)
+    try:
+        if traced:
+            tracemalloc.start()
+            tracemalloc.reset_peak()
+        started = time.perf_counter()
+        plan = await exports.plan_export(conn, "bench")
+        rows = await exports.write_export(conn, plan, fmt, path)
+        seconds = time.perf_counter() - started
+        peak = 0.0
+        if traced:
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        return seconds, rows, peak
+    finally:
+        await conn.close()
+
+
+async def copy_once(url: str, path: Path) -> float:
+    conn = await asyncpg.connect(url)
+    try:
+        started = time.perf_counter()
+        with open(path, "wb") as f:
+            await conn.copy_from_query(COPY_QUERY, output=f, format="csv", header=True)
+        return time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> None:
+    conn = await connect(url)
+    try:
+        await migrate(conn)
+        if await conn.fetchval("SELECT count(*) FROM response"):
+            sys.exit("the database already has responses: use an empty one")
+        q = load_file(FORM)
+        await questionnaires_db.publish(conn, q)
+        await campaigns_db.create_campaign(conn, "bench", questionnaire=q.key, design="independent")
+        waves = []
+        for phase in ("pre", "post"):
+            wave = await campaigns_db.add_wave(conn, "bench", phase=phase)
+            waves.append((wave.id, wave.version_id))
+    finally:
+        await conn.close()
+
+    n_items = sum(1 for i in q.items() if i.answerable)
+    print(
+        f"questionnaire {q.key}: {n_items} questions; CSV vs COPY (best of 3), peak Python memory"
+    )
+    header = (
+        f"{'responses':>10} {'csv s':>7} {'rows/s':>9} {'COPY s':>7} {'rows/s':>9} {'csv/COPY':>8}"
+    )
+    print(header + "".join(f" {'peak ' + f + ' MiB':>15}" for f in formats))
+    inserted = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for size in sizes:
+            conn = await connect(url)
+            try:
+                await insert(conn, synthetic(q, waves, size - inserted, seed=size))
+            finally:
+                await conn.close()
+            inserted = size
+            csv_seconds = min(
+                [(await export_once(url, "csv", out / "a.csv", False))[0] for _ in range(3)]
+            )
+            copy_seconds = min([await copy_once(url, out / "copy.csv") for _ in range(3)])
+            peaks = []
+            for fmt in formats:
+                _, rows, peak = await export_once(url, fmt, out / f"a.{fmt}", True)
+                assert rows == size, (rows, size)
+                peaks.append(peak)
+            print(
+                f"{size:>10,} {csv_seconds:>7.2f} {size / csv_seconds:>9,.0f} {copy_seconds:>7.2f} "
+                f"{size / copy_seconds:>9,.0f} {copy_seconds / csv_seconds:>8.2f}"
+                + "".join(f" {p:>15.1f}" for p in peaks)
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--formats", default="csv", help="csv,xlsx,sav: whose peak memory to show")
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or embedded")
+    args = parser.parse_args()
+    formats = [f for f in args.formats.split(",") if f]
+    sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
+    import os
+
+    url = args.database_url or os.environ.get("DATABASE_URL")
+    if url:
+        asyncio.run(run(url, formats, sizes))
+        return
+    with tempfile.TemporaryDirectory() as data:
+        server = start_embedded(Path(data), cleanup_mode="delete")
+        try:
+            base = server.get_uri("postgres")
+            asyncio.run(_create_and_run(base, formats, sizes))
+        finally:
+            server.cleanup()
+
+
+async def _create_and_run(base: str, formats: list[str], sizes: tuple[int, ...]) -> None:
+    conn = await asyncpg.connect(base)
+    try:
+        await conn.execute('CREATE DATABASE "export_bench"')
+    finally:
+        await conn.close()
+    await run(with_database(base, "export_bench"), formats, sizes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+"""Accounts of researchers, their sessions and API tokens, sign-in attempts and the audit log.
+
+This module stores and reads; it never sees a password or a raw session id. Hashing (argon2id for
+passwords, SHA-256 for session ids and tokens) happens in :mod:`survey.console.auth`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import asyncpg
+import msgspec
+
+from survey.db.queries import sql
+from survey.errors import Conflict, InvalidAnswer, NotFound
+
+Role = Literal["admin", "researcher", "analyst", "viewer"]
+ROLES: tuple[str, ...] = ("admin", "researcher", "analyst", "viewer")
+AttemptOutcome = Literal["failed", "succeeded", "refused"]
+
+
+class Account(msgspec.Struct, frozen=True, kw_only=True):
+    """A researcher's account (without its password hash)."""
+
+    id: int
+    email: str
+    role: Role
+    disabled_at: datetime | None
+    created_at: datetime
+    password_changed_at: datetime
+    last_sign_in_at: datetime | None
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    @classmethod
+    def from_row(cls, row: asyncpg.Record) -> Account:
+        return cls(**dict(row))
+
+
+class Principal(msgspec.Struct, frozen=True, kw_only=True):
+    """Who makes a request: the account, its role, and how it proved it (session or API token)."""
+
+    account_id: int
+    email: str
+    role: Role
+    via: Literal["session", "token"]
+    token_id: int | None = None
+
+
+class Credentials(msgspec.Struct, frozen=True, kw_only=True):
+    account_id: int
+    password_hash: str
+
+
+class FailedSignIns(msgspec.Struct, frozen=True, kw_only=True):
+    """Attempts counting against the limits: for one address, and overall."""
+
+    for_account: int
+    overall: int
+
+
+class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    campaign: str | None
+    detail: dict[str, Any]
+    n_rows: int | None
+    finished_at: datetime | None
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared without case and surrounding spaces."""
+    return email.strip().lower()
+
+
+def check_role(role: str) -> Role:
+    if role not in ROLES:
+        raise InvalidAnswer(f'role must be one of {", ".join(ROLES)}, not "{role}"')
+    return role  # type: ignore[return-value]
+
+
+# -- accounts --------------------------------------------------------------------------------------
+
+
+async def create_account(
+    conn: asyncpg.Connection, email: str, *, role: str, password_hash: str
+) -> Account:
+    """Store a new account; Conflict when the address is taken, InvalidAnswer for a bad address or role."""
+    email = normalise_email(email)
+    check_role(role)
+    if (
+        "@" not in email
+        or email.startswith("@")
+        or email.endswith("@")
+        or any(c.isspace() for c in email)
+    ):
+        raise InvalidAnswer(f'"{email}" is not an email address')
+    account_id = await conn.fetchval(sql("insert_account"), email, role, password_hash)
+    if account_id is None:
+        raise Conflict(f'an account "{email}" already exists')
+    return await get_account(conn, account_id)
+
+
+async def get_account(conn: asyncpg.Connection, account_id: int) -> Account:
+    row = await conn.fetchrow(sql("account_by_id"), account_id)
+    if row is None:
+        raise NotFound(f"no account with id {account_id}")
+    return Account.from_row(row)
+
+
+async def find_account(conn: asyncpg.Connection, email: str) -> Account | None:
+    row = await conn.fetchrow(sql("account_by_email"), normalise_email(email))
+    return None if row is None else Account.from_row(row)
+
+
+async def get_account_by_email(conn: asyncpg.Connection, email: str) -> Account:
+    found = await find_account(conn, email)
+    if found is None:
+        raise NotFound(f'no account "{normalise_email(email)}"')
+    return found
+
+
+async def list_accounts(conn: asyncpg.Connection) -> list[Account]:
+    return [Account.from_row(r) for r in await conn.fetch(sql("list_accounts"))]
+
+
+async def credentials(conn: asyncpg.Connection, email: str) -> Credentials | None:
+    """The password hash of an enabled account, or None (unknown address or disabled account)."""
+    row = await conn.fetchrow(sql("account_credentials"), normalise_email(email))
+    return (
+        None
+        if row is None
+        else Credentials(account_id=row["id"], password_hash=row["password_hash"])
+    )
+
+
+async def set_password_hash(conn: asyncpg.Connection, email: str, password_hash: str) -> None:
+    """Replace the password and end every session of the account (a new password locks others out)."""
+    async with conn.transaction():
+        account_id = await conn.fetchval(
+            sql("set_password_hash"), normalise_email(email), password_hash
+        )
+        if account_id is None:
+            raise NotFound(f'no account "{normalise_email(email)}"')
+        await conn.execute(sql("revoke_sessions_of"), account_id)
+
+
+async def rehash_password(
+    conn: asyncpg.Connection, account_id: int, old_hash: str, new_hash: str
+) -> None:
+    await conn.execute(sql("rehash_password"), account_id, old_hash, new_hash)
+
+
+async def set_role(conn: asyncpg.Connection, account_id: int, role: str) -> None:
+    check_role(role)
+    if await conn.fetchval(sql("set_account_role"), account_id, role) is None:
+        raise NotFound(f"no account with id {account_id}")
+
+
+async def set_disabled(conn: asyncpg.Connection, account_id: int, disabled: bool) -> None:
+    """Disable (or enable) an account; disabling ends its sessions and revokes its API tokens."""
+    async with conn.transaction():
+        if await conn.fetchval(sql("set_account_disabled"), account_id, disabled) is None:
+            raise NotFound(f"no account with id {account_id}")
+        if disabled:
+            await conn.execute(sql("revoke_sessions_of"), account_id)
+            await conn.execute(sql("revoke_api_tokens_of"), account_id)
+
+
+async def mark_signed_in(conn: asyncpg.Connection, account_id: int) -> None:
+    await conn.execute(sql("mark_signed_in"), account_id)
+
+
+# -- sessions --------------------------------------------------------------------------------------
+
+
+async def create_session(conn: asyncpg.Connection, token_hash: bytes, account_id: int) -> None:
+    await conn.execute(sql("insert_session"), token_hash, account_id)
+
+
+async def session_principal(
+    conn: asyncpg.Connection, token_hash: bytes, *, idle: timedelta, absolute: timedelta
+) -> Principal | None:
+    """The account of a live session (and mark it seen), or None when it expired or was revoked."""
+    row = await conn.fetchrow(sql("touch_session"), token_hash, idle, absolute)
+    if row is None:
+        return None
+    return Principal(account_id=row["id"], email=row["email"], role=row["role"], via="session")
+
+
+async def revoke_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
+    await conn.execute(sql("revoke_session"), token_hash)
+
+
+async def delete_old_sessions(conn: asyncpg.Connection, absolute: timedelta) -> None:
+    await conn.execute(sql("delete_old_sessions"), absolute)
+
+
+# -- sign-in attempts ------------------------------------------------------------------------------
+
+
+async def begin_sign_in_attempt(conn: asyncpg.Connection, email: str) -> int:
+    """Record an attempt as pending (it counts against the limits from now on); return its id."""
+    return await conn.fetchval(sql("insert_sign_in_attempt"), normalise_email(email))
+
+
+async def finish_sign_in_attempt(
+    conn: asyncpg.Connection, attempt_id: int, outcome: AttemptOutcome
+) -> None:
+    await conn.execute(sql("finish_sign_in_attempt"), attempt_id, outcome)
+
+
+async def failed_sign_ins(
+    conn: asyncpg.Connection, email: str, *, account_window: timedelta, overall_window: timedelta
+) -> FailedSignIns:
+    row = await conn.fetchrow(
+        sql("failed_sign_ins"), normalise_email(email), account_window, overall_window
+    )
+    return FailedSignIns(for_account=row["for_account"], overall=row["overall"])
+
+
+async def delete_old_sign_in_attempts(conn: asyncpg.Connection, older_than: timedelta) -> None:
+    await conn.execute(sql("delete_old_sign_in_attempts"), older_than)
+
+
+# -- API tokens ------------------------------------------------------------------------------------
+
+
+async def create_api_token(
+    conn: asyncpg.Connection, account_id: int, token_hash: bytes, name: str = ""
+) -> int:
+    return await conn.fetchval(sql("insert_api_token"), token_hash, account_id, name)
+
+
+async def token_principal(conn: asyncpg.Connection, token_hash: bytes) -> Principal | None:
+    """The account behind a live API token, with the account's current role, or None."""
+    row = await conn.fetchrow(sql("use_api_token"), token_hash)
+    if row is None:
+        return None
+    return Principal(
+        account_id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        via="token",
+        token_id=row["token_id"],
+    )
+
+
+# -- audit log -------------------------------------------------------------------------------------
+
+
+async def record_audit(
+    conn: asyncpg.Connection,
+    *,
+    action: str,
+    actor: str,
+    account_id: int | None = None,
+    campaign_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Write an audit entry; return its id (to record the row count when the work finishes)."""
+    return await conn.fetchval(
+        sql("insert_audit"), account_id, actor, action, campaign_id, detail or {}
+    )
+
+
+async def finish_audit(conn: asyncpg.Connection, audit_id: int, n_rows: int) -> None:
+    await conn.execute(sql("finish_audit"), audit_id, n_rows)
+
+
+async def list_audit(
+    conn: asyncpg.Connection, *, before: int | None = None, limit: int = 100
+) -> list[AuditEntry]:
+    rows = await conn.fetch(sql("list_audit"), before, limit)
+    return [AuditEntry(**dict(r)) for r in rows]

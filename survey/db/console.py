@@ -1,0 +1,163 @@
+"""What the researchers' console reads: versions, collection progress, and responses for exports and the API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from survey.db.queries import sql
+
+STATUSES = ("complete", "in_progress", "declined")
+_answers_decoder = msgspec.json.Decoder(dict[str, Any])
+
+
+class VersionInfo(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    sha256: str
+    published_at: datetime
+
+
+class DayCount(msgspec.Struct, frozen=True, kw_only=True):
+    day: date
+    complete: int
+    partial: int
+    declined: int
+
+
+class PageCount(msgspec.Struct, frozen=True, kw_only=True):
+    """How many responses saved a page, and how many unfinished ones stopped after it."""
+
+    page: str
+    reached: int
+    stopped: int
+
+
+class WaveProgress(msgspec.Struct, frozen=True, kw_only=True):
+    complete: int
+    partial: int
+    declined: int
+    per_day: list[DayCount]
+    pages: list[PageCount]
+    median_seconds: float | None
+
+    @property
+    def total(self) -> int:
+        return self.complete + self.partial + self.declined
+
+
+class StatusCounts(msgspec.Struct, frozen=True, kw_only=True):
+    complete: int = 0
+    partial: int = 0
+    declined: int = 0
+
+
+class ResponseRow(msgspec.Struct, frozen=True, array_like=True):
+    """One response as an export reads it."""
+
+    id: uuid.UUID
+    version_id: int
+    language: str
+    status: str
+    panel_key: str | None
+    started_at: datetime
+    submitted_at: datetime | None
+    answers: dict[str, Any]
+
+
+class ApiResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """A response as the API shows it."""
+
+    id: uuid.UUID
+    wave: str
+    phase: str
+    arm: str
+    version: int
+    language: str
+    status: str
+    panel_key: str | None
+    started_at: datetime
+    submitted_at: datetime | None
+    answers: dict[str, Any]
+
+
+def _counts(rows: Sequence[asyncpg.Record]) -> StatusCounts:
+    by_status = {r["status"]: r["n"] for r in rows}
+    return StatusCounts(
+        complete=by_status.get("complete", 0),
+        partial=by_status.get("in_progress", 0),
+        declined=by_status.get("declined", 0),
+    )
+
+
+async def list_versions(conn: asyncpg.Connection, questionnaire: str) -> list[VersionInfo]:
+    return [VersionInfo(**dict(r)) for r in await conn.fetch(sql("list_versions"), questionnaire)]
+
+
+async def campaign_counts(conn: asyncpg.Connection, campaign_id: int) -> dict[str, StatusCounts]:
+    """Responses by status for each wave of a campaign that has any, by wave key."""
+    rows = await conn.fetch(sql("campaign_status_counts"), campaign_id)
+    by_wave: dict[str, list[asyncpg.Record]] = {}
+    for r in rows:
+        by_wave.setdefault(r["wave"], []).append(r)
+    return {wave: _counts(found) for wave, found in by_wave.items()}
+
+
+async def wave_progress(conn: asyncpg.Connection, wave_id: int) -> WaveProgress:
+    counts = _counts(await conn.fetch(sql("wave_status_counts"), wave_id))
+    return WaveProgress(
+        complete=counts.complete,
+        partial=counts.partial,
+        declined=counts.declined,
+        per_day=[DayCount(**dict(r)) for r in await conn.fetch(sql("wave_per_day"), wave_id)],
+        pages=[
+            PageCount(page=r["page"], reached=r["reached"], stopped=r["stopped"])
+            for r in await conn.fetch(sql("wave_pages"), wave_id)
+        ],
+        median_seconds=await conn.fetchval(sql("wave_median_seconds"), wave_id),
+    )
+
+
+async def count_responses(
+    conn: asyncpg.Connection, wave_ids: Sequence[int], statuses: Sequence[str]
+) -> int:
+    return await conn.fetchval(sql("export_count"), list(wave_ids), list(statuses))
+
+
+async def response_batches(
+    conn: asyncpg.Connection, wave_id: int, statuses: Sequence[str], *, batch: int = 1000
+) -> AsyncIterator[list[ResponseRow]]:
+    """One wave's responses through a server-side cursor, ``batch`` rows at a time.
+
+    Must run inside a transaction (PostgreSQL cursors live in one). Memory holds one batch at a time,
+    however many responses there are.
+    """
+    cursor = await conn.cursor(sql("export_rows"), wave_id, list(statuses))
+    decode = _answers_decoder.decode
+    while True:
+        records = await cursor.fetch(batch)
+        if not records:
+            return
+        yield [ResponseRow(*record[:7], decode(record[7])) for record in records]
+
+
+async def api_responses(
+    conn: asyncpg.Connection,
+    campaign_id: int,
+    *,
+    wave: str | None,
+    statuses: Sequence[str],
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[ApiResponse]:
+    rows = await conn.fetch(sql("api_responses"), campaign_id, wave, list(statuses), after, limit)
+    return [ApiResponse(**dict(r)) for r in rows]
+
+
+async def response_version_ids(conn: asyncpg.Connection, wave_ids: Sequence[int]) -> set[int]:
+    """The versions responses of these waves were answered on."""
+    return {r["version_id"] for r in await conn.fetch(sql("export_versions"), list(wave_ids))}

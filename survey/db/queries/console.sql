@@ -1,0 +1,67 @@
+-- name: wave_status_counts
+-- Responses of one wave by status.
+SELECT status, count(*) AS n FROM response WHERE wave_id = $1 GROUP BY status;
+
+-- name: campaign_status_counts
+-- Responses of every wave of a campaign by status (waves without responses have no rows).
+SELECT w.key AS wave, r.status, count(*) AS n
+FROM wave w JOIN response r ON r.wave_id = w.id
+WHERE w.campaign_id = $1
+GROUP BY w.key, r.status;
+
+-- name: wave_per_day
+-- Responses started per day (UTC), by what became of them.
+SELECT (started_at AT TIME ZONE 'UTC')::date AS day,
+       count(*) FILTER (WHERE status = 'complete') AS complete,
+       count(*) FILTER (WHERE status = 'in_progress') AS partial,
+       count(*) FILTER (WHERE status = 'declined') AS declined
+FROM response WHERE wave_id = $1
+GROUP BY day ORDER BY day;
+
+-- name: wave_pages
+-- For every page: how many responses saved it, and how many unfinished responses stopped right after it
+-- (it is the last page they saved). Pages are ordered by where they usually come in ``pages``.
+SELECT p.page,
+       count(DISTINCT r.id) AS reached,
+       count(DISTINCT r.id) FILTER (
+           WHERE r.status = 'in_progress' AND r.pages[cardinality(r.pages)] = p.page) AS stopped,
+       avg(p.n)::float8 AS position
+FROM response r CROSS JOIN LATERAL unnest(r.pages) WITH ORDINALITY AS p(page, n)
+WHERE r.wave_id = $1
+GROUP BY p.page
+ORDER BY position, p.page;
+
+-- name: wave_median_seconds
+-- Median time from start to final submit of the complete responses.
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM submitted_at - started_at))::float8
+FROM response
+WHERE wave_id = $1 AND status = 'complete' AND submitted_at IS NOT NULL;
+
+-- name: export_count
+SELECT count(*) FROM response WHERE wave_id = ANY($1::bigint[]) AND status = ANY($2::text[]);
+
+-- name: export_rows
+-- One wave's responses for an export, read through a server-side cursor. The answers come as text, decoded
+-- a batch at a time (faster than the connection's per-value codec at hundreds of thousands of rows).
+SELECT id, version_id, language, status, panel_key, started_at, submitted_at, answers::text
+FROM response
+WHERE wave_id = $1 AND status = ANY($2::text[])
+ORDER BY started_at, id;
+
+-- name: api_responses
+-- A page of a campaign's responses, in id order after the cursor $4 (null: from the start).
+SELECT r.id, w.key AS wave, w.phase, w.arm, v.version, r.language, r.status, r.panel_key,
+       r.started_at, r.submitted_at, r.answers
+FROM response r
+JOIN wave w ON w.id = r.wave_id
+JOIN questionnaire_version v ON v.id = r.version_id
+WHERE w.campaign_id = $1
+  AND ($2::text IS NULL OR w.key = $2)
+  AND r.status = ANY($3::text[])
+  AND ($4::uuid IS NULL OR r.id > $4)
+ORDER BY r.id
+LIMIT $5;
+
+-- name: export_versions
+-- The questionnaire versions the responses of these waves were answered on (normally each wave's own).
+SELECT DISTINCT version_id FROM response WHERE wave_id = ANY($1::bigint[]);

@@ -1,0 +1,303 @@
+"""Sign-in, sessions, sign-out, limits, redirects and CSRF, on a real database."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import msgspec
+import pytest
+from litestar.testing import AsyncTestClient
+
+from survey.app import CSRF_EXCLUDE, create_app
+from survey.console import auth
+from survey.db import accounts as accounts_db
+from survey.settings import Settings
+from tests.integration.test_console import (
+    PASSWORD,
+    client_fixture,  # noqa: F401 (the client fixture)
+    csrf_token,
+    make_account,
+    new_session,
+    post_form,
+    set_cookie,
+)
+
+CAMPAIGNS = "/console/campaigns"
+
+
+async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD, next: str = ""):
+    data = {"email": email, "password": password}
+    if next:
+        data["next"] = next
+    return await post_form(client, "/sign-in", data)
+
+
+def set_cookie_header(response, name: str) -> str:
+    """The Set-Cookie header for ``name`` (there is exactly one)."""
+    found = [h for h in response.headers.get_list("set-cookie") if h.startswith(f"{name}=")]
+    assert len(found) == 1, response.headers.get_list("set-cookie")
+    return found[0]
+
+
+async def is_signed_in(client: AsyncTestClient, token: str) -> bool:
+    """Whether a browser presenting this session cookie gets a console page (the cookie stays set)."""
+    set_cookie(client, auth.SESSION_COOKIE, token)
+    response = await client.get(CAMPAIGNS)
+    return response.status_code == 200
+
+
+async def test_anonymous_pages_go_to_sign_in_and_come_back(client: AsyncTestClient, db) -> None:
+    await make_account(db, "researcher")
+    away = await client.get("/console/campaigns?sort=new")
+    assert away.status_code == 303
+    location = urlsplit(away.headers["location"])
+    assert location.path == "/sign-in"
+    assert parse_qs(location.query)["next"] == ["/console/campaigns?sort=new"]
+    form = await client.get(away.headers["location"])
+    assert 'name="next" value="/console/campaigns?sort=new"' in form.text
+    signed = await sign_in(client, "Researcher@Example.org ", next="/console/campaigns?sort=new")
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/campaigns?sort=new"
+    assert (await client.get(CAMPAIGNS)).status_code == 200
+    # htmx requests are told where to go instead of swapping the sign-in page into a fragment.
+    client.cookies.delete(auth.SESSION_COOKIE)
+    fragment = await client.get("/console/waves/x", headers={"HX-Request": "true"})
+    assert fragment.status_code == 401 and fragment.headers["hx-redirect"].startswith("/sign-in")
+
+
+async def test_wrong_password_and_unknown_address_read_the_same(
+    client: AsyncTestClient, db
+) -> None:
+    await make_account(db, "analyst")
+    wrong = await sign_in(client, "analyst@example.org", "not the password")
+    unknown = await sign_in(client, "nobody@example.org")
+    assert wrong.status_code == unknown.status_code == 400
+    assert "The email address or the password is wrong." in wrong.text
+    assert "The email address or the password is wrong." in unknown.text
+    assert 'value="analyst@example.org"' in wrong.text  # what was typed is kept
+    assert auth.SESSION_COOKIE not in client.cookies
+
+
+async def test_session_cookie_attributes(client: AsyncTestClient, db, settings: Settings) -> None:
+    await make_account(db, "viewer")
+    signed = await sign_in(client, "viewer@example.org")
+    raw = set_cookie_header(signed, auth.SESSION_COOKIE)
+    header = raw.lower()
+    assert "httponly" in header and "samesite=lax" in header and "path=/" in header
+    # Plain http (localhost, tests): a Secure cookie would never come back.
+    assert "secure" not in header
+    https = msgspec.structs.replace(settings, base_url="https://survey.example.org")
+    assert "secure" in str(auth.session_cookie(https, "x").to_header()).lower()
+    # The session id is random and stored only hashed.
+    token = raw.split(";")[0].split("=", 1)[1]
+    stored = await db.fetch("SELECT token_hash FROM account_session")
+    assert [bytes(r["token_hash"]) for r in stored] == [auth.hash_token(token)]
+
+
+async def test_a_new_session_id_at_sign_in(client: AsyncTestClient, db) -> None:
+    """Session fixation: an id planted in the browser before sign-in is never the signed-in one."""
+    account = await make_account(db, "researcher")
+    planted = secrets.token_urlsafe(32)
+    set_cookie(client, auth.SESSION_COOKIE, planted)
+    signed = await sign_in(client, account.email)
+    assert signed.status_code == 303
+    new = client.cookies[auth.SESSION_COOKIE]
+    assert new != planted
+    assert not await is_signed_in(client, planted)
+    assert await is_signed_in(client, new)
+    # Signing in again (say, as someone else on a shared laptop) ends the earlier session too.
+    other = await make_account(db, "analyst")
+    assert (await sign_in(client, other.email)).status_code == 303
+    assert client.cookies[auth.SESSION_COOKIE] != new
+    assert not await is_signed_in(client, new)
+
+
+async def test_sign_out_revokes_the_session_on_the_server(client: AsyncTestClient, db) -> None:
+    account = await make_account(db, "researcher")
+    await sign_in(client, account.email)
+    token = client.cookies[auth.SESSION_COOKIE]
+    out = await post_form(client, "/sign-out")
+    assert out.status_code == 303 and out.headers["location"] == "/sign-in"
+    assert "max-age=0" in set_cookie_header(out, auth.SESSION_COOKIE).lower()
+    # A copy of the cookie kept elsewhere does not work any more either.
+    assert not await is_signed_in(client, token)
+    revoked = await db.fetchval(
+        "SELECT revoked_at FROM account_session WHERE token_hash = $1", auth.hash_token(token)
+    )
+    assert revoked is not None
+
+
+@pytest.mark.parametrize(
+    ("idle", "age", "alive"),
+    [
+        (timedelta(hours=11), timedelta(days=6), True),
+        (timedelta(hours=13), timedelta(hours=13), False),  # idle too long
+        (timedelta(minutes=5), timedelta(days=7, hours=1), False),  # too old, though in use
+    ],
+)
+async def test_sessions_expire(
+    client: AsyncTestClient, db, idle: timedelta, age: timedelta, alive: bool
+) -> None:
+    account = await make_account(db, "analyst")
+    token = await new_session(db, account)
+    await db.execute(
+        "UPDATE account_session SET created_at = now() - $2::interval, "
+        "last_seen_at = now() - $3::interval WHERE token_hash = $1",
+        auth.hash_token(token),
+        age,
+        idle,
+    )
+    assert await is_signed_in(client, token) is alive
+
+
+async def test_failed_sign_ins_are_limited_per_account(client: AsyncTestClient, db) -> None:
+    await make_account(db, "admin")
+    await make_account(db, "researcher")
+    for _ in range(auth.DEFAULT_LIMITS.account_failures):
+        assert (await sign_in(client, "admin@example.org", "wrong password!")).status_code == 400
+    # Now even the right password is refused, with a message that says what to do.
+    limited = await sign_in(client, "admin@example.org")
+    assert limited.status_code == 429
+    assert "Too many failed sign-ins for this account. Wait 15 minutes" in limited.text
+    assert auth.SESSION_COOKIE not in client.cookies
+    # Other accounts are not affected.
+    assert (await sign_in(client, "researcher@example.org")).status_code == 303
+    # Attempts older than the window no longer count.
+    await db.execute(
+        "UPDATE sign_in_attempt SET attempted_at = attempted_at - interval '16 minutes'"
+    )
+    assert (await sign_in(client, "admin@example.org")).status_code == 303
+
+
+async def test_failed_sign_ins_are_limited_overall(client: AsyncTestClient, db) -> None:
+    """Many addresses tried in a short time (one password sprayed over many accounts) stop everyone."""
+    await make_account(db, "analyst")
+    await db.execute(
+        "INSERT INTO sign_in_attempt (email, outcome) "
+        "SELECT 'guess' || n || '@example.org', 'failed' FROM generate_series(1, $1) n",
+        auth.DEFAULT_LIMITS.overall_failures,
+    )
+    limited = await sign_in(client, "analyst@example.org")
+    assert limited.status_code == 429 and "Too many failed sign-ins on this server" in limited.text
+    await db.execute(
+        "UPDATE sign_in_attempt SET attempted_at = attempted_at - interval '6 minutes'"
+    )
+    assert (await sign_in(client, "analyst@example.org")).status_code == 303
+
+
+async def test_concurrent_attempts_cannot_exceed_the_limit(db) -> None:
+    """Pending attempts count: a burst of simultaneous guesses checks at most the allowed number."""
+    await make_account(db, "viewer")
+    limits = auth.SignInLimits(account_failures=3)
+    outcomes = [await auth.sign_in(db, "viewer@example.org", "guess", limits) for _ in range(5)]
+    assert [o.refused for o in outcomes] == ["wrong"] * 3 + ["account_limit"] * 2
+    # A pending attempt (another process checking a password right now) counts as well.
+    await db.execute("DELETE FROM sign_in_attempt")
+    for _ in range(3):
+        await accounts_db.begin_sign_in_attempt(db, "viewer@example.org")
+    assert (
+        await auth.sign_in(db, "viewer@example.org", PASSWORD, limits)
+    ).refused == "account_limit"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "https://evil.example/", "/\\evil.example", "\\\\evil.example", "evil",
+     "javascript:alert(1)", "/\tevil", "http:/evil.example", "///evil.example"],
+)  # fmt: skip
+async def test_no_open_redirect_after_sign_in(client: AsyncTestClient, db, target: str) -> None:
+    await make_account(db, "researcher")
+    signed = await sign_in(client, "researcher@example.org", next=target)
+    assert signed.status_code == 303
+    assert signed.headers["location"] == "/console"
+
+
+def test_safe_next_keeps_local_paths() -> None:
+    for path in ("/console", "/console/campaigns/tip?x=1#top", "/console/waves/a-b"):
+        assert auth.safe_next(path) == path
+    for bad in (None, "", "//x", "///x", "/\\x", "https://x", "x", "/a\nb", "/\x00"):
+        assert auth.safe_next(bad) == "/console"
+
+
+async def test_argon2id_hashes_are_stored(db) -> None:
+    account = await make_account(db, "admin")
+    stored = await db.fetchval("SELECT password_hash FROM account WHERE id = $1", account.id)
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    with pytest.raises(Exception, match="at least 10"):
+        auth.hash_password("123456789")
+
+
+# -- CSRF --------------------------------------------------------------------------------------------
+
+
+def unsafe_routes(app) -> list[tuple[str, str]]:
+    """Every (method, path) that changes something, outside the paths that need no CSRF token."""
+    found = []
+    for route in app.routes:
+        if any(re.search(pattern, route.path) for pattern in CSRF_EXCLUDE):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(getattr(handler, "http_methods", ())):
+                if method not in ("GET", "HEAD", "OPTIONS"):
+                    found.append((method, route.path))
+    return found
+
+
+def fill(path: str) -> str:
+    return re.sub(r"\{[^}]+:int\}", "1", re.sub(r"\{[^}]+:str\}", "x", path))
+
+
+async def test_every_unsafe_console_request_needs_the_csrf_token(settings: Settings, db) -> None:
+    app = create_app(settings, database_url=settings.database_url)
+    routes = unsafe_routes(app)
+    # Sign-in and sign-out, and every console form.
+    assert ("POST", "/sign-in") in routes and ("POST", "/sign-out") in routes
+    assert ("POST", "/console/campaigns/{key:str}/export") in routes
+    admin = await make_account(db, "admin")
+    async with AsyncTestClient(app) as client:
+        client.follow_redirects = False
+        set_cookie(client, auth.SESSION_COOKIE, await new_session(db, admin))
+        good = await csrf_token(client)
+        # A genuine token, but issued to another browser (its own cookie).
+        client.cookies.delete("csrftoken")
+        await client.get("/sign-in")
+        other = client.cookies["csrftoken"]
+        set_cookie(client, "csrftoken", good)
+        assert other != good
+        forged = secrets.token_hex(32) + secrets.token_hex(32)
+        for method, path in routes:
+            url = fill(path)
+            attempts = {
+                "no token": {},
+                "forged token": {"_csrf_token": forged},
+                "tampered token": {"_csrf_token": good[:-1] + ("0" if good[-1] != "0" else "1")},
+                "another browser's token": {"_csrf_token": other},
+            }
+            for why, data in attempts.items():
+                refused = await client.request(method, url, data=data)
+                assert refused.status_code == 403, (method, path, why)
+                assert "CSRF" in refused.text, (method, path, why)
+            # Without the cookie, even the right token is refused (double submit).
+            client.cookies.delete("csrftoken")
+            alone = await client.request(method, url, data={"_csrf_token": good})
+            assert alone.status_code == 403 and "CSRF" in alone.text, (method, path)
+            set_cookie(client, "csrftoken", good)
+            # With the token, CSRF lets it through (whatever the handler then says).
+            passed = await client.request(
+                method, url, data={"_csrf_token": good}, headers={"x-csrftoken": good}
+            )
+            assert "CSRF token verification failed" not in passed.text, (method, path)
+            if path == "/sign-out":
+                set_cookie(client, auth.SESSION_COOKIE, await new_session(db, admin))
+
+
+async def test_public_pages_set_no_cookie(client: AsyncTestClient) -> None:
+    """Respondents get only their response cookie: static files and the health check set none."""
+    from survey.web.static import static_url
+
+    for path in ("/healthz", static_url("css/survey.css"), "/schema/openapi.json"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert "set-cookie" not in response.headers, path
