@@ -1,0 +1,56 @@
+"""Program leads' report: the campaign report page and the same numbers as JSON in the API.
+
+* ``GET /campaigns/{key}/report``: the one-page report (viewer role and above; anonymous visitors are
+  sent to sign in).
+* ``GET /api/v1/campaigns/{key}/effects``: the report JSON of DESIGN.md (any role, by API token).
+"""
+
+from __future__ import annotations
+
+import asyncpg
+from litestar import Controller, Request, Router, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from survey.analysis.results import Report
+from survey.console.auth import ALL_ROLES
+from survey.reports.data import campaign_report
+from survey.reports.view import report_page
+
+__all__ = ["ReportsApi", "reports_router"]
+
+#: Who may read reports: every signed-in role, viewers included (docs/roles.md).
+REPORT_READERS = ALL_ROLES
+
+
+def _pool(request: Request) -> asyncpg.Pool:
+    return request.app.state.pool
+
+
+class ReportsApi(Controller):
+    """The campaign report's numbers, read-only, by API token."""
+
+    path = "/api/v1"
+    opt = {"auth": "token"}  # noqa: RUF012 (litestar reads it from the class)
+    tags = ["api"]  # noqa: RUF012
+
+    @get("/campaigns/{key:str}/effects", opt={"roles": REPORT_READERS})
+    async def effects(self, request: Request, key: FromPath[str]) -> Report:
+        """The campaign's effects: every outcome and comparable item, with intervals, sample sizes,
+        Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""
+        async with _pool(request).acquire() as conn:
+            report = await campaign_report(conn, key)
+        return report
+
+
+@get("/campaigns/{key:str}/report", opt={"roles": REPORT_READERS}, include_in_schema=False)
+async def report_view(request: Request, key: FromPath[str]) -> Template:
+    """The one-page report of a campaign, for program leads (printable)."""
+    async with _pool(request).acquire() as conn:
+        report = await campaign_report(conn, key)
+    return Template(template_name="reports/report.html", context={"page": report_page(report)})
+
+
+def reports_router() -> Router:
+    """The report page and the effects API."""
+    return Router(path="/", route_handlers=[report_view, ReportsApi])

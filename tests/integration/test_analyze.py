@@ -1,0 +1,322 @@
+"""``survey analyze`` and ``GET /api/v1/campaigns/{key}/effects`` on a real database.
+
+The data are synthetic answers to a small questionnaire, inserted as the respondent pages store them.
+The report read from the database must equal :func:`build_report` on the same answers, and its numbers
+for an independent design are recomputed here from the answers with scipy, written separately from
+``survey.analysis``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import math
+from dataclasses import dataclass
+
+import asyncpg
+import msgspec
+import numpy as np
+import pytest
+from litestar.testing import AsyncTestClient
+from scipy import optimize, special, stats
+
+from survey.analysis.report import WaveData, build_report
+from survey.analysis.scoring import frame_from_answers
+from survey.cli import main
+from survey.db import campaigns as campaigns_db
+from survey.db.pool import connect
+from survey.db.questionnaires import get_version, publish
+from survey.questionnaire.load import load_definition
+from survey.settings import Settings
+from tests.integration.test_console import (
+    add_response,
+    client_fixture,  # noqa: F401 (the client fixture)
+    make_account,
+    new_token,
+)
+
+AQ = """
+key: aq
+languages: [mn, en]
+title: {mn: "Асуулга", en: "Questionnaire"}
+sections:
+  - key: main
+    items:
+      - {key: aimag, type: choice, choices: aimags, text: {mn: "Аймаг", en: "Province"}}
+      - {key: k1, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А1", en: "Q1"}}
+      - {key: k2, type: choice, correct: "yes", choices: yes_no_dk, text: {mn: "А2", en: "Q2"}}
+      - {key: k3, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А3", en: "Q3"}}
+      - {key: k4, type: choice, correct: "dk", choices: yes_no_dk, text: {mn: "А4", en: "Q4"}}
+      - {key: a1, type: likert, scale: agree5, text: {mn: "Х1", en: "S1"}}
+      - {key: a2, type: likert, scale: agree5, text: {mn: "Х2", en: "S2"}}
+      - {key: a3, type: likert, scale: agree5, text: {mn: "Х3", en: "S3"}}
+      - {key: would, type: choice, choices: yes_no_dk, text: {mn: "Мэдээлэх үү", en: "Would you report?"}}
+choice_lists:
+  aimags:
+    - {value: ub, label: {mn: "Улаанбаатар", en: "Ulaanbaatar"}}
+    - {value: darkhan, label: {mn: "Дархан", en: "Darkhan"}}
+    - {value: erdenet, label: {mn: "Эрдэнэт", en: "Erdenet"}}
+  yes_no_dk:
+    - {value: "yes", label: {mn: "Тийм", en: "Yes"}}
+    - {value: "no", label: {mn: "Үгүй", en: "No"}}
+    - {value: dk, label: {mn: "Мэдэхгүй", en: "Don't know"}}
+likert_scales:
+  agree5:
+    points: 5
+    labels:
+      mn: ["1", "2", "3", "4", "5"]
+      en: ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
+outcomes:
+  knowledge: {kind: score, label: {mn: "Мэдлэг", en: "Knowledge"}, items: [k1, k2, k3, k4]}
+  attitude: {kind: scale, label: {mn: "Хандлага", en: "Attitude"}, items: [a1, a2, a3]}
+  would_report: {kind: proportion, label: {mn: "Мэдээлнэ", en: "Would report"}, item: would,
+                 value: "yes"}
+"""
+CORRECT = {"k1": "no", "k2": "yes", "k3": "no", "k4": "dk"}
+WRONG = {"k1": "yes", "k2": "no", "k3": "dk", "k4": "no"}
+N_PRE, N_POST = 80, 90
+
+
+def answers_for(rng: np.random.Generator, n: int, p_correct: float, shift: int) -> list[dict]:
+    """Synthetic answers: every knowledge item right with ``p_correct``, Likert answers around 3."""
+    out = []
+    for _ in range(n):
+        row: dict[str, object] = {"aimag": str(rng.choice(["ub", "darkhan", "erdenet"]))}
+        for key in CORRECT:
+            row[key] = CORRECT[key] if rng.random() < p_correct else WRONG[key]
+        base = rng.integers(1, 4)
+        for key in ("a1", "a2", "a3"):
+            row[key] = int(np.clip(base + shift + rng.integers(0, 2), 1, 5))
+        row["would"] = str(
+            rng.choice(["yes", "no", "dk"], p=[0.3 + 0.1 * shift, 0.5, 0.2 - 0.1 * shift])
+        )
+        out.append(row)
+    return out
+
+
+@dataclass
+class Data:
+    pre: list[dict]
+    post: list[dict]
+
+
+async def make_campaign(conn: asyncpg.Connection, key: str = "tip") -> Data:
+    await publish(conn, load_definition(AQ))
+    await campaigns_db.create_campaign(conn, key, questionnaire="aq", design="independent")
+    pre = await campaigns_db.add_wave(conn, key, phase="pre")
+    post = await campaigns_db.add_wave(conn, key, phase="post")
+    rng = np.random.default_rng(20270301)
+    data = Data(answers_for(rng, N_PRE, 0.45, 0), answers_for(rng, N_POST, 0.65, 1))
+    for wave, rows in ((pre, data.pre), (post, data.post)):
+        for answers in rows:
+            await add_response(conn, wave, answers)
+        # Unfinished and declined responses are not analysed.
+        await add_response(conn, wave, {"k1": "no"}, status="in_progress")
+        await add_response(conn, wave, {}, status="declined")
+    return data
+
+
+async def expected_report(conn: asyncpg.Connection, data: Data, key: str = "tip"):
+    """build_report on the answers as generated (not as read back by the code under test)."""
+    version = await get_version(conn, "aq", 1)
+    waves = [
+        WaveData(
+            key=f"{key}-{phase}",
+            phase=phase,
+            arm="campaign",
+            version=1,
+            definition=version.definition,
+            comparability=version.comparability,
+            frame=frame_from_answers(version.definition, rows),
+        )
+        for phase, rows in (("pre", data.pre), ("post", data.post))
+    ]
+    return build_report(key, "independent", waves)
+
+
+def close(found: object, expected: object) -> bool:
+    """Equal, floats up to rounding (the database returns responses in another order, so sums are
+    added in another order)."""
+    if isinstance(expected, float) and isinstance(found, float):
+        return found == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    if isinstance(expected, dict) and isinstance(found, dict):
+        return found.keys() == expected.keys() and all(close(found[k], expected[k]) for k in found)
+    if isinstance(expected, list) and isinstance(found, list):
+        return len(found) == len(expected) and all(map(close, found, expected))
+    return found == expected
+
+
+def setup(settings: Settings) -> tuple[Data, dict]:
+    async def go():
+        conn = await connect(settings.database_url or "")
+        try:
+            data = await make_campaign(conn)
+            expected = await expected_report(conn, data)
+            return data, json.loads(msgspec.json.encode(expected))
+        finally:
+            await conn.close()
+
+    return asyncio.run(go())
+
+
+def test_analyze_json_equals_build_report(cli_env: Settings, capsys) -> None:
+    _, expected = setup(cli_env)
+    assert main(["analyze", "tip", "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert close(found, expected)
+    assert [w["n_complete"] for w in found["waves"]] == [N_PRE, N_POST]
+    assert {o["key"] for o in found["outcomes"]} == {"knowledge", "attitude", "would_report"}
+
+
+def test_analyze_table_and_csv(cli_env: Settings, capsys) -> None:
+    _, expected = setup(cli_env)
+    assert main(["analyze", "tip"]) == 0
+    table = capsys.readouterr().out
+    assert max(len(line) for line in table.splitlines()) <= 100
+    knowledge = next(o for o in expected["outcomes"] if o["key"] == "knowledge")
+    diff = knowledge["effects"][0]
+    assert diff["name"] == "mean_difference"
+    row = next(line for line in table.splitlines() if line.startswith("knowledge "))
+    assert f"{N_PRE}/{N_POST}" in row
+    assert (
+        f"{100 * diff['estimate']:+.1f} [{100 * diff['ci_low']:+.1f}, {100 * diff['ci_high']:+.1f}]"
+        in row
+    )
+
+    assert main(["analyze", "tip", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    by = {(r["key"], r["effect"]): r for r in rows}
+    for outcome in expected["outcomes"] + expected["items"]:
+        for effect in outcome["effects"]:
+            row = by[(outcome["key"], effect["name"])]
+            for field in ("estimate", "ci_low", "ci_high"):
+                value = effect[field]
+                assert (row[field] == "") if value is None else close(float(row[field]), value)
+            assert int(row["n_pre"]) == outcome["groups"]["pre"]["n"]
+
+
+def test_analyze_unknown_campaign(cli_env: Settings, capsys) -> None:
+    assert main(["analyze", "nope"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "nope" in err and "Traceback" not in err
+
+
+async def test_effects_api(client: AsyncTestClient, db: asyncpg.Connection) -> None:
+    data = await make_campaign(db)
+    expected = json.loads(msgspec.json.encode(await expected_report(db, data)))
+    assert (await client.get("/api/v1/campaigns/tip/effects")).status_code == 401
+    for role in ("viewer", "analyst", "researcher", "admin"):
+        token = await new_token(db, await make_account(db, role))
+        response = await client.get(
+            "/api/v1/campaigns/tip/effects", headers={"authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 200, (role, response.text[:300])
+        assert close(response.json(), expected)
+    missing = await client.get(
+        "/api/v1/campaigns/nope/effects", headers={"authorization": f"Bearer {token}"}
+    )
+    assert missing.status_code == 404
+
+
+# -- an independent recomputation -------------------------------------------------------------------
+
+
+def hedges_g_noncentral(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, ...]:
+    """Hedges' g with the noncentral-t interval (Steiger & Fouladi 1997; Hedges 1981 exact J),
+    written from the formulas with scipy's noncentral t and a root finder."""
+    n1, n2 = a.size, b.size
+    df = n1 + n2 - 2
+    sp = math.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / df)
+    d = (a.mean() - b.mean()) / sp
+    j = math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2)
+    scale = math.sqrt(1 / n1 + 1 / n2)
+    t = d / scale
+
+    def limit(p: float) -> float:
+        # A narrow bracket, widened step by step: scipy's nct.cdf is NaN in the far tails.
+        f = lambda ncp: stats.nct.cdf(t, df, ncp) - p  # noqa: E731
+        width = 1.0
+        while f(t - width) * f(t + width) > 0:
+            width += 1.0
+        return optimize.brentq(f, t - width, t + width, xtol=1e-12)
+
+    alpha = 1 - level
+    return d * j, limit(1 - alpha / 2) * scale * j, limit(alpha / 2) * scale * j
+
+
+def wilson(k: int, n: int, z: float) -> tuple[float, float]:
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def newcombe(k1: int, n1: int, k2: int, n2: int, level: float = 0.95) -> tuple[float, ...]:
+    """Newcombe (1998), method 10: the hybrid score interval from two Wilson intervals."""
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson(k1, n1, z)
+    l2, u2 = wilson(k2, n2, z)
+    d = p1 - p2
+    low = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, low, high
+
+
+def holm(p: list[float]) -> list[float]:
+    order = sorted(range(len(p)), key=lambda i: p[i])
+    out = [0.0] * len(p)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p) - rank) * p[i]))
+        out[i] = running
+    return out
+
+
+def test_independent_numbers_recomputed_with_scipy(cli_env: Settings, capsys) -> None:
+    data, _ = setup(cli_env)
+    assert main(["analyze", "tip", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    outcomes = {o["key"]: o for o in report["outcomes"]}
+
+    def knowledge(rows: list[dict]) -> np.ndarray:
+        return np.array([np.mean([r[k] == v for k, v in CORRECT.items()]) for r in rows])
+
+    def attitude(rows: list[dict]) -> np.ndarray:
+        return np.array([np.mean([r["a1"], r["a2"], r["a3"]]) for r in rows], dtype=float)
+
+    pvalues = []
+    for key, score in (("knowledge", knowledge), ("attitude", attitude)):
+        post, pre = score(data.post), score(data.pre)
+        effects = {e["name"]: e for e in outcomes[key]["effects"]}
+        welch = stats.ttest_ind(post, pre, equal_var=False)
+        ci = welch.confidence_interval(0.95)
+        raw = effects["mean_difference"]
+        assert raw["estimate"] == pytest.approx(post.mean() - pre.mean(), abs=1e-12)
+        assert (raw["ci_low"], raw["ci_high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
+        g = effects["hedges_g"]
+        assert (g["estimate"], g["ci_low"], g["ci_high"]) == pytest.approx(
+            hedges_g_noncentral(post, pre), abs=1e-6
+        )
+        assert outcomes[key]["groups"]["pre"]["sd"] == pytest.approx(pre.std(ddof=1))
+        assert outcomes[key]["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
+        pvalues.append(welch.pvalue)
+
+    k_post = sum(r["would"] == "yes" for r in data.post)
+    k_pre = sum(r["would"] == "yes" for r in data.pre)
+    rd = {e["name"]: e for e in outcomes["would_report"]["effects"]}["risk_difference"]
+    assert (rd["estimate"], rd["ci_low"], rd["ci_high"]) == pytest.approx(
+        newcombe(k_post, N_POST, k_pre, N_PRE), abs=1e-9
+    )
+    # Two-proportion z test (pooled), then Holm over the three declared outcomes.
+    pooled = (k_post + k_pre) / (N_POST + N_PRE)
+    z = (k_post / N_POST - k_pre / N_PRE) / math.sqrt(
+        pooled * (1 - pooled) * (1 / N_POST + 1 / N_PRE)
+    )
+    pvalues.append(2 * stats.norm.sf(abs(z)))
+    assert outcomes["would_report"]["p_value"] == pytest.approx(pvalues[2], rel=1e-6)
+    adjusted = holm(pvalues)
+    for key, value in zip(("knowledge", "attitude", "would_report"), adjusted, strict=True):
+        assert outcomes[key]["p_adjusted"] == pytest.approx(value, rel=1e-6)
