@@ -8,15 +8,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar, Request, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from survey.collect.routes import collect_router
+from survey.console.api import ApiV1
+from survey.console.auth import (
+    SignInRequired,
+    authorize,
+    cookie_is_secure,
+    sign_in_required_handler,
+)
+from survey.console.routes import console_router
 from survey.db.migrate import migrate
 from survey.db.pool import create_pool
 from survey.db.server import Database, resolve_database
+from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
 from survey.web.errors import EXCEPTION_HANDLERS
 from survey.web.static import static_router
@@ -68,6 +82,40 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "database": "ok"}
 
 
+# Only the console carries a CSRF cookie: respondent routes protect themselves with their response cookie
+# (and must set no other cookie), the API uses bearer tokens, static files and the health check are public
+# GETs. Anchored, because litestar searches these patterns anywhere in the path.
+CSRF_EXCLUDE = ["^/r/", "^/api/", "^/static/", "^/healthz", "^/schema"]
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    """A CSRF token (double-submit cookie, HMAC-signed) on every unsafe console request."""
+    return CSRFConfig(
+        secret=settings.resolved_secret_key(),
+        exclude=CSRF_EXCLUDE,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+        cookie_secure=cookie_is_secure(settings),
+    )
+
+
+def openapi_config() -> OpenAPIConfig:
+    """The API's OpenAPI document at ``/schema/openapi.json`` (public: it describes, it holds no data)."""
+    return OpenAPIConfig(
+        title="survey API",
+        version="1",
+        description="Read-only access to questionnaires, campaigns, waves and responses. "
+        "Authenticate with a personal token: Authorization: Bearer svy_... (survey tokens create EMAIL).",
+        render_plugins=[JsonRenderPlugin()],
+        openapi_router=Router(path="/schema", route_handlers=[], opt={"roles": "public"}),
+        components=Components(
+            security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+        ),
+        security=[{"bearer": []}],
+        use_handler_docstrings=True,
+    )
+
+
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> Litestar:
     """Build the application.
 
@@ -93,7 +141,14 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             if database is not None:
                 database.stop()
 
-    route_handlers: list = [healthz, static_router()]
+    route_handlers: list = [
+        healthz,
+        static_router(),
+        collect_router(),
+        console_router(),
+        ApiV1,
+        reports_router(),
+    ]
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
@@ -103,7 +158,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: sign_in_required_handler},
+        # Every route declares its roles (opt={"roles": ...}); this one guard enforces them.
+        guards=[authorize],
+        csrf_config=csrf_config(settings),
+        openapi_config=openapi_config(),
         request_max_body_size=MAX_BODY_BYTES,
         state=State({"settings": settings}),
     )

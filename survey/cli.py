@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import os
 import signal
@@ -25,7 +26,7 @@ from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
 from survey.db.pool import connect
 from survey.db.server import resolve_database
-from survey.errors import InvalidDefinition, SurveyError
+from survey.errors import InvalidAnswer, InvalidDefinition, SurveyError
 from survey.settings import Settings, forms_dir
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -161,6 +162,58 @@ async def cmd_forms_diff(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_forms_import_xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.questionnaire.xlsform import definition_yaml, import_xlsform
+
+    source = Path(args.file)
+    try:
+        definition, report = import_xlsform(source, source=args.file, language=args.language)
+    except InvalidDefinition as exc:
+        raise InvalidDefinition([f"{exc.source or source}: {e}" for e in exc.errors]) from None
+    key = definition.key
+    target = Path(args.output) if args.output else Path("forms") / f"{key}.yaml"
+    if target.is_dir() or (args.output or "").endswith(("/", os.sep)):
+        target = target / f"{key}.yaml"
+    if target.name != f"{key}.yaml":
+        raise SurveyError(f'{target}: the file of questionnaire "{key}" must be named {key}.yaml')
+    if target.exists() and not args.force:
+        raise SurveyError(f"{target} already exists (--force replaces it)")
+    comments = [f"Imported from {source.name} by survey forms import-xlsform."]
+    if report:
+        comments += ["What the import changed or left out:", *(f"  {line}" for line in report)]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(definition_yaml(definition, comments), encoding="utf-8")
+    for line in report:
+        out(f"note: {args.file}: {line}")
+    n_items = sum(1 for _ in definition.items())
+    out(
+        f"wrote {target}: {n_items} items in {len(definition.sections)} sections, "
+        f"languages {', '.join(definition.languages)}"
+    )
+    return 0
+
+
+async def cmd_forms_export_xlsform(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.questionnaire.load import load_file
+    from survey.questionnaire.xlsform import export_xlsform
+
+    if Path(args.key).suffix in (".yaml", ".yml"):
+        if args.version is not None:
+            raise SurveyError("--version is for a published questionnaire, not for a file")
+        definition, version, what = load_file(args.key), None, args.key
+    else:
+        async with open_database(settings) as conn:
+            found = await questionnaires_db.get_version(conn, args.key, args.version)
+        definition, version, what = found.definition, found.version, f"{found.key} v{found.version}"
+    data, report = export_xlsform(definition, version=version)
+    output = Path(args.output)
+    output.write_bytes(data)
+    for line in report:
+        out(f"note: {line}")
+    out(f"wrote {output} ({what})")
+    return 0
+
+
 # -- campaigns and waves ---------------------------------------------------------------------------
 
 
@@ -214,6 +267,172 @@ async def cmd_waves_close(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as conn:
         wave = await campaigns_db.set_wave_status(conn, args.key, "closed")
     out(f"closed wave {wave.key}")
+    return 0
+
+
+async def cmd_waves_qr(args: argparse.Namespace, settings: Settings) -> int:
+    import segno
+
+    path = Path(args.output)
+    kind = path.suffix.lower()
+    if kind not in (".svg", ".png"):
+        raise InvalidAnswer(f"the QR code file must end in .svg or .png, not {path.name!r}")
+    async with open_database(settings) as conn:
+        wave = await campaigns_db.get_wave(conn, args.key)
+    link = wave.link(settings.base_url)
+    # Error correction M survives a poster's scuffs and a phone's glare; a quiet zone of 4 modules is
+    # what scanners need around the code.
+    code = segno.make(link, error="m", micro=False)
+    code.save(str(path), scale=10 if kind == ".png" else 1, border=4)
+    out(f"wrote {path} for wave {wave.key}: {link}")
+    return 0
+
+
+# -- accounts, API tokens, exports -----------------------------------------------------------------
+
+
+def read_new_password() -> str:
+    """A new password: prompted twice on a terminal, else one line read from standard input."""
+    from survey.console.auth import check_password
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password again: "):
+            raise InvalidAnswer("the two passwords differ")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    return check_password(first)
+
+
+async def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.console.auth import hash_password
+    from survey.db import accounts as accounts_db
+
+    accounts_db.check_role(args.role)
+    password_hash = hash_password(read_new_password())
+    async with open_database(settings) as conn:
+        account = await accounts_db.create_account(
+            conn, args.email, role=args.role, password_hash=password_hash
+        )
+    out(f"created account {account.email} ({account.role})")
+    return 0
+
+
+async def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.console.auth import hash_password
+    from survey.db import accounts as accounts_db
+
+    async with open_database(settings) as conn:
+        account = await accounts_db.get_account_by_email(conn, args.email)
+        password_hash = hash_password(read_new_password())
+        await accounts_db.set_password_hash(conn, account.email, password_hash)
+    out(f"new password set for {account.email}; their sessions have ended")
+    return 0
+
+
+async def cmd_tokens_create(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.console.auth import hash_token, new_api_token
+    from survey.db import accounts as accounts_db
+
+    async with open_database(settings) as conn:
+        account = await accounts_db.get_account_by_email(conn, args.email)
+        if account.disabled:
+            raise InvalidAnswer(f"account {account.email} is disabled")
+        token = new_api_token()
+        await accounts_db.create_api_token(conn, account.id, hash_token(token), args.name)
+    sys.stderr.write(
+        f"API token for {account.email} ({account.role}); it is shown only this once:\n"
+    )
+    out(token)
+    return 0
+
+
+class ProgressLine:
+    """``exporting tip-2027: 12,000 / 50,000 responses (24%)`` rewritten in place, on a terminal only."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        share = f" ({100 * done // total}%)" if total else ""
+        sys.stderr.write(f"\r{self.label}: {done:,} / {total:,} responses{share}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
+async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.console.exports import export_to_path
+
+    fmt = args.format
+    if fmt == "codebook":
+        fmt = "codebook-json" if args.output.lower().endswith(".json") else "codebook-csv"
+    progress = ProgressLine(f"exporting {args.campaign}") if sys.stderr.isatty() else None
+    try:
+        actor = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        actor = "cli"
+    async with open_database(settings) as conn:
+        try:
+            result = await export_to_path(
+                conn,
+                args.campaign,
+                fmt,
+                args.output,
+                wave=args.wave,
+                include_partial=args.include_partial,
+                language=args.language,
+                actor=actor,
+                progress=progress,
+            )
+        finally:
+            if progress is not None:
+                progress.finish()
+    what = "codebook" if fmt.startswith("codebook") else f"{result.rows:,} responses"
+    out(f"exported {what} of {args.campaign} to {result.path}")
+    return 0
+
+
+# -- analysis and the demo --------------------------------------------------------------------------
+
+
+async def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.reports.data import campaign_report
+    from survey.reports.formats import report_csv, report_json, report_table
+
+    async with open_database(settings) as conn:
+        report = await campaign_report(conn, args.campaign)
+    if args.format == "json":
+        out(report_json(report).decode())
+    elif args.format == "csv":
+        sys.stdout.write(report_csv(report))
+    else:
+        sys.stdout.write(report_table(report))
+    return 0
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.demo import format_demo, run_demo
+
+    progress = ProgressLine("writing demo responses") if sys.stderr.isatty() else None
+    async with open_database(settings) as conn:
+        try:
+            result = await run_demo(
+                conn,
+                forms=forms_dir(settings),
+                seed=args.seed,
+                respondents=args.respondents,
+                progress=progress,
+            )
+        finally:
+            if progress is not None:
+                progress.finish()
+    for line in format_demo(result, settings.base_url):
+        out(line)
     return 0
 
 
@@ -298,6 +517,28 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("key")
     diff.add_argument("a", type=int, metavar="A")
     diff.add_argument("b", type=int, metavar="B")
+    import_xlsform = command(
+        forms, "import-xlsform", cmd_forms_import_xlsform, "convert an XLSForm (.xlsx) to YAML"
+    )
+    import_xlsform.add_argument("file", metavar="FILE.xlsx")
+    import_xlsform.add_argument(
+        "-o", "--output", default=None, metavar="PATH", help="default: forms/KEY.yaml"
+    )
+    import_xlsform.add_argument(
+        "--language",
+        default=None,
+        metavar="CODE",
+        help="language of a plain label column when settings has no default_language",
+    )
+    import_xlsform.add_argument("--force", action="store_true", help="replace an existing file")
+    export_xlsform = command(
+        forms, "export-xlsform", cmd_forms_export_xlsform, "write a questionnaire as an XLSForm"
+    )
+    export_xlsform.add_argument(
+        "key", metavar="KEY", help="a published key, or a forms/*.yaml file"
+    )
+    export_xlsform.add_argument("--version", type=int, default=None, help="default: the latest")
+    export_xlsform.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
 
     campaigns = commands.add_parser("campaigns", help="campaigns").add_subparsers(
         dest="campaigns_command", required=True, parser_class=Parser
@@ -321,6 +562,57 @@ def build_parser() -> argparse.ArgumentParser:
     for name, handler in (("open", cmd_waves_open), ("close", cmd_waves_close)):
         sub = command(waves, name, handler, f"{name} a wave")
         sub.add_argument("key")
+    qr = command(waves, "qr", cmd_waves_qr, "write the QR code of a wave's respondent link")
+    qr.add_argument("key")
+    qr.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg or FILE.png")
+
+    users = commands.add_parser("users", help="researcher accounts").add_subparsers(
+        dest="users_command", required=True, parser_class=Parser
+    )
+    user_create = command(
+        users, "create", cmd_users_create, "create an account (password prompted)"
+    )
+    user_create.add_argument("email")
+    user_create.add_argument(
+        "--role", required=True, choices=["admin", "researcher", "analyst", "viewer"]
+    )
+    set_password = command(users, "set-password", cmd_users_set_password, "set a new password")
+    set_password.add_argument("email")
+
+    tokens = commands.add_parser("tokens", help="personal API tokens").add_subparsers(
+        dest="tokens_command", required=True, parser_class=Parser
+    )
+    token_create = command(tokens, "create", cmd_tokens_create, "create an API token (shown once)")
+    token_create.add_argument("email")
+    token_create.add_argument("--name", default="", help="what the token is for")
+
+    export = command(commands, "export", cmd_export, "export a campaign's responses")
+    export.add_argument("campaign")
+    export.add_argument("--format", required=True, choices=["csv", "xlsx", "sav", "codebook"])
+    export.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="codebook: .csv or .json"
+    )
+    export.add_argument("--wave", default=None, metavar="KEY", help="one wave only")
+    export.add_argument(
+        "--include-partial", action="store_true", help="also unfinished and declined responses"
+    )
+    export.add_argument(
+        "--language", default=None, help="language of the labels (default: the first)"
+    )
+
+    analyze = command(
+        commands, "analyze", cmd_analyze, "a campaign's effects with confidence intervals"
+    )
+    analyze.add_argument("campaign")
+    analyze.add_argument("--format", default="table", choices=["table", "json", "csv"])
+
+    demo = command(
+        commands, "demo", cmd_demo, "demo campaigns with synthetic responses and known effects"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    demo.add_argument(
+        "--respondents", type=int, default=300, metavar="N", help="per wave (default 300)"
+    )
 
     serve = command(commands, "serve", cmd_serve, "run the web application")
     serve.add_argument("--host", default=None, help="default: $SURVEY_HOST or 127.0.0.1")
