@@ -16,6 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.response import Redirect
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from survey.collect.routes import collect_router
@@ -82,6 +83,12 @@ async def healthz(request: Request) -> dict[str, str]:
     return {"status": "ok", "database": "ok"}
 
 
+@get("/", opt={"roles": "public"}, include_in_schema=False)
+async def home() -> Redirect:
+    """The address a newcomer opens: the console (which asks to sign in first)."""
+    return Redirect("/console")
+
+
 # Only the console carries a CSRF cookie: respondent routes protect themselves with their response cookie
 # (and must set no other cookie), the API uses bearer tokens, static files and the health check are public
 # GETs. Anchored, because litestar searches these patterns anywhere in the path.
@@ -142,6 +149,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 database.stop()
 
     route_handlers: list = [
+        home,
         healthz,
         static_router(),
         collect_router(),

@@ -29,3 +29,10 @@ async def test_static_files_are_cached_for_long_and_pages_are_compressed(
     assert "max-age=31536000" in response.headers["cache-control"]
     assert missing.status_code == 404
     assert "<html" in missing.text
+
+
+async def test_the_home_page_leads_to_the_console(settings: Settings) -> None:
+    async with AsyncTestClient(create_app(settings, database_url=settings.database_url)) as client:
+        response = await client.get("/", follow_redirects=False)
+    assert response.status_code in (302, 303, 307)
+    assert response.headers["location"] == "/console"
