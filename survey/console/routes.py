@@ -21,9 +21,11 @@ import asyncpg
 import msgspec
 import segno
 from litestar import Request, Response, Router, get, post
-from litestar.datastructures import Cookie
+from litestar.datastructures import Cookie, UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
 from litestar.response import Redirect, Stream, Template
+from litestar.utils.scope.state import ScopeState
 
 from survey.console import auth, exports
 from survey.console.auth import ADMINS, ALL_ROLES, CAMPAIGN_READERS, DESIGNERS
@@ -34,10 +36,13 @@ from survey.db import questionnaires as questionnaires_db
 from survey.db.accounts import ROLES, Principal
 from survey.db.campaigns import DESIGNS, Campaign, Wave
 from survey.db.console import StatusCounts, WaveProgress
-from survey.errors import Conflict, InvalidAnswer, NotFound
+from survey.errors import Conflict, InvalidAnswer, InvalidDefinition, InvalidExpression, NotFound
 from survey.questionnaire.diff import diff as diff_versions
+from survey.questionnaire.load import MAX_DEFINITION_BYTES, load_definition
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.xlsform import ReportLine, definition_yaml, import_xlsform
 from survey.settings import Settings
+from survey.web.errors import EXCEPTION_HANDLERS
 from survey.web.static import static_url
 
 __all__ = ["console_router"]
@@ -195,6 +200,8 @@ async def console_home(request: Request) -> Response:
 
 class QuestionnairesPage(msgspec.Struct, frozen=True, kw_only=True):
     questionnaires: list[questionnaires_db.QuestionnaireSummary]
+    can_import: bool = False
+    """Whether the account may import an XLSForm (and publish it)."""
 
 
 @get("/console/questionnaires", opt={"roles": CAMPAIGN_READERS})
@@ -202,8 +209,8 @@ async def questionnaires_page(request: Request) -> Template:
     """Every published questionnaire with its latest version."""
     async with _pool(request).acquire() as conn:
         found = await questionnaires_db.list_questionnaires(conn)
-    return _page(request, "questionnaires.html", QuestionnairesPage(questionnaires=found),
-                 section="questionnaires")  # fmt: skip
+    page = QuestionnairesPage(questionnaires=found, can_import=_may(request, DESIGNERS))
+    return _page(request, "questionnaires.html", page, section="questionnaires")
 
 
 class QuestionnairePage(msgspec.Struct, frozen=True, kw_only=True):
@@ -369,6 +376,206 @@ async def diff_page(request: Request, key: FromPath[str]) -> Template:
              for c in d.outcomes_changed]  # fmt: skip
     page = DiffPage(key=key, a=a, b=b, versions=versions, rows=rows, other=d.other)
     return _page(request, "diff.html", page, section="questionnaires")
+
+
+# -- XLSForm import --------------------------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 5_000_000
+"""Largest workbook the console accepts, in bytes (an XLSForm is rarely over a few hundred kB)."""
+# Room for the multipart envelope around the file: the boundaries, the headers, the CSRF field.
+UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
+# A form-encoded definition may take three bytes (%XX) per byte of its UTF-8 text.
+PUBLISH_BODY_BYTES = 3 * MAX_DEFINITION_BYTES + 64 * 1024
+
+
+class ItemSummary(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    type: str
+    text: str
+
+
+class SectionSummary(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    title: str | None
+    items: list[ItemSummary]
+
+
+class ImportedForm(msgspec.Struct, frozen=True, kw_only=True):
+    """The questionnaire an upload became, as the preview shows it."""
+
+    key: str
+    title: dict[str, str]
+    languages: list[str]
+    sections: list[SectionSummary]
+    n_items: int
+    """Questions that take an answer (notes excluded)."""
+    definition: str
+    """The YAML text, shown in the preview and carried by the publish form."""
+
+
+class XlsformPage(msgspec.Struct, frozen=True, kw_only=True):
+    max_mb: int = MAX_UPLOAD_BYTES // 1_000_000
+    source: str = ""
+    language: str = ""
+    errors: list[str] = []
+    report: list[ReportLine] = []
+    form: ImportedForm | None = None
+    """The preview of an upload, with its Publish button."""
+    published: questionnaires_db.PublishResult | None = None
+
+
+def _imported(q: Questionnaire, definition: str) -> ImportedForm:
+    def t(text: dict[str, str] | None) -> str | None:
+        return None if not text else text.get(q.default_language) or next(iter(text.values()))
+
+    sections = [
+        SectionSummary(
+            key=s.key,
+            title=t(s.title),
+            items=[ItemSummary(key=i.key, type=i.type, text=t(i.text) or "") for i in s.items],
+        )
+        for s in q.sections
+    ]
+    return ImportedForm(
+        key=q.key,
+        title=q.title,
+        languages=q.languages,
+        sections=sections,
+        n_items=sum(1 for i in q.items() if i.answerable),
+        definition=definition,
+    )
+
+
+def _xlsform(request: Request, page: XlsformPage, status: int = 200) -> Template:
+    return _page(request, "xlsform.html", page, section="questionnaires", status=status)
+
+
+def _problems(exc: InvalidDefinition | InvalidExpression) -> list[str]:
+    if isinstance(exc, InvalidExpression):
+        return [exc.message]
+    return [f"{exc.source}: {e}" if exc.source else e for e in exc.errors]
+
+
+def _too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
+    # The body went over the route's limit before the handler saw it (the CSRF check reads the form).
+    message = f"the upload is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"
+    return _xlsform(request, XlsformPage(errors=[message]), status=413)
+
+
+def _close_uploads(request: Request) -> None:
+    """Close the temporary files of the request's parsed multipart form, if any.
+
+    litestar leaves them to the garbage collector (with a ResourceWarning), also when the request is
+    refused after its form was read: the CSRF check reads it before the guard decides.
+    """
+    form = ScopeState.from_scope(request.scope).form
+    if not isinstance(form, dict):
+        return
+    for value in form.values():
+        for part in value if isinstance(value, list) else [value]:
+            if isinstance(part, UploadFile):
+                part.file.close()
+
+
+def _closing(handler: Any) -> Any:
+    def handle(request: Request, exc: Exception) -> Response:
+        _close_uploads(request)
+        return handler(request, exc)
+
+    return handle
+
+
+# The app's own error pages, each closing the upload first (a refusal, a sign-in, a body too large).
+UPLOAD_ERROR_HANDLERS: dict[Any, Any] = {
+    kind: _closing(handler)
+    for kind, handler in {
+        **EXCEPTION_HANDLERS,
+        auth.SignInRequired: auth.sign_in_required_handler,
+        RequestEntityTooLarge: _too_large,
+    }.items()
+}
+
+
+@get("/console/xlsform", opt={"roles": DESIGNERS})
+async def xlsform_page(request: Request) -> Template:
+    """The form to upload an XLSForm (KoboToolbox, ODK) and preview what it becomes."""
+    return _xlsform(request, XlsformPage())
+
+
+@post(
+    "/console/xlsform",
+    opt={"roles": DESIGNERS},
+    status_code=200,
+    request_max_body_size=UPLOAD_BODY_BYTES,
+    exception_handlers=UPLOAD_ERROR_HANDLERS,
+)
+async def xlsform_upload(request: Request) -> Template:
+    """Import an uploaded workbook: the import's report and the questionnaire, nothing published yet."""
+    try:
+        return await _import_upload(request)
+    finally:
+        _close_uploads(request)
+
+
+async def _import_upload(request: Request) -> Template:
+    form = await request.form()
+    raw_language = form.get("language")
+    language = raw_language.strip() if isinstance(raw_language, str) else ""
+    upload = form.get("workbook")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        page = XlsformPage(language=language, errors=["choose a workbook (.xlsx) to upload"])
+        return _xlsform(request, page, status=400)
+    # Only the file's own name: browsers on Windows once sent the whole path.
+    source = upload.filename.replace("\\", "/").rsplit("/", 1)[-1] or "workbook.xlsx"
+    data = await upload.read()
+    if len(data) > MAX_UPLOAD_BYTES:
+        message = f"{source} is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB"
+        return _xlsform(request, XlsformPage(source=source, errors=[message]), status=413)
+    if not data:
+        page = XlsformPage(source=source, language=language, errors=[f"{source} is empty"])
+        return _xlsform(request, page, status=400)
+    try:
+        # Reading a workbook is CPU work of up to a second: kept off the event loop.
+        q, report = await asyncio.to_thread(
+            import_xlsform, data, source=source, language=language or None
+        )
+    except (InvalidDefinition, InvalidExpression) as exc:
+        page = XlsformPage(source=source, language=language, errors=_problems(exc))
+        return _xlsform(request, page, status=400)
+    comments = [f"Imported from {source} in the console.", *(str(line) for line in report)]
+    page = XlsformPage(
+        source=source,
+        language=language,
+        report=report,
+        form=_imported(q, definition_yaml(q, comments)),
+    )
+    return _xlsform(request, page)
+
+
+@post(
+    "/console/xlsform/publish",
+    opt={"roles": DESIGNERS},
+    status_code=200,
+    request_max_body_size=PUBLISH_BODY_BYTES,
+)
+async def xlsform_publish(request: Request) -> Template:
+    """Publish the previewed questionnaire: version N+1, or the existing version when it is unchanged.
+
+    The definition comes back from the browser, so it is validated again like any file would be.
+    """
+    form = await _form(request)
+    text = form.get("definition", "")
+    if not text.strip():
+        page = XlsformPage(errors=["nothing to publish: upload a workbook first"])
+        return _xlsform(request, page, status=400)
+    try:
+        q = await asyncio.to_thread(load_definition, text, source="the previewed definition")
+    except InvalidDefinition as exc:
+        return _xlsform(request, XlsformPage(errors=_problems(exc)), status=400)
+    async with _pool(request).acquire() as conn:
+        result = await questionnaires_db.publish(conn, q)
+    page = XlsformPage(form=_imported(q, text), published=result)
+    return _xlsform(request, page)
 
 
 # -- campaigns -------------------------------------------------------------------------------------
@@ -879,6 +1086,9 @@ def console_router() -> Router:
             questionnaire_page,
             preview_page,
             diff_page,
+            xlsform_page,
+            xlsform_upload,
+            xlsform_publish,
             campaigns_page,
             new_campaign_page,
             create_campaign,
