@@ -1,0 +1,257 @@
+"""Browser tests: a real ``survey serve`` subprocess, the system's Chromium driven by Playwright, axe-core.
+
+The server runs on a free port with its own data directory and its own database on the session's
+embedded PostgreSQL (cloned from the migrated template, which is faster than a second embedded server).
+Everything the tests need is created through the command line, as an operator would. The server and the
+browser live as long as this package's tests: the rest of the suite runs without them (and without
+Playwright's event loop beside pytest-asyncio's).
+
+Outside CI these tests skip, saying why, when Chromium, Playwright or axe-core is missing; in CI (``CI``
+set) a missing piece fails them, because ``.ci/run`` installs all three.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from survey.db.server import with_database
+from tests.conftest import _execute, server_data_dir
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "test-results"
+#: Where ``.ci/run`` puts axe-core (``npm install --prefix .cache/axe-core axe-core@4``).
+AXE_JS = REPO / ".cache" / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"
+#: A phone-sized screen, the respondents' usual one.
+VIEWPORT = {"width": 360, "height": 740}
+#: As root, in a sandbox with no outside network: no sandbox of Chromium's own, and none of its
+#: background connections, which the machine refuses (many at a time) and which slow every start.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "correct horse battery staple"
+REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+
+
+def _missing(reason: str) -> None:
+    """Skip outside CI; fail in CI, where ``.ci/run`` has installed everything."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it in .ci/run, so the browser tests must run there)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    """The system Chromium: ``$SURVEY_CHROMIUM``, else ``chromium`` on the PATH."""
+    candidate = os.environ.get("SURVEY_CHROMIUM") or shutil.which("chromium")
+    return candidate if candidate and os.access(candidate, os.X_OK) else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``survey serve`` and the environment its command line uses."""
+
+    url: str
+    env: dict[str, str]
+    log: Path
+
+    def cli(self, *args: str, stdin: str | None = None, timeout: float = 120) -> str:
+        """Run ``survey ARGS`` against this server's database; its standard output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "survey.cli", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"survey {' '.join(args)} exited {done.returncode}: {done.stderr}")
+        return done.stdout
+
+    def create_user(self, email: str, role: str) -> None:
+        """An account with :data:`PASSWORD`, given on standard input as a script would."""
+        self.cli("users", "create", email, "--role", role, stdin=PASSWORD + "\n")
+
+    def open_wave(self, campaign: str, phase: str) -> str:
+        """Add and open a wave of ``campaign``; its respondent link."""
+        self.cli("waves", "add", campaign, "--phase", phase)
+        out = self.cli("waves", "open", f"{campaign}-{phase}")
+        match = re.search(r"https?://\S+/r/\S+", out)
+        assert match, f"no link in: {out}"
+        return match.group(0)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"survey serve exited early: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"survey serve did not answer within {seconds} s: {log.read_text()}")
+
+
+@pytest.fixture(scope="package")
+def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
+    """``survey serve`` on a free port, its own data directory and database; stopped with SIGTERM."""
+    name = f"e2e_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    data_dir = server_data_dir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
+    env.update(
+        DATABASE_URL=with_database(pg_server_url, name),
+        SURVEY_DATA_DIR=str(data_dir / "data"),
+        SURVEY_SECRET_KEY="e2e-secret-key-not-for-production",
+        SURVEY_BASE_URL=url,
+        SURVEY_LOG_LEVEL="WARNING",
+        PYTHONWARNINGS="ignore",
+    )
+    log = data_dir / "serve.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "survey.cli", "serve", "--port", str(port)],
+            cwd=data_dir,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url=url, env=env, log=log)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, headless, through Playwright."""
+    executable = chromium_path()
+    if executable is None:
+        _missing("Chromium is not installed (apt-get install chromium, or set SURVEY_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Kept on the item so that a fixture's teardown knows whether its test failed.
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture
+def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Open pages on a 360×740 screen, each in a context of its own (``new_page(java_script_enabled=
+    False)``); on failure each page's screenshot and HTML are kept in ``test-results/``."""
+    opened: list[Page] = []
+
+    def factory(**options: Any) -> Page:
+        context = browser.new_context(viewport=VIEWPORT, **options)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        opened.append(page)
+        return page
+
+    yield factory
+    reports = request.node.stash.get(REPORTS, {})
+    failed = any(report.failed for report in reports.values())
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+    for i, page in enumerate(opened):
+        if failed and not page.is_closed():
+            RESULTS.mkdir(exist_ok=True)
+            try:
+                page.screenshot(path=RESULTS / f"{stem}-{i}.png", full_page=True)
+                (RESULTS / f"{stem}-{i}.html").write_text(page.content())
+            except Exception as exc:
+                print(f"no screenshot of page {i}: {exc}", file=sys.stderr)
+        page.context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core's script, to inject into pages."""
+    path = Path(os.environ.get("SURVEY_AXE_JS") or AXE_JS)
+    if not path.is_file():
+        _missing(f"axe-core is not at {path} (npm install --prefix .cache/axe-core axe-core@4)")
+    return path
+
+
+@pytest.fixture
+def check_axe(axe_js: Path) -> Callable[[Page, str], None]:
+    """Run axe-core on a page; fail on any serious or critical violation, naming each."""
+
+    def check(page: Page, what: str) -> None:
+        # The pages allow scripts from their own origin only (Content-Security-Policy), so axe-core is
+        # served from there by the browser itself instead of being inlined: the policy stays in force.
+        origin = re.match(r"https?://[^/]+", page.url)
+        assert origin, page.url
+        url = f"{origin.group(0)}/__e2e__/axe.min.js"
+        page.context.route(
+            url, lambda route: route.fulfill(path=axe_js, content_type="text/javascript")
+        )
+        page.add_script_tag(url=url)
+        violations = page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {resultTypes: ['violations']});
+                return result.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => `${v.impact} ${v.id}: ${v.help} at ` +
+                              v.nodes.map(n => n.target.join(' ')).join(', '));
+            }"""
+        )
+        assert not violations, f"axe-core on {what}:\n" + "\n".join(violations)
+
+    return check

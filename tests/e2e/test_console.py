@@ -1,0 +1,104 @@
+"""Researchers and program leads in the browser: sign in, run a campaign, read its report."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import PASSWORD, Server
+
+pytestmark = pytest.mark.e2e
+
+DEMO = "demo-trafficking"
+
+
+def sign_in(page: Page, server: Server, email: str, next_url: str = "") -> None:
+    page.goto(f"{server.url}/sign-in" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert "/sign-in" not in page.url, page.locator("main").inner_text()
+
+
+def test_a_researcher_signs_in_creates_a_campaign_and_opens_a_wave(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    server.create_user("researcher@example.org", "researcher")
+    page = new_page()
+    sign_in(page, server, "researcher@example.org")
+    expect(page.locator("form.who")).to_contain_text("researcher@example.org (researcher)")
+
+    page.goto(f"{server.url}/console/campaigns/new")
+    page.get_by_label("Key").fill("e2e-console")
+    page.get_by_label("Questionnaire").select_option("trafficking-knowledge")
+    page.locator("label.option", has_text="independent").click()
+    page.get_by_label("Cluster item").fill("aimag")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create campaign").click()
+    assert page.url == f"{server.url}/console/campaigns/e2e-console"
+    expect(page.locator("p.muted").first).to_contain_text("clustered by aimag")
+
+    page.locator("select[name=phase]").select_option("pre")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add wave").click()
+    row = page.locator("#wave-e2e-console-pre")
+    expect(row.locator(".status")).not_to_have_text("open")
+
+    # Opening goes through htmx: the row is exchanged in place and now shows the link.
+    row.get_by_role("button", name="Open").click()
+    expect(row.locator(".status")).to_have_text("open")
+    link = row.locator("input.link-field").input_value()
+    assert link.startswith(f"{server.url}/r/"), link
+
+    # The link works for a respondent, and the command line sees the same open wave.
+    respondent = new_page()
+    response = respondent.goto(link)
+    assert response is not None and response.status == 200
+    expect(respondent.locator("html")).to_have_attribute("lang", "mn")
+    expect(respondent.locator("#form-area form")).to_be_visible()
+    listing = server.cli("campaigns", "list")
+    assert "e2e-console" in listing
+
+
+@pytest.fixture(scope="module")
+def demo(server: Server) -> None:
+    """The demo campaigns, 30 synthetic respondents per wave: enough for every group of the report
+    (none under 5 is shown), few enough to take seconds."""
+    server.cli("demo", "--respondents", "30", timeout=300)
+
+
+def test_a_program_lead_reads_the_campaign_report(
+    server: Server, demo: None, new_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    server.create_user("lead@example.org", "viewer")
+    page = new_page()
+    sign_in(page, server, "lead@example.org", next_url=f"/campaigns/{DEMO}/report")
+    assert page.url == f"{server.url}/campaigns/{DEMO}/report"
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{DEMO}: what changed")
+
+    # The counts per wave agree with the export, which reads the responses by another path.
+    out = tmp_path / "demo.csv"
+    server.cli("export", DEMO, "--format", "csv", "-o", str(out))
+    with out.open(newline="", encoding="utf-8") as f:
+        exported = Counter(row["wave"] for row in csv.DictReader(f))
+    shown = {}
+    for tr in page.locator("table.waves tbody tr").all():
+        cells = [c.strip() for c in tr.locator("td").all_inner_texts()]
+        shown[cells[0]] = int(cells[-1].replace(",", ""))
+    assert shown == dict(exported)
+    assert set(shown) == {f"{DEMO}-pre", f"{DEMO}-post"}
+
+    cards = page.locator("section.cards article.card")
+    expect(cards.first).to_be_visible()
+    expect(page.locator("#outcome-knowledge")).to_contain_text("Knowledge")
+    expect(page.locator("section.plot svg")).to_be_visible()
+
+    # A viewer reads reports but does not run campaigns.
+    denied = page.goto(f"{server.url}/console/campaigns/new")
+    assert denied is not None and denied.status == 403

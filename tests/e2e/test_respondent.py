@@ -1,0 +1,169 @@
+"""A respondent on a phone answers the trafficking questionnaire in Mongolian, with JavaScript and without."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Server
+
+pytestmark = pytest.mark.e2e
+
+CAMPAIGN = "e2e-respondents"
+#: The few answers the export is checked against; any other question gets its first option.
+#: ``offer_received == 'yes'`` shows ``offer_source`` on a page of its own, so skip logic is crossed.
+ANSWERS: dict[str, list[str]] = {
+    "consent": ["yes"],
+    "offer_received": ["yes"],
+    "offer_source": ["social_media", "agency"],
+    "k_offer": ["warning"],
+    "k_red_flags": ["passport", "debt"],
+    "q_would_check": ["maybe"],
+}
+THANKS_MN = "Баярлалаа!"
+NEXT_MN = "Үргэлжлүүлэх"
+
+
+@pytest.fixture(scope="module")
+def links(server: Server) -> dict[str, str]:
+    """An independent campaign with two open waves: ``pre`` for the htmx run, ``post`` for the other."""
+    server.cli(
+        "campaigns",
+        "create",
+        CAMPAIGN,
+        "--questionnaire",
+        "trafficking-knowledge",
+        "--design",
+        "independent",
+    )
+    return {phase: server.open_wave(CAMPAIGN, phase) for phase in ("pre", "post")}
+
+
+def answer_page(page: Page, typed: dict[str, str]) -> None:
+    """Answer every question of the page as a person would: tapping labels, typing, choosing."""
+    form = page.locator("#form-area form")
+    chosen: dict[str, list[str]] = {}
+    for control in form.locator("input[type=radio], input[type=checkbox]").all():
+        name = control.get_attribute("name") or ""
+        value = control.get_attribute("value") or ""
+        wanted = chosen.setdefault(name, ANSWERS.get(name, [value]))
+        if value in wanted:
+            form.locator(f"label[for='{control.get_attribute('id')}']").click()
+    for select in form.locator("select").all():
+        select.select_option(index=len(select.locator("option").all()) - 1)
+    for field in form.locator("input[type=text], input:not([type]), textarea").all():
+        field.fill(typed[field.get_attribute("name") or ""])
+
+
+def send(page: Page, javascript: bool) -> None:
+    """Press the page's main button and wait for the next page (or the same one with its errors)."""
+    button = page.locator("#form-area form button[type=submit]")
+    if javascript:
+        # htmx exchanges only the form area: wait for the old one to be replaced.
+        page.locator("#form-area").evaluate("area => area.setAttribute('data-sent', '')")
+        button.click()
+        page.locator("#form-area:not([data-sent])").wait_for()
+    else:
+        with page.expect_navigation():
+            button.click()
+
+
+def complete(page: Page, javascript: bool, age: str, on_errors: Callable[[Page], None]) -> None:
+    """Answer every page until the thank-you page; the first page with a required question is first
+    sent empty, its errors checked and handed to ``on_errors``."""
+    errors_seen = False
+    for _ in range(20):
+        heading = page.locator("#form-area h1")
+        if heading.inner_text().strip() == THANKS_MN:
+            return
+        if not errors_seen and page.locator("#form-area form [required]").count():
+            send(page, javascript)
+            summary = page.locator(".error-summary")
+            expect(summary).to_be_visible()
+            # One line in the summary per question marked invalid beside its field.
+            invalid = page.locator("#form-area .field.invalid").count()
+            assert invalid >= 1
+            expect(summary.locator("li")).to_have_count(invalid)
+            on_errors(page)
+            errors_seen = True
+        answer_page(page, {"age": age})
+        send(page, javascript)
+    raise AssertionError("no thank-you page after 20 pages")
+
+
+def exported(server: Server, wave: str, tmp_path: Path) -> list[dict[str, str]]:
+    """The wave's complete responses, through ``survey export``."""
+    out = tmp_path / f"{wave}.csv"
+    server.cli("export", CAMPAIGN, "--format", "csv", "-o", str(out), "--wave", wave)
+    with out.open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def check_stored(rows: list[dict[str, str]], age: str) -> None:
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert (row["status"], row["language"], row["age"]) == ("complete", "mn", age)
+    # The last aimag in the list, chosen in the <select>.
+    assert row["aimag"] == "ulaanbaatar"
+    assert (row["k_offer"], row["q_would_check"]) == ("warning", "maybe")
+    flags = {key.split("/", 1)[1] for key, value in row.items() if key.startswith("k_red_flags/")}
+    assert flags >= {"passport", "debt", "contract"}
+    assert {f: row[f"k_red_flags/{f}"] for f in ("passport", "debt", "contract")} == {
+        "passport": "1",
+        "debt": "1",
+        "contract": "0",
+    }
+    assert (row["offer_source/social_media"], row["offer_source/stranger"]) == ("1", "0")
+    assert row["outcome_knowledge"] != ""
+
+
+def test_a_respondent_completes_the_questionnaire_in_mongolian_with_htmx(
+    server: Server,
+    links: dict[str, str],
+    new_page: Callable[..., Page],
+    check_axe: Callable[[Page, str], None],
+    tmp_path: Path,
+) -> None:
+    page = new_page()
+    htmx_posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            htmx_posts.append(r.url) if r.method == "POST" and r.headers.get("hx-request") else None
+        ),
+    )
+    response = page.goto(links["pre"])
+    assert response is not None and response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", "mn")
+    expect(page.locator("#form-area button[type=submit]")).to_have_text(NEXT_MN)
+    check_axe(page, "the welcome page")
+
+    complete(page, True, "22", lambda p: check_axe(p, "a page with errors"))
+
+    expect(page.locator("#form-area h1")).to_have_text(THANKS_MN)
+    check_axe(page, "the thank-you page")
+    # Every page went through htmx, never a full page load.
+    assert len(htmx_posts) >= 6, htmx_posts
+    check_stored(exported(server, f"{CAMPAIGN}-pre", tmp_path), "22")
+
+
+def test_a_respondent_completes_the_questionnaire_in_mongolian_without_javascript(
+    server: Server, links: dict[str, str], new_page: Callable[..., Page], tmp_path: Path
+) -> None:
+    page = new_page(java_script_enabled=False)
+    htmx_posts: list[str] = []
+    page.on("request", lambda r: htmx_posts.append(r.url) if r.headers.get("hx-request") else None)
+    response = page.goto(links["post"])
+    assert response is not None and response.status == 200
+    expect(page.locator("html")).to_have_attribute("lang", "mn")
+
+    complete(page, False, "25", lambda p: None)
+
+    expect(page.locator("#form-area h1")).to_have_text(THANKS_MN)
+    assert page.url.endswith("/done")
+    assert htmx_posts == []
+    check_stored(exported(server, f"{CAMPAIGN}-post", tmp_path), "25")
