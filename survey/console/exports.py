@@ -12,6 +12,11 @@ transaction (a consistent snapshot), so a CSV or Excel export holds one batch in
 campaign. The SPSS writer (pyreadstat) needs the whole table as a DataFrame: its memory grows with rows ×
 columns (8 bytes per numeric cell), see :func:`write_sav`.
 
+For CSV, PostgreSQL itself turns each response into text cells (item keys passed as a query parameter), so
+no answer JSON is decoded in Python; Excel and SPSS read the decoded answers, which keep their types. Both
+score the ``outcome_<key>`` columns with :mod:`survey.analysis.scoring`, a batch of one version's responses
+at a time, so an export's scores are the report's.
+
 Every export is recorded in the audit log (:func:`audit_export`).
 """
 
@@ -22,15 +27,17 @@ import csv
 import datetime as dt
 import io
 import math
-import operator
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from itertools import compress
 from pathlib import Path
 from typing import Any, Literal
 
 import asyncpg
 import msgspec
+import numpy as np
 
+from survey.analysis import scoring
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db import console as console_db
@@ -39,7 +46,7 @@ from survey.db.campaigns import Campaign, Wave
 from survey.db.console import ResponseRow
 from survey.db.questionnaires import QuestionnaireVersion
 from survey.errors import InvalidAnswer, NotFound, SurveyError
-from survey.questionnaire.model import Item, Outcome, Questionnaire
+from survey.questionnaire.model import Item, Questionnaire
 
 __all__ = [
     "FORMATS",
@@ -51,7 +58,6 @@ __all__ = [
     "codebook_json",
     "csv_chunks",
     "export_to_path",
-    "outcome_scores",
     "plan_export",
     "spss_names",
     "write_csv",
@@ -87,7 +93,7 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
     ("status", "complete, in_progress or declined"),
 )
 PANEL_COLUMN = ("panel_key", "pseudonymous key linking a respondent's pre and post answers")
-_STARTED, _SUBMITTED = 6, 7  # positions of the timestamps among the meta columns
+_STARTED, _SUBMITTED, _STATUS = 6, 7, 8  # positions among the meta columns
 
 
 # -- the plan: which rows, which columns -----------------------------------------------------------
@@ -380,131 +386,57 @@ async def plan_export(
 
 
 # -- outcome scores --------------------------------------------------------------------------------
-# Provisional: the scores of the ``outcome_<key>`` columns, computed here until survey.analysis.scoring
-# exists; then ``outcome_scorer`` should delegate to it so that exports and reports agree.
+# The ``outcome_<key>`` columns are scored by survey.analysis.scoring, the code the reports use, so that an
+# export and a report never disagree: a batch of responses to one version becomes a ResponseFrame, and
+# outcome_scores scores it column by column.
 
 
-def _score(q: Questionnaire, outcome: Outcome) -> Callable[[Mapping[str, Any]], float | None]:
-    """Share of the knowledge items answered correctly.
-
-    A choice item counts 1 when its answer is the correct one ("don't know" is wrong); a multi item
-    counts 1 when exactly the correct choices are selected, or with ``scoring: partial`` the share of its
-    choices classified right (selected exactly when correct). An unanswered item counts as not correct,
-    and a respondent who answered none of the items has no score.
-    """
-    # One-answer items are compared in one pass of C code (map/eq); multi items one by one.
-    single_keys: list[str] = []
-    single_correct: list[Any] = []
-    multi: list[tuple[str, bool, frozenset[str], frozenset[str], int]] = []
-    for key in outcome.items or ():
-        item = q.item(key)
-        if item.type == "multi":
-            correct = frozenset(item.correct or ())
-            choices = frozenset(c.value for c in q.choices_for(item))
-            multi.append((key, item.scoring == "partial", correct, choices, len(choices)))
-        else:
-            single_keys.append(key)
-            single_correct.append(item.correct)
-    keys = tuple(single_keys)
-    corrects = tuple(single_correct)
-    total = len(keys) + len(multi)
-
-    def score(answers: Mapping[str, Any]) -> float | None:
-        values = list(map(answers.get, keys))
-        answered = values.count(None) < len(values)
-        got = float(sum(map(operator.eq, values, corrects)))
-        for key, partial, correct, choices, n in multi:
-            a = answers.get(key)
-            if a is None:
-                continue
-            answered = True
-            if a.__class__ is list:
-                chosen = frozenset(a)
-                if partial:
-                    # Right = not in the symmetric difference of chosen and correct.
-                    got += (n - len((chosen ^ correct) & choices)) / n
-                else:
-                    got += chosen == correct
-        return got / total if answered else None
-
-    return score
+def _score_rows(
+    plan: ExportPlan, q: Questionnaire, frame: scoring.ResponseFrame
+) -> list[tuple[float | None, ...]]:
+    """Per response of the frame, the scores of ``plan.outcomes`` in order (None where there is no
+    score, or where this version does not declare the outcome)."""
+    scored = scoring.outcome_scores(q, frame) if q.outcomes else {}
+    columns: list[list[float | None]] = []
+    for outcome in plan.outcomes:
+        values = scored.get(outcome.key)
+        if values is None:
+            columns.append([None] * frame.n)
+            continue
+        # Python floats and None: the csv module writes numpy floats with their repr, np.float64(...).
+        cells = values.astype(object)
+        cells[np.isnan(values)] = None
+        columns.append(cells.tolist())
+    return list(zip(*columns, strict=True)) if columns else [()] * frame.n
 
 
-def _scale(q: Questionnaire, outcome: Outcome) -> Callable[[Mapping[str, Any]], float | None]:
-    """Mean of the Likert items after reverse-coding (points + 1 - x), on the scale's own 1..points
-    range; only when at least ``min_answered`` of the items are answered."""
-    # (key, points + 1 for a reversed item, else 0)
-    items = [
-        (key, q.scale_for(q.item(key)).points + 1 if q.item(key).reverse else 0)
-        for key in outcome.items or ()
-    ]
-    needed = outcome.min_answered * len(items)
-
-    def scale(answers: Mapping[str, Any]) -> float | None:
-        total = 0.0
-        n = 0
-        for key, flip in items:
-            a = answers.get(key)
-            if a.__class__ is int or a.__class__ is float:
-                total += flip - a if flip else a
-                n += 1
-        if not n or n < needed:
-            return None
-        return total / n
-
-    return scale
+def _groups(version_ids: Sequence[int]) -> list[tuple[int, list[int] | None]]:
+    """The rows of a batch by version: (version id, row positions, or None for every row)."""
+    first = version_ids[0] if version_ids else 0
+    if all(v == first for v in version_ids):
+        return [(first, None)]
+    groups: dict[int, list[int]] = {}
+    for n, vid in enumerate(version_ids):
+        groups.setdefault(vid, []).append(n)
+    return list(groups.items())
 
 
-def _proportion(outcome: Outcome) -> Callable[[Mapping[str, Any]], float | None]:
-    """1 when the answer is the declared value (or one of them; for a multi item, when one of them is
-    selected), 0 for any other answer, nothing when unanswered."""
-    wanted = frozenset(outcome.value) if isinstance(outcome.value, list) else {outcome.value}
-    key = outcome.item or ""
-
-    def proportion(answers: Mapping[str, Any]) -> float | None:
-        a = answers.get(key)
-        if a is None:
-            return None
-        if isinstance(a, list):
-            return 1.0 if wanted.intersection(a) else 0.0
-        return 1.0 if a in wanted else 0.0
-
-    return proportion
+def _append_scores(
+    rows: list[Row],
+    version_ids: Sequence[int],
+    plan: ExportPlan,
+    score: Callable[[int, list[Row], list[int] | None], list[tuple[float | None, ...]]],
+) -> None:
+    """Append the outcome scores to every row, scoring each version's rows of the batch together."""
+    if not plan.outcomes:
+        return
+    for vid, positions in _groups(version_ids):
+        chosen = rows if positions is None else [rows[n] for n in positions]
+        for row, scores in zip(chosen, score(vid, chosen, positions), strict=True):
+            row.extend(scores)
 
 
-def outcome_scorer(
-    q: Questionnaire, keys: Sequence[str]
-) -> Callable[[Mapping[str, Any]], list[float | None]]:
-    """Scores of the outcomes ``keys`` (None where this version does not declare one) from one
-    response's answers, following docs/questionnaire-format.md, *Outcomes*.
-
-    Provisional until ``survey.analysis.scoring`` exists; swap the body for it then.
-    """
-    scorers: list[Callable[[Mapping[str, Any]], float | None] | None] = []
-    for key in keys:
-        outcome = q.outcomes.get(key)
-        if outcome is None:
-            scorers.append(None)
-        elif outcome.kind == "score":
-            scorers.append(_score(q, outcome))
-        elif outcome.kind == "scale":
-            scorers.append(_scale(q, outcome))
-        else:
-            scorers.append(_proportion(outcome))
-
-    def scores(answers: Mapping[str, Any]) -> list[float | None]:
-        return [None if s is None else s(answers) for s in scorers]
-
-    return scores
-
-
-def outcome_scores(q: Questionnaire, answers: Mapping[str, Any]) -> dict[str, float | None]:
-    """Every declared outcome's score for one response (see :func:`outcome_scorer`)."""
-    keys = list(q.outcomes)
-    return dict(zip(keys, outcome_scorer(q, keys)(answers), strict=True))
-
-
-# -- rows ------------------------------------------------------------------------------------------
+# -- rows with typed values (Excel, SPSS) ----------------------------------------------------------
 
 Row = list[Any]
 
@@ -512,7 +444,8 @@ Row = list[Any]
 def _row_builder(
     plan: ExportPlan, version: QuestionnaireVersion
 ) -> Callable[[Wave, ResponseRow], Row]:
-    """Turn a response answered on ``version`` into the export's cells (Python values, None = empty)."""
+    """Turn a response answered on ``version`` into the export's cells (Python values, None = empty),
+    all but the outcome scores."""
     q = version.definition
     own_items = {i.key: i for i in _exported_items(q)}
     own_choices = {
@@ -520,9 +453,8 @@ def _row_builder(
         for key, i in own_items.items()
         if i.type == "multi" and i.choices is not None
     }
-    # The answer columns as runs, built with as little Python per cell as possible (exports are read
-    # at hundreds of thousands of rows): a run of one-answer items is one ``map(answers.get, keys)``, a
-    # multi item one comprehension over its choices. A key this version lacks reads as missing.
+    # The answer columns as runs: a run of one-answer items is one ``map(answers.get, keys)``, a multi
+    # item one comprehension over its choices. A key this version lacks reads as missing.
     absent = "\x00absent"  # never an item key
     runs: list[tuple[str, Any]] = []
     for column in plan.columns:
@@ -546,13 +478,11 @@ def _row_builder(
         else:
             key, choices = spec
             compiled.append((False, (key, tuple(choices), (None,) * len(choices), None in choices)))
-    scores = outcome_scorer(q, [o.key for o in plan.outcomes])
     number = version.version
     panel = plan.has_panel_key
 
     def build(wave: Wave, r: ResponseRow) -> Row:
-        answers = r.answers
-        get = answers.get
+        get = r.answers.get
         row: Row = [
             str(r.id), wave.key, wave.phase, wave.arm, number, r.language,
             r.started_at, r.submitted_at, r.status,
@@ -571,7 +501,6 @@ def _row_builder(
                     row.extend([None if c is None else 1 if c in chosen else 0 for c in choices])
                 else:
                     row.extend([1 if c in chosen else 0 for c in choices])
-        row.extend(scores(answers))
         return row
 
     return build
@@ -580,12 +509,27 @@ def _row_builder(
 async def _batches(
     conn: asyncpg.Connection, plan: ExportPlan, progress: Progress | None, total: int
 ) -> AsyncIterator[list[Row]]:
-    """The export's rows, a batch at a time (inside the caller's transaction)."""
+    """The export's rows with typed values, a batch at a time (inside the caller's transaction)."""
     builders = {vid: _row_builder(plan, v) for vid, v in plan.versions.items()}
     done = 0
     for wave in plan.waves:
         async for batch in console_db.response_batches(conn, wave.id, plan.statuses, batch=BATCH):
-            yield [builders[r.version_id](wave, r) for r in batch]
+
+            def score(
+                vid: int, _rows: list[Row], positions: list[int] | None, batch=batch
+            ) -> list[tuple[float | None, ...]]:
+                responses = batch if positions is None else [batch[n] for n in positions]
+                q = plan.versions[vid].definition
+                frame = scoring.frame_from_answers(
+                    q,
+                    [r.answers for r in responses],
+                    complete=[r.status == "complete" for r in responses],
+                )
+                return _score_rows(plan, q, frame)
+
+            rows = [builders[r.version_id](wave, r) for r in batch]
+            _append_scores(rows, [r.version_id for r in batch], plan, score)
+            yield rows
             done += len(batch)
             if progress is not None:
                 progress(done, total)
@@ -616,16 +560,136 @@ class _Snapshot:
         await self.transaction.rollback()
 
 
+# -- rows of text (CSV) ----------------------------------------------------------------------------
+# PostgreSQL extracts every cell as text (console.sql, export_cells), so no answer JSON is decoded here;
+# Python only blanks the cells a version lacks and adds the outcome scores.
+
+
+def _answer_columns(plan: ExportPlan) -> tuple[list[str], list[str | None]]:
+    """The item key and the choice (None for a one-answer item) of every answer column, in order."""
+    answer = [c for c in plan.columns if c.kind in ("item", "choice")]
+    return [c.key or "" for c in answer], [c.choice for c in answer]
+
+
+def _floats(cells: Sequence[str | None]) -> list[float]:
+    """Numeric answers from their text (NaN for none; for text that is no number too)."""
+    try:
+        return [math.nan if c is None else float(c) for c in cells]
+    except ValueError:
+        floats = []
+        for c in cells:
+            try:
+                floats.append(math.nan if c is None else float(c))
+            except ValueError:
+                floats.append(math.nan)
+        return floats
+
+
+class _TextReader:
+    """How to read the text cells of the responses to one version: the cells to blank (columns of
+    items or choices the version does not have) and the cells the outcome scores are computed from."""
+
+    def __init__(self, plan: ExportPlan, version: QuestionnaireVersion) -> None:
+        q = version.definition
+        self.definition = q
+        own = {i.key: i for i in _exported_items(q)}
+        own_choices = {
+            key: [c.value for c in q.choices_for(i)]
+            for key, i in own.items()
+            if i.type == "multi" and i.choices is not None
+        }
+        offset = len(META_COLUMNS) + plan.has_panel_key
+        keys, choices = _answer_columns(plan)
+        position: dict[tuple[str, str | None], int] = {}
+        self.blanks: list[int] = []
+        for n, (key, choice) in enumerate(zip(keys, choices, strict=True)):
+            position[key, choice] = offset + n
+            lacking = key not in own if choice is None else choice not in own_choices.get(key, ())
+            if lacking:
+                self.blanks.append(offset + n)
+        needed: set[str] = set()
+        for outcome in q.outcomes.values():
+            needed.update(outcome.items or ())
+            if outcome.item:
+                needed.add(outcome.item)
+        # (key, kind, cell positions, the version's choices of a multi item)
+        self.sources: list[tuple[str, str, list[int], list[str]]] = []
+        for key in sorted(needed & own.keys()):
+            item = own[key]
+            if item.type == "multi":
+                at = [position.get((key, c)) for c in own_choices.get(key, [])]
+                if at and None not in at:
+                    self.sources.append((key, "multi", at, own_choices[key]))  # type: ignore[arg-type]
+            elif (key, None) in position:
+                kind = "number" if item.type in ("likert", "integer", "decimal") else "text"
+                self.sources.append((key, kind, [position[key, None]], []))
+
+    def blank(self, rows: list[Row]) -> None:
+        if self.blanks:
+            for row in rows:
+                for n in self.blanks:
+                    row[n] = None
+
+    def scores(self, plan: ExportPlan, rows: list[Row]) -> list[tuple[float | None, ...]]:
+        """The outcome scores of these rows (responses to this version), as stored answers would
+        score them: choice cells are the answers, numbers are parsed, multi 0/1 cells become lists."""
+        cells = list(zip(*rows, strict=True))
+        columns: dict[str, Sequence[object]] = {}
+        for key, kind, at, values in self.sources:
+            if kind == "text":
+                columns[key] = cells[at[0]]
+            elif kind == "number":
+                columns[key] = _floats(cells[at[0]])
+            else:
+                marks = np.array([cells[n] for n in at], dtype=object)
+                answered = (marks[0] != None).tolist()  # noqa: E711 (elementwise)
+                columns[key] = [
+                    list(compress(values, chosen)) if shown else None
+                    for chosen, shown in zip((marks == "1").T.tolist(), answered, strict=True)
+                ]
+        complete = np.fromiter(map("complete".__eq__, cells[_STATUS]), dtype=bool, count=len(rows))
+        frame = scoring.frame_from_columns(self.definition, columns, n=len(rows), complete=complete)
+        return _score_rows(plan, self.definition, frame)
+
+
+async def _text_batches(
+    conn: asyncpg.Connection, plan: ExportPlan, progress: Progress | None, total: int
+) -> AsyncIterator[list[Row]]:
+    """The export's rows as text cells (None = empty), a batch at a time (inside a transaction)."""
+    readers = {vid: _TextReader(plan, v) for vid, v in plan.versions.items()}
+    keys, choices = _answer_columns(plan)
+
+    def score(
+        vid: int, rows: list[Row], _positions: list[int] | None
+    ) -> list[tuple[float | None, ...]]:
+        return readers[vid].scores(plan, rows)
+
+    done = 0
+    for wave in plan.waves:
+        async for batch in console_db.response_cells(
+            conn,
+            wave.id,
+            plan.statuses,
+            head=(wave.key, wave.phase, wave.arm),
+            keys=keys,
+            choices=choices,
+            panel=plan.has_panel_key,
+            batch=BATCH,
+        ):
+            version_ids = [vid for vid, _ in batch]
+            rows: list[Row] = [cells for _, cells in batch]
+            for vid, positions in _groups(version_ids):
+                reader = readers[vid]
+                if reader.blanks:
+                    reader.blank(rows if positions is None else [rows[n] for n in positions])
+            _append_scores(rows, version_ids, plan, score)
+            yield rows
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+
+
 # -- CSV -------------------------------------------------------------------------------------------
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    # asyncpg gives timestamptz in UTC already; convert only what is not.
-    if value.tzinfo is not dt.UTC:
-        value = value.astimezone(dt.UTC)
-    return value.isoformat(timespec="seconds")
 
 
 async def csv_chunks(
@@ -644,10 +708,7 @@ async def csv_chunks(
     writer.writerow([c.name for c in plan.columns])
     n = 0
     async with _Snapshot(conn, plan) as snapshot:
-        async for batch in _batches(conn, plan, progress, snapshot.total):
-            for row in batch:
-                row[_STARTED] = _iso(row[_STARTED])
-                row[_SUBMITTED] = _iso(row[_SUBMITTED])
+        async for batch in _text_batches(conn, plan, progress, snapshot.total):
             writer.writerows(batch)
             n += len(batch)
             yield buffer.getvalue().encode()

@@ -18,6 +18,8 @@ Phase = Literal["pre", "post"]
 Arm = Literal["campaign", "comparison"]
 WaveStatus = Literal["draft", "open", "closed"]
 DESIGNS = ("independent", "panel", "comparison")
+RESERVED_KEYS = frozenset({"new"})
+"""Keys the console routes on under ``/console/campaigns/``: a campaign named so could not be opened."""
 
 
 class Campaign(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,6 +77,11 @@ async def create_campaign(
 ) -> Campaign:
     if design not in DESIGNS:
         raise InvalidAnswer(f'design must be one of {", ".join(DESIGNS)}, not "{design}"')
+    if key in RESERVED_KEYS:
+        raise InvalidAnswer(
+            f'a campaign cannot be called "{key}": /console/campaigns/{key} is a console page; '
+            "choose another key"
+        )
     latest = await get_version(conn, questionnaire)
     definition = latest.definition
     item_keys = {item.key for item in definition.items()}

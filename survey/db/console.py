@@ -145,6 +145,38 @@ async def response_batches(
         yield [ResponseRow(*record[:7], decode(record[7])) for record in records]
 
 
+async def response_cells(
+    conn: asyncpg.Connection,
+    wave_id: int,
+    statuses: Sequence[str],
+    *,
+    head: tuple[str, str, str],
+    keys: Sequence[str],
+    choices: Sequence[str | None],
+    panel: bool,
+    batch: int = 1000,
+) -> AsyncIterator[list[tuple[int, list[str | None]]]]:
+    """One wave's responses as text cells computed by PostgreSQL, ``batch`` rows at a time.
+
+    Each row is ``(version_id, cells)``: the cells are the response id, the three strings of ``head``
+    (wave key, phase, arm), the version number, language, start and submit times (ISO 8601, UTC, to the
+    second), status, the panel key when ``panel``, then one cell per answer column. ``keys`` and
+    ``choices`` describe the answer columns in parallel: a ``None`` choice is the item's stored answer as
+    text (None when unanswered), a choice is ``"1"``/``"0"`` for whether the multi item's answer holds it
+    (None when the answer is not a list). The keys travel as a query parameter, never inside the SQL.
+
+    Must run inside a transaction (a server-side cursor); memory holds one batch at a time.
+    """
+    cursor = await conn.cursor(
+        sql("export_cells"), wave_id, list(statuses), *head, list(keys), list(choices), panel
+    )
+    while True:
+        records = await cursor.fetch(batch)
+        if not records:
+            return
+        yield list(map(tuple, records))
+
+
 async def api_responses(
     conn: asyncpg.Connection,
     campaign_id: int,

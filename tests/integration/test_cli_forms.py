@@ -232,3 +232,28 @@ def test_broken_copies_of_a_shipped_form_give_one_precise_message(
     assert len(lines) == 1, err
     assert lines[0].startswith(f"{broken}: sections[")
     assert message in lines[0]
+
+
+def test_a_campaign_cannot_take_a_key_the_console_routes_on(
+    cli_env: Settings, mini: Path, capsys
+) -> None:
+    # /console/campaigns/new is the create form: a campaign "new" could never be opened.
+    run(capsys, "forms", "publish", str(mini))
+    code, _, err = run(
+        capsys, "campaigns", "create", "new", "--questionnaire", "mini", "--design", "independent"
+    )
+    assert code == 1 and 'a campaign cannot be called "new"' in err and "Traceback" not in err
+    code, out, _ = run(capsys, "campaigns", "list")
+    assert code == 0 and "new" not in out.split()
+    # A key merely containing the word is fine.
+    code, _, err = run(
+        capsys,
+        "campaigns",
+        "create",
+        "new-2027",
+        "--questionnaire",
+        "mini",
+        "--design",
+        "independent",
+    )
+    assert code == 0, err

@@ -48,6 +48,32 @@ FROM response
 WHERE wave_id = $1 AND status = ANY($2::text[])
 ORDER BY started_at, id;
 
+-- name: export_cells
+-- One wave's responses for a CSV export, every cell already text, extracted by the server (no answer JSON
+-- crosses the wire or is decoded in Python). Per row: the version id, then one text array: response id,
+-- wave key $3, phase $4, arm $5, version number, language, started and submitted (UTC, ISO 8601 to the
+-- second), status, the panel key when $8, then one cell per answer column. The answer columns are given as
+-- two parallel arrays, item keys $6 and choices $7: a null choice is the item's stored answer as text, a
+-- choice is 1/0 for whether a multi item's list holds it (null when the answer is not a list).
+SELECT r.version_id,
+       ARRAY[r.id::text, $3::text, $4::text, $5::text, v.version::text, r.language,
+             to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+             to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+             r.status]
+       || CASE WHEN $8::boolean THEN ARRAY[r.panel_key] ELSE '{}'::text[] END
+       || ARRAY(
+              SELECT CASE
+                         WHEN c.choice IS NULL THEN r.answers ->> c.key
+                         WHEN jsonb_typeof(r.answers -> c.key) = 'array'
+                             THEN CASE WHEN r.answers -> c.key ? c.choice THEN '1' ELSE '0' END
+                     END
+              FROM unnest($6::text[], $7::text[]) WITH ORDINALITY AS c(key, choice, n)
+              ORDER BY c.n) AS cells
+FROM response r
+JOIN questionnaire_version v ON v.id = r.version_id
+WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
+ORDER BY r.started_at, r.id;
+
 -- name: api_responses
 -- A page of a campaign's responses, in id order after the cursor $4 (null: from the start).
 SELECT r.id, w.key AS wave, w.phase, w.arm, v.version, r.language, r.status, r.panel_key,
