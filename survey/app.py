@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
+import msgspec
 from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -41,6 +42,40 @@ from survey.web.templates import template_config
 MAX_BODY_BYTES = 256 * 1024
 
 logger = logging.getLogger("survey.request")
+
+
+def refuse_control_characters_in_path(app: ASGIApp) -> ASGIApp:
+    """A path with a NUL or another control character is nobody's page: 400 before any handler runs.
+
+    File and database layers cannot take such characters (a NUL ends a C string and PostgreSQL text
+    refuses it), so it is refused once here instead of failing deep inside one of them.
+    """
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if any(ord(c) < 32 or ord(c) == 127 for c in path):
+            message = "the address contains a control character"
+            if path.startswith(("/api/", "/schema")):
+                body = msgspec.json.encode({"status_code": 400, "detail": message})
+                content_type = b"application/json"
+            else:
+                body = f"Bad request: {message}.".encode()
+                content_type = b"text/plain; charset=utf-8"
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 400,
+                    "headers": [
+                        (b"content-type", content_type),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+            return
+        await app(scope, receive, send)
+
+    return middleware
 
 
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
@@ -160,7 +195,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        middleware=[request_log_middleware],
+        middleware=[request_log_middleware, refuse_control_characters_in_path],
         plugins=[HTMXPlugin()],
         template_config=template_config(),
         compression_config=CompressionConfig(

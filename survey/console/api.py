@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import asyncpg
 import msgspec
 from litestar import Controller, Request, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
 
 from survey.console import auth
 from survey.console.auth import ALL_ROLES, CAMPAIGN_READERS, DESIGNERS
@@ -26,9 +27,30 @@ from survey.db.campaigns import Wave
 from survey.db.console import ApiResponse
 from survey.errors import InvalidAnswer
 
-__all__ = ["ApiV1"]
+__all__ = ["API_ERRORS", "ApiV1", "ErrorOut"]
 
 MAX_PAGE = 1000
+# Versions are PostgreSQL integers: a larger number cannot name one (so it is a 400, not a database error).
+MAX_VERSION = 2**31 - 1
+
+
+class ErrorOut(msgspec.Struct, frozen=True, kw_only=True):
+    """Every refusal of the API: its status code and a sentence saying why."""
+
+    status_code: int
+    detail: str
+
+
+# Documented on every operation, so that clients (and schemathesis) know these answers are expected.
+API_ERRORS: dict[int, ResponseSpec] = {
+    401: ResponseSpec(data_container=ErrorOut, description="No valid API token was sent."),
+    403: ResponseSpec(
+        data_container=ErrorOut, description="The token owner's role does not allow this."
+    ),
+    404: ResponseSpec(
+        data_container=ErrorOut, description="No such questionnaire, version or campaign."
+    ),
+}
 
 
 class QuestionnaireOut(msgspec.Struct, frozen=True, kw_only=True):
@@ -123,7 +145,7 @@ class ApiV1(Controller):
     opt = {"auth": "token"}  # noqa: RUF012 (litestar reads it from the class)
     tags = ["api"]  # noqa: RUF012
 
-    @get("/questionnaires", opt={"roles": CAMPAIGN_READERS})
+    @get("/questionnaires", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def questionnaires(self, request: Request) -> list[QuestionnaireOut]:
         """Every published questionnaire with its latest version."""
         async with _pool(request).acquire() as conn:
@@ -139,7 +161,9 @@ class ApiV1(Controller):
             for q in found
         ]
 
-    @get("/questionnaires/{key:str}/versions", opt={"roles": CAMPAIGN_READERS})
+    @get(
+        "/questionnaires/{key:str}/versions", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS
+    )
     async def versions(self, request: Request, key: FromPath[str]) -> list[VersionOut]:
         """The versions of a questionnaire, oldest first."""
         async with _pool(request).acquire() as conn:
@@ -150,9 +174,16 @@ class ApiV1(Controller):
             for v in found
         ]
 
-    @get("/questionnaires/{key:str}/versions/{version:int}", opt={"roles": CAMPAIGN_READERS})
+    @get(
+        "/questionnaires/{key:str}/versions/{version:int}",
+        opt={"roles": CAMPAIGN_READERS},
+        responses=API_ERRORS,
+    )
     async def version(
-        self, request: Request, key: FromPath[str], version: FromPath[int]
+        self,
+        request: Request,
+        key: FromPath[str],
+        version: Annotated[int, PathParameter(ge=1, le=MAX_VERSION)],
     ) -> VersionDetailOut:
         """One version: its definition and item fingerprints."""
         async with _pool(request).acquire() as conn:
@@ -166,7 +197,7 @@ class ApiV1(Controller):
             definition=msgspec.to_builtins(found.definition),
         )
 
-    @get("/campaigns", opt={"roles": ALL_ROLES})
+    @get("/campaigns", opt={"roles": ALL_ROLES}, responses=API_ERRORS)
     async def campaigns(self, request: Request) -> list[CampaignOut]:
         """Every campaign."""
         async with _pool(request).acquire() as conn:
@@ -182,7 +213,7 @@ class ApiV1(Controller):
             for c in found
         ]
 
-    @get("/campaigns/{key:str}", opt={"roles": CAMPAIGN_READERS})
+    @get("/campaigns/{key:str}", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def campaign(self, request: Request, key: FromPath[str]) -> CampaignDetailOut:
         """A campaign with its waves."""
         async with _pool(request).acquire() as conn:
@@ -197,14 +228,14 @@ class ApiV1(Controller):
             waves=[_wave_out(request, w) for w in waves],
         )
 
-    @get("/campaigns/{key:str}/waves", opt={"roles": CAMPAIGN_READERS})
+    @get("/campaigns/{key:str}/waves", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def waves(self, request: Request, key: FromPath[str]) -> list[WaveOut]:
         """The waves of a campaign."""
         async with _pool(request).acquire() as conn:
             found = await campaigns_db.waves_of(conn, key)
         return [_wave_out(request, w) for w in found]
 
-    @get("/campaigns/{key:str}/responses", opt={"roles": CAMPAIGN_READERS})
+    @get("/campaigns/{key:str}/responses", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def responses(
         self,
         request: Request,

@@ -177,6 +177,9 @@ async def sign_in(
     checked for one account.
     """
     email = accounts_db.normalise_email(email)
+    if "\x00" in email:
+        # No account has one, and PostgreSQL text cannot hold it (recording the attempt would fail).
+        return SignInOutcome(refused="wrong")
     attempt = await accounts_db.begin_sign_in_attempt(conn, email)
     failed = await accounts_db.failed_sign_ins(
         conn, email, account_window=limits.account_window, overall_window=limits.overall_window

@@ -13,6 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from survey.analysis.results import Report
+from survey.console.api import API_ERRORS
 from survey.console.auth import ALL_ROLES
 from survey.reports.data import campaign_report
 from survey.reports.view import report_page
@@ -34,7 +35,7 @@ class ReportsApi(Controller):
     opt = {"auth": "token"}  # noqa: RUF012 (litestar reads it from the class)
     tags = ["api"]  # noqa: RUF012
 
-    @get("/campaigns/{key:str}/effects", opt={"roles": REPORT_READERS})
+    @get("/campaigns/{key:str}/effects", opt={"roles": REPORT_READERS}, responses=API_ERRORS)
     async def effects(self, request: Request, key: FromPath[str]) -> Report:
         """The campaign's effects: every outcome and comparable item, with intervals, sample sizes,
         Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""

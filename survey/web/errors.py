@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
@@ -62,6 +63,12 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     return response
 
 
+def database_data_error_handler(request: Request, exc: asyncpg.DataError) -> Response:
+    """PostgreSQL refused a value sent by the client (a NUL character, a number out of range): a 400."""
+    logger.info("refused data on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 400, "The request contains a value that cannot be stored.")
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, TITLES[500])
@@ -69,6 +76,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     SurveyError: survey_error_handler,
+    # Class 22 errors ("data exception") come from values, and every value comes from a request.
+    asyncpg.DataError: database_data_error_handler,
     HTTPException: http_error_handler,
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error_handler,
 }
