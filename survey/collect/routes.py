@@ -585,4 +585,6 @@ def collect_router() -> Router:
         cache_control=CacheControlHeader(no_store=True),
         response_headers=SECURITY_HEADERS,
         opt=PUBLIC,
+        # Web pages, not API operations: kept out of /schema/openapi.json.
+        include_in_schema=False,
     )
