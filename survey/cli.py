@@ -458,6 +458,18 @@ async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, An
     return database.url, database
 
 
+def worker_app() -> Any:
+    """The application of one ``survey serve --workers N`` worker, built from the environment.
+
+    uvicorn starts each worker as a fresh process that imports this factory; the parent has exported the
+    resolved ``DATABASE_URL``, so no worker starts a database of its own.
+    """
+    from survey.app import create_app
+
+    settings = Settings.from_environ()
+    return create_app(settings, database_url=settings.database_url)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -465,14 +477,35 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
+    workers = args.workers
+    if workers < 1:
+        raise SurveyError("--workers must be 1 or more")
     url, database = asyncio.run(prepare_serving(settings, args.load_forms))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was in place
     # before it started: make that handler a normal exit, so the embedded database is stopped below.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
-        app = create_app(settings, database_url=url)
-        logging.getLogger("survey").info("serving on http://%s:%d", host, port)
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        logger = logging.getLogger("survey")
+        if workers == 1:
+            app = create_app(settings, database_url=url)
+            logger.info("serving on http://%s:%d", host, port)
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        else:
+            # Every worker must find the same database and the same secret key: export the URL this
+            # process resolved (it keeps the embedded server running) and create the key file before
+            # the workers could race to create it.
+            os.environ["DATABASE_URL"] = url
+            settings.resolved_secret_key()
+            logger.info("serving on http://%s:%d with %d workers", host, port, workers)
+            uvicorn.run(
+                "survey.cli:worker_app",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+            )
     finally:
         database.stop()
     return 0
@@ -617,6 +650,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command(commands, "serve", cmd_serve, "run the web application")
     serve.add_argument("--host", default=None, help="default: $SURVEY_HOST or 127.0.0.1")
     serve.add_argument("--port", type=int, default=None, help="default: $SURVEY_PORT or 8000")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1); each builds the app from the environment",
+    )
     serve.add_argument(
         "--no-load-forms",
         dest="load_forms",
