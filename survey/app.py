@@ -207,5 +207,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         csrf_config=csrf_config(settings),
         openapi_config=openapi_config(),
         request_max_body_size=MAX_BODY_BYTES,
+        # Logging is configured once by the command line (SURVEY_LOG_LEVEL); litestar's own set-up would
+        # replace it and log every request at INFO whatever the level asked for.
+        logging_config=None,
         state=State({"settings": settings}),
     )

@@ -458,6 +458,13 @@ async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, An
     return database.url, database
 
 
+def configure_logging(settings: Settings) -> None:
+    """One format and the level of SURVEY_LOG_LEVEL, in the command and in every server worker."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
 def worker_app() -> Any:
     """The application of one ``survey serve --workers N`` worker, built from the environment.
 
@@ -467,6 +474,7 @@ def worker_app() -> Any:
     from survey.app import create_app
 
     settings = Settings.from_environ()
+    configure_logging(settings)
     return create_app(settings, database_url=settings.database_url)
 
 
@@ -669,9 +677,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_environ()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     try:
         result = args.handler(args, settings)
         if asyncio.iscoroutine(result):
