@@ -8,16 +8,44 @@ show the same numbers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from survey.analysis.report import WaveData, build_report
 from survey.analysis.results import Report
-from survey.analysis.scoring import frame_from_answers
+from survey.analysis.scoring import frame_from_columns
 from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
 from survey.db.questionnaires import QuestionnaireVersion, get_version_by_id
+from survey.questionnaire.model import Questionnaire
 
-__all__ = ["campaign_report", "campaign_waves"]
+__all__ = ["campaign_report", "campaign_waves", "report_items"]
+
+_SCORED = ("choice", "consent", "multi", "likert", "integer", "decimal")
+
+
+def report_items(definition: Questionnaire, versions: Sequence[Questionnaire] = ()) -> list[str]:
+    """The items of ``definition`` that the report scores, in the definition's order.
+
+    The knowledge and Likert items (the item tables and scales) and every item an outcome names, of
+    this definition or of another version of the campaign (the report scores the newest version's
+    outcomes and items on every wave). Only these are read: a questionnaire's other questions
+    (demographics, free text) cost read time and are never analysed.
+
+    Parameters
+    ----------
+    definition
+        The version a wave was answered on.
+    versions
+        The campaign's other versions, if any.
+    """
+    named: set[str] = set()
+    for q in (definition, *versions):
+        named.update(item.key for item in q.items() if item.is_knowledge or item.type == "likert")
+        for outcome in q.outcomes.values():
+            named.update([outcome.item] if outcome.kind == "proportion" else (outcome.items or []))
+    return [item.key for item in definition.items() if item.type in _SCORED and item.key in named]
 
 
 async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[str, list[WaveData]]:
@@ -33,13 +61,16 @@ async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[str, list[
     # Only a comparison design uses clusters; reading the label elsewhere would be wasted work.
     cluster_item = campaign.cluster_item if campaign.design == "comparison" else None
     versions: dict[int, QuestionnaireVersion] = {}
+    for wave in waves:
+        if wave.version_id not in versions:
+            versions[wave.version_id] = await get_version_by_id(conn, wave.version_id)
+    definitions = [v.definition for v in versions.values()]
     out: list[WaveData] = []
     for wave in waves:
-        version = versions.get(wave.version_id)
-        if version is None:
-            version = versions[wave.version_id] = await get_version_by_id(conn, wave.version_id)
-        rows = await analysis_db.complete_responses(conn, wave.id, cluster_item)
-        frame = frame_from_answers(version.definition, rows.answers)
+        version = versions[wave.version_id]
+        items = report_items(version.definition, definitions)
+        rows = await analysis_db.complete_columns(conn, wave.id, items, cluster_item)
+        frame = frame_from_columns(version.definition, rows.columns, n=rows.n)
         out.append(
             WaveData(
                 key=wave.key,

@@ -2,8 +2,9 @@
 
 The data are synthetic answers to a small questionnaire, inserted as the respondent pages store them.
 The report read from the database must equal :func:`build_report` on the same answers, and its numbers
-for an independent design are recomputed here from the answers with scipy, written separately from
-``survey.analysis``.
+are recomputed here, written separately from ``survey.analysis``: for an independent design from the
+answers with scipy, for the panel and comparison designs from the CSV export (``survey export``) with
+pandas, scipy and statsmodels.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ from dataclasses import dataclass
 import asyncpg
 import msgspec
 import numpy as np
+import pandas as pd
 import pytest
+import statsmodels.formula.api as smf
 from litestar.testing import AsyncTestClient
 from scipy import optimize, special, stats
 
 from survey.analysis.report import WaveData, build_report
 from survey.analysis.scoring import frame_from_answers
 from survey.cli import main
+from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
 from survey.db.pool import connect
 from survey.db.questionnaires import get_version, publish
@@ -320,3 +324,236 @@ def test_independent_numbers_recomputed_with_scipy(cli_env: Settings, capsys) ->
     adjusted = holm(pvalues)
     for key, value in zip(("knowledge", "attitude", "would_report"), adjusted, strict=True):
         assert outcomes[key]["p_adjusted"] == pytest.approx(value, rel=1e-6)
+
+
+# -- the panel and comparison designs, recomputed from the CSV export ---------------------------------
+#
+# Written from the formulas with pandas, scipy and statsmodels; nothing below calls survey.analysis.
+# The data go in through the database and come back out through ``survey export --format csv``.
+
+N_PAIRS, N_PRE_ONLY, N_POST_ONLY = 70, 12, 6
+N_ARM = 60  # responses per wave and arm of the comparison design
+AIMAGS = ["ub", "darkhan", "erdenet"]
+# The questionnaire with a panel code, as a panel campaign requires (the code itself is never stored;
+# the responses carry its keyed hash as panel_key).
+PQ = AQ.replace("key: aq\n", "key: pq\n", 1).replace(
+    "    items:\n",
+    '    items:\n      - {key: code, type: panel_code, text: {mn: "Код", en: "Code"}}\n',
+    1,
+)
+
+
+def panel_rows(rng: np.random.Generator) -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:
+    """Panel answers: N_PAIRS people answer twice, some only before, some only after; each person's
+    second answers lean on their first, so the pairs are correlated as real panels are."""
+    pre, post = [], []
+    for i in range(N_PAIRS + N_PRE_ONLY):
+        first = answers_for(rng, 1, 0.45, 0)[0]
+        pre.append((f"p{i:03d}", first))
+        if i < N_PAIRS:
+            second = answers_for(rng, 1, 0.65, 1)[0]
+            # Keep some answers from before, so the before/after tables have all four cells filled.
+            for key in ("k1", "a1", "would"):
+                if rng.random() < 0.5:
+                    second[key] = first[key]
+            post.append((f"p{i:03d}", second))
+    post += [(f"q{i:03d}", answers_for(rng, 1, 0.65, 1)[0]) for i in range(N_POST_ONLY)]
+    return pre, post
+
+
+async def make_panel(conn: asyncpg.Connection) -> None:
+    await publish(conn, load_definition(PQ))
+    await campaigns_db.create_campaign(conn, "eth", questionnaire="pq", design="panel")
+    rng = np.random.default_rng(20270302)
+    pre_rows, post_rows = panel_rows(rng)
+    for phase, rows in (("pre", pre_rows), ("post", post_rows)):
+        wave = await campaigns_db.add_wave(conn, "eth", phase=phase)
+        for key, answers in rows:
+            await add_response(conn, wave, answers, panel_key=key)
+        await add_response(conn, wave, {"k1": "no"}, status="in_progress", panel_key="p000")
+
+
+async def make_comparison(conn: asyncpg.Connection) -> None:
+    await publish(conn, load_definition(AQ))
+    await campaigns_db.create_campaign(
+        conn, "cor", questionnaire="aq", design="comparison", cluster_item="aimag"
+    )
+    rng = np.random.default_rng(20270303)
+    # The campaign arm gains; the comparison arm drifts a little, so the DiD differs from the raw change.
+    cells = {
+        ("pre", "campaign"): (0.45, 0),
+        ("post", "campaign"): (0.70, 1),
+        ("pre", "comparison"): (0.40, 0),
+        ("post", "comparison"): (0.48, 0),
+    }
+    for (phase, arm), (p_correct, shift) in cells.items():
+        wave = await campaigns_db.add_wave(conn, "cor", phase=phase, arm=arm)
+        for answers in answers_for(rng, N_ARM, p_correct, shift):
+            await add_response(conn, wave, answers)
+
+
+def exported(cli_env: Settings, capsys, tmp_path, campaign: str) -> tuple[pd.DataFrame, dict]:
+    """The CSV export of the campaign (complete responses) and ``survey analyze --format json``."""
+    out = tmp_path / f"{campaign}.csv"
+    assert main(["export", campaign, "--format", "csv", "-o", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["analyze", campaign, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    table = pd.read_csv(out, dtype={"panel_key": str, "would": str, "aimag": str})
+    table = table[table["status"] == "complete"].copy()
+    table["knowledge"] = sum((table[k] == v).astype(float) for k, v in CORRECT.items()) / 4
+    table["attitude"] = table[["a1", "a2", "a3"]].astype(float).mean(axis=1)
+    table["would_report"] = (table["would"] == "yes").astype(float)
+    return table, report
+
+
+def effects_of(report: dict, key: str) -> dict[str, dict]:
+    outcome = next(o for o in report["outcomes"] + report["items"] if o["key"] == key)
+    return {e["name"]: e for e in outcome["effects"]}
+
+
+def triple(effect: dict) -> tuple[float, float, float]:
+    return effect["estimate"], effect["ci_low"], effect["ci_high"]
+
+
+def noncentral_limits(t: float, df: float, level: float = 0.95) -> tuple[float, float]:
+    """The noncentrality parameters whose noncentral t puts t at the upper and lower alpha/2 tails."""
+
+    def solve(p: float) -> float:
+        f = lambda ncp: stats.nct.cdf(t, df, ncp) - p  # noqa: E731
+        width = 1.0
+        while f(t - width) * f(t + width) > 0:
+            width += 1.0
+        return optimize.brentq(f, t - width, t + width, xtol=1e-12)
+
+    alpha = 1 - level
+    return solve(1 - alpha / 2), solve(alpha / 2)
+
+
+def newcombe_paired(a: int, b: int, c: int, d: int, level: float = 0.95) -> tuple[float, ...]:
+    """Newcombe (1998b, Stat Med 17:2635), method 10: Wilson limits for the two paired proportions,
+    combined with the phi correlation of the 2×2 table (a = both, b = after only, c = before only,
+    d = neither); AD − BC is reduced by n/2 when positive, and phi is 0 when a margin is empty."""
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    n = a + b + c + d
+    p1, p2 = (a + b) / n, (a + c) / n
+    l1, u1 = wilson(a + b, n, z)
+    l2, u2 = wilson(a + c, n, z)
+    margins = (a + b) * (c + d) * (a + c) * (b + d)
+    cross = a * d - b * c
+    if cross > 0:
+        cross = max(cross - n / 2, 0)
+    phi = cross / math.sqrt(margins) if margins else 0.0
+    diff = p1 - p2
+    low = diff - math.sqrt((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
+    high = diff + math.sqrt((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
+    return diff, low, high
+
+
+def test_panel_numbers_recomputed_from_the_csv_export(cli_env: Settings, capsys, tmp_path) -> None:
+    async def go() -> None:
+        conn = await connect(cli_env.database_url or "")
+        try:
+            await make_panel(conn)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+    table, report = exported(cli_env, capsys, tmp_path, "eth")
+    pre, post = table[table["phase"] == "pre"], table[table["phase"] == "post"]
+    pairs = pd.merge(pre, post, on="panel_key", how="inner", suffixes=("_pre", "_post"))
+    assert len(pairs) == N_PAIRS
+
+    for key in ("knowledge", "attitude"):
+        before, after = pairs[f"{key}_pre"].to_numpy(), pairs[f"{key}_post"].to_numpy()
+        found = effects_of(report, key)
+        paired = stats.ttest_rel(after, before)
+        ci = paired.confidence_interval(0.95)
+        assert triple(found["mean_difference"]) == pytest.approx(
+            ((after - before).mean(), ci.low, ci.high), abs=1e-9
+        )
+        # d_z = mean(D) / sd(D), interval from the noncentral t of the paired t statistic (Cumming
+        # & Finch 2001; Algina & Keselman 2003), both limits divided by sqrt(n).
+        diff = after - before
+        n = diff.size
+        t = diff.mean() / diff.std(ddof=1) * math.sqrt(n)
+        low, high = noncentral_limits(t, n - 1)
+        assert triple(found["d_z"]) == pytest.approx(
+            (t / math.sqrt(n), low / math.sqrt(n), high / math.sqrt(n)), abs=1e-6
+        )
+
+    after = pairs["would_report_post"] == 1
+    before = pairs["would_report_pre"] == 1
+    a, b = int((after & before).sum()), int((after & ~before).sum())
+    c, d = int((~after & before).sum()), int((~after & ~before).sum())
+    assert min(a, b, c, d) > 0  # every cell of the table is exercised
+    found = effects_of(report, "would_report")["paired_risk_difference"]
+    assert triple(found) == pytest.approx(newcombe_paired(a, b, c, d), abs=1e-9)
+    # McNemar's exact test: the after-only pairs among the discordant ones, binomial at 1/2.
+    mcnemar = stats.binomtest(b, b + c, 0.5).pvalue
+    outcome = next(o for o in report["outcomes"] if o["key"] == "would_report")
+    assert outcome["p_value"] == pytest.approx(mcnemar, rel=1e-9)
+
+
+def test_comparison_numbers_recomputed_from_the_csv_export(
+    cli_env: Settings, capsys, tmp_path
+) -> None:
+    async def go() -> None:
+        conn = await connect(cli_env.database_url or "")
+        try:
+            await make_comparison(conn)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+    table, report = exported(cli_env, capsys, tmp_path, "cor")
+    assert len(table) == 4 * N_ARM
+    table["post_"] = (table["phase"] == "post").astype(int)
+    table["treated"] = (table["arm"] == "campaign").astype(int)
+    clusters = table["aimag"].map({a: i for i, a in enumerate(AIMAGS)}).to_numpy()
+
+    for key in ("knowledge", "attitude", "would_report"):
+        means = table.pivot_table(index="arm", columns="phase", values=key, aggfunc="mean")
+        did = (means.loc["campaign", "post"] - means.loc["campaign", "pre"]) - (
+            means.loc["comparison", "post"] - means.loc["comparison", "pre"]
+        )
+        # Cluster-robust (CR1) OLS, t with G − 1 df (Cameron & Miller 2015), by statsmodels' formula
+        # API on the exported table.
+        fit = smf.ols(f"{key} ~ post_ * treated", data=table).fit(
+            cov_type="cluster", cov_kwds={"groups": clusters}, use_t=True
+        )
+        low, high = fit.conf_int(alpha=0.05).loc["post_:treated"]
+        found = effects_of(report, key)["difference_in_differences"]
+        assert fit.params["post_:treated"] == pytest.approx(did, abs=1e-12)
+        assert triple(found) == pytest.approx((did, low, high), abs=1e-9), key
+        outcome = next(o for o in report["outcomes"] if o["key"] == key)
+        assert outcome["p_value"] == pytest.approx(fit.pvalues["post_:treated"], rel=1e-6)
+
+
+async def test_wave_columns_are_the_stored_answers_in_submission_order(
+    db: asyncpg.Connection,
+) -> None:
+    """The column read gives, per item, exactly what each response's stored JSON holds (types kept,
+    lists whole, None where absent), in submission order, and leaves unfinished responses out."""
+    await publish(db, load_definition(AQ))
+    await campaigns_db.create_campaign(db, "col", questionnaire="aq", design="independent")
+    wave = await campaigns_db.add_wave(db, "col", phase="pre")
+    stored = [
+        {"k1": "no", "a1": 4, "would": "yes", "aimag": "ub"},
+        {"k1": ["yes", "no]"], "a1": "3", "x": 1},  # corrupt: a list, a string number
+        {},
+        {"k1": "dk", "a1": 2.5, "a2": True, "would": None, "aimag": "darkhan"},
+    ]
+    # Inserted out of order: the read must order by submission time.
+    for minutes in (30, 10, 40, 20):
+        answers = stored[[10, 20, 30, 40].index(minutes)]
+        await add_response(db, wave, answers, minutes=minutes)
+    await add_response(db, wave, {"k1": "no"}, status="in_progress")
+    read = await analysis_db.complete_columns(db, wave.id, ["would", "k1", "a1", "a2"], "aimag")
+    assert read.n == len(stored)
+    for key in ("would", "k1", "a1", "a2"):
+        assert read.columns[key] == [a.get(key) for a in stored], key
+    assert [type(v) for v in read.columns["a1"]] == [int, str, type(None), float]
+    assert read.clusters == ["ub", None, None, "darkhan"]
+    empty = await analysis_db.complete_columns(db, wave.id, [], None)
+    assert empty.n == len(stored) and empty.columns == {}
