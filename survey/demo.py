@@ -480,6 +480,13 @@ def format_demo(result: DemoResult, base_url: str) -> list[str]:
         "Knowledge scores are shares of items right (0 to 1); scales are means of 1 to 5 answers;",
         "proportions are shares. True effects come from the generating model (survey/demo.py).",
     ]
+    effects = [e for found in result.effects.values() for e in found]
+    if effects:
+        missed = sum(not e.covered for e in effects)
+        lines.append(
+            f"{missed} of {len(effects)} intervals miss their true effect; a 95% interval is expected to "
+            f"miss about 1 time in 20 (try another --seed, or more --respondents for narrower intervals)."
+        )
     if result.password is not None:
         lines += [
             "",
