@@ -6,21 +6,37 @@ struct per response whose fields are the items asked for (other answers are skip
 never built), and each item's column is then read off the structs by ``map`` in C. Building and then
 taking apart a dict per response cost more than the statistics. The item keys are data: they name the
 struct's JSON fields, never anything in the SQL.
+
+Two more things measured on a 100,000-response campaign (``benchmarks/report.py``): the cyclic garbage
+collector, triggered again and again by the million objects a wave's decoding allocates, took more than
+the decoding itself, so it is paused while a wave is decoded (nothing decoded there can form a cycle); and
+:func:`complete_columns_of_waves` asks PostgreSQL for the next wave before the current one is decoded and
+analysed, so that the server's sorting and serialising runs on one core while Python works on the other.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
-from collections.abc import Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import TypeVar
 
 import asyncpg
 import msgspec
 
 from survey.db.queries import sql
 
-__all__ = ["WaveColumns", "complete_columns"]
+__all__ = ["WaveColumns", "complete_columns", "complete_columns_of_waves"]
+
+T = TypeVar("T")
+
+# A wave's sort of its answers (about 14 MB of JSON for 50,000 responses) spills to disk with the default
+# work_mem of 4 MB.
+_WORK_MEM = "64MB"
 
 
 @functools.lru_cache(maxsize=64)
@@ -83,8 +99,87 @@ async def complete_columns(
     cluster_item
         The item whose answer labels each response's cluster, or None.
     """
-    keys = list(dict.fromkeys(items))
     row = await conn.fetchrow(sql("analysis_complete_responses"), wave_id, cluster_item)
+    with _collector_paused():
+        return _columns(row, items)
+
+
+async def complete_columns_of_waves(
+    conn: asyncpg.Connection,
+    waves: Sequence[tuple[int, Sequence[str]]],
+    cluster_item: str | None,
+    consume: Callable[[int, WaveColumns], T],
+) -> list[T]:
+    """Read several waves as :func:`complete_columns` does, handing each to ``consume`` as it comes.
+
+    While ``consume`` works on one wave, the next wave's query is already running in PostgreSQL on the
+    same connection, so the database's work overlaps with Python's (the report's read of two waves
+    takes about the time of one wave's query plus the Python work of both).
+
+    Parameters
+    ----------
+    conn
+        A connection; the reads run in one transaction (a savepoint when one is open) with a larger
+        ``work_mem``, so that the sort of a large wave stays in memory.
+    waves
+        Per wave, its id and the item keys to read.
+    cluster_item
+        The item whose answer labels each response's cluster, or None.
+    consume
+        Called with the wave's index in ``waves`` and its columns; it must not use the connection
+        (the next query is in flight on it). Its results are returned in order.
+
+    Returns
+    -------
+    list
+        What ``consume`` returned for each wave.
+    """
+    out: list[T] = []
+    if not waves:
+        return out
+    async with conn.transaction():
+        await conn.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        # Prepared before the first read so that starting a read sends the query at once, without
+        # waiting for a Parse round trip while Python is busy with the previous wave.
+        statement = await conn.prepare(sql("analysis_complete_responses"))
+        row = await statement.fetchrow(waves[0][0], cluster_item)
+        for index, (_, items) in enumerate(waves):
+            following: asyncio.Future[asyncpg.Record] | None = None
+            if index + 1 < len(waves):
+                following = asyncio.ensure_future(
+                    statement.fetchrow(waves[index + 1][0], cluster_item)
+                )
+                # One turn of the loop lets the task send its query before the work below blocks it.
+                await asyncio.sleep(0)
+            try:
+                with _collector_paused():
+                    out.append(consume(index, _columns(row, items)))
+            except BaseException:
+                if following is not None:
+                    following.cancel()
+                    with contextlib.suppress(BaseException):
+                        await following
+                raise
+            if following is not None:
+                row = await following
+    return out
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for a block with no ``await`` in it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _columns(row: asyncpg.Record, items: Sequence[str]) -> WaveColumns:
+    # An aggregate without GROUP BY always returns its one row, also for a wave with no response.
+    keys = list(dict.fromkeys(items))
     responses = _decoder(tuple(keys)).decode(row["answers"])
     return WaveColumns(
         n=len(responses),

@@ -65,25 +65,26 @@ async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[str, list[
         if wave.version_id not in versions:
             versions[wave.version_id] = await get_version_by_id(conn, wave.version_id)
     definitions = [v.definition for v in versions.values()]
-    out: list[WaveData] = []
-    for wave in waves:
-        version = versions[wave.version_id]
-        items = report_items(version.definition, definitions)
-        rows = await analysis_db.complete_columns(conn, wave.id, items, cluster_item)
-        frame = frame_from_columns(version.definition, rows.columns, n=rows.n)
-        out.append(
-            WaveData(
-                key=wave.key,
-                phase=wave.phase,
-                arm=wave.arm,
-                version=wave.version,
-                definition=version.definition,
-                comparability=version.comparability,
-                frame=frame,
-                panel_key=rows.panel_keys if campaign.design == "panel" else None,
-                cluster=rows.clusters if cluster_item else None,
-            )
+    requests = [
+        (wave.id, report_items(versions[wave.version_id].definition, definitions)) for wave in waves
+    ]
+
+    def wave_data(index: int, rows: analysis_db.WaveColumns) -> WaveData:
+        # Runs while the next wave's query is in flight on the connection (see complete_columns_of_waves).
+        wave, version = waves[index], versions[waves[index].version_id]
+        return WaveData(
+            key=wave.key,
+            phase=wave.phase,
+            arm=wave.arm,
+            version=wave.version,
+            definition=version.definition,
+            comparability=version.comparability,
+            frame=frame_from_columns(version.definition, rows.columns, n=rows.n),
+            panel_key=rows.panel_keys if campaign.design == "panel" else None,
+            cluster=rows.clusters if cluster_item else None,
         )
+
+    out = await analysis_db.complete_columns_of_waves(conn, requests, cluster_item, wave_data)
     return campaign.design, out
 
 

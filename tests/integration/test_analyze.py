@@ -557,3 +557,40 @@ async def test_wave_columns_are_the_stored_answers_in_submission_order(
     assert read.clusters == ["ub", None, None, "darkhan"]
     empty = await analysis_db.complete_columns(db, wave.id, [], None)
     assert empty.n == len(stored) and empty.columns == {}
+
+
+async def test_columns_of_waves_are_each_waves_columns(db: asyncpg.Connection) -> None:
+    """Reading several waves with the next query in flight hands each wave's own columns to the
+    consumer, in order, as the one-wave read gives them; an error in the consumer propagates and
+    leaves the connection usable."""
+    await publish(db, load_definition(AQ))
+    await campaigns_db.create_campaign(db, "many", questionnaire="aq", design="independent")
+    pre = await campaigns_db.add_wave(db, "many", phase="pre")
+    post = await campaigns_db.add_wave(db, "many", phase="post")
+    await campaigns_db.create_campaign(db, "none", questionnaire="aq", design="independent")
+    empty = await campaigns_db.add_wave(db, "none", phase="pre")
+    for minutes, answers in ((20, {"k1": "no", "a1": 4}), (10, {"k1": "dk", "aimag": "ub"})):
+        await add_response(db, pre, answers, minutes=minutes)
+    await add_response(db, post, {"k1": "yes", "a1": 2, "aimag": "darkhan"})
+    requests = [(pre.id, ["k1", "a1"]), (post.id, ["a1"]), (empty.id, ["k1"])]
+    seen: list[int] = []
+
+    def consume(index: int, columns: analysis_db.WaveColumns) -> analysis_db.WaveColumns:
+        seen.append(index)
+        return columns
+
+    read = await analysis_db.complete_columns_of_waves(db, requests, "aimag", consume)
+    assert seen == [0, 1, 2]
+    for (wave_id, items), columns in zip(requests, read, strict=True):
+        assert columns == await analysis_db.complete_columns(db, wave_id, items, "aimag")
+    assert read[0].columns == {"k1": ["dk", "no"], "a1": [None, 4]}
+    assert read[0].clusters == ["ub", None]
+    assert read[1].columns == {"a1": [2]} and read[2].n == 0
+
+    def fail(index: int, columns: analysis_db.WaveColumns) -> None:
+        raise ValueError(index)
+
+    with pytest.raises(ValueError, match="0"):
+        await analysis_db.complete_columns_of_waves(db, requests, None, fail)
+    assert await db.fetchval("SELECT 1") == 1
+    assert await analysis_db.complete_columns_of_waves(db, [], None, consume) == []
