@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from survey.questionnaire.expressions import compile_expression, names, parse
@@ -52,11 +52,11 @@ class Page:
     items: tuple[Item, ...]
     part: int
     parts: int
+    #: The items with an answer (every item but notes); asked for on every request, so kept.
+    questions: tuple[Item, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def questions(self) -> tuple[Item, ...]:
-        """The items with an answer (every item but notes)."""
-        return tuple(item for item in self.items if item.answerable)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "questions", tuple(item for item in self.items if item.answerable))
 
 
 def _units(items: Iterable[Item]) -> list[list[Item]]:
@@ -148,6 +148,9 @@ class Plan:
             )
             for page in pages
         }
+        # Asked several times per request and the same for every respondent: worked out once, when
+        # first asked (a tuple, to tell "not yet" from "no page").
+        self._first: tuple[Page | None] | None = None
 
     # -- looking things up ------------------------------------------------------------------------------
 
@@ -179,10 +182,11 @@ class Plan:
 
     def page_visible(self, page: Page, answers: Mapping[str, object]) -> bool:
         """A page is shown when one of its questions is (or, for a page of notes only, one note is)."""
-        shown = self.visible_items(page, answers)
-        if not page.questions:
-            return bool(shown)
-        return any(item.answerable for item in shown)
+        if not self._section_shown[page.section.key](answers):
+            return False
+        shown = self._item_shown
+        # Stops at the first shown question: this runs for every page, several times per request.
+        return any(shown[item.key](answers) for item in page.questions or page.items)
 
     def visible_pages(self, answers: Mapping[str, object]) -> list[Page]:
         return [page for page in self.pages if self.page_visible(page, answers)]
@@ -235,8 +239,10 @@ class Plan:
 
     def first_page(self) -> Page | None:
         """The page a new respondent starts on (the first visible with no answers)."""
-        visible = self.visible_pages({})
-        return visible[0] if visible else None
+        if self._first is None:
+            visible = self.visible_pages({})
+            self._first = (visible[0] if visible else None,)
+        return self._first[0]
 
     def progress(self, page: Page, answers: Mapping[str, object]) -> tuple[int, int, bool]:
         """Where ``page`` stands: its position among the pages shown, their total, and whether it is last.

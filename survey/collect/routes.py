@@ -40,8 +40,9 @@ from survey.collect.messages import LANGUAGES, translate
 from survey.collect.service import CollectState, Pinned, pick_language
 from survey.collect.views import MessageView, PageView, build_form, build_page
 from survey.db import responses as responses_db
-from survey.db.campaigns import Wave, wave_by_token
+from survey.db.campaigns import Wave
 from survey.db.responses import Response as SurveyResponse
+from survey.db.responses import Visit
 
 __all__ = ["BODY_LIMIT", "COOKIE", "PUBLIC", "collect_router"]
 
@@ -89,10 +90,11 @@ def _state(request: HTMXRequest) -> CollectState:
     return state
 
 
-async def _wave(conn: asyncpg.Connection, token: str) -> Wave | None:
+async def _visit(conn: asyncpg.Connection, request: HTMXRequest, token: str) -> Visit | None:
+    """The link's wave and the response the cookie names in it, in one round trip; None: no wave."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    return await wave_by_token(conn, token)
+    return await responses_db.wave_with_response(conn, token, _cookie_id(request))
 
 
 def _cookie_id(request: HTMXRequest) -> uuid.UUID | None:
@@ -336,11 +338,11 @@ async def welcome(
 ) -> Response:
     """The first page, with the survey's description; or where this browser's response stopped."""
     async with _connection(request) as conn:
-        wave = await _wave(conn, token)
-        if wave is None:
+        visit = await _visit(conn, request, token)
+        if visit is None:
             return _unknown(request, lang)
         state = _state(request)
-        response = await service.current_response(conn, wave, _cookie_id(request))
+        wave, response = visit.wave, visit.response
         pinned = await state.pinned(conn, response.version_id if response else wave.version_id)
         chosen = pick_language(pinned.questionnaire, lang)
         language = chosen or (
@@ -371,11 +373,11 @@ async def show_page(
 ) -> Response:
     """A page already reached, with its saved answers (the Back button lands here)."""
     async with _connection(request) as conn:
-        wave = await _wave(conn, token)
-        if wave is None:
+        visit = await _visit(conn, request, token)
+        if visit is None:
             return _unknown(request, lang)
         state = _state(request)
-        response = await service.current_response(conn, wave, _cookie_id(request))
+        wave, response = visit.wave, visit.response
         if response is None:
             return _redirect(f"/r/{token}" + (f"?lang={lang}" if lang in LANGUAGES else ""))
         pinned = await state.pinned(conn, response.version_id)
@@ -418,12 +420,12 @@ async def show_page(
 async def save_page(request: HTMXRequest, token: FromPath[str], number: FromPath[int]) -> Response:
     """Save a page; go on to the next page, or to the thank-you page after the last one."""
     async with _connection(request) as conn:
-        wave = await _wave(conn, token)
-        if wave is None:
+        visit = await _visit(conn, request, token)
+        if visit is None:
             return _unknown(request, None)
         state = _state(request)
         cookie_id = _cookie_id(request)
-        known = await service.current_response(conn, wave, cookie_id)
+        wave, known = visit.wave, visit.response
         pinned = await state.pinned(conn, known.version_id if known else wave.version_id)
         lang = known.language if known else pinned.questionnaire.default_language
         try:
@@ -438,7 +440,13 @@ async def save_page(request: HTMXRequest, token: FromPath[str], number: FromPath
             form = read_form(body, request.headers.get("content-type", ""))
             lang = pick_language(pinned.questionnaire, form.language) or lang
             outcome = await service.save_page(
-                conn, state, wave=wave, form=form, cookie_id=cookie_id, number=number
+                conn,
+                state,
+                wave=wave,
+                form=form,
+                cookie_id=cookie_id,
+                number=number,
+                visit=visit,
             )
         except Rejected as exc:
             detail = translate(exc.reason, lang, **exc.params)
@@ -533,11 +541,11 @@ async def done(
 ) -> Response:
     """The thank-you page. Without a finished response of this browser it only says thank you."""
     async with _connection(request) as conn:
-        wave = await _wave(conn, token)
-        if wave is None:
+        visit = await _visit(conn, request, token)
+        if visit is None:
             return _unknown(request, lang)
         state = _state(request)
-        response = await service.current_response(conn, wave, _cookie_id(request))
+        wave, response = visit.wave, visit.response
         if response is not None and not response.finished:
             return _redirect(f"/r/{token}")
         pinned = await state.pinned(conn, response.version_id if response else wave.version_id)
@@ -551,10 +559,11 @@ async def done(
 async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
     """Forget this browser's finished response, so that another person can answer on this device."""
     async with _connection(request) as conn:
-        wave = await _wave(conn, token)
-        if wave is None:
+        visit = await _visit(conn, request, token)
+        if visit is None:
             return _unknown(request, None)
         state = _state(request)
+        wave = visit.wave
         pinned = await state.pinned(conn, wave.version_id)
         lang = pinned.questionnaire.default_language
         cookie_id = _cookie_id(request)
@@ -562,7 +571,7 @@ async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
             form = read_form(await request.body(), request.headers.get("content-type", ""))
         except (Rejected, HTTPException):
             return _refusal(request, token, pinned, lang, "bad_request", 400)
-        response = await service.current_response(conn, wave, cookie_id)
+        response = visit.response
         if response is None or form.response_id != cookie_id or not response.finished:
             return _refusal(request, token, pinned, lang, "forbidden", 403)
         forget = Cookie(

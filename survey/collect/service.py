@@ -25,7 +25,7 @@ from survey.collect.ratelimit import StartLimiter
 from survey.db import responses as responses_db
 from survey.db.campaigns import Wave
 from survey.db.questionnaires import QuestionnaireVersion, get_version_by_id
-from survey.db.responses import Response
+from survey.db.responses import Response, Visit
 from survey.questionnaire.model import Questionnaire
 
 __all__ = [
@@ -189,130 +189,187 @@ async def save_page(
     cookie_id: uuid.UUID | None,
     number: int,
     now: datetime | None = None,
+    visit: Visit | None = None,
 ) -> Outcome:
     """Apply one sent page to its response, creating the response on the first page.
 
     The caller has checked that the wave accepts answers. Raises
     :class:`~survey.collect.answers.Rejected` for a malformed form (nothing is saved then).
+
+    ``visit`` is what the caller read already (:func:`~survey.db.responses.wave_with_response`). When it
+    holds the response this form belongs to, still in progress and named by the cookie (every page
+    after the first), the page is decided on that read and saved only if the row has not changed since,
+    in one statement: no transaction, no lock. If it has changed (the same page sent twice at once),
+    everything is decided again under the row lock, as for any other send.
     """
     now = now or datetime.now(UTC)
+    if (
+        visit is not None
+        and visit.response is not None
+        and visit.row_version is not None
+        and visit.response.id == form.response_id == cookie_id
+        and visit.response.wave_id == wave.id
+        and not visit.response.finished
+    ):
+        outcome = await _apply(
+            conn,
+            state,
+            visit.response,
+            wave=wave,
+            form=form,
+            cookie_id=cookie_id,
+            number=number,
+            now=now,
+            row_version=visit.row_version,
+        )
+        if outcome is not None:
+            return outcome
     async with conn.transaction():
         response = await responses_db.lock_response(conn, form.response_id)
-        if response is not None and response.wave_id != wave.id:
+        outcome = await _apply(
+            conn, state, response, wave=wave, form=form, cookie_id=cookie_id, number=number, now=now
+        )
+        assert outcome is not None  # only a save with a row version can find the row changed
+        return outcome
+
+
+async def _apply(
+    conn: asyncpg.Connection,
+    state: CollectState,
+    response: Response | None,
+    *,
+    wave: Wave,
+    form: PostedForm,
+    cookie_id: uuid.UUID | None,
+    number: int,
+    now: datetime,
+    row_version: str | None = None,
+) -> Outcome | None:
+    """The rules of :func:`save_page` applied to ``response``, locked or read at ``row_version``.
+
+    None only with ``row_version``, when the row changed after it was read: nothing was saved.
+    """
+    if response is not None and response.wave_id != wave.id:
+        return Refused("forbidden")
+    pinned = await state.pinned(conn, response.version_id if response else wave.version_id)
+    plan, q = pinned.plan, pinned.questionnaire
+    first = plan.first_page()
+    if response is None and cookie_id is not None and cookie_id != form.response_id:
+        known = await current_response(conn, wave, cookie_id)
+        if known is not None:
+            if first is not None and number == first.number:
+                # The welcome page opened without the cookie (a link followed from another site
+                # sends no SameSite=Strict cookie), sent with it: the browser already has a
+                # response here, so continue that one rather than start another.
+                return Resume(known)
             return Refused("forbidden")
-        pinned = await state.pinned(conn, response.version_id if response else wave.version_id)
-        plan, q = pinned.plan, pinned.questionnaire
-        first = plan.first_page()
-        if response is None and cookie_id is not None and cookie_id != form.response_id:
-            known = await current_response(conn, wave, cookie_id)
-            if known is not None:
-                if first is not None and number == first.number:
-                    # The welcome page opened without the cookie (a link followed from another site
-                    # sends no SameSite=Strict cookie), sent with it: the browser already has a
-                    # response here, so continue that one rather than start another.
-                    return Resume(known)
+    if (
+        response is not None
+        and cookie_id != response.id
+        and not _first_page_resend(response, first, number, now)
+    ):
+        return Refused("forbidden")
+    language = pick_language(q, form.language) or (
+        response.language if response else q.default_language
+    )
+    page = plan.page(number)
+
+    if response is not None and response.finished:
+        if page is None:
+            return Finished(response)
+        sent = await _parse(conn, state, wave, pinned, page, response.answers, form)
+        if _same_answers(pinned, page, response, sent):
+            return Finished(response)
+        return Refused("conflict", response)
+
+    answers: dict[str, object] = dict(response.answers) if response else {}
+    if response is None:
+        if first is None or page is None or page.number != first.number:
+            return Refused("forbidden")  # an id no page of ours ever showed
+    else:
+        resume = plan.resume_page(response.pages, answers)
+        if page is None or not plan.page_visible(page, answers):
+            target = resume or next(iter(reversed(plan.visible_pages(answers))), None)
+            return GoTo(response, target) if target else Refused("forbidden")
+        if resume is not None and page.number > resume.number:
+            return GoTo(response, resume)  # pages are answered in order
+
+    sent = await _parse(conn, state, wave, pinned, page, answers, form)
+    if sent.errors and not sent.declined:
+        return Invalid(page, sent, response)
+
+    created = False
+    if response is None:
+        if not await state.limiter.allow(conn, wave.id):
+            return Refused("busy")
+        response = await responses_db.create_response(
+            conn,
+            form.response_id,
+            wave_id=wave.id,
+            version_id=wave.version_id,
+            language=language,
+        )
+        if response is None:  # the id exists: sent twice at once, or taken by another wave
+            response = await responses_db.lock_response(conn, form.response_id)
+            if response is None or response.wave_id != wave.id:
                 return Refused("forbidden")
-        if (
-            response is not None
-            and cookie_id != response.id
-            and not _first_page_resend(response, first, number, now)
-        ):
-            return Refused("forbidden")
-        language = pick_language(q, form.language) or (
-            response.language if response else q.default_language
-        )
-        page = plan.page(number)
-
-        if response is not None and response.finished:
-            if page is None:
+            if response.finished:
                 return Finished(response)
-            sent = await _parse(conn, state, wave, pinned, page, response.answers, form)
-            if _same_answers(pinned, page, response, sent):
-                return Finished(response)
-            return Refused("conflict", response)
-
-        answers: dict[str, object] = dict(response.answers) if response else {}
-        if response is None:
-            if first is None or page is None or page.number != first.number:
-                return Refused("forbidden")  # an id no page of ours ever showed
+            answers = dict(response.answers)
         else:
-            resume = plan.resume_page(response.pages, answers)
-            if page is None or not plan.page_visible(page, answers):
-                target = resume or next(iter(reversed(plan.visible_pages(answers))), None)
-                return GoTo(response, target) if target else Refused("forbidden")
-            if resume is not None and page.number > resume.number:
-                return GoTo(response, resume)  # pages are answered in order
+            created = True
 
-        sent = await _parse(conn, state, wave, pinned, page, answers, form)
-        if sent.errors and not sent.declined:
-            return Invalid(page, sent, response)
-
-        created = False
-        if response is None:
-            if not await state.limiter.allow(conn, wave.id):
-                return Refused("busy")
-            response = await responses_db.create_response(
-                conn,
-                form.response_id,
-                wave_id=wave.id,
-                version_id=wave.version_id,
-                language=language,
-            )
-            if response is None:  # the id exists: sent twice at once, or taken by another wave
-                response = await responses_db.lock_response(conn, form.response_id)
-                if response is None or response.wave_id != wave.id:
-                    return Refused("forbidden")
-                if response.finished:
-                    return Finished(response)
-                answers = dict(response.answers)
-            else:
-                created = True
-
-        if sent.declined:
-            # Declining withdraws everything: only the consent answer itself is kept.
-            kept = {
-                key: value
-                for key, value in sent.values.items()
-                if q.item(key).type == "consent" and value is not None
-            }
-            saved = await responses_db.save_response(
-                conn,
-                response.id,
-                answers=kept,
-                pages=[page.key],
-                panel_key=None,
-                language=language,
-                status="declined",
-            )
-            return Finished(saved or response, created)
-
-        for item in page.questions:
-            answers.pop(item.key, None)
-        answers.update({key: value for key, value in sent.values.items() if value is not None})
-        answers = plan.clear_hidden(answers)
-        pages = plan.saved_pages([*response.pages, page.key], answers)
-        following = plan.next_page(page, answers)
-        unsaved = plan.resume_page(pages, answers)
-        status: responses_db.ResponseStatus = (
-            "complete" if following is None and unsaved is None else "in_progress"
-        )
-        secret = await state.secret(conn, wave.campaign_id) if _has_panel_code(q) else b""
+    if sent.declined:
+        # Declining withdraws everything: only the consent answer itself is kept.
+        kept = {
+            key: value
+            for key, value in sent.values.items()
+            if q.item(key).type == "consent" and value is not None
+        }
         saved = await responses_db.save_response(
             conn,
             response.id,
-            answers=answers,
-            pages=pages,
-            panel_key=panel_key_of(q, answers, secret),
+            answers=kept,
+            pages=[page.key],
+            panel_key=None,
             language=language,
-            status=status,
+            status="declined",
+            row_version=row_version,
         )
-        if saved is None:  # cannot happen under the row lock; refuse rather than guess
-            return Refused("conflict", response)
-        if status == "complete":
-            return Finished(saved, created)
-        target = following or unsaved
-        assert target is not None  # not complete: some visible page follows or is unsaved
-        return GoTo(saved, target, created)
+        if saved is None and row_version is not None:
+            return None
+        return Finished(saved or response, created)
+
+    for item in page.questions:
+        answers.pop(item.key, None)
+    answers.update({key: value for key, value in sent.values.items() if value is not None})
+    answers = plan.clear_hidden(answers)
+    pages = plan.saved_pages([*response.pages, page.key], answers)
+    following = plan.next_page(page, answers)
+    unsaved = plan.resume_page(pages, answers)
+    status: responses_db.ResponseStatus = (
+        "complete" if following is None and unsaved is None else "in_progress"
+    )
+    secret = await state.secret(conn, wave.campaign_id) if _has_panel_code(q) else b""
+    saved = await responses_db.save_response(
+        conn,
+        response.id,
+        answers=answers,
+        pages=pages,
+        panel_key=panel_key_of(q, answers, secret),
+        language=language,
+        status=status,
+        row_version=row_version,
+    )
+    if saved is None and row_version is not None:
+        return None  # changed since it was read: decide again under the lock
+    if saved is None:  # cannot happen under the row lock; refuse rather than guess
+        return Refused("conflict", response)
+    if status == "complete":
+        return Finished(saved, created)
+    target = following or unsaved
+    assert target is not None  # not complete: some visible page follows or is unsaved
+    return GoTo(saved, target, created)
 
 
 def _has_panel_code(q: Questionnaire) -> bool:

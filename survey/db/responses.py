@@ -13,12 +13,14 @@ from typing import Literal
 import asyncpg
 import msgspec
 
+from survey.db.campaigns import Wave
 from survey.db.queries import sql
 from survey.errors import NotFound
 
 __all__ = [
     "Response",
     "ResponseStatus",
+    "Visit",
     "campaign_secret",
     "create_response",
     "get_response",
@@ -27,6 +29,7 @@ __all__ = [
     "responses_of_wave",
     "save_response",
     "set_language",
+    "wave_with_response",
 ]
 
 ResponseStatus = Literal["in_progress", "complete", "declined"]
@@ -53,6 +56,36 @@ class Response(msgspec.Struct, frozen=True, kw_only=True):
     def finished(self) -> bool:
         """True once complete or declined: nothing changes any more."""
         return self.status != "in_progress"
+
+
+_RESPONSE_FIELDS = Response.__struct_fields__
+_WAVE_FIELDS = Wave.__struct_fields__
+
+
+class Visit(msgspec.Struct, frozen=True, kw_only=True):
+    """The wave of a link and the response the browser's cookie names in it (if any).
+
+    ``row_version`` identifies the version of the response's row that was read (its ``xmin``); a save
+    that passes it applies only if the row has not changed since.
+    """
+
+    wave: Wave
+    response: Response | None
+    row_version: str | None
+
+
+async def wave_with_response(
+    conn: asyncpg.Connection, token: str, response_id: uuid.UUID | None
+) -> Visit | None:
+    """The wave with this link token and, if it has one with this id, the response; None: no wave."""
+    row = await conn.fetchrow(sql("wave_with_response"), token, response_id)
+    if row is None:
+        return None
+    wave = Wave(**{name: row[name] for name in _WAVE_FIELDS})
+    if row["r_id"] is None:
+        return Visit(wave=wave, response=None, row_version=None)
+    response = Response(**{name: row[f"r_{name}"] for name in _RESPONSE_FIELDS})
+    return Visit(wave=wave, response=response, row_version=row["r_row_version"])
 
 
 async def get_response(conn: asyncpg.Connection, response_id: uuid.UUID) -> Response | None:
@@ -88,12 +121,31 @@ async def save_response(
     panel_key: str | None,
     language: str,
     status: ResponseStatus,
+    row_version: str | None = None,
 ) -> Response | None:
-    """Replace a response's answers and saved pages; None when it is no longer in progress."""
-    row = await conn.fetchrow(
-        sql("response_save"), response_id, answers, pages, panel_key, language, status
-    )
-    return None if row is None else Response.from_row(row)
+    """Replace a response's answers and saved pages; None when it is no longer in progress.
+
+    With ``row_version`` (from :func:`wave_with_response`), no lock need be held: the save applies only
+    if the row is still that version, and None also means it has changed since it was read.
+    """
+    if row_version is None:
+        row = await conn.fetchrow(
+            sql("response_save"), response_id, answers, pages, panel_key, language, status
+        )
+    else:
+        row = await conn.fetchrow(
+            sql("response_save_unchanged"),
+            response_id,
+            answers,
+            pages,
+            panel_key,
+            language,
+            status,
+            row_version,
+        )
+    if row is None:
+        return None
+    return Response(**{name: row[name] for name in _RESPONSE_FIELDS})
 
 
 async def set_language(conn: asyncpg.Connection, response_id: uuid.UUID, language: str) -> None:

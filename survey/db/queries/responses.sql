@@ -48,3 +48,35 @@ SELECT id, wave_id, version_id, language, status, answers, pages, panel_key,
        started_at, updated_at, submitted_at
 FROM response WHERE wave_id = $1
 ORDER BY started_at, id;
+
+-- name: wave_with_response
+-- A respondent request's first and usually only read: the wave of the link (the columns of
+-- wave_select) and, when the browser's cookie names a response of that wave, the response, with its
+-- row version (xmin, which changes with every update of the row) for response_save_unchanged. One
+-- round trip instead of two.
+SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.design, w.phase, w.arm,
+       w.version_id, q.key AS questionnaire, v.version, w.token, w.status, w.opens_at, w.closes_at,
+       w.created_at,
+       r.id AS r_id, r.wave_id AS r_wave_id, r.version_id AS r_version_id, r.language AS r_language,
+       r.status AS r_status, r.answers AS r_answers, r.pages AS r_pages, r.panel_key AS r_panel_key,
+       r.started_at AS r_started_at, r.updated_at AS r_updated_at,
+       r.submitted_at AS r_submitted_at, r.xmin::text AS r_row_version
+FROM wave w
+JOIN campaign c ON c.id = w.campaign_id
+JOIN questionnaire_version v ON v.id = w.version_id
+JOIN questionnaire q ON q.id = v.questionnaire_id
+LEFT JOIN response r ON r.id = $2 AND r.wave_id = w.id
+WHERE w.token = $1;
+
+-- name: response_save_unchanged
+-- response_save without a lock held: it applies only if the row is still the version the page was
+-- decided on ($7, its xmin when read); otherwise it changes nothing and returns no row, and the caller
+-- decides again under the row lock. Under READ COMMITTED a concurrent update makes this one wait and
+-- then re-check the condition against the newest row, so two sends can never both apply to one version.
+UPDATE response
+SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6,
+    updated_at = now(),
+    submitted_at = CASE WHEN $6 = 'in_progress' THEN NULL ELSE now() END
+WHERE id = $1 AND status = 'in_progress' AND xmin = $7::text::xid
+RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key,
+          started_at, updated_at, submitted_at, xmin::text AS row_version;
