@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import asyncpg
 import msgspec
 from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
@@ -34,6 +33,7 @@ from survey.db.pool import create_pool
 from survey.db.server import Database, resolve_database
 from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
+from survey.web import request_pool
 from survey.web.errors import EXCEPTION_HANDLERS
 from survey.web.static import static_router
 from survey.web.templates import template_config
@@ -112,7 +112,7 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
 @get("/healthz", opt={"roles": "public"})
 async def healthz(request: Request) -> dict[str, str]:
     """200 with the database status when the database answers."""
-    pool: asyncpg.Pool = request.app.state.pool
+    pool = request_pool(request)
     async with pool.acquire() as conn:
         await conn.fetchval("SELECT 1")
     return {"status": "ok", "database": "ok"}

@@ -43,6 +43,7 @@ from survey.db import responses as responses_db
 from survey.db.campaigns import Wave
 from survey.db.responses import Response as SurveyResponse
 from survey.db.responses import Visit
+from survey.web import request_pool
 
 __all__ = ["BODY_LIMIT", "COOKIE", "PUBLIC", "collect_router"]
 
@@ -77,7 +78,7 @@ SECURITY_HEADERS: Final = [
 
 @asynccontextmanager
 async def _connection(request: HTMXRequest) -> AsyncIterator[asyncpg.Connection]:
-    pool: asyncpg.Pool = request.app.state.pool
+    pool = request_pool(request)
     async with pool.acquire() as conn:
         yield conn
 

@@ -11,7 +11,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-import asyncpg
 import msgspec
 from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
@@ -26,6 +25,7 @@ from survey.db import questionnaires as questionnaires_db
 from survey.db.campaigns import Wave
 from survey.db.console import ApiResponse
 from survey.errors import InvalidAnswer
+from survey.web import request_pool
 
 __all__ = ["API_ERRORS", "ApiV1", "ErrorOut"]
 
@@ -118,10 +118,6 @@ class ResponsePage(msgspec.Struct, frozen=True, kw_only=True):
     limit: int
 
 
-def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
-
-
 def _wave_out(request: Request, wave: Wave) -> WaveOut:
     user = auth.principal(request)
     return WaveOut(
@@ -148,7 +144,7 @@ class ApiV1(Controller):
     @get("/questionnaires", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def questionnaires(self, request: Request) -> list[QuestionnaireOut]:
         """Every published questionnaire with its latest version."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             found = await questionnaires_db.list_questionnaires(conn)
         return [
             QuestionnaireOut(
@@ -166,7 +162,7 @@ class ApiV1(Controller):
     )
     async def versions(self, request: Request, key: FromPath[str]) -> list[VersionOut]:
         """The versions of a questionnaire, oldest first."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             await questionnaires_db.get_version(conn, key)  # NotFound for an unknown questionnaire
             found = await console_db.list_versions(conn, key)
         return [
@@ -186,7 +182,7 @@ class ApiV1(Controller):
         version: Annotated[int, PathParameter(ge=1, le=MAX_VERSION)],
     ) -> VersionDetailOut:
         """One version: its definition and item fingerprints."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             found = await questionnaires_db.get_version(conn, key, version)
         return VersionDetailOut(
             key=found.key,
@@ -200,7 +196,7 @@ class ApiV1(Controller):
     @get("/campaigns", opt={"roles": ALL_ROLES}, responses=API_ERRORS)
     async def campaigns(self, request: Request) -> list[CampaignOut]:
         """Every campaign."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             found = await campaigns_db.list_campaigns(conn)
         return [
             CampaignOut(
@@ -216,7 +212,7 @@ class ApiV1(Controller):
     @get("/campaigns/{key:str}", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def campaign(self, request: Request, key: FromPath[str]) -> CampaignDetailOut:
         """A campaign with its waves."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             c = await campaigns_db.get_campaign(conn, key)
             waves = await campaigns_db.waves_of(conn, key)
         return CampaignDetailOut(
@@ -231,7 +227,7 @@ class ApiV1(Controller):
     @get("/campaigns/{key:str}/waves", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
     async def waves(self, request: Request, key: FromPath[str]) -> list[WaveOut]:
         """The waves of a campaign."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             found = await campaigns_db.waves_of(conn, key)
         return [_wave_out(request, w) for w in found]
 
@@ -255,7 +251,7 @@ class ApiV1(Controller):
                 raise InvalidAnswer(f'cursor "{cursor}" is not one this API gave out') from None
         statuses = console_db.STATUSES if include_partial else ("complete",)
         user = auth.principal(request)
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             campaign = await campaigns_db.get_campaign(conn, key)
             if wave is not None and wave not in {
                 w.key for w in await campaigns_db.waves_of(conn, key)

@@ -42,6 +42,7 @@ from survey.questionnaire.load import MAX_DEFINITION_BYTES, load_definition
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import ReportLine, definition_yaml, import_xlsform
 from survey.settings import Settings
+from survey.web import request_pool
 from survey.web.errors import EXCEPTION_HANDLERS
 from survey.web.static import static_url
 
@@ -51,10 +52,6 @@ FILE_CHUNK = 64 * 1024
 
 
 # -- plumbing --------------------------------------------------------------------------------------
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
 
 
 def _settings(request: Request) -> Settings:
@@ -158,7 +155,7 @@ async def sign_in_submit(request: Request) -> Response:
     form = await _form(request)
     email = form.get("email", "").strip()
     target = auth.safe_next(form.get("next"))
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         outcome = await auth.sign_in(conn, email, form.get("password", ""))
         if outcome.account_id is None:
             status = 400 if outcome.refused == "wrong" else 429
@@ -182,7 +179,7 @@ async def sign_in_submit(request: Request) -> Response:
 @post("/sign-out", opt={"roles": "public"})
 async def sign_out(request: Request) -> Response:
     """End the session (on the server: the cookie stops working everywhere) and go to sign-in."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         await auth.end_session(conn, request.cookies.get(auth.SESSION_COOKIE))
     return Redirect(
         "/sign-in", status_code=303, cookies=[auth.session_cookie(_settings(request), None)]
@@ -207,7 +204,7 @@ class QuestionnairesPage(msgspec.Struct, frozen=True, kw_only=True):
 @get("/console/questionnaires", opt={"roles": CAMPAIGN_READERS})
 async def questionnaires_page(request: Request) -> Template:
     """Every published questionnaire with its latest version."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         found = await questionnaires_db.list_questionnaires(conn)
     page = QuestionnairesPage(questionnaires=found, can_import=_may(request, DESIGNERS))
     return _page(request, "questionnaires.html", page, section="questionnaires")
@@ -225,7 +222,7 @@ class QuestionnairePage(msgspec.Struct, frozen=True, kw_only=True):
 @get("/console/questionnaires/{key:str}", opt={"roles": CAMPAIGN_READERS})
 async def questionnaire_page(request: Request, key: FromPath[str]) -> Template:
     """A questionnaire's versions, with preview and comparison."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         latest = await questionnaires_db.get_version(conn, key)
         versions = await console_db.list_versions(conn, key)
     q = latest.definition
@@ -311,7 +308,7 @@ async def preview_page(request: Request, key: FromPath[str], version: FromPath[i
     """A version as respondents see it, page by page, in the language asked for (``?lang=``)."""
     from survey.collect.views import build_page
 
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         found = await questionnaires_db.get_version(conn, key, version)
     q = found.definition
     language = request.query_params.get("lang") or q.default_language
@@ -345,7 +342,7 @@ class DiffPage(msgspec.Struct, frozen=True, kw_only=True):
 @get("/console/questionnaires/{key:str}/diff", opt={"roles": CAMPAIGN_READERS})
 async def diff_page(request: Request, key: FromPath[str]) -> Template:
     """Items added, removed and changed between versions ``?a=`` and ``?b=``, breaking or not."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         versions = [v.version for v in await console_db.list_versions(conn, key)]
         if not versions:
             raise NotFound(f'no questionnaire "{key}" has been published')
@@ -572,7 +569,7 @@ async def xlsform_publish(request: Request) -> Template:
         q = await asyncio.to_thread(load_definition, text, source="the previewed definition")
     except InvalidDefinition as exc:
         return _xlsform(request, XlsformPage(errors=_problems(exc)), status=400)
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         result = await questionnaires_db.publish(conn, q)
     page = XlsformPage(form=_imported(q, text), published=result)
     return _xlsform(request, page)
@@ -620,7 +617,7 @@ def _wave_rows(
 async def campaigns_page(request: Request) -> Template:
     """Every campaign, its waves and how many responses each has."""
     summaries = []
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         for campaign in await campaigns_db.list_campaigns(conn):
             waves = await campaigns_db.waves_of(conn, campaign.key)
             counts = await console_db.campaign_counts(conn, campaign.id)
@@ -656,7 +653,7 @@ async def _new_campaign_page(
 @get("/console/campaigns/new", opt={"roles": DESIGNERS})
 async def new_campaign_page(request: Request) -> Template:
     """The form to create a campaign."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         return await _new_campaign_page(request, conn)
 
 
@@ -670,7 +667,7 @@ async def create_campaign(request: Request) -> Response:
         "design": form.get("design", "").strip(),
         "cluster": form.get("cluster", "").strip(),
     }
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         try:
             if not values["key"]:
                 raise InvalidAnswer("a campaign needs a key (lower-case letters, digits, - and _)")
@@ -733,7 +730,7 @@ async def _campaign_page(
 @get("/console/campaigns/{key:str}", opt={"roles": CAMPAIGN_READERS})
 async def campaign_page(request: Request, key: FromPath[str]) -> Template:
     """A campaign: its waves (open, close, link, QR code, monitoring) and its exports."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         return await _campaign_page(request, conn, key)
 
 
@@ -741,7 +738,7 @@ async def campaign_page(request: Request, key: FromPath[str]) -> Template:
 async def add_wave(request: Request, key: FromPath[str]) -> Response:
     """Add a pre or post wave (in the campaign or the comparison arm), pinned to a version."""
     form = await _form(request)
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         try:
             raw_version = form.get("version", "").strip()
             if raw_version and not raw_version.isdigit():
@@ -765,7 +762,7 @@ async def add_wave(request: Request, key: FromPath[str]) -> Response:
 
 
 async def _set_status(request: Request, key: str, status: str) -> Response:
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         wave = await campaigns_db.set_wave_status(conn, key, status)
         if not _is_htmx(request):
             return Redirect(f"/console/campaigns/{wave.campaign}", status_code=303)
@@ -787,7 +784,7 @@ async def close_wave(request: Request, key: FromPath[str]) -> Response:
 
 
 async def _qr(request: Request, key: str, kind: str) -> Response:
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         wave = await campaigns_db.get_wave(conn, key)
     code = segno.make(wave.link(_settings(request).base_url), error="m")
     buffer = io.BytesIO()
@@ -895,7 +892,7 @@ async def wave_page(request: Request, key: FromPath[str]) -> Template:
 
     htmx refreshes the figures every 30 seconds (the same handler answers with the fragment).
     """
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         wave = await campaigns_db.get_wave(conn, key)
         progress = await console_db.wave_progress(conn, wave.id)
     page = WavePage(
@@ -940,7 +937,7 @@ async def export_campaign(request: Request, key: FromPath[str]) -> Response:
     if fmt not in exports.FORMATS:
         raise InvalidAnswer(f'format must be one of {", ".join(exports.FORMATS)}, not "{fmt}"')
     user = auth.principal(request)
-    pool = _pool(request)
+    pool = request_pool(request)
     async with pool.acquire() as conn:
         plan = await exports.plan_export(
             conn,
@@ -1011,7 +1008,7 @@ async def _users_page(
 @get("/console/users", opt={"roles": ADMINS})
 async def users_page(request: Request) -> Template:
     """Accounts: who may sign in, with which role."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         return await _users_page(request, conn, created=request.query_params.get("created", ""))
 
 
@@ -1021,7 +1018,7 @@ async def create_user(request: Request) -> Response:
     form = await _form(request)
     email = form.get("email", "").strip()
     role = form.get("role", "")
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         try:
             password_hash = await asyncio.to_thread(auth.hash_password, form.get("password", ""))
             account = await accounts_db.create_account(
@@ -1037,7 +1034,7 @@ async def create_user(request: Request) -> Response:
 async def _set_disabled(request: Request, account_id: int, disabled: bool) -> Response:
     if disabled and account_id == auth.principal(request).account_id:
         raise InvalidAnswer("you cannot disable your own account")
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         await accounts_db.set_disabled(conn, account_id, disabled)
     return Redirect("/console/users", status_code=303)
 
@@ -1067,7 +1064,7 @@ async def audit_page(request: Request) -> Template:
     """Exports and API reads of raw responses, newest first."""
     raw = request.query_params.get("before")
     before = int(raw) if raw and raw.isdigit() else None
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         entries = await accounts_db.list_audit(conn, before=before, limit=AUDIT_PAGE)
     older = entries[-1].id if len(entries) == AUDIT_PAGE else None
     return _page(request, "audit.html", AuditPage(entries=entries, older=older), section="audit")

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import asyncpg
 from litestar import Controller, Request, Router, get
 from litestar.params import FromPath
 from litestar.response import Template
@@ -17,15 +16,12 @@ from survey.console.api import API_ERRORS
 from survey.console.auth import ALL_ROLES
 from survey.reports.data import campaign_report
 from survey.reports.view import report_page
+from survey.web import request_pool
 
 __all__ = ["ReportsApi", "reports_router"]
 
 #: Who may read reports: every signed-in role, viewers included (docs/roles.md).
 REPORT_READERS = ALL_ROLES
-
-
-def _pool(request: Request) -> asyncpg.Pool:
-    return request.app.state.pool
 
 
 class ReportsApi(Controller):
@@ -39,7 +35,7 @@ class ReportsApi(Controller):
     async def effects(self, request: Request, key: FromPath[str]) -> Report:
         """The campaign's effects: every outcome and comparable item, with intervals, sample sizes,
         Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""
-        async with _pool(request).acquire() as conn:
+        async with request_pool(request).acquire() as conn:
             report = await campaign_report(conn, key)
         return report
 
@@ -47,7 +43,7 @@ class ReportsApi(Controller):
 @get("/campaigns/{key:str}/report", opt={"roles": REPORT_READERS}, include_in_schema=False)
 async def report_view(request: Request, key: FromPath[str]) -> Template:
     """The one-page report of a campaign, for program leads (printable)."""
-    async with _pool(request).acquire() as conn:
+    async with request_pool(request).acquire() as conn:
         report = await campaign_report(conn, key)
     return Template(template_name="reports/report.html", context={"page": report_page(report)})
 
