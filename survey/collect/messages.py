@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["FALLBACK", "LANGUAGES", "MESSAGES", "language_name", "translate"]
+from survey.web.i18n import FALLBACK, LANGUAGES, Catalogue
 
-#: The languages of the catalogue; every message has each of them.
-LANGUAGES: Final = ("mn", "en")
-#: The language used for an interface string when the respondent's language is not in the catalogue.
-FALLBACK: Final = "en"
+__all__ = ["CATALOGUE", "FALLBACK", "LANGUAGES", "MESSAGES", "language_name", "translate"]
 
 # Placeholders are filled with str.format. Mongolian case endings depend on the vowels of the word they
 # follow, so no ending is ever glued to a placeholder: numbers and dates stand on their own
@@ -191,18 +188,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 }
 
 
-def translate(key: str, language: str, /, **params: object) -> str:
-    """The message ``key`` in ``language`` (English when the catalogue lacks it), formatted.
-
-    Raises
-    ------
-    KeyError
-        For a key that is not in the catalogue: a typo in a template must fail its test, not show a
-        blank.
-    """
-    texts = MESSAGES[key]
-    text = texts.get(language) or texts[FALLBACK]
-    return text.format(**params) if params else text
+CATALOGUE: Final = Catalogue(MESSAGES)
+#: ``translate(key, language, **params)``: see :meth:`survey.web.i18n.Catalogue.translate`.
+translate: Final = CATALOGUE.translate
 
 
 def language_name(code: str) -> str:
