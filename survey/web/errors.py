@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 import asyncpg
 from litestar import MediaType, Request, Response
@@ -11,21 +12,10 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from survey.errors import SurveyError
+from survey.web.i18n import request_language
+from survey.web.messages import CATALOGUE
 
 logger = logging.getLogger(__name__)
-
-TITLES = {
-    400: "Bad request",
-    401: "Sign-in needed",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "Too large",
-    422: "Cannot compute",
-    429: "Too many requests",
-    500: "Something went wrong",
-}
 
 
 def wants_json(request: Request) -> bool:
@@ -35,17 +25,32 @@ def wants_json(request: Request) -> bool:
     )
 
 
+def _is_status_phrase(message: str, status: int) -> bool:
+    try:
+        return message.strip().lower() == HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return False
+
+
 def error_response(request: Request, status: int, message: str) -> Response:
     if wants_json(request):
         return Response({"status_code": status, "detail": message}, status_code=status)
-    fragment = request.headers.get("hx-request") == "true"
+    language = request_language(request)
+    known = f"error_title.{status}" in CATALOGUE
+    suffix = status if known else "other"
     return Template(
         template_name="error.html",
         context={
+            "lang": language,
             "status": status,
-            "title": TITLES.get(status, "Error"),
-            "message": message,
-            "fragment": fragment,
+            "title": CATALOGUE.translate(f"error_title.{suffix}", language),
+            "body": CATALOGUE.translate(f"error_body.{suffix}", language),
+            "reason_label": CATALOGUE.translate("error_reason", language),
+            "home_label": CATALOGUE.translate("error_home", language),
+            # The reason is written by the code in English (the template marks it so); a bare status
+            # phrase ("Not Found") says nothing the title does not, and a 500's reason is for the log.
+            "message": "" if status >= 500 or _is_status_phrase(message, status) else message,
+            "fragment": request.headers.get("hx-request") == "true",
         },
         status_code=status,
         media_type=MediaType.HTML,
@@ -71,7 +76,7 @@ def database_data_error_handler(request: Request, exc: asyncpg.DataError) -> Res
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, TITLES[500])
+    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong")
 
 
 EXCEPTION_HANDLERS = {
