@@ -151,27 +151,21 @@ async def add_wave(
     return await get_wave(conn, key)
 
 
-async def _waves(conn: asyncpg.Connection, where: str, *args: object) -> list[Wave]:
-    # ``where`` is one of the fixed clauses below, never user text; values go in as parameters.
-    rows = await conn.fetch(f"{sql('wave_select')} WHERE {where} ORDER BY w.id", *args)
-    return [Wave.from_row(r) for r in rows]
-
-
 async def get_wave(conn: asyncpg.Connection, key: str) -> Wave:
-    found = await _waves(conn, "w.key = $1", key)
-    if not found:
+    row = await conn.fetchrow(sql("wave_by_key"), key)
+    if row is None:
         raise NotFound(f'no wave "{key}"')
-    return found[0]
+    return Wave.from_row(row)
 
 
 async def wave_by_token(conn: asyncpg.Connection, token: str) -> Wave | None:
-    found = await _waves(conn, "w.token = $1", token)
-    return found[0] if found else None
+    row = await conn.fetchrow(sql("wave_by_token"), token)
+    return None if row is None else Wave.from_row(row)
 
 
 async def waves_of(conn: asyncpg.Connection, campaign_key: str) -> list[Wave]:
     await get_campaign(conn, campaign_key)
-    return await _waves(conn, "c.key = $1", campaign_key)
+    return [Wave.from_row(r) for r in await conn.fetch(sql("waves_of_campaign"), campaign_key)]
 
 
 async def set_wave_status(conn: asyncpg.Connection, key: str, status: str) -> Wave:

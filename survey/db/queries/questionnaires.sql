@@ -10,12 +10,15 @@ UNION ALL
 SELECT id FROM questionnaire WHERE key = $1;
 
 -- name: questionnaire_lock_row
+-- Lock a questionnaire already known by id, for the same reason as questionnaire_lock.
 SELECT id FROM questionnaire WHERE id = $1 FOR UPDATE;
 
 -- name: version_by_hash
+-- Publishing the same definition twice finds its existing version here instead of making a new one.
 SELECT version FROM questionnaire_version WHERE questionnaire_id = $1 AND sha256 = $2;
 
 -- name: latest_version_row
+-- The newest version of a questionnaire: what a new wave pins when no version is named.
 SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
 FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
 WHERE q.key = $1
@@ -23,16 +26,19 @@ ORDER BY v.version DESC
 LIMIT 1;
 
 -- name: version_row
+-- One version by its number, as `survey forms show KEY --version N` and the console name it.
 SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
 FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
 WHERE q.key = $1 AND v.version = $2;
 
 -- name: version_row_by_id
+-- One version by id: the version a wave pins, or the one a response started on.
 SELECT v.id, q.key, v.version, v.sha256, v.definition, v.fingerprints, v.comparability, v.published_at
 FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
 WHERE v.id = $1;
 
 -- name: insert_version
+-- A new immutable version (a trigger refuses any later UPDATE or DELETE of the row).
 INSERT INTO questionnaire_version
     (questionnaire_id, version, sha256, definition, fingerprints, comparability)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -51,6 +57,7 @@ JOIN LATERAL (
 ORDER BY q.key;
 
 -- name: list_versions
+-- Every version of a questionnaire, oldest first, for the console's version list and diff.
 SELECT v.version, v.sha256, v.published_at
 FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id
 WHERE q.key = $1
