@@ -76,23 +76,25 @@ def wilson_quadratic(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return (-qb - root) / (2 * qa), (-qb + root) / (2 * qa)
 
 
-def newcombe_independent(k_a: int, n_a: int, k_b: int, n_b: int) -> tuple[float, float]:
+def newcombe_independent(
+    k_a: int, n_a: int, k_b: int, n_b: int, z: float = Z95
+) -> tuple[float, float]:
     """Newcombe (1998) method 10 written out from the paper."""
     p1, p2 = k_a / n_a, k_b / n_b
-    l1, u1 = wilson_quadratic(k_a, n_a)
-    l2, u2 = wilson_quadratic(k_b, n_b)
+    l1, u1 = wilson_quadratic(k_a, n_a, z)
+    l2, u2 = wilson_quadratic(k_b, n_b, z)
     d = p1 - p2
     return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt(
         (u1 - p1) ** 2 + (p2 - l2) ** 2
     )
 
 
-def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+def newcombe_paired(a: int, b: int, c: int, d: int, z: float = Z95) -> tuple[float, float]:
     """Newcombe (1998b) method 10 from the paper; a both, b first only, c second only, d neither."""
     n = a + b + c + d
     p1, p2 = (a + b) / n, (a + c) / n
-    l1, u1 = wilson_quadratic(a + b, n)
-    l2, u2 = wilson_quadratic(a + c, n)
+    l1, u1 = wilson_quadratic(a + b, n, z)
+    l2, u2 = wilson_quadratic(a + c, n, z)
     denominator = (a + b) * (c + d) * (a + c) * (b + d)
     numerator = a * d - b * c
     if numerator > 0:
@@ -102,6 +104,19 @@ def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float]:
     low = diff - math.sqrt((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
     high = diff + math.sqrt((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
     return low, high
+
+
+def p_where_the_limit_reaches_zero(limits, estimate: float) -> float:
+    """2Φ(−z) for the z at which the interval's limit nearer 0 is 0, by plain bisection on z."""
+    if estimate == 0:
+        return 1.0
+    low, high = 0.0, 40.0
+    for _ in range(200):
+        mid = (low + high) / 2
+        lower, upper = limits(mid)
+        excludes = lower > 0 if estimate > 0 else upper < 0
+        low, high = (mid, high) if excludes else (low, mid)
+    return float(2 * stats.norm.sf((low + high) / 2))
 
 
 def pooled_sd(a: np.ndarray, b: np.ndarray) -> float:
@@ -275,7 +290,34 @@ def test_glass_delta_matches_algina_keselman_penfield(a: np.ndarray, b: np.ndarr
     e = ef.glass_delta(a, b)
     assert e.estimate == pytest.approx(delta, rel=1e-12)
     assert (e.ci_low, e.ci_high) == pytest.approx((low * scale, high * scale), abs=1e-7)
+    # The test this interval inverts: Welch's statistic against t with n_b - 1 df.
+    welch = stats.ttest_ind(a, b, equal_var=False).statistic
+    assert welch == pytest.approx(delta / scale, rel=1e-12)
+    assert e.p_value == pytest.approx(2 * stats.t.sf(abs(welch), b.size - 1), rel=1e-9)
+
+
+@pytest.mark.parametrize(("a", "b"), SAMPLES)
+def test_welch_type_d_and_g_match_bisection(a: np.ndarray, b: np.ndarray) -> None:
+    # Algina, Keselman & Penfield's (2006) construction on Welch's statistic, written out here.
+    var_a, var_b = a.var(ddof=1), b.var(ddof=1)
+    se = math.sqrt(var_a / a.size + var_b / b.size)
+    df = (var_a / a.size + var_b / b.size) ** 2 / (
+        (var_a / a.size) ** 2 / (a.size - 1) + (var_b / b.size) ** 2 / (b.size - 1)
+    )
+    sp = pooled_sd(a, b)
+    low, high = nct_limits_bisection((a.mean() - b.mean()) / se, df)
+    e = ef.cohens_d(a, b, equal_var=False)
+    assert e.method == "noncentral t (welch)"
+    assert e.estimate == pytest.approx((a.mean() - b.mean()) / sp, rel=1e-12)
+    assert (e.ci_low, e.ci_high) == pytest.approx((low * se / sp, high * se / sp), abs=1e-7)
     assert e.p_value == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
+    n_df = a.size + b.size - 2
+    j = math.gamma(n_df / 2) / (math.sqrt(n_df / 2) * math.gamma((n_df - 1) / 2))
+    g = ef.hedges_g(a, b, equal_var=False)
+    assert (g.estimate, g.ci_low, g.ci_high) == pytest.approx(
+        (e.estimate * j, e.ci_low * j, e.ci_high * j), rel=1e-12
+    )
+    assert g.p_value == e.p_value
 
 
 def test_glass_delta_uses_the_second_groups_sd() -> None:
@@ -343,6 +385,10 @@ def test_risk_difference_matches_wilson_from_scratch(
     e = ef.risk_difference(k_a, n_a, k_b, n_b)
     assert (e.ci_low, e.ci_high) == pytest.approx((low, high), abs=1e-12)
     assert -1 <= e.ci_low <= e.estimate <= e.ci_high <= 1
+    expected_p = p_where_the_limit_reaches_zero(
+        lambda z: newcombe_independent(k_a, n_a, k_b, n_b, z), e.estimate
+    )
+    assert e.p_value == pytest.approx(expected_p, rel=1e-9, abs=1e-300)
 
 
 @given(
@@ -361,8 +407,10 @@ def test_paired_risk_difference_matches_formula(a: int, b: int, c: int, d: int) 
     e = ef.paired_risk_difference([[a, b], [c, d]])
     assert (e.ci_low, e.ci_high) == pytest.approx((low, high), abs=1e-12)
     assert -1 <= e.ci_low <= e.estimate <= e.ci_high <= 1
-    if b + c:
-        assert e.p_value == pytest.approx(stats.binomtest(b, b + c).pvalue)
+    expected_p = p_where_the_limit_reaches_zero(
+        lambda z: newcombe_paired(a, b, c, d, z), e.estimate
+    )
+    assert e.p_value == pytest.approx(expected_p, rel=1e-9, abs=1e-300)
 
 
 def test_odds_ratio_woolf_by_hand() -> None:
@@ -516,7 +564,7 @@ def test_risk_difference_zero_and_full_cells() -> None:
     both_zero = ef.risk_difference(0, 10, 0, 20)
     assert both_zero.estimate == 0
     assert both_zero.ci_low < 0 < both_zero.ci_high
-    assert both_zero.p_value == 1.0 and both_zero.notes
+    assert both_zero.p_value == 1.0
     separated = ef.risk_difference(10, 10, 0, 10)
     assert separated.estimate == 1.0
     assert separated.ci_high == 1.0

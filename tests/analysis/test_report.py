@@ -226,7 +226,7 @@ def effect(entry: object, name: str) -> object:
 def assert_effect(entry: object, expected: effects.Effect) -> None:
     got = effect(entry, expected.name)
     assert got.method == expected.method
-    for field in ("estimate", "ci_low", "ci_high"):
+    for field in ("estimate", "ci_low", "ci_high", "p_value"):
         assert getattr(got, field) == pytest.approx(getattr(expected, field), rel=1e-12, abs=1e-14)
 
 
@@ -289,7 +289,8 @@ def test_json_shape_matches_design(independent) -> None:
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
         for e in entry["effects"]:
-            assert set(e) == set(template["effects"][0])
+            # Beyond DESIGN.md, each effect carries its own p (issue 18: p agrees with its interval).
+            assert set(e) == set(template["effects"][0]) | {"p_value"}
     knowledge = got["outcomes"][0]
     assert [e["name"] for e in knowledge["effects"]] == ["mean_difference", "hedges_g"]
     assert knowledge["label"] == {"en": "Knowledge", "mn": "Мэдлэг"}
@@ -314,7 +315,7 @@ def test_independent_numbers_equal_the_effect_functions(independent) -> None:
         assert entry.groups["post"].sd == pytest.approx(float(np.std(a, ddof=1)), rel=1e-12)
         welch = effects.mean_difference(a, b)
         assert_effect(entry, welch)
-        assert_effect(entry, effects.hedges_g(a, b))
+        assert_effect(entry, effects.hedges_g(a, b, equal_var=False))
         assert entry.p_value == pytest.approx(welch.p_value, rel=1e-12)
     for key in ("would_report", *KNOWLEDGE):
         a, b = dropna(post[key]), dropna(pre[key])
@@ -809,4 +810,4 @@ def test_only_complete_responses_are_analysed() -> None:
     assert report.waves[1].n_complete == 50
     a = dropna(slow_scores(V1, post)["knowledge"])
     b = dropna(slow_scores(V1, pre)["knowledge"])
-    assert_effect(by_key(report)["knowledge"], effects.hedges_g(a, b))
+    assert_effect(by_key(report)["knowledge"], effects.hedges_g(a, b, equal_var=False))
