@@ -21,7 +21,8 @@ Effects by design (the first group is always *after*: post, or the campaign arm)
   respondents not found after) is in the notes.
 * ``comparison`` (a campaign and an unexposed comparison arm, each surveyed before and after):
   ``difference_in_differences`` (OLS; cluster-robust with t(G − 1) when clusters are given) and, for
-  means, ``standardized_difference_in_differences`` (over the pooled pre-test SD). Respondents
+  means, ``standardized_difference_in_differences`` (over the pooled pre-test SD, with Morris's
+  small-sample factor and Fieller's interval). Respondents
   without a cluster label are left out of a clustered analysis, with a note.
 
 Which p-value
@@ -664,7 +665,7 @@ def _compare_did(
     planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
     if not binary:
         planned.append(
-            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd")
+            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
         )
 
     def compute() -> list[Effect]:

@@ -32,3 +32,25 @@ def test_welch_type_g_interval_covers_with_unequal_variances() -> None:
     assert abs(welch / reps - 0.95) <= 0.01
     # The equal-variance interval, for contrast, covers about 80% here.
     assert pooled / reps < 0.85
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delta", [1.0, 1.5])
+def test_standardized_did_interval_covers(delta: float) -> None:
+    # Issue 18: four cells of 20, SD 1, the campaign arm's post cell shifted by delta; the true
+    # standardised DiD is delta. Dividing the raw interval by the pre SD covered 0.944 and 0.928.
+    rng = np.random.default_rng(int(delta * 1000) + 2026)
+    n, reps = 20, 10_000
+    post = np.repeat([1.0, 0.0, 1.0, 0.0], n)
+    treated = np.repeat([1.0, 1.0, 0.0, 0.0], n)
+    fieller = naive = 0
+    for _ in range(reps):
+        y = rng.normal(0.0, 1.0, 4 * n) + delta * post * treated
+        raw = ef.difference_in_differences(y, post, treated)
+        e = ef.standardized_difference_in_differences(y, post, treated, raw=raw)
+        fieller += e.ci_low <= delta <= e.ci_high
+        pre = y[post == 0]
+        sd = math.sqrt((np.var(pre[:n], ddof=1) + np.var(pre[n:], ddof=1)) / 2)
+        naive += raw.ci_low / sd <= delta <= raw.ci_high / sd
+    assert abs(fieller / reps - 0.95) <= 0.01
+    assert naive / reps < 0.947

@@ -487,18 +487,24 @@ def _cell(data: dict[str, np.ndarray], treated: int, post: int) -> np.ndarray:
     return (data["treated"] == treated) & (data["post"] == post)
 
 
-def test_did_estimate_is_the_difference_of_cell_means_with_hc1() -> None:
-    data = _did_data()
+def hand_hc1(data: dict[str, np.ndarray]) -> tuple[float, float]:
+    """The DiD as the difference of the four cell means, and its HC1 standard error: HC0 for a
+    saturated cell-means model is Σ_cells Σ e²/n_c² on the ±1 contrast; HC1 scales it by N/(N−4)."""
     y = data["y"]
     means = {(t, p): y[_cell(data, t, p)].mean() for t in (0, 1) for p in (0, 1)}
-    expected = (means[1, 1] - means[1, 0]) - (means[0, 1] - means[0, 0])
-    # HC0 for a saturated cell-means model is Σ_cells Σ e²/n_c² on the ±1 contrast; HC1 scales by N/(N−4).
+    did = (means[1, 1] - means[1, 0]) - (means[0, 1] - means[0, 0])
     hc0 = sum(
         np.sum((y[_cell(data, t, p)] - means[t, p]) ** 2) / np.sum(_cell(data, t, p)) ** 2
         for t in (0, 1)
         for p in (0, 1)
     )
-    se = math.sqrt(hc0 * y.size / (y.size - 4))
+    return did, math.sqrt(hc0 * y.size / (y.size - 4))
+
+
+def test_did_estimate_is_the_difference_of_cell_means_with_hc1() -> None:
+    data = _did_data()
+    y = data["y"]
+    expected, se = hand_hc1(data)
     half = stats.t.isf(0.025, y.size - 4) * se
     e = ef.difference_in_differences(y, data["post"], data["treated"])
     assert e.method == "ols hc1"
@@ -543,18 +549,62 @@ def test_did_accepts_string_cluster_labels() -> None:
     assert (by_name.ci_low, by_name.ci_high) == pytest.approx((by_number.ci_low, by_number.ci_high))
 
 
-def test_standardized_did_divides_by_pooled_pre_sd() -> None:
+def test_standardized_did_is_morris_g_with_a_fieller_interval() -> None:
     data = _did_data()
     y = data["y"]
     pre_t, pre_c = y[_cell(data, 1, 0)], y[_cell(data, 0, 0)]
-    sd = pooled_sd(pre_t, pre_c)
+    s = pooled_sd(pre_t, pre_c)
+    df = pre_t.size + pre_c.size - 2
+    j = math.gamma(df / 2) / (math.sqrt(df / 2) * math.gamma((df - 1) / 2))
+    # c4 = E(s)/sigma for df degrees of freedom; Var(s)/sigma^2 = 1 - c4^2.
+    c4 = math.sqrt(2 / df) * math.gamma((df + 1) / 2) / math.gamma(df / 2)
+    did, se = hand_hc1(data)
+    t = stats.t.isf(0.025, y.size - 4)
+    # Fieller (1954): the delta with (D - delta s)^2 = t^2 (se^2 + delta^2 s^2 (1 - c4^2)).
+    roots = np.sort(
+        np.roots([s * s * (1 - t * t * (1 - c4 * c4)), -2 * did * s, did * did - t * t * se * se])
+    )
     raw = ef.difference_in_differences(y, data["post"], data["treated"])
     e = ef.standardized_difference_in_differences(y, data["post"], data["treated"])
+    assert e.method == "ols hc1 / pooled pre sd (fieller)"
     assert (e.estimate, e.ci_low, e.ci_high) == pytest.approx(
-        (raw.estimate / sd, raw.ci_low / sd, raw.ci_high / sd), rel=1e-10
+        (j * did / s, j * roots[0], j * roots[1]), rel=1e-9
     )
     assert e.p_value == raw.p_value
-    assert any("uncertainty of the pre-test SD" in note for note in e.notes)
+    # Wider than the raw interval over s, which ignored the uncertainty of s.
+    assert e.ci_high - e.ci_low > j * (raw.ci_high - raw.ci_low) / s
+
+
+def test_standardized_did_with_clusters_uses_their_t() -> None:
+    data = _did_data(clusters=6)
+    y, post, treated, cluster = data["y"], data["post"], data["treated"], data["cluster"]
+    raw = ef.difference_in_differences(y, post, treated, cluster)
+    e = ef.standardized_difference_in_differences(y, post, treated, cluster)
+    t = stats.t.isf(0.025, 12 - 1)
+    se = (raw.ci_high - raw.ci_low) / (2 * t)
+    pre_t, pre_c = y[_cell(data, 1, 0)], y[_cell(data, 0, 0)]
+    s = pooled_sd(pre_t, pre_c)
+    df = pre_t.size + pre_c.size - 2
+    c4 = math.sqrt(2 / df) * math.gamma((df + 1) / 2) / math.gamma(df / 2)
+    j = math.gamma(df / 2) / (math.sqrt(df / 2) * math.gamma((df - 1) / 2))
+    for limit in (e.ci_low / j, e.ci_high / j):
+        assert (raw.estimate - limit * s) ** 2 == pytest.approx(
+            t * t * (se * se + limit * limit * s * s * (1 - c4 * c4)), rel=1e-9
+        )
+    assert e.p_value == raw.p_value
+
+
+def test_standardized_did_unbounded_with_too_few_pre_observations() -> None:
+    # Two pre observations per arm: df 2, Var(s)/sigma^2 = 1 - pi/4 = 0.21, and at 99.9% t^2 times
+    # that exceeds 1: no finite interval exists.
+    rng = np.random.default_rng(4)
+    post = np.array([0, 0, 1, 1, 1, 0, 0, 1, 1, 1])
+    treated = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+    y = rng.normal(0, 1, post.size) + post * treated
+    e = ef.standardized_difference_in_differences(y, post, treated, confidence_level=0.999)
+    assert math.isnan(e.ci_low) and math.isnan(e.ci_high)
+    assert math.isfinite(e.estimate) and math.isfinite(e.p_value)
+    assert any("unbounded" in note for note in e.notes)
 
 
 # ------------------------------------------------------------------------- zero cells, separation
