@@ -53,6 +53,7 @@ from survey.errors import InvalidStatistics
 __all__ = [
     "DESIGNS",
     "SampleSize",
+    "degrees_of_freedom",
     "design_effect",
     "minimum_detectable_effect",
     "n_for_proportions",
@@ -159,8 +160,10 @@ def design_effect(icc: float = 0.0, cluster_size: float = 1) -> float:
     cluster_size = _number("cluster_size", cluster_size)
     if not 0.0 <= icc <= 1.0:
         raise InvalidStatistics(f"icc: must be in [0, 1], got {icc}")
-    if not 1.0 <= cluster_size < math.inf:
-        raise InvalidStatistics(f"cluster_size: must be a number of at least 1, got {cluster_size}")
+    if not 1.0 <= cluster_size <= _MAX_N:
+        raise InvalidStatistics(
+            f"cluster_size: must be a number from 1 to {_MAX_N:,}, got {cluster_size:g}"
+        )
     return 1.0 + (cluster_size - 1.0) * icc
 
 
@@ -197,6 +200,34 @@ def _sampling(design: object, icc: object, cluster_size: object) -> _Sampling:
     design = _check_design(design)
     deff = design_effect(icc, cluster_size)  # type: ignore[arg-type]
     return _Sampling(design, deff, float(cluster_size))  # type: ignore[arg-type]
+
+
+def degrees_of_freedom(
+    n: float,
+    *,
+    design: Design = "independent",
+    kind: Literal["smd", "proportion"] = "smd",
+    cluster_size: float = 1,
+) -> float | None:
+    """Degrees of freedom of the test planned for n per wave; None for a normal (z) test.
+
+    2n − 2 (independent), n − 1 (panel), 4n − 4 (comparison) for a standardised difference and for
+    a proportion in a comparison design; None for a proportion in an independent or panel design
+    (z tests); with clusters (``cluster_size`` > 1) 2G − 2, or G − 1 for a panel, G = n /
+    cluster_size, whatever the outcome.
+
+    Examples
+    --------
+    >>> degrees_of_freedom(168, cluster_size=21)
+    14.0
+    """
+    sampling = _sampling(design, 0.0, cluster_size)
+    if kind not in ("smd", "proportion"):
+        raise InvalidStatistics(f'kind: must be "smd" or "proportion", got {kind!r}')
+    n = _check_n(n, sampling)
+    if kind == "proportion" and sampling.design != "comparison" and not sampling.clustered:
+        return None
+    return sampling.t_df(n)
 
 
 # -- power -------------------------------------------------------------------------------------------
@@ -378,7 +409,7 @@ def _smd_effect(design: str, d: float, correlation: float | None) -> float:
 def _check_n(n: object, sampling: _Sampling) -> float:
     n = _number("n", n)
     if not 0 < n <= _MAX_N:
-        raise InvalidStatistics(f"n: must be a positive number up to {_MAX_N}, got {n}")
+        raise InvalidStatistics(f"n: must be a positive number up to {_MAX_N:,}, got {n:g}")
     if n < sampling.smallest_n():
         what = (
             f"{n:g} respondents in clusters of {sampling.cluster_size:g} are fewer than 2 clusters"
@@ -606,9 +637,10 @@ def n_for_smd(
     if not math.isfinite(d) or d == 0.0:
         raise InvalidStatistics(f"d: must be a finite, non-zero effect size, got {d}")
     effect = abs(_smd_effect(sampling.design, d, _optional_number("correlation", correlation)))
-    z_a, z_b = stats.norm.ppf(1.0 - alpha / 2.0), stats.norm.ppf(power)
+    z = float(stats.norm.ppf(1.0 - alpha / 2.0) + stats.norm.ppf(power))
     # The normal approximation is a close lower bound; _plan steps down in case it is not, then up.
-    start = _VARIANCE_FACTOR[sampling.design] * sampling.deff * ((z_a + z_b) / effect) ** 2
+    # (Products, not powers: a tiny effect gives infinity, which _plan refuses, not an OverflowError.)
+    start = _VARIANCE_FACTOR[sampling.design] * sampling.deff * (z / effect) * (z / effect)
     return _plan(
         lambda n: _smd_power(effect, n, sampling, alpha),
         sampling,
@@ -687,12 +719,9 @@ def n_for_proportions(
     props = _checked_proportions(sampling.design, p_pre, p_post, discordant, correlation)
     if props.change == 0:
         raise InvalidStatistics("p_pre, p_post: equal, so there is no change to detect")
-    z_a, z_b = stats.norm.ppf(1.0 - alpha / 2.0), stats.norm.ppf(power)
-    start = (
-        sampling.deff
-        * (z_a * math.sqrt(props.v0) + z_b * math.sqrt(props.v1)) ** 2
-        / props.change**2
-    )
+    z_a, z_b = float(stats.norm.ppf(1.0 - alpha / 2.0)), float(stats.norm.ppf(power))
+    root = (z_a * math.sqrt(props.v0) + z_b * math.sqrt(props.v1)) / props.change
+    start = sampling.deff * root * root
     return _plan(
         lambda n: _proportion_power(props, n, sampling, alpha),
         sampling,
