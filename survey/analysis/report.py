@@ -846,6 +846,8 @@ def _item_report(ctx: _Context, item: Item) -> tuple[OutcomeReport, str]:
         kind, family = "item", "knowledge"
         if item.scoring == "partial":
             notes.append("partial-credit item: the share answering every choice right")
+        elif item.scoring == "corrected":
+            notes.append("guessing-corrected item: the share answering every choice right")
         values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
     else:
         kind, family = "likert", "attitude"

@@ -158,6 +158,9 @@ def slow_item(q: Questionnaire, key: str, a: dict[str, object], binary: bool) ->
     picked, wanted = set(a[key]), set(item.correct)
     if item.scoring == "partial" and not binary:
         return sum((s in picked) == (s in wanted) for s in SIGNS) / len(SIGNS)
+    if item.scoring == "corrected" and not binary:
+        right, wrong = len(picked & wanted), len(picked - wanted)
+        return max(0.0, right / len(wanted) - wrong / (len(SIGNS) - len(wanted)))
     return float(picked == wanted)
 
 
@@ -329,6 +332,24 @@ def test_independent_numbers_equal_the_effect_functions(independent) -> None:
     # The reversed item is reported reversed, with a note.
     assert any("reverse-coded" in note for note in entries["a_help"].notes)
     assert any("partial-credit" in note for note in entries["k_signs"].notes)
+
+
+def test_a_corrected_item_scores_the_outcome_and_is_a_proportion_alone() -> None:
+    corrected = load_definition(DEFINITION.replace("scoring: partial", "scoring: corrected"))
+    assert corrected.item("k_signs").scoring == "corrected"
+    rng = np.random.default_rng(20261805)
+    pre, post = make_answers(rng, 60, skill=0.4), make_answers(rng, 70, skill=0.7)
+    report = build_report(
+        "c",
+        "independent",
+        [wave("a", "pre", pre, q=corrected), wave("b", "post", post, q=corrected)],
+    )
+    entries = by_key(report)
+    a = dropna(slow_scores(corrected, post)["knowledge"])
+    b = dropna(slow_scores(corrected, pre)["knowledge"])
+    assert_effect(entries["knowledge"], effects.mean_difference(a, b))
+    assert any("guessing-corrected" in note for note in entries["k_signs"].notes)
+    assert entries["k_signs"].kind == "item"
 
 
 def test_holm_within_families(independent) -> None:
