@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import getpass
 import logging
+import math
 import os
 import signal
 import sys
@@ -415,6 +416,211 @@ async def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# -- plan --------------------------------------------------------------------------------------------
+
+#: The names survey.analysis.power gives its parameters in messages, and the options they come from.
+_PLAN_OPTIONS = {
+    "d": "--effect",
+    "p_pre": "--p-pre",
+    "p_post": "--p-post",
+    "alpha": "--alpha",
+    "power": "--power",
+    "correlation": "--correlation",
+    "discordant": "--correlation",
+    "icc": "--icc",
+    "cluster_size": "--cluster-size",
+    "n": "--n",
+}
+
+_DESIGN_WORDS = {
+    "independent": "independent samples, different respondents before and after",
+    "panel": "a panel, the same respondents before and after (linked by their panel code)",
+    "comparison": "a campaign arm and a comparison arm, each surveyed before and after",
+}
+
+
+def _plan_mistake(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options of ``survey plan``, in one line, or None."""
+    smd = args.outcome == "smd"
+    if smd and (args.p_pre is not None or args.p_post is not None):
+        return "--p-pre and --p-post are for --outcome proportion; --outcome smd takes --effect D"
+    if not smd and args.effect is not None:
+        return "--effect is for --outcome smd; --outcome proportion takes --p-pre P and --p-post Q"
+    if args.n is not None and not args.detect:
+        return "--n is for --detect (the smallest effect N respondents per wave can detect)"
+    if args.detect:
+        if args.n is None:
+            return "--detect needs --n N, the respondents per wave you expect"
+        if smd and args.effect is not None:
+            return "--effect is what --detect finds; leave it out"
+        if not smd and args.p_pre is None:
+            return "--detect with --outcome proportion needs --p-pre P, the proportion before"
+        if not smd and args.p_post is not None:
+            return "--p-post is what --detect finds; leave it out"
+    elif smd and args.effect is None:
+        return "--outcome smd needs --effect D, the standardised difference to detect (e.g. 0.3)"
+    elif not smd and (args.p_pre is None or args.p_post is None):
+        return "--outcome proportion needs --p-pre P and --p-post Q, the proportions expected"
+    if (args.icc is None) != (args.cluster_size is None):
+        return "--icc and --cluster-size go together (the intraclass correlation, respondents per cluster)"
+    if args.design == "panel" and not smd and args.correlation is None:
+        return (
+            "--design panel with --outcome proportion needs --correlation R, the expected "
+            "correlation of a respondent's answers before and after (from a pilot); there is no safe default"
+        )
+    return None
+
+
+def _plan_error(message: str) -> str:
+    """A message of survey.analysis.power with its parameter names turned into plan's options."""
+    names, sep, rest = message.partition(": ")
+    parts = names.split(", ")
+    if sep and all(part in _PLAN_OPTIONS for part in parts):
+        message = ", ".join(_PLAN_OPTIONS[part] for part in parts) + sep + rest
+    return message.replace("p_pre = ", "--p-pre ").replace("p_post = ", "--p-post ")
+
+
+def plan_lines(args: argparse.Namespace) -> list[str]:
+    """What ``survey plan`` prints: the answer on its first line, then what it assumes."""
+    from survey.analysis import power as pw
+
+    design, smd = args.design, args.outcome == "smd"
+    icc = 0.0 if args.icc is None else args.icc
+    cluster_size = 1.0 if args.cluster_size is None else args.cluster_size
+    common = {
+        "design": design,
+        "alpha": args.alpha,
+        "correlation": args.correlation,
+        "icc": icc,
+        "cluster_size": cluster_size,
+    }
+    if args.detect:
+        kind = "smd" if smd else "proportion"
+        effect = pw.minimum_detectable_effect(
+            args.n, kind=kind, power=args.power, p_pre=args.p_pre, **common
+        )
+        # Rounded up: the effect printed is one the plan can detect.
+        shown = math.ceil(round(effect * 1000, 6)) / 1000
+        n, achieved = args.n, args.power
+        first = f"minimum detectable effect: {shown:.3f}"
+        d, p_post = shown, (None if smd else args.p_pre + shown)
+        plan: pw.SampleSize | None = None
+    else:
+        if smd:
+            plan = pw.n_for_smd(args.effect, power=args.power, **common)
+        else:
+            plan = pw.n_for_proportions(args.p_pre, args.p_post, power=args.power, **common)
+        n, achieved = plan.n, plan.power
+        first = f"n per wave: {plan.n}"
+        d, p_post = args.effect, args.p_post
+    lines = [first]
+    if design == "independent":
+        lines.append(f"design: {_DESIGN_WORDS[design]}: {n:,} in each wave, {2 * n:,} in all")
+    elif design == "panel":
+        lines.append(
+            f"design: {_DESIGN_WORDS[design]}: {n:,} respondents answering both waves "
+            "(invite more: some will not answer twice)"
+        )
+    else:
+        lines.append(
+            f"design: {_DESIGN_WORDS[design]}: {n:,} per arm and wave, in 4 groups, {4 * n:,} in all"
+        )
+    if args.cluster_size is not None:
+        per = "per arm and wave" if design == "comparison" else "per wave"
+        clusters = plan.clusters if plan is not None else n / cluster_size
+        df = "G − 1" if design == "panel" else "2G − 2"
+        lines.append(
+            f"clusters: {clusters:,.4g} {per} of {cluster_size:g} respondents, ICC {icc:g}, design "
+            f"effect {pw.design_effect(icc, cluster_size):.3g}; the test has the clusters' {df} "
+            "degrees of freedom"
+        )
+    lines.append("effect: " + _plan_effect(args, d, p_post))
+    df = pw.degrees_of_freedom(
+        n, design=design, kind="smd" if smd else "proportion", cluster_size=cluster_size
+    )
+    lines.append("test: " + _plan_test(args, df))
+    if args.detect:
+        lines.append(f"power: {args.power:g} at alpha {args.alpha:g}")
+    else:
+        lines.append(f"power: {achieved:.3f} with this n (asked for {args.power:g})")
+    lines.append(
+        "method: "
+        + (
+            "exact power from the noncentral t (Cohen 1988)"
+            if smd
+            else {
+                "independent": "Fleiss, Levin & Paik (2003), as G*Power and statsmodels",
+                "panel": "McNemar's test, Connor (1987)",
+                "comparison": "the OLS difference in differences, normal theory with t",
+            }[design]
+        )
+        + (", clusters after Donner & Klar (2000)" if args.cluster_size is not None else "")
+        + "; every method in docs/analysis.md"
+    )
+    return lines
+
+
+def _plan_effect(args: argparse.Namespace, d: float | None, p_post: float | None) -> str:
+    if args.outcome == "smd":
+        if args.design == "panel" and args.correlation is None:
+            return (
+                f"d_z = {d:g}, the mean change over the standard deviation of the changes "
+                "(--correlation R states d in one wave's standard deviation instead)"
+            )
+        if args.design == "panel":
+            return (
+                f"d = {d:g} in one wave's standard deviation, with a pre/post correlation of "
+                f"{args.correlation:g} (equal standard deviations)"
+            )
+        if args.design == "comparison":
+            return (
+                f"d = {d:g}, the difference in differences of the means in standard deviations of "
+                "one group (equal standard deviations assumed)"
+            )
+        return (
+            f"d = {d:g}, the difference of the means in standard deviations (Cohen's d; equal "
+            "standard deviations assumed)"
+        )
+    text = f"a proportion from {args.p_pre:g} to {p_post:.4g}"
+    if args.design == "comparison":
+        text += f" in the campaign arm, while the comparison arm stays at {args.p_pre:g}"
+    if args.design == "panel":
+        text += f", with a correlation of {args.correlation:g} between a respondent's two answers"
+    return text
+
+
+def _plan_test(args: argparse.Namespace, df: float | None) -> str:
+    if args.outcome == "smd":
+        name = {
+            "independent": "Student's two-sample t test",
+            "panel": "paired t test",
+            "comparison": "t test of the difference in differences",
+        }[args.design]
+    else:
+        name = {
+            "independent": "two-proportion test (pooled, no continuity correction)",
+            "panel": "McNemar's test",
+            "comparison": "t test of the difference in differences",
+        }[args.design]
+    degrees = "" if df is None else f", {df:,.4g} degrees of freedom"
+    return f"two-sided {name} at alpha {args.alpha:g}{degrees}"
+
+
+def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.errors import InvalidStatistics
+
+    mistake = _plan_mistake(args)
+    if mistake is not None:
+        raise SurveyError(mistake)
+    try:
+        lines = plan_lines(args)
+    except InvalidStatistics as exc:
+        raise SurveyError(_plan_error(exc.message)) from None
+    for line in lines:
+        out(line)
+    return 0
+
+
 async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from survey.demo import format_demo, run_demo
 
@@ -524,7 +730,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"{self.prog}: error: {message}\n(see {self.prog} --help)\n")
+        # One line, as every user mistake gets.
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -646,6 +853,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("campaign")
     analyze.add_argument("--format", default="table", choices=["table", "json", "csv"])
+
+    plan = command(
+        commands,
+        "plan",
+        cmd_plan,
+        "respondents needed per wave, or the smallest effect a sample can detect",
+    )
+    plan.add_argument("--design", required=True, choices=["independent", "panel", "comparison"])
+    plan.add_argument("--outcome", required=True, choices=["smd", "proportion"])
+    plan.add_argument(
+        "--effect", type=float, metavar="D", help="smd: the standardised difference to detect"
+    )
+    plan.add_argument("--p-pre", type=float, metavar="P", help="proportion: expected before")
+    plan.add_argument("--p-post", type=float, metavar="Q", help="proportion: expected after")
+    plan.add_argument("--power", type=float, default=0.8, help="default 0.8")
+    plan.add_argument("--alpha", type=float, default=0.05, help="two-sided, default 0.05")
+    plan.add_argument(
+        "--correlation",
+        type=float,
+        metavar="R",
+        help="panel: correlation of a respondent's pre and post answers",
+    )
+    plan.add_argument("--icc", type=float, metavar="I", help="intraclass correlation of clusters")
+    plan.add_argument(
+        "--cluster-size", type=float, metavar="M", help="mean respondents per cluster and wave"
+    )
+    plan.add_argument(
+        "--detect", action="store_true", help="print the minimum detectable effect for --n"
+    )
+    plan.add_argument("--n", type=int, metavar="N", help="with --detect: respondents per wave")
 
     demo = command(
         commands, "demo", cmd_demo, "demo campaigns with synthetic responses and known effects"

@@ -8,21 +8,35 @@ whose JSON is the shape of DESIGN.md ("Report JSON"), plus ``items``, ``flags`` 
 Effects by design (the first group is always *after*: post, or the campaign arm)
 -------------------------------------------------------------------------------
 * ``independent`` (different people before and after; the campaign arm's pre and post waves):
-  means (``score``, ``scale``, ``likert``): ``mean_difference`` (Welch) and ``hedges_g``;
-  proportions (``proportion``, ``item``): ``risk_difference`` (Newcombe hybrid score) and
-  ``cohens_h``. p is Welch's t test, or the two-proportion z test.
+  means (``score``, ``scale``, ``likert``): ``mean_difference`` (Welch) and ``hedges_g`` with the
+  Welch-type noncentral-t interval (``equal_var=False``); proportions (``proportion``, ``item``):
+  ``risk_difference`` (Newcombe hybrid score) and ``cohens_h``.
 * ``panel`` (the same people, linked by their pseudonymous panel key): pre and post responses are
   matched by key; a key answered twice in one wave keeps its *last* response in frame order (pass
   responses in submission order) and a note counts the duplicates. Means: paired
   ``mean_difference``, ``d_z`` and ``d_av``; proportions: ``paired_risk_difference`` (Newcombe
-  paired score, McNemar's exact p). Groups ``pre`` and ``post`` describe the matched respondents and
+  paired score). Groups ``pre`` and ``post`` describe the matched respondents and
   ``change`` their within-person differences. The match rate (matched / min(n_pre, n_post), n the
   complete responses of each wave) below ``min_match_rate`` is flagged; attrition (the share of pre
   respondents not found after) is in the notes.
 * ``comparison`` (a campaign and an unexposed comparison arm, each surveyed before and after):
   ``difference_in_differences`` (OLS; cluster-robust with t(G − 1) when clusters are given) and, for
-  means, ``standardized_difference_in_differences`` (over the pooled pre-test SD). Respondents
+  means, ``standardized_difference_in_differences`` (over the pooled pre-test SD, with Morris's
+  small-sample factor and Fieller's interval). Respondents
   without a cluster label are left out of a clustered analysis, with a note.
+
+Which p-value
+-------------
+Every effect carries its own p (``EffectSummary.p_value``), from the method of its own interval, so
+that the interval excludes no effect exactly when p < 1 − confidence level (see
+:mod:`survey.analysis.effects`). The outcome's ``p_value``, the one adjusted for multiplicity and shown
+beside the raw difference's interval, is the p of the *first* effect of each design: the raw
+difference (``mean_difference``, ``risk_difference``, ``paired_risk_difference`` or
+``difference_in_differences``). The standardised effects of means agree with it (``hedges_g`` with
+Welch's interval beside Welch's difference; ``d_z`` and ``d_av`` rest on the paired t statistic; the
+standardised difference in differences on the raw one). ``cohens_h`` has its own normal-theory p and
+can, in small or extreme samples, disagree with the Newcombe p of the risk difference beside it: it is
+a different test, and its p is given with it.
 
 Comparability
 -------------
@@ -198,6 +212,7 @@ def _summary(effect: Effect) -> EffectSummary:
         ci_low=_number(effect.ci_low),
         ci_high=_number(effect.ci_high),
         method=effect.method,
+        p_value=_number(effect.p_value),
     )
 
 
@@ -463,6 +478,7 @@ def _finish(
     """Apply the small-cell rule, then compute the effects (or show them empty).
 
     ``hidden`` names the groups suppressed by :func:`_hide`; they and empty groups get no estimate.
+    The outcome's p is that of the first planned effect, the raw difference (see "Which p-value").
     """
     notes: list[str] = []
     tiny = [name for name in sizes if name in hidden]
@@ -494,11 +510,10 @@ def _finish(
             )
         )
     found = compute()
-    p_value = None
     for effect in found:
         notes += _effect_notes(effect)
-        if p_value is None and effect.p_value is not None:
-            p_value = _number(effect.p_value)
+    primary = next((e for e in found if e.name == planned[0][0]), None)
+    p_value = None if primary is None else _number(primary.p_value)
     return _Result(groups, [_summary(e) for e in found], p_value, notes)
 
 
@@ -534,21 +549,21 @@ def _compare_independent(
                 ),
             ]
     else:
-        planned = [("mean_difference", "welch"), ("hedges_g", "noncentral t")]
+        planned = [("mean_difference", "welch"), ("hedges_g", "noncentral t (welch)")]
 
         def compute() -> list[Effect]:
             return [
                 _safe(
                     "mean_difference",
-                    "welch",
+                    planned[0][1],
                     level,
                     lambda: effects.mean_difference(post, pre, confidence_level=level),
                 ),
                 _safe(
                     "hedges_g",
-                    "noncentral t",
+                    planned[1][1],
                     level,
-                    lambda: effects.hedges_g(post, pre, confidence_level=level),
+                    lambda: effects.hedges_g(post, pre, equal_var=False, confidence_level=level),
                 ),
             ]
 
@@ -650,7 +665,7 @@ def _compare_did(
     planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
     if not binary:
         planned.append(
-            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd")
+            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
         )
 
     def compute() -> list[Effect]:
@@ -831,6 +846,8 @@ def _item_report(ctx: _Context, item: Item) -> tuple[OutcomeReport, str]:
         kind, family = "item", "knowledge"
         if item.scoring == "partial":
             notes.append("partial-credit item: the share answering every choice right")
+        elif item.scoring == "corrected":
+            notes.append("guessing-corrected item: the share answering every choice right")
         values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
     else:
         kind, family = "likert", "attitude"

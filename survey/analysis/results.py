@@ -89,13 +89,18 @@ class GroupSummary(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
-    """One effect of an outcome as the report shows it (an :class:`Effect` without its details)."""
+    """One effect of an outcome as the report shows it (an :class:`Effect` without its details).
+
+    ``p_value`` is the effect's own p, from the method of its own interval (None where there is no test,
+    as for Cronbach's alpha, or no estimate).
+    """
 
     name: str
     estimate: float | None
     ci_low: float | None
     ci_high: float | None
     method: str
+    p_value: float | None = None
 
 
 class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):

@@ -376,7 +376,13 @@ def item_correct(
     * ``choice``: 1 for the correct value, 0 for any other (including "don't know").
     * ``multi`` with ``scoring: all_or_nothing``: 1 when exactly the correct choices are selected,
       else 0. With ``scoring: partial``: the share of the item's choices classified right (a correct
-      choice selected, or a wrong one left unselected), so between 0 and 1.
+      choice selected, or a wrong one left unselected), so between 0 and 1. With
+      ``scoring: corrected``: right minus wrong selections, each as a share of its kind, floored at 0:
+      max(0, R/C − W/(K − C)) for R of the C correct choices and W of the K − C wrong ones selected
+      (R/C when every choice is correct). Selecting everything, or nothing, scores 0, and so does
+      selecting at random on average before the floor: each wrong selection costs what a blind one
+      is expected to gain, the principle of formula scoring (Lord 1975). docs/questionnaire-format.md
+      works an example of each rule.
     * No answer: 0 when the respondent completed the questionnaire and saw the item, NaN otherwise
       (see "Missing answers" in the module docstring).
 
@@ -418,6 +424,8 @@ def item_correct(
         answered = frame.answered_multi[item_key]
         if item.scoring == "partial" and not binary:
             score = right.mean(axis=1) if values else np.ones(frame.n)
+        elif item.scoring == "corrected" and not binary:
+            score = _corrected(frame.selected[item_key], key)
         else:
             score = right.all(axis=1).astype(float)
     if item_key in frame.shown:
@@ -430,6 +438,17 @@ def item_correct(
     score[skipped] = 0.0
     score[~answered & ~skipped] = np.nan
     return score
+
+
+def _corrected(selected: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """max(0, R/C − W/(K − C)) per row: right selections over the C correct choices, minus wrong
+    ones over the K − C others (none when every choice is correct)."""
+    correct = int(key.sum())
+    wrong = key.size - correct
+    score = selected[:, key].sum(axis=1) / correct
+    if wrong:
+        score = score - selected[:, ~key].sum(axis=1) / wrong
+    return np.maximum(score, 0.0)
 
 
 def _row_mean(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ __all__ = [
     "CONSENT_VALUES",
     "DEFAULT_MAX_LENGTH",
     "ITEM_TYPES",
+    "SCORINGS",
     "Choice",
     "Item",
     "ItemType",
@@ -46,7 +47,9 @@ ItemType = Literal[
     "panel_code",
 ]
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__
-Scoring = Literal["all_or_nothing", "partial"]
+Scoring = Literal["all_or_nothing", "partial", "corrected"]
+SCORINGS: tuple[str, ...] = Scoring.__args__
+"""How a multi knowledge item can be scored (survey.analysis.scoring.item_correct says how)."""
 OutcomeKind = Literal["score", "scale", "proportion"]
 
 CONSENT_VALUES: tuple[str, str] = ("yes", "no")

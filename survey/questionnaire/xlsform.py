@@ -75,6 +75,7 @@ from survey.questionnaire.expressions import (
 from survey.questionnaire.load import load_object
 from survey.questionnaire.model import (
     DEFAULT_MAX_LENGTH,
+    SCORINGS,
     Item,
     Outcome,
     Questionnaire,
@@ -1804,8 +1805,12 @@ class _Importer:
                 self.error("survey", q.row, "correct needs a select_one or select_multiple")
         if scoring:
             normalised = scoring.lower().replace("-", "_").replace(" ", "_")
-            if normalised not in ("partial", "all_or_nothing"):
-                self.error("survey", q.row, f'scoring "{scoring}" is not partial or all_or_nothing')
+            if normalised not in SCORINGS:
+                self.error(
+                    "survey",
+                    q.row,
+                    f'scoring "{scoring}" is not one of {", ".join(SCORINGS)}',
+                )
             else:
                 item["scoring"] = normalised
         if reverse.lower() in _YES:
@@ -2359,6 +2364,16 @@ def _score_term(q: Questionnaire, item: Item) -> str:
             for v in choices
         ]
         return f"if(count-selected({ref}) > 0, ({' + '.join(terms)}) div {len(choices)}, 0)"
+    if item.scoring == "corrected":
+        # max(0, R/C − W/(K − C)); XPath 1.0 has no max of two numbers, so the difference twice.
+        def share(values: list[str]) -> str:
+            hits = " + ".join(f"if(selected({ref}, {_xpath_string(v)}), 1, 0)" for v in values)
+            return f"({hits}) div {len(values)}"
+
+        right = [v for v in choices if v in correct]
+        wrong = [v for v in choices if v not in correct]
+        difference = share(right) + (f" - {share(wrong)}" if wrong else "")
+        return f"if({difference} > 0, {difference}, 0)"
     tests = [
         f"selected({ref}, {_xpath_string(v)})" if v in correct
         else f"not(selected({ref}, {_xpath_string(v)}))"

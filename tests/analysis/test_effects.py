@@ -76,23 +76,25 @@ def wilson_quadratic(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return (-qb - root) / (2 * qa), (-qb + root) / (2 * qa)
 
 
-def newcombe_independent(k_a: int, n_a: int, k_b: int, n_b: int) -> tuple[float, float]:
+def newcombe_independent(
+    k_a: int, n_a: int, k_b: int, n_b: int, z: float = Z95
+) -> tuple[float, float]:
     """Newcombe (1998) method 10 written out from the paper."""
     p1, p2 = k_a / n_a, k_b / n_b
-    l1, u1 = wilson_quadratic(k_a, n_a)
-    l2, u2 = wilson_quadratic(k_b, n_b)
+    l1, u1 = wilson_quadratic(k_a, n_a, z)
+    l2, u2 = wilson_quadratic(k_b, n_b, z)
     d = p1 - p2
     return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt(
         (u1 - p1) ** 2 + (p2 - l2) ** 2
     )
 
 
-def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float]:
+def newcombe_paired(a: int, b: int, c: int, d: int, z: float = Z95) -> tuple[float, float]:
     """Newcombe (1998b) method 10 from the paper; a both, b first only, c second only, d neither."""
     n = a + b + c + d
     p1, p2 = (a + b) / n, (a + c) / n
-    l1, u1 = wilson_quadratic(a + b, n)
-    l2, u2 = wilson_quadratic(a + c, n)
+    l1, u1 = wilson_quadratic(a + b, n, z)
+    l2, u2 = wilson_quadratic(a + c, n, z)
     denominator = (a + b) * (c + d) * (a + c) * (b + d)
     numerator = a * d - b * c
     if numerator > 0:
@@ -102,6 +104,19 @@ def newcombe_paired(a: int, b: int, c: int, d: int) -> tuple[float, float]:
     low = diff - math.sqrt((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2)
     high = diff + math.sqrt((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2)
     return low, high
+
+
+def p_where_the_limit_reaches_zero(limits, estimate: float) -> float:
+    """2Φ(−z) for the z at which the interval's limit nearer 0 is 0, by plain bisection on z."""
+    if estimate == 0:
+        return 1.0
+    low, high = 0.0, 40.0
+    for _ in range(200):
+        mid = (low + high) / 2
+        lower, upper = limits(mid)
+        excludes = lower > 0 if estimate > 0 else upper < 0
+        low, high = (mid, high) if excludes else (low, mid)
+    return float(2 * stats.norm.sf((low + high) / 2))
 
 
 def pooled_sd(a: np.ndarray, b: np.ndarray) -> float:
@@ -275,7 +290,34 @@ def test_glass_delta_matches_algina_keselman_penfield(a: np.ndarray, b: np.ndarr
     e = ef.glass_delta(a, b)
     assert e.estimate == pytest.approx(delta, rel=1e-12)
     assert (e.ci_low, e.ci_high) == pytest.approx((low * scale, high * scale), abs=1e-7)
+    # The test this interval inverts: Welch's statistic against t with n_b - 1 df.
+    welch = stats.ttest_ind(a, b, equal_var=False).statistic
+    assert welch == pytest.approx(delta / scale, rel=1e-12)
+    assert e.p_value == pytest.approx(2 * stats.t.sf(abs(welch), b.size - 1), rel=1e-9)
+
+
+@pytest.mark.parametrize(("a", "b"), SAMPLES)
+def test_welch_type_d_and_g_match_bisection(a: np.ndarray, b: np.ndarray) -> None:
+    # Algina, Keselman & Penfield's (2006) construction on Welch's statistic, written out here.
+    var_a, var_b = a.var(ddof=1), b.var(ddof=1)
+    se = math.sqrt(var_a / a.size + var_b / b.size)
+    df = (var_a / a.size + var_b / b.size) ** 2 / (
+        (var_a / a.size) ** 2 / (a.size - 1) + (var_b / b.size) ** 2 / (b.size - 1)
+    )
+    sp = pooled_sd(a, b)
+    low, high = nct_limits_bisection((a.mean() - b.mean()) / se, df)
+    e = ef.cohens_d(a, b, equal_var=False)
+    assert e.method == "noncentral t (welch)"
+    assert e.estimate == pytest.approx((a.mean() - b.mean()) / sp, rel=1e-12)
+    assert (e.ci_low, e.ci_high) == pytest.approx((low * se / sp, high * se / sp), abs=1e-7)
     assert e.p_value == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, rel=1e-9)
+    n_df = a.size + b.size - 2
+    j = math.gamma(n_df / 2) / (math.sqrt(n_df / 2) * math.gamma((n_df - 1) / 2))
+    g = ef.hedges_g(a, b, equal_var=False)
+    assert (g.estimate, g.ci_low, g.ci_high) == pytest.approx(
+        (e.estimate * j, e.ci_low * j, e.ci_high * j), rel=1e-12
+    )
+    assert g.p_value == e.p_value
 
 
 def test_glass_delta_uses_the_second_groups_sd() -> None:
@@ -343,6 +385,10 @@ def test_risk_difference_matches_wilson_from_scratch(
     e = ef.risk_difference(k_a, n_a, k_b, n_b)
     assert (e.ci_low, e.ci_high) == pytest.approx((low, high), abs=1e-12)
     assert -1 <= e.ci_low <= e.estimate <= e.ci_high <= 1
+    expected_p = p_where_the_limit_reaches_zero(
+        lambda z: newcombe_independent(k_a, n_a, k_b, n_b, z), e.estimate
+    )
+    assert e.p_value == pytest.approx(expected_p, rel=1e-9, abs=1e-300)
 
 
 @given(
@@ -361,8 +407,10 @@ def test_paired_risk_difference_matches_formula(a: int, b: int, c: int, d: int) 
     e = ef.paired_risk_difference([[a, b], [c, d]])
     assert (e.ci_low, e.ci_high) == pytest.approx((low, high), abs=1e-12)
     assert -1 <= e.ci_low <= e.estimate <= e.ci_high <= 1
-    if b + c:
-        assert e.p_value == pytest.approx(stats.binomtest(b, b + c).pvalue)
+    expected_p = p_where_the_limit_reaches_zero(
+        lambda z: newcombe_paired(a, b, c, d, z), e.estimate
+    )
+    assert e.p_value == pytest.approx(expected_p, rel=1e-9, abs=1e-300)
 
 
 def test_odds_ratio_woolf_by_hand() -> None:
@@ -439,18 +487,24 @@ def _cell(data: dict[str, np.ndarray], treated: int, post: int) -> np.ndarray:
     return (data["treated"] == treated) & (data["post"] == post)
 
 
-def test_did_estimate_is_the_difference_of_cell_means_with_hc1() -> None:
-    data = _did_data()
+def hand_hc1(data: dict[str, np.ndarray]) -> tuple[float, float]:
+    """The DiD as the difference of the four cell means, and its HC1 standard error: HC0 for a
+    saturated cell-means model is Σ_cells Σ e²/n_c² on the ±1 contrast; HC1 scales it by N/(N−4)."""
     y = data["y"]
     means = {(t, p): y[_cell(data, t, p)].mean() for t in (0, 1) for p in (0, 1)}
-    expected = (means[1, 1] - means[1, 0]) - (means[0, 1] - means[0, 0])
-    # HC0 for a saturated cell-means model is Σ_cells Σ e²/n_c² on the ±1 contrast; HC1 scales by N/(N−4).
+    did = (means[1, 1] - means[1, 0]) - (means[0, 1] - means[0, 0])
     hc0 = sum(
         np.sum((y[_cell(data, t, p)] - means[t, p]) ** 2) / np.sum(_cell(data, t, p)) ** 2
         for t in (0, 1)
         for p in (0, 1)
     )
-    se = math.sqrt(hc0 * y.size / (y.size - 4))
+    return did, math.sqrt(hc0 * y.size / (y.size - 4))
+
+
+def test_did_estimate_is_the_difference_of_cell_means_with_hc1() -> None:
+    data = _did_data()
+    y = data["y"]
+    expected, se = hand_hc1(data)
     half = stats.t.isf(0.025, y.size - 4) * se
     e = ef.difference_in_differences(y, data["post"], data["treated"])
     assert e.method == "ols hc1"
@@ -495,18 +549,62 @@ def test_did_accepts_string_cluster_labels() -> None:
     assert (by_name.ci_low, by_name.ci_high) == pytest.approx((by_number.ci_low, by_number.ci_high))
 
 
-def test_standardized_did_divides_by_pooled_pre_sd() -> None:
+def test_standardized_did_is_morris_g_with_a_fieller_interval() -> None:
     data = _did_data()
     y = data["y"]
     pre_t, pre_c = y[_cell(data, 1, 0)], y[_cell(data, 0, 0)]
-    sd = pooled_sd(pre_t, pre_c)
+    s = pooled_sd(pre_t, pre_c)
+    df = pre_t.size + pre_c.size - 2
+    j = math.gamma(df / 2) / (math.sqrt(df / 2) * math.gamma((df - 1) / 2))
+    # c4 = E(s)/sigma for df degrees of freedom; Var(s)/sigma^2 = 1 - c4^2.
+    c4 = math.sqrt(2 / df) * math.gamma((df + 1) / 2) / math.gamma(df / 2)
+    did, se = hand_hc1(data)
+    t = stats.t.isf(0.025, y.size - 4)
+    # Fieller (1954): the delta with (D - delta s)^2 = t^2 (se^2 + delta^2 s^2 (1 - c4^2)).
+    roots = np.sort(
+        np.roots([s * s * (1 - t * t * (1 - c4 * c4)), -2 * did * s, did * did - t * t * se * se])
+    )
     raw = ef.difference_in_differences(y, data["post"], data["treated"])
     e = ef.standardized_difference_in_differences(y, data["post"], data["treated"])
+    assert e.method == "ols hc1 / pooled pre sd (fieller)"
     assert (e.estimate, e.ci_low, e.ci_high) == pytest.approx(
-        (raw.estimate / sd, raw.ci_low / sd, raw.ci_high / sd), rel=1e-10
+        (j * did / s, j * roots[0], j * roots[1]), rel=1e-9
     )
     assert e.p_value == raw.p_value
-    assert any("uncertainty of the pre-test SD" in note for note in e.notes)
+    # Wider than the raw interval over s, which ignored the uncertainty of s.
+    assert e.ci_high - e.ci_low > j * (raw.ci_high - raw.ci_low) / s
+
+
+def test_standardized_did_with_clusters_uses_their_t() -> None:
+    data = _did_data(clusters=6)
+    y, post, treated, cluster = data["y"], data["post"], data["treated"], data["cluster"]
+    raw = ef.difference_in_differences(y, post, treated, cluster)
+    e = ef.standardized_difference_in_differences(y, post, treated, cluster)
+    t = stats.t.isf(0.025, 12 - 1)
+    se = (raw.ci_high - raw.ci_low) / (2 * t)
+    pre_t, pre_c = y[_cell(data, 1, 0)], y[_cell(data, 0, 0)]
+    s = pooled_sd(pre_t, pre_c)
+    df = pre_t.size + pre_c.size - 2
+    c4 = math.sqrt(2 / df) * math.gamma((df + 1) / 2) / math.gamma(df / 2)
+    j = math.gamma(df / 2) / (math.sqrt(df / 2) * math.gamma((df - 1) / 2))
+    for limit in (e.ci_low / j, e.ci_high / j):
+        assert (raw.estimate - limit * s) ** 2 == pytest.approx(
+            t * t * (se * se + limit * limit * s * s * (1 - c4 * c4)), rel=1e-9
+        )
+    assert e.p_value == raw.p_value
+
+
+def test_standardized_did_unbounded_with_too_few_pre_observations() -> None:
+    # Two pre observations per arm: df 2, Var(s)/sigma^2 = 1 - pi/4 = 0.21, and at 99.9% t^2 times
+    # that exceeds 1: no finite interval exists.
+    rng = np.random.default_rng(4)
+    post = np.array([0, 0, 1, 1, 1, 0, 0, 1, 1, 1])
+    treated = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+    y = rng.normal(0, 1, post.size) + post * treated
+    e = ef.standardized_difference_in_differences(y, post, treated, confidence_level=0.999)
+    assert math.isnan(e.ci_low) and math.isnan(e.ci_high)
+    assert math.isfinite(e.estimate) and math.isfinite(e.p_value)
+    assert any("unbounded" in note for note in e.notes)
 
 
 # ------------------------------------------------------------------------- zero cells, separation
@@ -516,7 +614,7 @@ def test_risk_difference_zero_and_full_cells() -> None:
     both_zero = ef.risk_difference(0, 10, 0, 20)
     assert both_zero.estimate == 0
     assert both_zero.ci_low < 0 < both_zero.ci_high
-    assert both_zero.p_value == 1.0 and both_zero.notes
+    assert both_zero.p_value == 1.0
     separated = ef.risk_difference(10, 10, 0, 10)
     assert separated.estimate == 1.0
     assert separated.ci_high == 1.0

@@ -158,6 +158,9 @@ def slow_item(q: Questionnaire, key: str, a: dict[str, object], binary: bool) ->
     picked, wanted = set(a[key]), set(item.correct)
     if item.scoring == "partial" and not binary:
         return sum((s in picked) == (s in wanted) for s in SIGNS) / len(SIGNS)
+    if item.scoring == "corrected" and not binary:
+        right, wrong = len(picked & wanted), len(picked - wanted)
+        return max(0.0, right / len(wanted) - wrong / (len(SIGNS) - len(wanted)))
     return float(picked == wanted)
 
 
@@ -226,7 +229,7 @@ def effect(entry: object, name: str) -> object:
 def assert_effect(entry: object, expected: effects.Effect) -> None:
     got = effect(entry, expected.name)
     assert got.method == expected.method
-    for field in ("estimate", "ci_low", "ci_high"):
+    for field in ("estimate", "ci_low", "ci_high", "p_value"):
         assert getattr(got, field) == pytest.approx(getattr(expected, field), rel=1e-12, abs=1e-14)
 
 
@@ -289,7 +292,8 @@ def test_json_shape_matches_design(independent) -> None:
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
         for e in entry["effects"]:
-            assert set(e) == set(template["effects"][0])
+            # Beyond DESIGN.md, each effect carries its own p (issue 18: p agrees with its interval).
+            assert set(e) == set(template["effects"][0]) | {"p_value"}
     knowledge = got["outcomes"][0]
     assert [e["name"] for e in knowledge["effects"]] == ["mean_difference", "hedges_g"]
     assert knowledge["label"] == {"en": "Knowledge", "mn": "Мэдлэг"}
@@ -314,7 +318,7 @@ def test_independent_numbers_equal_the_effect_functions(independent) -> None:
         assert entry.groups["post"].sd == pytest.approx(float(np.std(a, ddof=1)), rel=1e-12)
         welch = effects.mean_difference(a, b)
         assert_effect(entry, welch)
-        assert_effect(entry, effects.hedges_g(a, b))
+        assert_effect(entry, effects.hedges_g(a, b, equal_var=False))
         assert entry.p_value == pytest.approx(welch.p_value, rel=1e-12)
     for key in ("would_report", *KNOWLEDGE):
         a, b = dropna(post[key]), dropna(pre[key])
@@ -328,6 +332,24 @@ def test_independent_numbers_equal_the_effect_functions(independent) -> None:
     # The reversed item is reported reversed, with a note.
     assert any("reverse-coded" in note for note in entries["a_help"].notes)
     assert any("partial-credit" in note for note in entries["k_signs"].notes)
+
+
+def test_a_corrected_item_scores_the_outcome_and_is_a_proportion_alone() -> None:
+    corrected = load_definition(DEFINITION.replace("scoring: partial", "scoring: corrected"))
+    assert corrected.item("k_signs").scoring == "corrected"
+    rng = np.random.default_rng(20261805)
+    pre, post = make_answers(rng, 60, skill=0.4), make_answers(rng, 70, skill=0.7)
+    report = build_report(
+        "c",
+        "independent",
+        [wave("a", "pre", pre, q=corrected), wave("b", "post", post, q=corrected)],
+    )
+    entries = by_key(report)
+    a = dropna(slow_scores(corrected, post)["knowledge"])
+    b = dropna(slow_scores(corrected, pre)["knowledge"])
+    assert_effect(entries["knowledge"], effects.mean_difference(a, b))
+    assert any("guessing-corrected" in note for note in entries["k_signs"].notes)
+    assert entries["k_signs"].kind == "item"
 
 
 def test_holm_within_families(independent) -> None:
@@ -809,4 +831,4 @@ def test_only_complete_responses_are_analysed() -> None:
     assert report.waves[1].n_complete == 50
     a = dropna(slow_scores(V1, post)["knowledge"])
     b = dropna(slow_scores(V1, pre)["knowledge"])
-    assert_effect(by_key(report)["knowledge"], effects.hedges_g(a, b))
+    assert_effect(by_key(report)["knowledge"], effects.hedges_g(a, b, equal_var=False))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,6 +170,85 @@ def test_multi_partial_and_all_or_nothing() -> None:
     assert_same(item_correct(Q, frame(), "k_signs", binary=True), [0, 0, 0, NAN, 0])
     # k_all: correct exactly {debt, isolation}; R1 exact → 1, R2 {debt} → 0, R5 one too many → 0.
     assert_same(item_correct(Q, frame(), "k_all"), [1, 0, 0, NAN, 0])
+
+
+CORRECTED = load_definition(DEFINITION.replace("scoring: partial", "scoring: corrected"))
+
+
+def test_multi_corrected_is_right_minus_wrong_floored() -> None:
+    # k_signs scored corrected: correct {passport, debt} (C = 2) of 4 choices (K - C = 2 wrong):
+    # max(0, R/2 - W/2).
+    # R1 {passport}: 1/2 - 0 = 0.5. R2 {}: 0. R3 skipped, completed: 0. R4 unfinished: NaN.
+    # R5 {passport, debt, travel}: 2/2 - 1/2 = 0.5 (partial credit gave it 0.75).
+    f = frame_from_answers(CORRECTED, ANSWERS, complete=COMPLETE)
+    assert_same(item_correct(CORRECTED, f, "k_signs"), [0.5, 0, 0, NAN, 0.5])
+    # Everything selected: 2/2 - 2/2 = 0 (partial credit: 2/4). Only the wrong ones: floored at 0.
+    # Exactly right: 1.
+    picks = [
+        {"k_signs": ["passport", "debt", "isolation", "travel"]},
+        {"k_signs": ["isolation", "travel"]},
+        {"k_signs": ["debt", "passport"]},
+    ]
+    f = frame_from_answers(CORRECTED, picks)
+    assert_same(item_correct(CORRECTED, f, "k_signs"), [0, 0, 1])
+    assert_same(item_correct(Q, frame_from_answers(Q, picks), "k_signs"), [0.5, 0, 1])
+    # The report's per-item proportion stays all-or-nothing.
+    assert_same(item_correct(CORRECTED, f, "k_signs", binary=True), [0, 0, 1])
+
+
+FIVE = """
+key: five
+languages: [en]
+title: {en: Five}
+sections:
+  - key: s
+    items:
+      - key: k
+        type: multi
+        text: {en: "Which?"}
+        choices: [{value: a, label: {en: A}}, {value: b, label: {en: B}}, {value: c, label: {en: C}},
+                  {value: d, label: {en: D}}, {value: e, label: {en: E}}]
+        correct: [a, b, c]
+        scoring: SCORING
+"""
+
+
+def test_corrected_on_the_issues_three_of_five_item() -> None:
+    # Issue 18: 3 correct of 5. Partial credit gives 0.6 for selecting everything and 0.4 for
+    # selecting nothing; corrected gives 0 to both. One right and one wrong: 1/3 - 1/2 < 0, so 0.
+    # Two right: 2/3.
+    answers = [{"k": ["a", "b", "c", "d", "e"]}, {"k": []}, {"k": ["a", "d"]}, {"k": ["a", "b"]}]
+    partial = load_definition(FIVE.replace("SCORING", "partial"))
+    assert_same(
+        item_correct(partial, frame_from_answers(partial, answers), "k"), [0.6, 0.4, 0.4, 0.8]
+    )
+    corrected = load_definition(FIVE.replace("SCORING", "corrected"))
+    assert_same(
+        item_correct(corrected, frame_from_answers(corrected, answers), "k"), [0, 0, 0, 2 / 3]
+    )
+
+
+def test_corrected_agrees_with_a_slow_loop() -> None:
+    rng = np.random.default_rng(18)
+    signs = ["passport", "debt", "isolation", "travel"]
+    wanted = {"passport", "debt"}
+    answers = [{"k_signs": [s for s in signs if rng.random() < rng.random()]} for _ in range(300)]
+    f = frame_from_answers(CORRECTED, answers)
+    expected = []
+    for a in answers:
+        right = sum(s in wanted for s in a["k_signs"])
+        wrong = len(a["k_signs"]) - right
+        expected.append(max(0.0, right / 2 - wrong / 2))
+    assert_same(item_correct(CORRECTED, f, "k_signs"), expected)
+
+
+def test_corrected_with_every_choice_correct_is_the_share_selected() -> None:
+    # No wrong choice to subtract: R/C.
+    q = load_definition(
+        FIVE.replace("[a, b, c]", "[a, b, c, d, e]").replace("SCORING", "corrected")
+    )
+    f = frame_from_answers(q, [{"k": ["b"]}, {"k": ["a", "b", "c", "d", "e"]}])
+    assert_same(item_correct(q, f, "k"), [0.2, 1.0])
 
 
 def test_conditional_item_missing_is_not_administered() -> None:
@@ -336,3 +417,42 @@ def test_vectorised_scoring_agrees_with_a_slow_loop() -> None:
     f = frame_from_answers(Q, answers, complete=complete)
     assert_same(knowledge_scores(Q, f, "knowledge"), expected_k)
     assert_same(scale_scores(Q, f, "confidence"), expected_s)
+
+
+def test_the_worked_examples_of_the_format_document_are_what_the_code_computes() -> None:
+    # docs/questionnaire-format.md, "Scoring multi-choice knowledge items": 5 choices, 3 correct.
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "questionnaire-format.md").read_text(
+        encoding="utf-8"
+    )
+    selections = [["passport", "debt"], ["passport", "travel"], SIGNS_OF_DOC, []]
+    seen = set()
+    for line in doc.splitlines():
+        rule = re.match(r"\| `(all_or_nothing|partial|corrected)`", line)
+        if not rule:
+            continue
+        cells = [cell.strip() for cell in line.strip("|").split("|")][2:]
+        documented = [float(re.search(r"(\d+(?:\.\d+)?)$", cell).group(1)) for cell in cells]
+        q = load_definition(DOC_ITEM.replace("SCORING", rule.group(1)))
+        f = frame_from_answers(q, [{"k": s} for s in selections])
+        np.testing.assert_allclose(item_correct(q, f, "k"), documented, atol=0.005)
+        seen.add(rule.group(1))
+    assert seen == {"all_or_nothing", "partial", "corrected"}
+
+
+SIGNS_OF_DOC = ["passport", "debt", "isolation", "travel", "job"]
+DOC_ITEM = """
+key: doc
+languages: [en]
+title: {en: Doc}
+sections:
+  - key: s
+    items:
+      - key: k
+        type: multi
+        text: {en: "Which are signs?"}
+        choices: [{value: passport, label: {en: P}}, {value: debt, label: {en: D}},
+                  {value: isolation, label: {en: I}}, {value: travel, label: {en: T}},
+                  {value: job, label: {en: J}}]
+        correct: [passport, debt, isolation]
+        scoring: SCORING
+"""

@@ -227,16 +227,22 @@ async def test_effects_api(client: AsyncTestClient, db: asyncpg.Connection) -> N
 # -- an independent recomputation -------------------------------------------------------------------
 
 
-def hedges_g_noncentral(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, ...]:
-    """Hedges' g with the noncentral-t interval (Steiger & Fouladi 1997; Hedges 1981 exact J),
-    written from the formulas with scipy's noncentral t and a root finder."""
+def hedges_g_welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, ...]:
+    """Hedges' g (Hedges 1981, exact J) with the noncentral-t interval on Welch's statistic and
+    Welch-Satterthwaite df, mapped by se / s_p (Algina, Keselman & Penfield 2006), written from the
+    formulas with scipy's noncentral t and a root finder."""
     n1, n2 = a.size, b.size
-    df = n1 + n2 - 2
-    sp = math.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / df)
+    df_pooled = n1 + n2 - 2
+    sp = math.sqrt(((n1 - 1) * a.var(ddof=1) + (n2 - 1) * b.var(ddof=1)) / df_pooled)
     d = (a.mean() - b.mean()) / sp
-    j = math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2)
-    scale = math.sqrt(1 / n1 + 1 / n2)
-    t = d / scale
+    j = math.exp(special.gammaln(df_pooled / 2) - special.gammaln((df_pooled - 1) / 2)) / math.sqrt(
+        df_pooled / 2
+    )
+    v1, v2 = a.var(ddof=1) / n1, b.var(ddof=1) / n2
+    se = math.sqrt(v1 + v2)
+    df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+    scale = se / sp
+    t = (a.mean() - b.mean()) / se
 
     def limit(p: float) -> float:
         # A narrow bracket, widened step by step: scipy's nct.cdf is NaN in the far tails.
@@ -248,6 +254,24 @@ def hedges_g_noncentral(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tu
 
     alpha = 1 - level
     return d * j, limit(1 - alpha / 2) * scale * j, limit(alpha / 2) * scale * j
+
+
+def p_off_the_interval(interval) -> float:
+    """1 minus the confidence level at which the limit nearer 0 of ``interval(level)`` (a function
+    returning (estimate, low, high)) is 0, by bisection on the normal critical value (up to 8, beyond
+    which a level is 1 in floating point; these data's p are far larger)."""
+    estimate = interval(0.95)[0]
+    if estimate == 0:
+        return 1.0
+    low, high = 0.0, 8.0
+    for _ in range(200):
+        z = (low + high) / 2
+        _, lower, upper = interval(1 - 2 * stats.norm.sf(z))
+        if (lower > 0) if estimate > 0 else (upper < 0):
+            low = z
+        else:
+            high = z
+    return 2 * stats.norm.sf((low + high) / 2)
 
 
 def wilson(k: int, n: int, z: float) -> tuple[float, float]:
@@ -302,7 +326,7 @@ def test_independent_numbers_recomputed_with_scipy(cli_env: Settings, capsys) ->
         assert (raw["ci_low"], raw["ci_high"]) == pytest.approx((ci.low, ci.high), abs=1e-9)
         g = effects["hedges_g"]
         assert (g["estimate"], g["ci_low"], g["ci_high"]) == pytest.approx(
-            hedges_g_noncentral(post, pre), abs=1e-6
+            hedges_g_welch(post, pre), abs=1e-6
         )
         assert outcomes[key]["groups"]["pre"]["sd"] == pytest.approx(pre.std(ddof=1))
         assert outcomes[key]["p_value"] == pytest.approx(welch.pvalue, rel=1e-6)
@@ -314,12 +338,9 @@ def test_independent_numbers_recomputed_with_scipy(cli_env: Settings, capsys) ->
     assert (rd["estimate"], rd["ci_low"], rd["ci_high"]) == pytest.approx(
         newcombe(k_post, N_POST, k_pre, N_PRE), abs=1e-9
     )
-    # Two-proportion z test (pooled), then Holm over the three declared outcomes.
-    pooled = (k_post + k_pre) / (N_POST + N_PRE)
-    z = (k_post / N_POST - k_pre / N_PRE) / math.sqrt(
-        pooled * (1 - pooled) * (1 / N_POST + 1 / N_PRE)
-    )
-    pvalues.append(2 * stats.norm.sf(abs(z)))
+    # The p read off Newcombe's interval (where its limit nearer 0 reaches 0), then Holm over the
+    # three declared outcomes.
+    pvalues.append(p_off_the_interval(lambda level: newcombe(k_post, N_POST, k_pre, N_PRE, level)))
     assert outcomes["would_report"]["p_value"] == pytest.approx(pvalues[2], rel=1e-6)
     adjusted = holm(pvalues)
     for key, value in zip(("knowledge", "attitude", "would_report"), adjusted, strict=True):
@@ -489,10 +510,10 @@ def test_panel_numbers_recomputed_from_the_csv_export(cli_env: Settings, capsys,
     assert min(a, b, c, d) > 0  # every cell of the table is exercised
     found = effects_of(report, "would_report")["paired_risk_difference"]
     assert triple(found) == pytest.approx(newcombe_paired(a, b, c, d), abs=1e-9)
-    # McNemar's exact test: the after-only pairs among the discordant ones, binomial at 1/2.
-    mcnemar = stats.binomtest(b, b + c, 0.5).pvalue
+    # The p read off the paired interval (not McNemar's exact test, which can disagree with it).
+    expected_p = p_off_the_interval(lambda level: newcombe_paired(a, b, c, d, level))
     outcome = next(o for o in report["outcomes"] if o["key"] == "would_report")
-    assert outcome["p_value"] == pytest.approx(mcnemar, rel=1e-9)
+    assert outcome["p_value"] == pytest.approx(expected_p, rel=1e-9)
 
 
 def test_comparison_numbers_recomputed_from_the_csv_export(
@@ -528,6 +549,34 @@ def test_comparison_numbers_recomputed_from_the_csv_export(
         assert triple(found) == pytest.approx((did, low, high), abs=1e-9), key
         outcome = next(o for o in report["outcomes"] if o["key"] == key)
         assert outcome["p_value"] == pytest.approx(fit.pvalues["post_:treated"], rel=1e-6)
+        if key != "would_report":
+            standardised = effects_of(report, key)["standardized_difference_in_differences"]
+            assert triple(standardised) == pytest.approx(
+                standardized_did_fieller(table, key, fit, len(AIMAGS)), abs=1e-9
+            )
+            assert standardised["p_value"] == pytest.approx(outcome["p_value"], rel=1e-12)
+
+
+def standardized_did_fieller(
+    table: pd.DataFrame, key: str, fit: object, clusters: int
+) -> tuple[float, float, float]:
+    """Morris's (2008) standardised DiD over the pooled pre SD, with the exact small-sample factor J
+    and Fieller's (1954) interval for the ratio of the DiD to that SD, written out here:
+    every delta with (D - delta s)^2 <= t^2 (se^2 + delta^2 s^2 (1 - c4^2)), t from t(G - 1)."""
+    pre = table[table["phase"] == "pre"]
+    groups = [pre.loc[pre["arm"] == arm, key].to_numpy() for arm in ("campaign", "comparison")]
+    df = sum(g.size for g in groups) - 2
+    s = math.sqrt(sum(((g - g.mean()) ** 2).sum() for g in groups) / df)
+    j = math.exp(special.gammaln(df / 2) - special.gammaln((df - 1) / 2)) / math.sqrt(df / 2)
+    c4 = math.sqrt(2 / df) * math.exp(special.gammaln((df + 1) / 2) - special.gammaln(df / 2))
+    raw, se = fit.params["post_:treated"], fit.bse["post_:treated"]
+    t = stats.t.isf(0.025, clusters - 1)
+    # The quadratic in delta: (s^2 - t^2 s^2 (1 - c4^2)) delta^2 - 2 D s delta + D^2 - t^2 se^2 = 0.
+    qa = s * s * (1 - t * t * (1 - c4 * c4))
+    qb = -2 * raw * s
+    qc = raw * raw - t * t * se * se
+    root = math.sqrt(qb * qb - 4 * qa * qc)
+    return j * raw / s, j * (-qb - root) / (2 * qa), j * (-qb + root) / (2 * qa)
 
 
 async def test_wave_columns_are_the_stored_answers_in_submission_order(

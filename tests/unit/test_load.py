@@ -158,6 +158,11 @@ def test_implied_defaults_are_made_explicit() -> None:
     assert q.item("age").min == 15.0 and isinstance(q.item("age").min, float)
 
 
+def test_a_multi_knowledge_item_may_be_scored_corrected() -> None:
+    q = load_object(mutated(set_(item(2, 1, "scoring"), "corrected")))
+    assert q.item("k_signs").scoring == "corrected"
+
+
 def test_explicit_defaults_give_an_equal_definition() -> None:
     implicit = load_object(mutated())
     explicit = load_object(
@@ -336,6 +341,12 @@ CASES: list[tuple[str, Mutation, str]] = [
         "scoring on a choice item",
         set_(item(2, 0, "scoring"), "partial"),
         "sections[2].items[0].scoring: not allowed on choice items (only on multi)",
+    ),
+    (
+        "unknown scoring",
+        set_(item(2, 1, "scoring"), "plus_minus"),
+        'sections[2].items[1].scoring: "plus_minus" is not one of all_or_nothing, partial, '
+        "corrected",
     ),
     # Likert
     (
