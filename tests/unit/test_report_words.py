@@ -1,16 +1,21 @@
 """The report's words: the one rule for "rose", "fell" and "no clear change", numbers in each language,
-and the report catalogue (both languages, same placeholders, no case ending glued to a placeholder)."""
+and the report catalogue (both languages, same placeholders, no case ending glued to a placeholder, every
+code of the analysis given words)."""
 
 from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 
-from survey.reports.messages import MESSAGES
+from survey.reports.messages import CATALOGUE, MESSAGES
+from survey.reports.view import NOTES_SHOWN_ELSEWHERE
 from survey.reports.words import Change, change_sentence, decimal, direction, size_key
 from survey.web.i18n import LANGUAGES
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # -- the rule ------------------------------------------------------------------------------------------
 
@@ -189,3 +194,32 @@ def test_mongolian_messages_are_cyrillic_and_never_glue_an_ending_to_a_placehold
         latin = [ch for ch in letters if ch.isascii()]
         # Latin only for the letters of the statistics' names (g, h, dz, p).
         assert len(latin) <= 4, (key, mongolian)
+
+
+def test_every_message_the_template_and_code_use_is_in_the_catalogue() -> None:
+    sources = [
+        *ROOT.joinpath("survey", "templates", "reports").glob("*.html"),
+        *ROOT.joinpath("survey", "reports").glob("*.py"),
+    ]
+    used: set[str] = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(\s*['"]([a-z_.]+)['"]""", text))
+    assert len(used) > 30
+    assert used <= set(MESSAGES), used - set(MESSAGES)
+
+
+def test_every_code_of_the_analysis_has_words_or_a_place() -> None:
+    """Read the codes the analysis writes (survey/analysis/report.py), so that a new note or flag
+    cannot reach the page untranslated: each is given words, or shown elsewhere on purpose."""
+    source = ROOT.joinpath("survey", "analysis", "report.py").read_text(encoding="utf-8")
+    notes = set(re.findall(r'_note\(\s*"([a-z_]+)"', source))
+    flags = set(re.findall(r'code="([a-z_]+)"', source))
+    assert {"panel_matched", "small_sample", "item_changed", "clusters"} <= notes
+    assert {"small_sample", "low_reliability", "incomparable_items"} <= flags
+    for code in notes:
+        assert code in NOTES_SHOWN_ELSEWHERE or f"note.{code}" in CATALOGUE, code
+    for code in flags:
+        assert f"flag.{code}" in CATALOGUE, code
+    for code in NOTES_SHOWN_ELSEWHERE:
+        assert code in notes, f"{code} is no longer written by the analysis"
