@@ -98,8 +98,10 @@ class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
     method: str
 
 
-#: A parameter of a :class:`Note` or :class:`Flag`: a number, a name, or a list of them.
-Param = str | int | float | bool | None | list[str | int | float]
+#: A parameter of a :class:`Note` or :class:`Flag`: a number, a name, or a list of them. Counts are
+#: numbers too (no separate integer type): JSON Schema's integer is also a number, and a ``oneOf``
+#: with both would match a count twice (the OpenAPI document must describe the JSON exactly).
+Param = str | float | bool | None | list[str | float]
 
 
 class Note(msgspec.Struct, frozen=True, kw_only=True):

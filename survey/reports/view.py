@@ -279,23 +279,24 @@ class _Words:
 
 
 def _param_text(words: _Words, name: str, value: Param) -> str:
-    """A note's parameter as the sentence shows it."""
+    """A note's parameter as the sentence shows it: shares as percentages, counts as whole numbers
+    (also when read back from JSON as floats), item keys as their wording, group names in words."""
     lang = words.lang
-    if name in ("rate", "attrition") and isinstance(value, float):
-        return percent(value, lang)
-    if name in ("alpha", "threshold") and isinstance(value, float):
-        return decimal(value, 2, lang)
-    if name == "items" and isinstance(value, list):
-        return words.labels_of(value)
-    if name == "groups" and isinstance(value, list):
-        return ", ".join(words.group(g) for g in value)
+    if isinstance(value, list):
+        if name == "items":
+            return words.labels_of(value)
+        if name == "groups":
+            return ", ".join(words.group(g) for g in value)
+        return words.t("list.and").join(_param_text(words, "", v) for v in value)
     if name == "group":
         return words.group(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return count(value, lang)
-    if isinstance(value, list):
-        return words.t("list.and").join(str(v) for v in value)
-    return str(value)
+    if value is None or isinstance(value, (bool, str)):
+        return str(value)
+    if name in ("rate", "attrition"):
+        return percent(value, lang)
+    if float(value).is_integer() and name != "alpha":
+        return count(int(value), lang)
+    return decimal(value, 2, lang)
 
 
 def _note_text(words: _Words, note: Note) -> str | None:
