@@ -420,6 +420,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "A question with several answers to choose: counted correct only when every choice "
         "is right.",
     },
+    # For the "corrected" scoring of multi-choice items on main (stats): the item's row is the share
+    # answering every choice right, while the knowledge score corrects for guessing.
+    "note.guessing_corrected": {
+        "mn": "Олон сонголттой асуулт: бүх сонголтыг зөв хийсэн хүнийг л зөв хариулсан гэж тооцсон; "
+        "мэдлэгийн оноонд таамаглан хариулсныг засварласан.",
+        "en": "A question with several answers to choose: counted correct only when every choice "
+        "is right; the knowledge score corrects it for guessing.",
+    },
     "note.too_few": {
         "mn": "Бүлэгт {min} хүрэхгүй хүн байгаа тул тоог нь харуулаагүй.",
         "en": "A group has fewer than {min} people, so its numbers are not shown.",
