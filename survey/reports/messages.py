@@ -537,15 +537,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ингэснээр өөр өөр нэгжээр хэмжсэн өөрчлөлтийг зэрэгцүүлж болно. Хеджесийн g нь өөр өөр "
         "хүмүүсийн дунджийг, Коэны h нь хүмүүсийн хувийг, Коэны dz нь нэг хүмүүсийн өөрчлөлтийг "
         "харьцуулна. Харьцуулах бүлэгтэй загварт хоёр бүлгийн өөрчлөлтийн зөрүүг кампанит ажлын "
-        "өмнөх хариултын хэлбэлзэлд хуваадаг; энэ хэлбэлзлийн тодорхой бус байдлыг итгэх завсарт "
-        "оруулаагүй тул завсар нь бага зэрэг нарийн байж болно.",
+        "өмнөх хариултын хэлбэлзэлд хуваадаг.",
         "en": "The change divided by how much answers vary between people (the standard "
         "deviation), so that changes measured in different units can be set side by side. "
         "Hedges' g compares the averages of different people, Cohen's h compares shares of "
         "people, and Cohen's dz compares the changes of the same people. With a comparison group, "
         "the difference between the two groups' changes is divided by the spread of answers "
-        "before the campaign; that spread's own uncertainty is left out, so the interval can be "
-        "slightly too narrow.",
+        "before the campaign.",
     },
     "term.conventions": {"mn": "Коэны жишиг: бага, дунд, их", "en": "Cohen's conventions"},
     "term.conventions.body": {
