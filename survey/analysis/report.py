@@ -85,7 +85,9 @@ from survey.analysis.results import (
     EffectSummary,
     Flag,
     GroupSummary,
+    Note,
     OutcomeReport,
+    Param,
     Report,
     WaveSummary,
 )
@@ -100,7 +102,7 @@ from survey.analysis.scoring import (
 from survey.errors import InvalidStatistics
 from survey.questionnaire.model import Item, Outcome, Questionnaire
 
-__all__ = ["DESIGNS", "WaveData", "build_report"]
+__all__ = ["DESIGNS", "FEW_CLUSTERS", "WaveData", "build_report", "reference_definition"]
 
 Design = Literal["independent", "panel", "comparison"]
 DESIGNS: tuple[str, ...] = ("independent", "panel", "comparison")
@@ -117,6 +119,10 @@ _ROLES: dict[str, tuple[tuple[str, str, str], ...]] = {
     ),
 }
 _BINARY_KINDS = ("proportion", "item")
+#: Below this many clusters, cluster-robust intervals can be too narrow (Cameron & Miller 2015,
+#: "A practitioner's guide to cluster-robust inference"); effects.difference_in_differences notes
+#: the same threshold on each effect, and the report says it once, with a code a page can translate.
+FEW_CLUSTERS = 20
 _FAMILIES = (
     ("outcomes", "the declared outcomes"),
     ("knowledge", "the knowledge items"),
@@ -185,7 +191,7 @@ class _Context:
     level: float
     roles: list[_Role]
     comparable: set[str]
-    reasons: dict[str, str]
+    reasons: dict[str, Note]
     panel: _Panel | None
     clusters: dict[str, np.ndarray | None]
     small_n: int
@@ -214,6 +220,15 @@ def _summary(effect: Effect) -> EffectSummary:
         method=effect.method,
         p_value=_number(effect.p_value),
     )
+
+
+def _note(code: str, text: str, **params: Param) -> Note:
+    """A note as its technical English (the report's ``notes``) and as a code a page translates."""
+    return Note(code=code, text=text, params=params)
+
+
+def _texts(notes: Sequence[Note]) -> tuple[str, ...]:
+    return tuple(note.text for note in notes)
 
 
 def _blank(name: str, method: str) -> EffectSummary:
@@ -294,7 +309,9 @@ def _check_waves(waves: Sequence[WaveData]) -> None:
                 )
 
 
-def _comparability(roles: list[_Role], reference: Questionnaire) -> tuple[set[str], dict[str, str]]:
+def _comparability(
+    roles: list[_Role], reference: Questionnaire
+) -> tuple[set[str], dict[str, Note]]:
     """Item keys comparable across the present waves, and the reason for every other item."""
     waves = [role.wave for role in roles if role.wave is not None]
     versions = sorted({wave.version for wave in waves})
@@ -302,7 +319,7 @@ def _comparability(roles: list[_Role], reference: Questionnaire) -> tuple[set[st
     for wave in sorted(waves, key=lambda w: -w.version):
         keys += [i.key for i in wave.definition.items() if i.answerable and i.key not in keys]
     comparable: set[str] = set()
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Note] = {}
     for key in keys:
         by_version: dict[int, str | None] = {}
         for wave in waves:
@@ -310,7 +327,12 @@ def _comparability(roles: list[_Role], reference: Questionnaire) -> tuple[set[st
             by_version[wave.version] = wave.comparability.get(key) if present else None
         missing = [v for v in versions if by_version[v] is None]
         if missing:
-            reasons[key] = f"{key}: not in {_version_list(missing)}"
+            reasons[key] = _note(
+                "item_not_in_version",
+                f"{key}: not in {_version_list(missing)}",
+                item=key,
+                versions=list(missing),
+            )
             continue
         distinct = {by_version[v] for v in versions}
         if len(distinct) == 1:
@@ -318,7 +340,13 @@ def _comparability(roles: list[_Role], reference: Questionnaire) -> tuple[set[st
             continue
         first = versions[0]
         changed = next(v for v in versions if by_version[v] != by_version[first])
-        reasons[key] = f"{key}: changed between v{first} and v{changed} (not marked equivalent)"
+        reasons[key] = _note(
+            "item_changed",
+            f"{key}: changed between v{first} and v{changed} (not marked equivalent)",
+            item=key,
+            first=first,
+            changed=changed,
+        )
     # An item missing from the reference version is not reported at all: say nothing about it.
     return comparable, {k: r for k, r in reasons.items() if _has_item(reference, k)}
 
@@ -337,7 +365,7 @@ def _latest_by_key(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, int]:
 
 
 def _match_panel(
-    pre: _Role, post: _Role, flags: list[Flag], notes: list[str], ratio: float
+    pre: _Role, post: _Role, flags: list[Flag], notes: list[Note], ratio: float
 ) -> _Panel:
     """Match the complete pre and post responses by panel key; flag a low match rate."""
     if pre.wave is None or post.wave is None:
@@ -348,25 +376,44 @@ def _match_panel(
         if wave is None:  # checked above; keeps the type checker informed
             continue
         if wave.panel_key is None:
-            notes.append(f"wave {wave.key}: no panel keys given; no response can be matched")
+            notes.append(
+                _note(
+                    "panel_no_keys",
+                    f"wave {wave.key}: no panel keys given; no response can be matched",
+                    wave=wave.key,
+                )
+            )
             keys = np.full(role.n, None, dtype=object)
         else:
             keys = np.asarray(wave.panel_key, dtype=object)[role.rows]
         unique, keep, duplicates, without = _latest_by_key(keys)
         if duplicates:
             notes.append(
-                f"wave {wave.key}: {duplicates} response(s) repeat a panel key already answered; "
-                "the last response of each key is kept"
+                _note(
+                    "panel_duplicates",
+                    f"wave {wave.key}: {duplicates} response(s) repeat a panel key already "
+                    "answered; the last response of each key is kept",
+                    wave=wave.key,
+                    count=duplicates,
+                )
             )
             flags.append(
                 Flag(
                     code="duplicate_panel_keys",
                     subject=None,
                     message=f"wave {wave.key}: {duplicates} repeated panel key(s); kept the last",
+                    params={"wave": wave.key, "count": duplicates},
                 )
             )
         if without:
-            notes.append(f"wave {wave.key}: {without} complete response(s) without a panel key")
+            notes.append(
+                _note(
+                    "panel_without_key",
+                    f"wave {wave.key}: {without} complete response(s) without a panel key",
+                    wave=wave.key,
+                    count=without,
+                )
+            )
         found.append((unique, keep))
     (pre_keys, pre_rows), (post_keys, post_rows) = found
     _, i_pre, i_post = np.intersect1d(pre_keys, post_keys, assume_unique=True, return_indices=True)
@@ -380,8 +427,16 @@ def _match_panel(
             else "no pre respondent has a panel key"
         )
         notes.append(
-            f"panel: {matched} respondents matched (match rate {rate:.0%} of the smaller wave, "
-            f"{pre.n} pre and {post.n} post complete responses); attrition: {attrition}"
+            _note(
+                "panel_matched",
+                f"panel: {matched} respondents matched (match rate {rate:.0%} of the smaller wave, "
+                f"{pre.n} pre and {post.n} post complete responses); attrition: {attrition}",
+                matched=matched,
+                rate=rate,
+                pre=pre.n,
+                post=post.n,
+                attrition=1.0 - matched / pre_keys.size if pre_keys.size else None,
+            )
         )
         if rate < ratio:
             flags.append(
@@ -392,14 +447,20 @@ def _match_panel(
                         f"only {rate:.0%} of the smaller wave matched by panel code (threshold "
                         f"{ratio:.0%}): the matched respondents may not represent the waves"
                     ),
+                    params={"rate": rate, "threshold": ratio},
                 )
             )
     else:
-        notes.append("panel: no respondents to match (a wave has no complete response)")
+        notes.append(
+            _note(
+                "panel_nothing_to_match",
+                "panel: no respondents to match (a wave has no complete response)",
+            )
+        )
     return _Panel(pre_rows[i_pre], post_rows[i_post])
 
 
-def _clusters(role: _Role, cluster_item: str | None, notes: list[str]) -> np.ndarray | None:
+def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.ndarray | None:
     """The cluster label of each complete response as strings, "" where there is none."""
     wave = role.wave
     if wave is None:
@@ -410,7 +471,14 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[str]) -> np.nda
         return None
     elif cluster_item not in wave.frame.codes:
         notes.append(
-            f"wave {wave.key}: cluster item {cluster_item} is not a choice item of v{wave.version}"
+            _note(
+                "cluster_item_not_choice",
+                f"wave {wave.key}: cluster item {cluster_item} is not a choice item of "
+                f"v{wave.version}",
+                wave=wave.key,
+                item=cluster_item,
+                version=wave.version,
+            )
         )
         raw = np.full(role.n, None, dtype=object)
     else:
@@ -452,7 +520,7 @@ class _Result:
     groups: dict[str, GroupSummary]
     effects: list[EffectSummary]
     p_value: float | None
-    notes: list[str]
+    notes: list[Note]
 
 
 def _hide(ctx: _Context, name: str, n: int) -> bool:
@@ -462,8 +530,11 @@ def _hide(ctx: _Context, name: str, n: int) -> bool:
     return 0 < n < ctx.min_cell or 0 < total < ctx.min_cell
 
 
-def _effect_notes(effect: Effect) -> list[str]:
-    return [f"{effect.name}: {note}" for note in effect.notes]
+def _effect_notes(effect: Effect) -> list[Note]:
+    return [
+        _note("effect", f"{effect.name}: {note}", effect=effect.name, note=note)
+        for note in effect.notes
+    ]
 
 
 def _finish(
@@ -480,33 +551,56 @@ def _finish(
     ``hidden`` names the groups suppressed by :func:`_hide`; they and empty groups get no estimate.
     The outcome's p is that of the first planned effect, the raw difference (see "Which p-value").
     """
-    notes: list[str] = []
+    notes: list[Note] = []
     tiny = [name for name in sizes if name in hidden]
     empty = [name for name, n in sizes.items() if n == 0 and name not in hidden]
     small = [name for name, n in sizes.items() if ctx.min_cell <= n < ctx.small_n]
     if tiny:
         notes.append(
-            f"{', '.join(tiny)}: fewer than {ctx.min_cell} respondents; not shown, and no estimate"
+            _note(
+                "too_few",
+                f"{', '.join(tiny)}: fewer than {ctx.min_cell} respondents; not shown, and no "
+                "estimate",
+                groups=tiny,
+                min=ctx.min_cell,
+            )
         )
         ctx.flags.append(
             Flag(
                 code="small_cell",
                 subject=subject,
                 message=f"{subject}: a group under {ctx.min_cell} respondents; no estimate shown",
+                params={"min": ctx.min_cell},
             )
         )
     if empty:
-        notes.append(f"{', '.join(empty)}: no respondents; no estimate")
+        notes.append(
+            _note(
+                "no_respondents", f"{', '.join(empty)}: no respondents; no estimate", groups=empty
+            )
+        )
     if tiny or empty:
         return _Result(groups, [_blank(name, method) for name, method in planned], None, notes)
     if small:
         listed = ", ".join(f"{name} n = {sizes[name]}" for name in small)
-        notes.append(f"small sample ({listed}, under {ctx.small_n}): interpret with caution")
+        params: dict[str, Param] = {
+            "groups": list(small),
+            "sizes": [sizes[name] for name in small],
+            "threshold": ctx.small_n,
+        }
+        notes.append(
+            _note(
+                "small_sample",
+                f"small sample ({listed}, under {ctx.small_n}): interpret with caution",
+                **params,
+            )
+        )
         ctx.flags.append(
             Flag(
                 code="small_sample",
                 subject=subject,
                 message=f"{subject}: small sample ({listed}); wide intervals",
+                params=params,
             )
         )
     found = compute()
@@ -668,22 +762,36 @@ def _compare_did(
             ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
         )
 
+    # Notes about the clusters, kept apart from the effects' own notes so that they carry their codes.
+    extra: list[Note] = []
+
     def compute() -> list[Effect]:
         y = np.concatenate([p[0] for p in parts])
         post = np.concatenate([p[1] for p in parts])
         treated = np.concatenate([p[2] for p in parts])
         cluster = None
-        extra: list[str] = []
         if clustered:
             labels = np.concatenate([p[3] for p in parts])
             labelled = labels >= 0
             if not labelled.all():
+                count = int((~labelled).sum())
                 extra.append(
-                    f"{int((~labelled).sum())} respondent(s) without a cluster label left out"
+                    _note(
+                        "cluster_unlabelled",
+                        f"difference_in_differences: {count} respondent(s) without a cluster "
+                        "label left out",
+                        count=count,
+                    )
                 )
                 y, post, treated, labels = (a[labelled] for a in (y, post, treated, labels))
             if np.unique(labels).size < 2:
-                extra.append("fewer than two clusters: heteroskedasticity-robust errors instead")
+                extra.append(
+                    _note(
+                        "cluster_fallback",
+                        "difference_in_differences: fewer than two clusters: "
+                        "heteroskedasticity-robust errors instead",
+                    )
+                )
             else:
                 cluster = labels
         found = [
@@ -707,12 +815,11 @@ def _compare_did(
                     ),
                 )
             )
-        if extra:
-            first = found[0]
-            found[0] = msgspec.structs.replace(first, notes=(*first.notes, *extra))
         return found
 
-    return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+    result = _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+    result.notes += extra
+    return result
 
 
 _COMPARE = {
@@ -737,12 +844,14 @@ def _values(
 
 def _reliability(
     ctx: _Context, key: str, items: list[str]
-) -> tuple[list[EffectSummary], list[str]]:
+) -> tuple[list[EffectSummary], list[Note]]:
     """Cronbach's alpha of a scale outcome in every wave; flag those below ``min_alpha``."""
     summaries: list[EffectSummary] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     if len(items) < 2:
-        notes.append("reliability: alpha needs at least 2 comparable items")
+        notes.append(
+            _note("alpha_needs_two_items", "reliability: alpha needs at least 2 comparable items")
+        )
         return summaries, notes
     for role in ctx.roles:
         name = f"cronbach_alpha.{role.name}"
@@ -758,9 +867,22 @@ def _reliability(
             continue
         summaries.append(msgspec.structs.replace(_summary(alpha), name=name))
         if math.isnan(alpha.estimate):
-            notes += [f"{name}: {note}" for note in alpha.notes]
+            notes += [
+                _note("alpha_undefined", f"{name}: {note}", group=role.name) for note in alpha.notes
+            ]
         elif alpha.estimate < ctx.min_alpha:
-            notes.append(f"{name} = {alpha.estimate:.2f}, below {ctx.min_alpha}: low reliability")
+            params: dict[str, Param] = {
+                "group": role.name,
+                "alpha": alpha.estimate,
+                "threshold": ctx.min_alpha,
+            }
+            notes.append(
+                _note(
+                    "low_reliability",
+                    f"{name} = {alpha.estimate:.2f}, below {ctx.min_alpha}: low reliability",
+                    **params,
+                )
+            )
             ctx.flags.append(
                 Flag(
                     code="low_reliability",
@@ -769,6 +891,7 @@ def _reliability(
                         f"{key}: Cronbach's alpha {alpha.estimate:.2f} in {role.name} "
                         f"(below {ctx.min_alpha}): the items may not measure one thing"
                     ),
+                    params=params,
                 )
             )
     return summaries, notes
@@ -778,13 +901,29 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
     declared = [outcome.item] if outcome.kind == "proportion" else list(outcome.items or [])
     usable = [k for k in declared if k in ctx.comparable]
     left_out = [k for k in declared if k not in ctx.comparable]
-    notes: list[str] = []
+    notes: list[Note] = []
     if left_out:
-        why = "; ".join(ctx.reasons.get(k, f"{k}: not comparable") for k in left_out)
+        why = "; ".join(
+            ctx.reasons[k].text if k in ctx.reasons else f"{k}: not comparable" for k in left_out
+        )
         if usable:
-            notes.append(f"computed on {len(usable)} of {len(declared)} items; left out: {why}")
+            notes.append(
+                _note(
+                    "outcome_items_left_out",
+                    f"computed on {len(usable)} of {len(declared)} items; left out: {why}",
+                    used=len(usable),
+                    declared=len(declared),
+                    items=left_out,
+                )
+            )
         else:
-            notes.append(f"no item can be compared between the versions: {why}")
+            notes.append(
+                _note(
+                    "outcome_not_comparable",
+                    f"no item can be compared between the versions: {why}",
+                    items=left_out,
+                )
+            )
     for role in ctx.roles:
         if role.wave is None:
             continue
@@ -792,9 +931,15 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         if theirs is not None and msgspec.structs.replace(
             theirs, label={}
         ) != msgspec.structs.replace(outcome, label={}):
+            used = _reference_version(ctx)
             notes.append(
-                f"the outcome is defined differently in v{role.wave.version}; "
-                f"the definition of v{_reference_version(ctx)} is used"
+                _note(
+                    "outcome_defined_differently",
+                    f"the outcome is defined differently in v{role.wave.version}; "
+                    f"the definition of v{used} is used",
+                    version=role.wave.version,
+                    used=used,
+                )
             )
             break
     if not usable:
@@ -807,7 +952,8 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
             p_value=None,
             p_adjusted=None,
             comparable=False,
-            notes=tuple(notes),
+            notes=_texts(notes),
+            coded_notes=tuple(notes),
         )
         return report, "outcomes"
     if outcome.kind == "score":
@@ -831,7 +977,8 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         p_value=result.p_value,
         p_adjusted=None,
         comparable=True,
-        notes=tuple(notes + result.notes),
+        notes=_texts(notes + result.notes),
+        coded_notes=tuple(notes + result.notes),
     )
     return report, "outcomes"
 
@@ -840,21 +987,54 @@ def _reference_version(ctx: _Context) -> int:
     return max(role.wave.version for role in ctx.roles if role.wave is not None)
 
 
-def _item_report(ctx: _Context, item: Item) -> tuple[OutcomeReport, str]:
-    notes: list[str] = []
+def _answer_groups(groups: dict[str, GroupSummary], points: int) -> dict[str, GroupSummary]:
+    """The groups of a reverse-coded item's answers as given, from those of its ``points + 1 - x``.
+
+    The recoding is a reflection: means reflect too (a change's mean changes sign), spreads stay.
+    """
+
+    def reflect(name: str, group: GroupSummary) -> GroupSummary:
+        if group.mean is None:
+            return group
+        mean = -group.mean if name == "change" else points + 1.0 - group.mean
+        return msgspec.structs.replace(group, mean=mean)
+
+    return {name: reflect(name, group) for name, group in groups.items()}
+
+
+def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[OutcomeReport, str]:
+    notes: list[Note] = []
     if item.is_knowledge:
         kind, family = "item", "knowledge"
         if item.scoring == "partial":
-            notes.append("partial-credit item: the share answering every choice right")
+            notes.append(
+                _note(
+                    "partial_credit",
+                    "partial-credit item: the share answering every choice right",
+                )
+            )
         elif item.scoring == "corrected":
-            notes.append("guessing-corrected item: the share answering every choice right")
+            notes.append(
+                _note(
+                    "guessing_corrected",
+                    "guessing-corrected item: the share answering every choice right",
+                )
+            )
         values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
     else:
         kind, family = "likert", "attitude"
         if item.reverse:
-            notes.append("reverse-coded (points + 1 - answer), so that higher is better")
+            notes.append(
+                _note(
+                    "reverse_coded",
+                    "reverse-coded (points + 1 - answer), so that higher is better",
+                )
+            )
         values = _values(ctx, lambda d, f: likert_matrix(d, f, [item.key])[:, 0])
     result = _COMPARE[ctx.design](ctx, item.key, values, kind == "item")
+    raw_groups = {}
+    if item.reverse:
+        raw_groups = _answer_groups(result.groups, reference.scale_for(item).points)
     report = OutcomeReport(
         key=item.key,
         kind=kind,
@@ -864,7 +1044,10 @@ def _item_report(ctx: _Context, item: Item) -> tuple[OutcomeReport, str]:
         p_value=result.p_value,
         p_adjusted=None,
         comparable=True,
-        notes=tuple(notes + result.notes),
+        notes=_texts(notes + result.notes),
+        reverse=item.reverse,
+        raw_groups=raw_groups,
+        coded_notes=tuple(notes + result.notes),
     )
     return report, family
 
@@ -947,7 +1130,7 @@ def build_report(
         )
     _check_waves(waves)
     flags: list[Flag] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     summaries = tuple(
         WaveSummary(
             key=w.key,
@@ -966,13 +1149,26 @@ def build_report(
         roles.append(_Role(name, wave, rows))
         if wave is None:
             message = f"no {phase} wave for the {arm} arm: its effects cannot be estimated"
-            notes.append(message)
-            flags.append(Flag(code="missing_wave", subject=None, message=message))
+            notes.append(_note("missing_wave", message, phase=phase, arm=arm))
+            flags.append(
+                Flag(
+                    code="missing_wave",
+                    subject=None,
+                    message=message,
+                    params={"phase": phase, "arm": arm},
+                )
+            )
     used = {id(role.wave) for role in roles}
     for wave in waves:
         if id(wave) not in used:
             notes.append(
-                f"wave {wave.key} ({wave.phase}, {wave.arm}) is not used by a {design} design"
+                _note(
+                    "unused_wave",
+                    f"wave {wave.key} ({wave.phase}, {wave.arm}) is not used by a {design} design",
+                    wave=wave.key,
+                    phase=wave.phase,
+                    arm=wave.arm,
+                )
             )
     present = [role.wave for role in roles if role.wave is not None]
     if not present:
@@ -984,9 +1180,10 @@ def build_report(
             outcomes=(),
             items=(),
             flags=tuple(flags),
-            notes=tuple(notes),
+            notes=_texts(notes),
+            coded_notes=tuple(notes),
         )
-    reference = max(present, key=lambda w: (w.version, w.phase == "post")).definition
+    reference = _newest(present).definition
     comparable, reasons = _comparability(roles, reference)
     reported = [
         item.key for item in reference.items() if item.is_knowledge or item.type == "likert"
@@ -1007,6 +1204,7 @@ def build_report(
                     f"{len(left_out)} item(s) changed between the compared versions and are left "
                     f"out: {', '.join(left_out)}"
                 ),
+                params={"items": list(left_out)},
             )
         )
     panel = None
@@ -1016,6 +1214,23 @@ def build_report(
     if design == "comparison":
         labels = {role.name: _clusters(role, cluster_item, notes) for role in roles}
         clusters = _cluster_codes(labels)
+        given = [codes for codes in clusters.values() if codes is not None]
+        if given:
+            codes = np.concatenate(given)
+            count = int(np.unique(codes[codes >= 0]).size)
+            notes.append(
+                _note(
+                    "clusters",
+                    f"clusters: {count} (cluster-robust intervals"
+                    + (
+                        f"; fewer than {FEW_CLUSTERS} may be too narrow)"
+                        if count < FEW_CLUSTERS
+                        else ")"
+                    ),
+                    count=count,
+                    few=count < FEW_CLUSTERS,
+                )
+            )
     ctx = _Context(
         design=design,
         level=confidence_level,
@@ -1031,14 +1246,20 @@ def build_report(
     )
     outcome_reports = [_outcome(ctx, key, o) for key, o in reference.outcomes.items()]
     item_reports = [
-        _item_report(ctx, item)
+        _item_report(ctx, reference, item)
         for item in reference.items()
         if item.key in comparable and (item.is_knowledge or item.type == "likert")
     ]
     everything = _adjust(outcome_reports + item_reports, adjust)
     name = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
     notes.append(
-        f"p_adjusted: {name} within each family (" + "; ".join(text for _, text in _FAMILIES) + ")"
+        _note(
+            "p_adjusted",
+            f"p_adjusted: {name} within each family ("
+            + "; ".join(text for _, text in _FAMILIES)
+            + ")",
+            method=adjust,
+        )
     )
     return Report(
         campaign=campaign,
@@ -1048,5 +1269,20 @@ def build_report(
         outcomes=tuple(everything[: len(outcome_reports)]),
         items=tuple(everything[len(outcome_reports) :]),
         flags=tuple(flags),
-        notes=tuple(notes),
+        notes=_texts(notes),
+        coded_notes=tuple(notes),
     )
+
+
+def _newest(present: Sequence[WaveData]) -> WaveData:
+    """The wave whose version's outcomes and items the report uses: the newest version (the post
+    wave's when both phases use it)."""
+    return max(present, key=lambda w: (w.version, w.phase == "post"))
+
+
+def reference_definition(design: str, waves: Sequence[WaveData]) -> Questionnaire | None:
+    """The questionnaire version whose outcomes and items :func:`build_report` reports (the newest
+    of the waves the design compares), for pages that show its texts; None without such a wave."""
+    compared = {(phase, arm) for _, phase, arm in _ROLES.get(design, ())}
+    present = [wave for wave in waves if (wave.phase, wave.arm) in compared]
+    return _newest(present).definition if present else None

@@ -103,6 +103,36 @@ class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
     p_value: float | None = None
 
 
+#: A parameter of a :class:`Note` or :class:`Flag`: a number, a name, or a list of them. Counts are
+#: numbers too (no separate integer type): JSON Schema's integer is also a number, and a ``oneOf``
+#: with both would match a count twice (the OpenAPI document must describe the JSON exactly).
+Param = str | float | bool | None | list[str | float]
+
+
+class Note(msgspec.Struct, frozen=True, kw_only=True):
+    """One note of the report in a form a page can translate.
+
+    ``code`` names the sentence and ``params`` fill it, so that a page can write the note in its
+    reader's language without reading the English of ``text`` (the same note as in ``notes``).
+
+    Codes of the report: ``missing_wave`` (phase, arm), ``unused_wave`` (wave, phase, arm),
+    ``item_not_in_version`` (item, versions), ``item_changed`` (item, first, changed),
+    ``panel_no_keys`` (wave), ``panel_duplicates`` (wave, count), ``panel_without_key`` (wave,
+    count), ``panel_matched`` (matched, rate, pre, post, attrition: a share or None),
+    ``panel_nothing_to_match``, ``cluster_item_not_choice`` (wave, item, version), ``clusters`` (item,
+    count), ``p_adjusted`` (method). Codes of an outcome or item: ``outcome_items_left_out`` (used,
+    declared, items), ``outcome_not_comparable`` (items), ``outcome_defined_differently`` (version,
+    used), ``alpha_needs_two_items``, ``alpha_undefined`` (group), ``low_reliability`` (group, alpha,
+    threshold), ``partial_credit``, ``reverse_coded``, ``too_few`` (groups, min), ``no_respondents``
+    (groups), ``small_sample`` (groups, sizes, threshold), ``cluster_unlabelled`` (count),
+    ``cluster_fallback``, and ``effect`` (effect, note: a method's own technical note).
+    """
+
+    code: str
+    params: dict[str, Param] = {}
+    text: str
+
+
 class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     """One outcome, knowledge item or Likert item of the report.
 
@@ -110,6 +140,11 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     or ``likert`` (one Likert item). ``p_adjusted`` is adjusted for multiplicity within the
     outcome's family; ``comparable`` is False when no item of the outcome can be compared between
     the versions the waves used (then there are no effects).
+
+    A reverse-coded Likert item (``reverse``) is analysed as ``points + 1 - answer``, so that higher
+    is better: ``groups`` and ``effects`` are of that score, and ``raw_groups`` describe the answers
+    as given, in the direction of the item's own wording (the means of the CSV export).
+    ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`).
     """
 
     key: str
@@ -121,6 +156,9 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     p_adjusted: float | None
     comparable: bool
     notes: tuple[str, ...] = ()
+    reverse: bool = False
+    raw_groups: dict[str, GroupSummary] = {}
+    coded_notes: tuple[Note, ...] = ()
 
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,16 +166,24 @@ class Flag(msgspec.Struct, frozen=True, kw_only=True):
 
     Codes: ``incomparable_items``, ``missing_wave``, ``small_sample``, ``small_cell``,
     ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``. ``subject`` is the outcome
-    or item key the flag is about, or None for the whole campaign.
+    or item key the flag is about, or None for the whole campaign. ``params`` hold the numbers and
+    names of ``message``, so that a page can write it in its reader's language: ``incomparable_items``
+    (items), ``missing_wave`` (phase, arm), ``small_sample`` (groups, sizes, threshold),
+    ``small_cell`` (min), ``low_reliability`` (group, alpha, threshold), ``low_match_rate`` (rate,
+    threshold), ``duplicate_panel_keys`` (wave, count).
     """
 
     code: str
     subject: str | None
     message: str
+    params: dict[str, Param] = {}
 
 
 class Report(msgspec.Struct, frozen=True, kw_only=True):
-    """The campaign report; ``msgspec.json.encode(report)`` is the JSON of DESIGN.md."""
+    """The campaign report; ``msgspec.json.encode(report)`` is the JSON of DESIGN.md.
+
+    ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`).
+    """
 
     campaign: str
     design: str
@@ -147,3 +193,4 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     items: tuple[OutcomeReport, ...] = ()
     flags: tuple[Flag, ...] = ()
     notes: tuple[str, ...] = ()
+    coded_notes: tuple[Note, ...] = ()

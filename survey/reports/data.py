@@ -9,18 +9,20 @@ show the same numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import asyncpg
 
-from survey.analysis.report import WaveData, build_report
+from survey.analysis.report import WaveData, build_report, reference_definition
 from survey.analysis.results import Report
 from survey.analysis.scoring import frame_from_columns
 from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
+from survey.db.campaigns import Campaign
 from survey.db.questionnaires import QuestionnaireVersion, get_version_by_id
 from survey.questionnaire.model import Questionnaire
 
-__all__ = ["campaign_report", "campaign_waves", "report_items"]
+__all__ = ["ReportSource", "campaign_report", "campaign_waves", "report_items", "report_source"]
 
 _SCORED = ("choice", "consent", "multi", "likert", "integer", "decimal")
 
@@ -48,8 +50,8 @@ def report_items(definition: Questionnaire, versions: Sequence[Questionnaire] = 
     return [item.key for item in definition.items() if item.type in _SCORED and item.key in named]
 
 
-async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[str, list[WaveData]]:
-    """The campaign's design and, per wave, its pinned version and complete responses.
+async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[Campaign, list[WaveData]]:
+    """The campaign and, per wave, its pinned version and complete responses.
 
     Raises
     ------
@@ -85,7 +87,7 @@ async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[str, list[
         )
 
     out = await analysis_db.complete_columns_of_waves(conn, requests, cluster_item, wave_data)
-    return campaign.design, out
+    return campaign, out
 
 
 async def campaign_report(
@@ -98,5 +100,33 @@ async def campaign_report(
     NotFound
         When there is no campaign with this key.
     """
-    design, waves = await campaign_waves(conn, key)
-    return build_report(key, design, waves, confidence_level=confidence_level)
+    campaign, waves = await campaign_waves(conn, key)
+    return build_report(key, campaign.design, waves, confidence_level=confidence_level)
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    """A campaign's report and what its page needs beside the numbers.
+
+    ``definition`` is the questionnaire version the report uses (its title, answer scales and
+    reversed statements), None when the campaign has no wave to compare; ``cluster_item`` the item
+    whose answers group respondents for the intervals of a comparison design.
+    """
+
+    report: Report
+    definition: Questionnaire | None
+    cluster_item: str | None
+
+
+async def report_source(conn: asyncpg.Connection, key: str) -> ReportSource:
+    """The campaign's report (as :func:`campaign_report`) with the texts its page shows.
+
+    Raises
+    ------
+    NotFound
+        When there is no campaign with this key.
+    """
+    campaign, waves = await campaign_waves(conn, key)
+    report = build_report(key, campaign.design, waves)
+    cluster_item = campaign.cluster_item if campaign.design == "comparison" else None
+    return ReportSource(report, reference_definition(campaign.design, waves), cluster_item)

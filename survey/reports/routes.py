@@ -1,7 +1,7 @@
 """Program leads' report: the campaign report page and the same numbers as JSON in the API.
 
 * ``GET /campaigns/{key}/report``: the one-page report (viewer role and above; anonymous visitors are
-  sent to sign in).
+  sent to sign in), in Mongolian, or in English with ``?lang=en`` (``request_language``).
 * ``GET /api/v1/campaigns/{key}/effects``: the report JSON of DESIGN.md (any role, by API token).
 """
 
@@ -14,9 +14,10 @@ from litestar.response import Template
 from survey.analysis.results import Report
 from survey.console.api import API_ERRORS
 from survey.console.auth import ALL_ROLES
-from survey.reports.data import campaign_report
+from survey.reports.data import campaign_report, report_source
 from survey.reports.view import report_page
 from survey.web import request_pool
+from survey.web.i18n import request_language
 
 __all__ = ["ReportsApi", "reports_router"]
 
@@ -42,10 +43,13 @@ class ReportsApi(Controller):
 
 @get("/campaigns/{key:str}/report", opt={"roles": REPORT_READERS}, include_in_schema=False)
 async def report_view(request: Request, key: FromPath[str]) -> Template:
-    """The one-page report of a campaign, for program leads (printable)."""
+    """The one-page report of a campaign, for program leads (printable), in Mongolian unless
+    ``?lang=en`` (or the account's language) asks for English."""
     async with request_pool(request).acquire() as conn:
-        report = await campaign_report(conn, key)
-    return Template(template_name="reports/report.html", context={"page": report_page(report)})
+        source = await report_source(conn, key)
+    lang = request_language(request)
+    page = report_page(source.report, lang, source.definition, source.cluster_item)
+    return Template(template_name="reports/report.html", context={"page": page, "lang": lang})
 
 
 def reports_router() -> Router:

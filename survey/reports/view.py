@@ -1,28 +1,69 @@
-"""What the report page shows, computed from a :class:`~survey.analysis.results.Report`.
+"""What the report page shows, in the reader's language, computed from a campaign's
+:class:`~survey.analysis.results.Report`.
 
-Pure (no web, no database), so every sentence and every plotted interval can be tested directly.
-Honest words: an effect is always given with its interval and the sample sizes behind it; "small",
+Pure (no web, no database), so every sentence and every plotted interval can be tested directly. The
+page's one context object is :class:`ReportPage`; the template only lays it out.
+
+Honest words: every change is given with its interval and the number of people behind it; the verb
+("rose", "fell" or "no clear change") comes from :func:`survey.reports.words.direction`; "small",
 "medium" and "large" are named as Cohen's conventions, not as truths; the word "significant" is never
-used. Cells under 5 respondents have no numbers in the report (``build_report`` suppresses them);
-here they are shown as "fewer than 5".
+used. Cells under 5 respondents have no numbers in the report (``build_report`` suppresses them) and are
+shown as "fewer than 5".
+
+Words for people: no internal name or developer note reaches the page. Notes and flags are written from
+their codes and parameters, in the reader's language; item and outcome texts come from the questionnaire
+in that language. The technical English stays in the JSON of the API.
+
+Reverse-coded statements: the analysis scores them ``points + 1 - answer`` so that higher is better in
+a scale. Their rows here show the answers as people gave them (``raw_groups``, the means of the CSV
+export), with the change and interval turned the same way, and say that they count reversed in the
+scale, where a fall is good.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html import escape
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
-from survey.analysis.results import EffectSummary, GroupSummary, OutcomeReport, Report
-from survey.reports.formats import PERCENT_KINDS, main_effects
+from survey.analysis.report import FEW_CLUSTERS
+from survey.analysis.results import (
+    EffectSummary,
+    Flag,
+    GroupSummary,
+    Note,
+    OutcomeReport,
+    Param,
+    Report,
+)
+from survey.collect.messages import language_name
+from survey.questionnaire.model import Questionnaire
+from survey.reports.formats import main_effects
+from survey.reports.messages import CATALOGUE
+from survey.reports.plot import PlotPanel, PlotRow, forest_plot
+from survey.reports.words import (
+    Change,
+    Direction,
+    change_sentence,
+    count,
+    decimal,
+    direction,
+    level_text,
+    percent,
+    signed,
+    size_key,
+)
+from survey.web.i18n import LANGUAGES
 
 __all__ = [
     "Card",
-    "FamilyRow",
-    "ForestRow",
+    "Cell",
+    "LanguageLink",
     "ReportPage",
-    "forest_plot",
+    "Row",
+    "Table",
+    "Term",
+    "WaveRow",
     "report_page",
-    "size_words",
 ]
 
 #: The before and after groups of each design (the first is *before*).
@@ -31,73 +72,49 @@ _GROUPS = {
     "panel": ("pre", "post"),
     "comparison": ("campaign_pre", "campaign_post"),
 }
-_STD_NAMES = {
-    "hedges_g": "Hedges' g",
-    "cohens_h": "Cohen's h",
-    "d_z": "d_z",
-    "d_av": "d_av",
-    "standardized_difference_in_differences": "standardised DiD",
-}
-_CAVEATS = {
-    "independent": (
-        "Different people answered before and after. If the kind of people who answered changed "
-        "(age, place, who was reached), that change can look like an effect of the campaign.",
-        "Өмнө ба дараа нь өөр өөр хүмүүс хариулсан. Хариулагчдын бүрэлдэхүүн өөрчлөгдсөн бол "
-        "(нас, газар, хэнд хүрсэн) тэр нь кампанит ажлын нөлөө мэт харагдаж болно.",
-    ),
-    "panel": (
-        "The same people answered before and after, linked by pseudonymous codes. Only matched "
-        "people are compared: those who dropped out may differ from those who stayed.",
-        "Нэг хүмүүс өмнө ба дараа нь хариулж, нууц кодоор холбогдсон. Зөвхөн холбогдсон хүмүүсийг "
-        "харьцуулсан: гарсан хүмүүс үлдсэн хүмүүсээс ялгаатай байж болно.",
-    ),
-    "comparison": (
-        "The effect is the change in the campaign group minus the change in the comparison group "
-        "(difference in differences). It assumes both groups would have changed alike without "
-        "the campaign (parallel trends); nothing in the data can prove that.",
-        "Нөлөө нь кампанит бүлгийн өөрчлөлтөөс харьцуулах бүлгийн өөрчлөлтийг хассан дүн. Кампанит "
-        "ажил байгаагүй бол хоёр бүлэг ижил өөрчлөгдөх байсан гэж үздэг (зэрэгцээ чиг хандлага); "
-        "үүнийг өгөгдлөөр нотлох боломжгүй.",
-    ),
-}
+_COMPARISON = ("comparison_pre", "comparison_post")
+#: Codes of notes that the page shows in another form, or not at all: missing waves and repeated
+#: panel codes are flags; changed items are the "left out" list; how p is adjusted is explained with
+#: the terms; a reverse-coded item has its own line; a scale's low reliability is a flag; an outcome
+#: that cannot be compared says so in its sentence; an effect's own method note is technical.
+NOTES_SHOWN_ELSEWHERE = frozenset(
+    {
+        "missing_wave",
+        "panel_duplicates",
+        "item_changed",
+        "item_not_in_version",
+        "p_adjusted",
+        "reverse_coded",
+        "low_reliability",
+        "outcome_not_comparable",
+        "effect",
+    }
+)
+_FAMILIES = (("outcomes", None), ("knowledge", "item"), ("attitude", "likert"))
+#: Above this many outcomes and questions with small samples (or small cells), the caveat counts them
+#: instead of naming each: with few respondents it would otherwise list the whole questionnaire.
+_LISTED_SUBJECTS = 4
+#: Notes a table row leaves to the caveats and to its cells (which say "fewer than 5" themselves).
+_ROW_NOTES_LEFT_OUT = frozenset({"small_sample", "too_few"})
 
 
-def size_words(value: float | None) -> str:
-    """Cohen's (1988) conventional label of a standardised effect's size."""
-    if value is None:
-        return ""
-    size = abs(value)
-    if size < 0.2:
-        return "below what Cohen's conventions call small"
-    if size < 0.5:
-        return "small by Cohen's conventions"
-    if size < 0.8:
-        return "medium by Cohen's conventions"
-    return "large by Cohen's conventions"
+@dataclass(frozen=True)
+class LanguageLink:
+    """One entry of the language switch."""
+
+    code: str
+    name: str
+    current: bool
 
 
-def _n(group: GroupSummary | None) -> str:
-    if group is None:
-        return "–"
-    return "fewer than 5" if group.n is None else f"{group.n:,}"
+@dataclass(frozen=True)
+class WaveRow:
+    """One survey round in the "who answered" table."""
 
-
-def _level(value: float | None, percent: bool) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:.0f}%" if percent else f"{value:.2f}"
-
-
-def _diff(value: float | None, percent: bool) -> str:
-    if value is None:
-        return "–"
-    return f"{100 * value:+.0f}" if percent else f"{value:+.2f}"
-
-
-def _p(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+    group: str
+    wave: str
+    version: str
+    complete: str
 
 
 @dataclass(frozen=True)
@@ -105,284 +122,692 @@ class Card:
     """A headline card: one declared outcome in words, with the numbers behind them."""
 
     key: str
-    label_en: str
-    label_mn: str
-    sentence_en: str
-    sentence_mn: str
-    sizes: str
-    standardised: str
+    label: str
+    verdict: Direction
+    sentence: str
+    levels: str | None
+    standardised: str | None
+    sizes: str | None
+    reversed_items: str | None
     notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class FamilyRow:
-    """One row of a family table (outcomes, knowledge items, attitude items)."""
+class Cell:
+    """One number of a table row; ``column`` names it again where a phone stacks the row."""
+
+    column: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One outcome, question or statement of a table."""
 
     key: str
     label: str
-    n_before: str
-    n_after: str
-    before: str
-    after: str
-    difference: str
-    interval: str
-    p_adjusted: str
+    verdict: Direction
+    verdict_text: str
+    cells: tuple[Cell, ...]
     notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class ForestRow:
-    """One outcome in the forest plot: its standardised effect and interval."""
+class Table:
+    """A table of rows under a caption; ``first`` heads the column of labels."""
 
     key: str
-    label: str
-    effect: str
-    estimate: float
-    ci_low: float
-    ci_high: float
+    caption: str
+    first: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A statistical term and its explanation for a program lead."""
+
+    key: str
+    title: str
+    body: str
 
 
 @dataclass(frozen=True)
 class ReportPage:
-    """Everything the report template shows."""
+    """Everything the report template shows, in one language."""
 
-    campaign: str
+    lang: str
+    t: Callable[..., str]
+    languages: tuple[LanguageLink, ...]
+    document_title: str
+    heading: str
+    survey_title: str | None
     design: str
-    level: str
-    waves: list[tuple[str, str, str, int, int]]
-    cards: list[Card]
-    forest: str
-    forest_rows: list[ForestRow]
-    families: list[tuple[str, list[FamilyRow]]]
-    reliability: list[tuple[str, str, str]]
-    caveats: list[tuple[str, str]]
-    left_out: list[str]
-    flags: list[str]
-    notes: list[str] = field(default_factory=list)
+    intervals: str
+    waves: tuple[WaveRow, ...]
+    cards: tuple[Card, ...]
+    plot: str
+    plot_legend: str
+    not_plotted: str | None
+    caveat: str | None
+    flags: tuple[str, ...]
+    notes: tuple[str, ...]
+    left_out: tuple[str, ...]
+    tables: tuple[Table, ...]
+    reliability: Table | None
+    terms: tuple[Term, ...]
+    comparison: bool = False
 
 
-def _label(outcome: OutcomeReport, language: str) -> str:
-    return outcome.label.get(language) or next(iter(outcome.label.values()), outcome.key)
+class _Words:
+    """The page's language and the questionnaire's texts: everything that turns keys into words."""
 
+    def __init__(
+        self,
+        report: Report,
+        lang: str,
+        definition: Questionnaire | None,
+        cluster_item: str | None,
+    ) -> None:
+        self.lang = lang
+        self.t = CATALOGUE.bound(lang)
+        self.definition = definition
+        self.cluster_item = cluster_item
+        self.labels = {o.key: o.label for o in (*report.outcomes, *report.items)}
+        self.level = decimal(100 * report.confidence_level, 0, lang) + "%"
 
-def _sentences(design: str, outcome: OutcomeReport, level: str) -> tuple[str, str]:
-    """The plain-language sentence in English and Mongolian."""
-    en_label, mn_label = _label(outcome, "en"), _label(outcome, "mn")
-    if not outcome.comparable:
+    def text(self, texts: Mapping[str, str] | None, fallback: str) -> str:
+        """A questionnaire text in the page's language, else its default language, else any."""
+        if not texts:
+            return fallback
+        default = self.definition.default_language if self.definition else None
         return (
-            f"{en_label}: cannot be compared, the questions changed between the waves.",
-            f"{mn_label}: асуултууд өөрчлөгдсөн тул харьцуулах боломжгүй.",
+            texts.get(self.lang) or (default and texts.get(default)) or next(iter(texts.values()))
         )
-    percent = outcome.kind in PERCENT_KINDS
-    before_name, after_name = _GROUPS[design]
-    before, after = outcome.groups.get(before_name), outcome.groups.get(after_name)
+
+    def label(self, key: str) -> str:
+        """An outcome's label or an item's text in the page's language."""
+        if key in self.labels:
+            return self.text(self.labels[key], key)
+        if self.definition is not None:
+            try:
+                return self.text(self.definition.item(key).text, key)
+            except KeyError:
+                pass
+        return key
+
+    def labels_of(self, keys: Iterable[object]) -> str:
+        return "; ".join(
+            f"«{self.label(str(k))}»" if self.lang == "mn" else f"“{self.label(str(k))}”"
+            for k in keys
+        )
+
+    def group(self, name: object) -> str:
+        key = f"group.{name}"
+        return self.t(key) if key in CATALOGUE else str(name)
+
+    def points(self, key: str, kind: str) -> int | None:
+        """The answer points of a Likert item or of a scale's items (for "on a 1–5 scale")."""
+        if self.definition is None or kind not in ("likert", "scale"):
+            return None
+        try:
+            if kind == "likert":
+                return self.definition.scale_for(self.definition.item(key)).points
+            outcome = self.definition.outcomes[key]
+            return self.definition.scale_for(
+                self.definition.item((outcome.items or [""])[0])
+            ).points
+        except (KeyError, ValueError):
+            return None
+
+    def people(self, group: GroupSummary | None) -> str:
+        if group is None:
+            return "–"
+        if group.n is None:
+            return self.t("fewer_than", min=count(5, self.lang))
+        return count(group.n, self.lang)
+
+    def p(self, value: float | None) -> str:
+        if value is None:
+            return "–"
+        if value < 0.001:
+            return "< " + decimal(0.001, 3, self.lang)
+        return decimal(value, 3, self.lang)
+
+
+# -- notes and flags in words -------------------------------------------------------------------------
+
+
+def _param_text(words: _Words, name: str, value: Param) -> str:
+    """A note's parameter as the sentence shows it: shares as percentages, counts as whole numbers
+    (also when read back from JSON as floats), item keys as their wording, group names in words."""
+    lang = words.lang
+    if isinstance(value, list):
+        if name == "items":
+            return words.labels_of(value)
+        if name == "groups":
+            return ", ".join(words.group(g) for g in value)
+        return words.t("list.and").join(_param_text(words, "", v) for v in value)
+    if name == "group":
+        return words.group(value)
+    if value is None or isinstance(value, (bool, str)):
+        return str(value)
+    if name in ("rate", "attrition"):
+        return percent(value, lang)
+    if float(value).is_integer() and name != "alpha":
+        return count(int(value), lang)
+    return decimal(value, 2, lang)
+
+
+def _note_text(words: _Words, note: Note) -> str | None:
+    """A note as a sentence for a program lead; None for notes shown elsewhere or not at all."""
+    if note.code in NOTES_SHOWN_ELSEWHERE:
+        return None
+    params = dict(note.params)
+    t = words.t
+    if note.code == "small_sample":
+        sizes = zip(params.get("groups") or [], params.get("sizes") or [], strict=False)
+        listed = "; ".join(f"{words.group(g)}: {count(int(n), words.lang)}" for g, n in sizes)
+        return t("note.small_sample", sizes=listed)
+    if note.code == "panel_matched":
+        text = t(
+            "note.panel_matched",
+            **{k: _param_text(words, k, params[k]) for k in ("matched", "rate", "pre", "post")},
+        )
+        if params.get("attrition") is not None:
+            attrition = _param_text(words, "attrition", params["attrition"])
+            text += " " + t("note.panel_attrition", attrition=attrition)
+        return text
+    if note.code == "clusters":
+        item = words.label(words.cluster_item) if words.cluster_item else None
+        number = _param_text(words, "count", params.get("count", 0))
+        text = (
+            t("note.clusters", item=item, count=number)
+            if item
+            else t("note.clusters_unnamed", count=number)
+        )
+        if params.get("few"):
+            text += " " + t("note.few_clusters", threshold=count(FEW_CLUSTERS, words.lang))
+        return text
+    key = f"note.{note.code}"
+    if key not in CATALOGUE:
+        return None
+    return t(key, **{k: _param_text(words, k, v) for k, v in params.items()})
+
+
+def _flag_texts(words: _Words, flags: Iterable[Flag], report: Report) -> list[str]:
+    """The caveats a reader must see, one sentence each; per-subject flags of one kind in one."""
+    t, design = words.t, report.design
+    out: list[str] = []
+    by_subject: dict[str, list[str]] = {}
+    threshold: dict[str, Param] = {}
+    for flag in flags:
+        params = dict(flag.params)
+        if flag.code in ("small_sample", "small_cell"):
+            threshold[flag.code] = params.get("threshold", params.get("min"))
+            subjects = by_subject.setdefault(flag.code, [])
+            label = words.label(flag.subject) if flag.subject else ""
+            if label and label not in subjects:
+                subjects.append(label)
+            continue
+        if flag.code == "missing_wave":
+            phase, arm = params.get("phase"), params.get("arm")
+            name = phase if design != "comparison" and arm == "campaign" else f"{arm}_{phase}"
+            out.append(t("flag.missing_wave", group=words.group(name)))
+        elif flag.code == "incomparable_items":
+            out.append(
+                t(
+                    "flag.incomparable_items",
+                    count=count(len(params.get("items") or []), words.lang),
+                )
+            )
+        elif flag.code == "low_reliability":
+            out.append(
+                t(
+                    "flag.low_reliability",
+                    subject=words.label(flag.subject or ""),
+                    group=words.group(params.get("group")),
+                    alpha=_param_text(words, "alpha", params.get("alpha")),
+                    threshold=_param_text(words, "threshold", params.get("threshold")),
+                )
+            )
+        elif flag.code == "low_match_rate":
+            out.append(
+                t(
+                    "flag.low_match_rate",
+                    rate=_param_text(words, "rate", params.get("rate")),
+                    threshold=_param_text(words, "rate", params.get("threshold")),
+                )
+            )
+        elif flag.code == "duplicate_panel_keys":
+            out.append(
+                t(
+                    "flag.duplicate_panel_keys",
+                    wave=str(params.get("wave")),
+                    count=_param_text(words, "count", params.get("count")),
+                )
+            )
+    total = len(report.outcomes) + len(report.items)
+    for code, subjects in by_subject.items():
+        if not subjects:
+            continue
+        limit = _param_text(words, "threshold", threshold.get(code))
+        if len(subjects) > _LISTED_SUBJECTS:
+            number, of = count(len(subjects), words.lang), count(total, words.lang)
+            out.append(t(f"flag.{code}_many", threshold=limit, count=number, total=of))
+        else:
+            out.append(t(f"flag.{code}", threshold=limit, subjects="; ".join(subjects)))
+    return out
+
+
+# -- cards and tables ---------------------------------------------------------------------------------
+
+
+def _negated(value: float | None) -> float | None:
+    return None if value is None else -value
+
+
+def _as_worded(outcome: OutcomeReport) -> tuple[Mapping[str, GroupSummary], EffectSummary | None]:
+    """The groups and the raw change in the direction of the item's own wording.
+
+    A reverse-coded item's answers are shown as people gave them (``raw_groups``); its change and
+    interval, computed on the reversed score, are turned the same way (a reflection: the change
+    changes sign and the interval's ends swap).
+    """
     raw, _ = main_effects(outcome)
-    if (
-        raw is None
-        or raw.estimate is None
-        or before is None
-        or after is None
-        or before.mean is None
-        or after.mean is None
-    ):
-        return (
-            f"{en_label}: no estimate can be shown (too few respondents in a group, or no data).",
-            f"{mn_label}: тооцоолол харуулах боломжгүй (бүлэгт хариулагч цөөн, эсвэл өгөгдөлгүй).",
-        )
-    unit_en = " points" if percent else ""
-    unit_mn = " пункт" if percent else ""
-    what = " correct" if outcome.kind in ("score", "item") else ""
-    verb_en = (
-        "rose" if after.mean > before.mean else "fell" if after.mean < before.mean else "stayed"
-    )
-    verb_mn = (
-        "өссөн" if after.mean > before.mean else "буурсан" if after.mean < before.mean else "хэвээр"
-    )
-    ci_en = f"{level} CI {_diff(raw.ci_low, percent)} to {_diff(raw.ci_high, percent)}"
-    ci_mn = (
-        f"{level}-ийн итгэх завсар {_diff(raw.ci_low, percent)}-аас {_diff(raw.ci_high, percent)}"
-    )
-    b, a = _level(before.mean, percent), _level(after.mean, percent)
-    if design == "comparison":
-        return (
-            f"{en_label} {verb_en} from {b} to {a}{what} in the campaign group; compared with the "
-            f"comparison group's change, the difference is {_diff(raw.estimate, percent)}{unit_en} "
-            f"({ci_en}).",
-            f"{mn_label} кампанит бүлэгт {b}-аас {a} болж {verb_mn}; харьцуулах бүлгийн өөрчлөлттэй "
-            f"харьцуулахад зөрүү {_diff(raw.estimate, percent)}{unit_mn} ({ci_mn}).",
-        )
-    return (
-        f"{en_label} {verb_en} from {b} to {a}{what}, {_diff(raw.estimate, percent)}{unit_en}, {ci_en}.",
-        f"{mn_label} {b}-аас {a} болж {verb_mn}, {_diff(raw.estimate, percent)}{unit_mn}, {ci_mn}.",
+    if not outcome.reverse:
+        return outcome.groups, raw
+    groups = outcome.raw_groups or outcome.groups
+    if raw is None:
+        return groups, None
+    return groups, EffectSummary(
+        name=raw.name,
+        estimate=_negated(raw.estimate),
+        ci_low=_negated(raw.ci_high),
+        ci_high=_negated(raw.ci_low),
+        method=raw.method,
     )
 
 
-def _standardised_text(std: EffectSummary | None) -> str:
+def _mean(groups: Mapping[str, GroupSummary], name: str) -> float | None:
+    group = groups.get(name)
+    return None if group is None else group.mean
+
+
+def _change(design: str, outcome: OutcomeReport, words: _Words) -> Change:
+    groups, raw = _as_worded(outcome)
+    before, after = _GROUPS[design]
+    return Change(
+        kind=outcome.kind,
+        before=_mean(groups, before),
+        after=_mean(groups, after),
+        estimate=None if raw is None else raw.estimate,
+        ci_low=None if raw is None else raw.ci_low,
+        ci_high=None if raw is None else raw.ci_high,
+        points=words.points(outcome.key, outcome.kind),
+        comparison=design == "comparison",
+    )
+
+
+def _verdict(change: Change) -> Direction:
+    return "none" if change.estimate is None else direction(change.ci_low, change.ci_high)
+
+
+def _standardised(std: EffectSummary | None, words: _Words) -> str | None:
     if std is None:
-        return ""
-    name = _STD_NAMES.get(std.name, std.name)
-    if std.estimate is None:
-        return f"{name}: not shown"
-    interval = ""
-    if std.ci_low is not None and std.ci_high is not None:
-        interval = f" (CI {std.ci_low:+.2f} to {std.ci_high:+.2f})"
-    return f"{name} = {std.estimate:+.2f}{interval}, {size_words(std.estimate)}"
+        return None
+    t, lang = words.t, words.lang
+    name = t(f"effect.{std.name}")
+    if std.estimate is None or std.ci_low is None or std.ci_high is None:
+        return t("std.none", name=name)
+    return t(
+        "std.line",
+        name=name,
+        estimate=decimal(std.estimate, 2, lang, sign=True),
+        level=words.level,
+        low=decimal(std.ci_low, 2, lang, sign=True),
+        high=decimal(std.ci_high, 2, lang, sign=True),
+        size=t(f"size.{size_key(std.estimate)}"),
+    )
 
 
-def _family_row(design: str, outcome: OutcomeReport, language: str) -> FamilyRow:
-    percent = outcome.kind in PERCENT_KINDS
-    before_name, after_name = _GROUPS[design]
-    before, after = outcome.groups.get(before_name), outcome.groups.get(after_name)
-    raw, _ = main_effects(outcome)
+def _sizes(design: str, outcome: OutcomeReport, words: _Words) -> str | None:
+    if not outcome.groups:
+        return None
+    people = {name: words.people(group) for name, group in outcome.groups.items()}
+    if design == "panel":
+        return words.t("sizes.panel", matched=people.get("pre", "–"))
+    if design == "comparison":
+        return words.t(
+            "sizes.comparison",
+            campaign_before=people.get("campaign_pre", "–"),
+            campaign_after=people.get("campaign_post", "–"),
+            comparison_before=people.get("comparison_pre", "–"),
+            comparison_after=people.get("comparison_post", "–"),
+        )
+    return words.t("sizes.two", before=people.get("pre", "–"), after=people.get("post", "–"))
+
+
+def _levels(design: str, outcome: OutcomeReport, words: _Words) -> str | None:
+    """A comparison design's four levels, which its sentence (a difference of changes) leaves out."""
+    if design != "comparison" or not outcome.groups:
+        return None
+    groups, _ = _as_worded(outcome)
+
+    def shown(name: str) -> str:
+        group = groups.get(name)
+        if group is not None and group.n is None:
+            return words.people(group)
+        return level_text(_mean(groups, name), outcome.kind, words.lang)
+
+    return words.t(
+        "did.levels",
+        campaign_before=shown("campaign_pre"),
+        campaign_after=shown("campaign_post"),
+        comparison_before=shown("comparison_pre"),
+        comparison_after=shown("comparison_post"),
+    )
+
+
+def _reversed_items(outcome: OutcomeReport, words: _Words) -> str | None:
+    """The line naming a scale's reverse-coded statements."""
+    if outcome.kind != "scale" or words.definition is None:
+        return None
+    declared = words.definition.outcomes.get(outcome.key)
+    reverse = (declared.reverse or []) if declared is not None else []
+    return words.t("reverse.scale", items=words.labels_of(reverse)) if reverse else None
+
+
+def _notes(
+    outcome: OutcomeReport, words: _Words, leave_out: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    found = (_note_text(words, n) for n in outcome.coded_notes if n.code not in leave_out)
+    return tuple(text for text in found if text)
+
+
+def _card(design: str, outcome: OutcomeReport, words: _Words) -> Card:
+    _, std = main_effects(outcome)
+    if not outcome.comparable:
+        sentence, verdict = words.t("change.not_comparable"), "none"
+    else:
+        change = _change(design, outcome, words)
+        sentence, verdict = change_sentence(change, words.lang, words.level), _verdict(change)
+    return Card(
+        key=outcome.key,
+        label=words.label(outcome.key),
+        verdict=verdict,
+        sentence=sentence,
+        levels=_levels(design, outcome, words),
+        standardised=_standardised(std, words) if outcome.comparable else None,
+        sizes=_sizes(design, outcome, words),
+        reversed_items=_reversed_items(outcome, words),
+        notes=_notes(outcome, words),
+    )
+
+
+def _columns(design: str, t: Callable[..., str], level: str) -> tuple[str, ...]:
+    tail = (t("col.interval", level=level), t("col.p"))
+    if design == "comparison":
+        groups = tuple(t(f"group.{g}") for g in (*_GROUPS[design], *_COMPARISON))
+        return (*groups, t("col.change_did"), *tail)
+    people = t("col.people") if design == "panel" else t("col.people_before_after")
+    return (people, t("col.before"), t("col.after"), t("col.change"), *tail)
+
+
+def _row(design: str, outcome: OutcomeReport, words: _Words, columns: tuple[str, ...]) -> Row:
+    t, lang, kind = words.t, words.lang, outcome.kind
+    groups, raw = _as_worded(outcome)
+
+    def level(name: str) -> str:
+        group = groups.get(name)
+        if group is not None and group.n is None:
+            return words.people(group)
+        return level_text(_mean(groups, name), kind, lang)
+
+    if design == "comparison":
+        values = [level(name) for name in (*_GROUPS[design], *_COMPARISON)]
+    else:
+        before, after = _GROUPS[design]
+        if design == "panel":
+            people = words.people(groups.get(before))
+        else:
+            people = f"{words.people(groups.get(before))} · {words.people(groups.get(after))}"
+        values = [people, level(before), level(after)]
+    change = _change(design, outcome, words) if outcome.comparable else None
     interval = "–"
     if raw is not None and raw.ci_low is not None and raw.ci_high is not None:
-        interval = f"{_diff(raw.ci_low, percent)} to {_diff(raw.ci_high, percent)}"
-    return FamilyRow(
+        interval = t(
+            "interval", low=signed(raw.ci_low, kind, lang), high=signed(raw.ci_high, kind, lang)
+        )
+    values += [
+        signed(None if raw is None else raw.estimate, kind, lang),
+        interval,
+        words.p(outcome.p_adjusted),
+    ]
+    verdict = "none" if change is None else _verdict(change)
+    notes = list(_notes(outcome, words, _ROW_NOTES_LEFT_OUT))
+    if outcome.reverse:
+        notes.insert(0, t("reverse.item"))
+    if not outcome.comparable:
+        notes.insert(0, t("change.not_comparable"))
+    return Row(
         key=outcome.key,
-        label=_label(outcome, language),
-        n_before=_n(before),
-        n_after=_n(after),
-        before=_level(before.mean if before else None, percent),
-        after=_level(after.mean if after else None, percent),
-        difference=_diff(raw.estimate if raw else None, percent)
-        if outcome.comparable
-        else "not comparable",
-        interval=interval,
-        p_adjusted=_p(outcome.p_adjusted),
-        notes=outcome.notes,
+        label=words.label(outcome.key),
+        verdict=verdict,
+        verdict_text=t(f"verdict.{verdict}"),
+        cells=tuple(Cell(column, text) for column, text in zip(columns, values, strict=True)),
+        notes=tuple(notes),
     )
 
 
-def _forest_rows(report: Report) -> list[ForestRow]:
-    rows = []
-    for outcome in report.outcomes:
-        _, std = main_effects(outcome)
-        if std is None or None in (std.estimate, std.ci_low, std.ci_high):
+def _tables(report: Report, words: _Words) -> tuple[Table, ...]:
+    t = words.t
+    columns = _columns(report.design, t, words.level)
+    tables = []
+    for family, kind in _FAMILIES:
+        members = report.outcomes if kind is None else [o for o in report.items if o.kind == kind]
+        if not members:
             continue
-        rows.append(
-            ForestRow(
-                key=outcome.key,
-                label=_label(outcome, "en"),
-                effect=_STD_NAMES.get(std.name, std.name),
-                estimate=float(std.estimate),  # type: ignore[arg-type]
-                ci_low=float(std.ci_low),  # type: ignore[arg-type]
-                ci_high=float(std.ci_high),  # type: ignore[arg-type]
-            )
-        )
-    # Largest effect first: the reader sees at once what moved most.
-    return sorted(rows, key=lambda r: -r.estimate)
+        rows = tuple(_row(report.design, o, words, columns) for o in members)
+        first = t("col.outcome") if kind is None else t("col.question")
+        tables.append(Table(family, t(f"family.{family}"), first, columns, rows))
+    return tuple(tables)
 
 
-def forest_plot(rows: list[ForestRow], level: str) -> str:
-    """An accessible inline SVG forest plot: one row per outcome, an interval line around a dot.
-
-    The scale always includes zero, drawn as a dashed vertical line. The SVG has a ``<title>`` and a
-    ``<desc>`` that states every estimate and interval in words, for screen readers and print.
-    """
-    label_w, plot_w, right_w, row_h, top = 200, 320, 130, 28, 24
-    width = label_w + plot_w + right_w
-    height = top + row_h * max(len(rows), 1) + 24
-    low = min([0.0, *(r.ci_low for r in rows)])
-    high = max([0.0, *(r.ci_high for r in rows)])
-    pad = 0.05 * (high - low or 1.0)
-    low, high = low - pad, high + pad
-
-    def x(value: float) -> float:
-        return round(label_w + (value - low) / (high - low) * plot_w, 2)
-
-    desc = "; ".join(
-        f"{r.label}: {r.effect} {r.estimate:+.2f}, {level} CI {r.ci_low:+.2f} to {r.ci_high:+.2f}"
-        for r in rows
-    )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="forest" role="img" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="forest-title forest-desc">',
-        '<title id="forest-title">Standardised effects with '
-        f"{escape(level)} confidence intervals</title>",
-        f'<desc id="forest-desc">{escape(desc or "No standardised effect can be shown.")}</desc>',
-        f'<line class="zero" x1="{x(0)}" y1="{top - 8}" x2="{x(0)}" y2="{height - 20}"/>',
-        f'<text class="axis" x="{x(0)}" y="{height - 6}" text-anchor="middle">0</text>',
-    ]
-    for i, r in enumerate(rows):
-        y = top + row_h * i + row_h / 2
-        parts += [
-            f'<g class="row" data-key="{escape(r.key)}" data-estimate="{r.estimate!r}">',
-            f'<text x="{label_w - 8}" y="{y + 4}" text-anchor="end">{escape(r.label[:32])}</text>',
-            f'<line class="ci" x1="{x(r.ci_low)}" y1="{y}" x2="{x(r.ci_high)}" y2="{y}"/>',
-            f'<circle class="est" cx="{x(r.estimate)}" cy="{y}" r="5"/>',
-            f'<text x="{label_w + plot_w + 8}" y="{y + 4}">{r.estimate:+.2f} '
-            f"[{r.ci_low:+.2f}, {r.ci_high:+.2f}]</text>",
-            "</g>",
-        ]
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def report_page(report: Report, language: str = "en") -> ReportPage:
-    """The report page's content (see the module docstring)."""
-    level = f"{100 * report.confidence_level:g}%"
-    design = report.design
-    cards = []
-    for outcome in report.outcomes:
-        en, mn = _sentences(design, outcome, level)
-        _, std = main_effects(outcome)
-        names = [n for n in outcome.groups if n != "change"]
-        sizes = ", ".join(
-            f"{name.replace('_', ' ')}: n = {_n(outcome.groups[name])}" for name in names
-        )
-        cards.append(
-            Card(
-                key=outcome.key,
-                label_en=_label(outcome, "en"),
-                label_mn=_label(outcome, "mn"),
-                sentence_en=en,
-                sentence_mn=mn,
-                sizes=sizes,
-                standardised=_standardised_text(std),
-                notes=outcome.notes,
-            )
-        )
-    families = [
-        ("Outcomes", [_family_row(design, o, language) for o in report.outcomes]),
-        (
-            "Knowledge items (share correct)",
-            [_family_row(design, o, language) for o in report.items if o.kind == "item"],
-        ),
-        (
-            "Attitude items (mean on the scale)",
-            [_family_row(design, o, language) for o in report.items if o.kind == "likert"],
-        ),
-    ]
-    reliability = []
+def _reliability(report: Report, words: _Words) -> Table | None:
+    """One row per scale, one column per group: Cronbach's alpha and its interval."""
+    t, lang = words.t, words.lang
+    by_scale: dict[str, dict[str, str]] = {}
     for outcome in report.outcomes:
         for effect in outcome.effects:
-            if effect.name.startswith("cronbach_alpha."):
-                group = effect.name.split(".", 1)[1].replace("_", " ")
-                value = (
-                    "not shown"
-                    if effect.estimate is None
-                    else f"{effect.estimate:.2f}"
-                    + (
-                        f" (CI {effect.ci_low:.2f} to {effect.ci_high:.2f})"
-                        if effect.ci_low is not None and effect.ci_high is not None
-                        else ""
+            if not effect.name.startswith("cronbach_alpha."):
+                continue
+            text = t("not_shown")
+            if effect.estimate is not None:
+                text = decimal(effect.estimate, 2, lang)
+                if effect.ci_low is not None and effect.ci_high is not None:
+                    interval = t(
+                        "interval",
+                        low=decimal(effect.ci_low, 2, lang),
+                        high=decimal(effect.ci_high, 2, lang),
                     )
+                    text = f"{text} ({interval})"
+            by_scale.setdefault(outcome.key, {})[effect.name.split(".", 1)[1]] = text
+    if not by_scale:
+        return None
+    groups = [
+        g for g in (*_GROUPS[report.design], *_COMPARISON) if any(g in v for v in by_scale.values())
+    ]
+    columns = tuple(words.group(g) for g in groups)
+    rows = tuple(
+        Row(
+            key=key,
+            label=words.label(key),
+            verdict="none",
+            verdict_text="",
+            cells=tuple(Cell(c, alphas.get(g, "–")) for c, g in zip(columns, groups, strict=True)),
+            notes=(),
+        )
+        for key, alphas in by_scale.items()
+    )
+    caption = t("reliability.caption", level=words.level)
+    return Table("reliability", caption, t("col.scale"), columns, rows)
+
+
+# -- the plot -----------------------------------------------------------------------------------------
+
+
+def _plot(report: Report, words: _Words) -> tuple[str, str | None]:
+    """The forest plot, and the sentence naming the outcomes it cannot show."""
+    panels: dict[str, list[PlotRow]] = {}
+    missing = []
+    for outcome in report.outcomes:
+        if not outcome.comparable:
+            continue
+        raw, std = main_effects(outcome)
+        if std is None or std.estimate is None or std.ci_low is None or std.ci_high is None:
+            if raw is not None and raw.estimate is not None:
+                missing.append(outcome.key)
+            continue
+        panels.setdefault(std.name, []).append(
+            PlotRow(outcome.key, words.label(outcome.key), std.estimate, std.ci_low, std.ci_high)
+        )
+    # Averages first, then shares; the largest effect at the top of each, seen at once.
+    order = sorted(panels, key=lambda name: name == "cohens_h")
+    shown = [
+        PlotPanel(
+            effect=name,
+            kind="shares" if name == "cohens_h" else "means",
+            rows=tuple(sorted(panels[name], key=lambda r: -r.estimate)),
+        )
+        for name in order
+    ]
+    svg = forest_plot(shown, words.lang, words.level)
+    not_plotted = words.t("plot.not_plotted", items=words.labels_of(missing)) if missing else None
+    return svg, not_plotted
+
+
+# -- the page -----------------------------------------------------------------------------------------
+
+
+def _left_out(report: Report, words: _Words) -> tuple[str, ...]:
+    out = []
+    for note in report.coded_notes:
+        label = words.label(str(note.params.get("item", "")))
+        if note.code == "item_changed":
+            out.append(
+                words.t(
+                    "left_out.changed",
+                    label=label,
+                    first=_param_text(words, "first", note.params.get("first")),
+                    changed=_param_text(words, "changed", note.params.get("changed")),
                 )
-                reliability.append((_label(outcome, language), group, value))
-    left_out = [n for n in report.notes if "not marked equivalent" in n or ": not in v" in n]
-    rows = _forest_rows(report)
+            )
+        elif note.code == "item_not_in_version":
+            versions = note.params.get("versions") or []
+            out.append(
+                words.t(
+                    "left_out.missing",
+                    label=label,
+                    versions=_param_text(words, "versions", versions),
+                )
+            )
+    return tuple(out)
+
+
+def _terms(report: Report, words: _Words) -> tuple[Term, ...]:
+    t = words.t
+    method = next(
+        (str(n.params.get("method")) for n in report.coded_notes if n.code == "p_adjusted"), "holm"
+    )
+    bodies = {
+        "interval": {"level": words.level},
+        "percentage_points": {},
+        "standardised": {},
+        "conventions": {},
+        "p": {"method": t(f"method.{method}") if f"method.{method}" in CATALOGUE else method},
+    }
+    if any(o.reverse for o in report.items) or any(
+        _reversed_items(o, words) for o in report.outcomes
+    ):
+        bodies["reverse"] = {}
+    if any(o.kind == "scale" for o in report.outcomes):
+        bodies["reliability"] = {}
+    bodies["privacy"] = {}
+    return tuple(
+        Term(
+            key=key,
+            title=t(f"term.{key}", **({"level": words.level} if key == "interval" else {})),
+            body=t(f"term.{key}.body", **params),
+        )
+        for key, params in bodies.items()
+    )
+
+
+def _waves(report: Report, words: _Words) -> tuple[WaveRow, ...]:
+    rows = []
+    for wave in report.waves:
+        arm, phase = wave.arm, wave.phase
+        group = phase if report.design != "comparison" and arm == "campaign" else f"{arm}_{phase}"
+        rows.append(
+            WaveRow(
+                group=words.group(group),
+                wave=wave.key,
+                version=count(wave.version, words.lang),
+                complete=count(wave.n_complete, words.lang),
+            )
+        )
+    return tuple(rows)
+
+
+def report_page(
+    report: Report,
+    lang: str,
+    definition: Questionnaire | None = None,
+    cluster_item: str | None = None,
+) -> ReportPage:
+    """The report page's content in ``lang`` (see the module docstring).
+
+    Parameters
+    ----------
+    report
+        The campaign's report.
+    lang
+        The page's language, one of :data:`survey.web.i18n.LANGUAGES`.
+    definition
+        The questionnaire version the report uses (``reference_definition``), for its title, the
+        answer scales and the reversed statements of each scale; without it those are left out.
+    cluster_item
+        The campaign's cluster item, named in the note about clustered intervals.
+    """
+    words = _Words(report, lang, definition, cluster_item)
+    t = words.t
+    plot, not_plotted = _plot(report, words)
+    notes = (_note_text(words, note) for note in report.coded_notes)
     return ReportPage(
-        campaign=report.campaign,
-        design=design,
-        level=level,
-        waves=[(w.key, w.phase, w.arm, w.version, w.n_complete) for w in report.waves],
-        cards=cards,
-        forest=forest_plot(rows, level),
-        forest_rows=rows,
-        families=[(title, rows_) for title, rows_ in families if rows_],
-        reliability=reliability,
-        caveats=[_CAVEATS[design]] if design in _CAVEATS else [],
-        left_out=left_out,
-        flags=[f.message for f in report.flags],
-        notes=[n for n in report.notes if n not in left_out],
+        lang=lang,
+        t=t,
+        languages=tuple(LanguageLink(c, language_name(c), c == lang) for c in LANGUAGES),
+        document_title=t("document_title", campaign=report.campaign),
+        heading=t("heading", campaign=report.campaign),
+        survey_title=(
+            t("survey_title", title=words.text(definition.title, ""))
+            if definition is not None
+            else None
+        ),
+        design=t(f"design.{report.design}"),
+        intervals=t("intervals_are", level=words.level),
+        waves=_waves(report, words),
+        cards=tuple(_card(report.design, o, words) for o in report.outcomes),
+        plot=plot,
+        plot_legend=t("plot.legend", level=words.level),
+        not_plotted=not_plotted,
+        caveat=t(f"caveat.{report.design}"),
+        flags=tuple(_flag_texts(words, report.flags, report)),
+        notes=tuple(text for text in notes if text),
+        left_out=_left_out(report, words),
+        tables=_tables(report, words),
+        reliability=_reliability(report, words),
+        terms=_terms(report, words),
+        comparison=report.design == "comparison",
     )

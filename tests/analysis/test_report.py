@@ -275,8 +275,8 @@ def test_json_shape_matches_design(independent) -> None:
     report, _, _ = independent
     example = json.loads(DESIGN_EXAMPLE)
     got = msgspec.json.decode(msgspec.json.encode(report))
-    # Exactly the keys of DESIGN.md, plus the three the report adds beside them.
-    assert set(got) == set(example) | {"items", "flags", "notes"}
+    # Exactly the keys of DESIGN.md, plus those the report adds beside them.
+    assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes"}
     assert {"campaign": got["campaign"], "design": got["design"]} == {
         "campaign": "trafficking-2024",
         "design": "independent",
@@ -287,7 +287,7 @@ def test_json_shape_matches_design(independent) -> None:
     template = example["outcomes"][0]
     assert [o["key"] for o in got["outcomes"]] == ["knowledge", "confidence", "would_report"]
     for entry in got["outcomes"] + got["items"]:
-        assert set(entry) == set(template)
+        assert set(entry) == set(template) | {"reverse", "raw_groups", "coded_notes"}
         assert set(entry["groups"]) == set(template["groups"])
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
@@ -350,6 +350,100 @@ def test_a_corrected_item_scores_the_outcome_and_is_a_proportion_alone() -> None
     assert_effect(entries["knowledge"], effects.mean_difference(a, b))
     assert any("guessing-corrected" in note for note in entries["k_signs"].notes)
     assert entries["k_signs"].kind == "item"
+
+
+def test_reverse_coded_item_keeps_its_answers_as_given() -> None:
+    """A reverse-coded item is analysed as 6 - answer; ``raw_groups`` are the answers as typed, in
+    the direction of the item's own wording, here averaged straight from the answer dicts."""
+    rng = np.random.default_rng(31)
+    pre, post = make_answers(rng, 60), make_answers(rng, 70, attitude=0.8)
+    cases = {
+        "independent": [wave("a", "pre", pre), wave("b", "post", post)],
+        "comparison": [
+            wave("a", "pre", pre),
+            wave("b", "post", post),
+            wave("c", "pre", post, arm="comparison"),
+            wave("d", "post", pre, arm="comparison"),
+        ],
+    }
+    as_given = {
+        name: float(np.mean([a["a_help"] for a in answers if "a_help" in a]))
+        for name, answers in (("pre", pre), ("post", post))
+    }
+    for design, waves in cases.items():
+        entries = by_key(build_report("c", design, waves))
+        item = entries["a_help"]
+        assert item.reverse is True
+        first, second = (
+            ("pre", "post") if design == "independent" else ("campaign_pre", "campaign_post")
+        )
+        assert item.raw_groups[first].mean == pytest.approx(as_given["pre"], rel=1e-12)
+        assert item.raw_groups[second].mean == pytest.approx(as_given["post"], rel=1e-12)
+        assert item.raw_groups[first].sd == item.groups[first].sd
+        # The score stays reversed: higher is better.
+        assert item.groups[first].mean == pytest.approx(6 - as_given["pre"], rel=1e-12)
+        for key in ("a_report", "a_hotline", "confidence", "k_offer"):
+            assert entries[key].reverse is False and entries[key].raw_groups == {}
+    # A panel's within-person change reverses its sign.
+    codes = [f"p{i}" for i in range(60)]
+    panel = by_key(
+        build_report(
+            "c",
+            "panel",
+            [wave("a", "pre", pre, panel_key=codes), wave("b", "post", post[:60], panel_key=codes)],
+        )
+    )["a_help"]
+    pairs = [
+        (a["a_help"], b["a_help"])
+        for a, b in zip(pre, post[:60], strict=True)
+        if "a_help" in a and "a_help" in b
+    ]
+    assert panel.raw_groups["change"].mean == pytest.approx(
+        float(np.mean([after - before for before, after in pairs])), rel=1e-12
+    )
+    assert panel.raw_groups["change"].mean == pytest.approx(-panel.groups["change"].mean)
+
+
+def test_every_note_has_a_code_with_its_numbers() -> None:
+    """Pages translate notes from codes and parameters, never from the English text."""
+    rng = np.random.default_rng(11)
+    pre, post = make_answers(rng, 44, skill=0.4), make_answers(rng, 20, skill=0.7)
+    pre_codes: list[object] = [f"p{i}" for i in range(40)] + ["p3", "p7", None, ""]
+    post_codes: list[object] = [f"p{i}" for i in range(0, 40, 2)]
+    report = build_report(
+        "c",
+        "panel",
+        [wave("a", "pre", pre, panel_key=pre_codes), wave("b", "post", post, panel_key=post_codes)],
+    )
+    assert tuple(n.text for n in report.coded_notes) == report.notes
+    for entry in (*report.outcomes, *report.items):
+        assert tuple(n.text for n in entry.coded_notes) == entry.notes
+    coded = {n.code: n.params for n in report.coded_notes}
+    assert coded["panel_duplicates"] == {"wave": "a", "count": 2}
+    assert coded["panel_without_key"] == {"wave": "a", "count": 2}
+    assert coded["panel_matched"]["matched"] == 20 and coded["panel_matched"]["pre"] == 44
+    # 40 distinct pre keys, 20 of them found after: half lost.
+    assert coded["panel_matched"]["attrition"] == pytest.approx(0.5)
+    assert coded["p_adjusted"] == {"method": "holm"}
+    knowledge = by_key(report)["knowledge"]
+    small = next(n for n in knowledge.coded_notes if n.code == "small_sample")
+    assert small.params == {"groups": ["matched pairs"], "sizes": [20], "threshold": 30}
+    # 20 of the smaller wave's 20 matched: no low match rate; the small sample is flagged with the
+    # same numbers as its note.
+    flags = {f.code: f for f in report.flags if f.subject in (None, "knowledge")}
+    assert "low_match_rate" not in flags
+    assert flags["small_sample"].params == small.params
+    assert by_key(report)["a_help"].coded_notes[0].code == "reverse_coded"
+    assert by_key(report)["k_signs"].coded_notes[0].code == "partial_credit"
+
+
+def test_clusters_are_counted_once_for_the_report() -> None:
+    rng = np.random.default_rng(5)
+    waves, _ = comparison_waves(rng, clusters=True)
+    report = build_report("c", "comparison", waves)
+    labels = {label for w in waves for label in w.cluster}
+    clusters = next(n for n in report.coded_notes if n.code == "clusters")
+    assert clusters.params == {"count": len(labels), "few": len(labels) < 20}
 
 
 def test_holm_within_families(independent) -> None:
@@ -803,6 +897,7 @@ def test_report_never_raises(design: str, data: list, present: list[bool]) -> No
         "items",
         "flags",
         "notes",
+        "coded_notes",
     }
     for entry in (*report.outcomes, *report.items):
         if entry.p_value is not None:
