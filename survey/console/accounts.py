@@ -55,6 +55,13 @@ def _sign_in_action(request: Request) -> str:
     return "/sign-in" + (f"?{urlencode({'lang': chosen})}" if chosen in LANGUAGES else "")
 
 
+def _refusal(request: Request, outcome: auth.SignInOutcome) -> str:
+    """Why the sign-in was refused, in the page's language (auth's English sentence for a reason the
+    catalogue does not know yet)."""
+    key = f"sign_in.refused.{outcome.refused}"
+    return console_web.translator(request)(key) if key in CATALOGUE else outcome.message
+
+
 @get("/sign-in", opt={"roles": "public"}, name="sign_in_page")
 async def sign_in_page(request: Request) -> Template:
     """The sign-in form."""
@@ -79,12 +86,11 @@ async def sign_in_submit(request: Request) -> Response:
         outcome = await auth.sign_in(conn, email, form.get("password", ""))
         if outcome.account_id is None:
             status = 400 if outcome.refused == "wrong" else 429
-            t = console_web.translator(request)
             context = SignInPage(
                 action=_sign_in_action(request),
                 email=email,
                 next=target,
-                error=t(f"sign_in.refused.{outcome.refused}"),
+                error=_refusal(request, outcome),
             )
             return console_web.page(request, "sign_in.html", context, status=status)
         if chosen in LANGUAGES:
@@ -122,8 +128,7 @@ async def set_language(request: Request) -> Response:
     async with request_pool(request).acquire() as conn:
         refused = await service.set_language(conn, principal(request), form.get("language", ""))
     if refused is not None:
-        t = console_web.translator(request)
-        raise InvalidAnswer(t(f"error.{refused.reason}", **refused.params))
+        raise InvalidAnswer(console_web.refusal(request, refused))
     return Redirect(auth.safe_next(form.get("next")), status_code=303)
 
 
@@ -214,8 +219,7 @@ async def create_user(request: Request) -> Response:
             conn, principal(request), draft, hash_password=auth.hash_password
         )
     if isinstance(outcome, Rejected):
-        t = console_web.translator(request)
-        error = t(f"error.{outcome.reason}", **outcome.params)
+        error = console_web.refusal(request, outcome)
         return await _users_page(request, status=outcome.status, draft=draft, error=error)
     return Redirect("/console/users?" + urlencode({"created": outcome.email}), status_code=303)
 
@@ -224,8 +228,7 @@ async def _set_disabled(request: Request, account_id: int, disabled: bool) -> Re
     async with request_pool(request).acquire() as conn:
         refused = await service.set_disabled(conn, principal(request), account_id, disabled)
     if refused is not None:
-        t = console_web.translator(request)
-        error = t(f"error.{refused.reason}", **refused.params)
+        error = console_web.refusal(request, refused)
         return await _users_page(request, status=refused.status, error=error)
     return Redirect("/console/users", status_code=303)
 

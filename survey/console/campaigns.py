@@ -225,11 +225,6 @@ def _campaign_row(request: Request, overview: service.CampaignOverview) -> Campa
     )
 
 
-def _message(request: Request, rejected: Rejected) -> str:
-    t = console_web.translator(request)
-    return t(f"error.{rejected.reason}", **rejected.params)
-
-
 # -- routes -------------------------------------------------------------------------------------------
 
 
@@ -298,7 +293,7 @@ async def create_campaign(request: Request) -> Response:
     async with request_pool(request).acquire() as conn:
         outcome = await service.create_campaign(conn, principal(request), draft)
     if isinstance(outcome, Rejected):
-        message = _message(request, outcome)
+        message = console_web.refusal(request, outcome)
         return await _new_campaign(request, draft, error=message, status=outcome.status)
     return Redirect(f"/console/campaigns/{outcome.key}", status_code=303)
 
@@ -328,7 +323,9 @@ async def add_wave(request: Request, key: FromPath[str]) -> Response:
         if not isinstance(outcome, Rejected):
             return Redirect(f"/console/campaigns/{key}", status_code=303)
         detail = await service.campaign_detail(conn, who, key)
-    context = _campaign_page(request, detail, error=_message(request, outcome), draft=draft)
+    context = _campaign_page(
+        request, detail, error=console_web.refusal(request, outcome), draft=draft
+    )
     return console_web.page(
         request, "campaign.html", context, section="campaigns", status=outcome.status
     )

@@ -510,6 +510,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.detail.limit": {"mn": "хязгаар", "en": "limit"},
     "audit.detail.cursor": {"mn": "үргэлжлэл", "en": "cursor"},
     # -- why a form was refused (error.<reason>) -------------------------------------------------------
+    "error.unexpected": {
+        "mn": "Хүсэлтийг биелүүлж чадсангүй. Оруулсан утгаа шалгаад дахин оролдоно уу.",
+        "en": "The request could not be carried out. Check what was entered and try again.",
+    },
     "error.campaign_key_missing": {
         "mn": "Кампанит ажлын товч нэрийг бичнэ үү (жижиг латин үсэг, тоо, «-», «_»).",
         "en": "A campaign needs a key (lower-case letters, digits, - and _).",

@@ -361,7 +361,7 @@ async def diff_page(request: Request, key: FromPath[str]) -> Template:
             versions=(),
             rows=(),
             other=(),
-            error=t(f"error.{found.reason}", **found.params),
+            error=console_web.refusal(request, found),
         )
         return console_web.page(
             request, "diff.html", context, section="questionnaires", status=found.status
@@ -438,9 +438,8 @@ def _xlsform(request: Request, context: XlsformPage, status: int = 200) -> Templ
 
 
 def _refused(request: Request, rejected: Rejected, **values: str) -> Template:
-    t = console_web.translator(request)
     context = XlsformPage(
-        error=t(f"error.{rejected.reason}", **rejected.params), details=rejected.details, **values
+        error=console_web.refusal(request, rejected), details=rejected.details, **values
     )
     return _xlsform(request, context, rejected.status)
 

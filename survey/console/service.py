@@ -103,14 +103,16 @@ class Rejected:
     status: int = 400
     params: Mapping[str, object] = field(default_factory=dict)
     details: tuple[str, ...] = ()
+    english: str = ""
+    """The sentence of the error behind the refusal, said when the catalogue has no words for it."""
 
 
 def _rejected(exc: InvalidAnswer | Conflict, fallback: str) -> Rejected:
     # The database layer names the rule it applied (RuleBroken, AlreadyTaken); an error without one is
-    # reported under ``fallback``, with the English sentence as its detail.
+    # reported under ``fallback``.
     if isinstance(exc, (RuleBroken, AlreadyTaken)):
-        return Rejected(exc.reason, exc.status_code, exc.params)
-    return Rejected(fallback, exc.status_code, details=(exc.message,))
+        return Rejected(exc.reason, exc.status_code, exc.params, english=exc.message)
+    return Rejected(fallback, exc.status_code, english=exc.message)
 
 
 # -- lookups: the one place for a per-campaign check of the caller ------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlencode
 
 from litestar import Request
@@ -21,6 +21,9 @@ from survey.console.auth import ADMINS, ALL_ROLES, CAMPAIGN_READERS
 from survey.console.messages import CATALOGUE, language_name
 from survey.db.accounts import Principal
 from survey.db.campaigns import Wave
+
+if TYPE_CHECKING:
+    from survey.console.service import Rejected
 from survey.settings import Settings
 from survey.web.i18n import LANGUAGES, request_language
 from survey.web.static import static_url
@@ -35,6 +38,7 @@ __all__ = [
     "may",
     "page",
     "read_form",
+    "refusal",
     "settings",
     "translator",
     "user",
@@ -174,6 +178,15 @@ def fragment(request: Request, name: str, context: Any, status: int = 200) -> Te
         context={"page": context, "t": CATALOGUE.bound(language(request))},
         status_code=status,
     )
+
+
+def refusal(request: Request, rejected: Rejected) -> str:
+    """Why a form was refused, in the page's language: ``error.<reason>`` of the catalogue, or, for a
+    reason it has no words for yet (a rule added elsewhere), the error's own English sentence."""
+    key = f"error.{rejected.reason}"
+    if key in CATALOGUE:
+        return CATALOGUE.translate(key, language(request), **rejected.params)
+    return rejected.english or CATALOGUE.translate("error.unexpected", language(request))
 
 
 def wave_title(t: Callable[..., str], wave: Wave) -> str:
