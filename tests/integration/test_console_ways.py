@@ -502,3 +502,41 @@ async def test_accounts_made_before_the_language_column_keep_english(
         assert new.language == "mn"
     finally:
         await conn.close()
+
+
+HOSTILE = [
+    "",
+    " ",
+    "x" * 100_000,
+    "a\x00b",
+    '<script>alert("x")</script>',
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "ǅ\u202e\ufeff",
+]
+
+
+async def test_wrong_empty_huge_and_malicious_values_get_a_clear_answer(
+    client: AsyncTestClient, db: asyncpg.Connection, study: Study
+) -> None:
+    await sign_in_as(client, db, "admin")
+    forms = {
+        "/console/campaigns": ("key", {"questionnaire": "tq", "design": "independent"}),
+        "/console/campaigns/tip/waves": ("wave_key", {"phase": "post"}),
+        "/console/users": ("email", {"role": "analyst", "password": PASSWORD}),
+        "/console/language": ("language", {}),
+    }
+    for path, (field, rest) in forms.items():
+        for value in HOSTILE:
+            for name in (field, *rest):
+                form = {**rest, field: "ok-value" if name != field else value}
+                if name != field:
+                    form[name] = value
+                response = await post_form(client, path, form)
+                context = (path, name, value[:40], response.status_code, response.text[-500:])
+                assert 400 <= response.status_code < 500 or response.status_code == 303, context
+                assert "<script>alert" not in response.text, context
+    # Every form had one wrong value: nothing was stored.
+    assert [c.key for c in await campaigns_db.list_campaigns(db)] == ["tip"]
+    assert [w.key for w in await campaigns_db.waves_of(db, "tip")] == ["tip-pre", "tip-post"]
+    assert [a.email for a in await accounts_db.list_accounts(db)] == ["admin@example.org"]
