@@ -73,3 +73,24 @@ class InvalidStatistics(SurveyError, ValueError):
     """The data cannot support this statistic."""
 
     status_code = 422
+
+
+class _Reasoned(SurveyError):
+    """A refusal that names the rule it applied: ``reason``, with what broke it in ``params``.
+
+    The message is the English sentence (for the command line and the logs); an interface says the same
+    in its reader's language from its own catalogue, by ``reason``.
+    """
+
+    def __init__(self, message: str, *, reason: str, **params: object) -> None:
+        self.reason = reason
+        self.params = params
+        super().__init__(message)
+
+
+class RuleBroken(_Reasoned, InvalidAnswer):
+    """A value breaks a rule of what may be stored."""
+
+
+class AlreadyTaken(_Reasoned, Conflict):
+    """A key (or another value that must be unique) is already taken."""

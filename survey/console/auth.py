@@ -35,7 +35,7 @@ from litestar.response import Redirect
 
 from survey.db import accounts as accounts_db
 from survey.db.accounts import ROLES, Principal
-from survey.errors import Forbidden, InvalidAnswer
+from survey.errors import Forbidden, RuleBroken
 from survey.settings import Settings
 from survey.web.errors import error_response, wants_json
 
@@ -107,9 +107,17 @@ def _dummy_hash() -> str:
 def check_password(password: str) -> str:
     """Return the password if it is acceptable; InvalidAnswer with the rule otherwise."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        raise InvalidAnswer(f"a password needs at least {PASSWORD_MIN_LENGTH} characters")
+        raise RuleBroken(
+            f"a password needs at least {PASSWORD_MIN_LENGTH} characters",
+            reason="password_short",
+            min=PASSWORD_MIN_LENGTH,
+        )
     if len(password) > PASSWORD_MAX_LENGTH:
-        raise InvalidAnswer(f"a password may have at most {PASSWORD_MAX_LENGTH} characters")
+        raise RuleBroken(
+            f"a password may have at most {PASSWORD_MAX_LENGTH} characters",
+            reason="password_long",
+            max=PASSWORD_MAX_LENGTH,
+        )
     return password
 
 

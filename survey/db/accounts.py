@@ -13,10 +13,13 @@ import asyncpg
 import msgspec
 
 from survey.db.queries import sql
-from survey.errors import Conflict, InvalidAnswer, NotFound
+from survey.errors import AlreadyTaken, InvalidAnswer, NotFound, RuleBroken
 
 Role = Literal["admin", "researcher", "analyst", "viewer"]
 ROLES: tuple[str, ...] = ("admin", "researcher", "analyst", "viewer")
+Language = Literal["mn", "en"]
+#: The languages of the console's interface an account may choose (the CHECK of the account table).
+ACCOUNT_LANGUAGES: tuple[str, ...] = ("mn", "en")
 AttemptOutcome = Literal["failed", "succeeded", "refused"]
 
 
@@ -26,6 +29,7 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     email: str
     role: Role
+    language: Language
     disabled_at: datetime | None
     created_at: datetime
     password_changed_at: datetime
@@ -41,13 +45,15 @@ class Account(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    """Who makes a request: the account, its role, and how it proved it (session or API token)."""
+    """Who makes a request: the account, its role, its interface language, and how it proved it (session
+    or API token). ``language`` is what :func:`survey.web.i18n.request_language` reads."""
 
     account_id: int
     email: str
     role: Role
     via: Literal["session", "token"]
     token_id: int | None = None
+    language: Language
 
 
 class Credentials(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,7 +86,11 @@ def normalise_email(email: str) -> str:
 
 def check_role(role: str) -> Role:
     if role not in ROLES:
-        raise InvalidAnswer(f'role must be one of {", ".join(ROLES)}, not "{role}"')
+        raise RuleBroken(
+            f'role must be one of {", ".join(ROLES)}, not "{role}"',
+            reason="role_unknown",
+            role=role,
+        )
     return role  # type: ignore[return-value]
 
 
@@ -90,7 +100,8 @@ def check_role(role: str) -> Role:
 async def create_account(
     conn: asyncpg.Connection, email: str, *, role: str, password_hash: str
 ) -> Account:
-    """Store a new account; Conflict when the address is taken, InvalidAnswer for a bad address or role."""
+    """Store a new account; AlreadyTaken (a Conflict) when the address is taken, RuleBroken (an
+    InvalidAnswer) for a bad address or role."""
     email = normalise_email(email)
     check_role(role)
     if (
@@ -99,10 +110,12 @@ async def create_account(
         or email.endswith("@")
         or any(c.isspace() for c in email)
     ):
-        raise InvalidAnswer(f'"{email}" is not an email address')
+        raise RuleBroken(f'"{email}" is not an email address', reason="email_invalid", email=email)
     account_id = await conn.fetchval(sql("insert_account"), email, role, password_hash)
     if account_id is None:
-        raise Conflict(f'an account "{email}" already exists')
+        raise AlreadyTaken(
+            f'an account "{email}" already exists', reason="account_exists", email=email
+        )
     return await get_account(conn, account_id)
 
 
@@ -162,6 +175,16 @@ async def set_role(conn: asyncpg.Connection, account_id: int, role: str) -> None
         raise NotFound(f"no account with id {account_id}")
 
 
+async def set_language(conn: asyncpg.Connection, account_id: int, language: str) -> None:
+    """Keep the account's choice of interface language; InvalidAnswer for a language it cannot have."""
+    if language not in ACCOUNT_LANGUAGES:
+        raise InvalidAnswer(
+            f'language must be one of {", ".join(ACCOUNT_LANGUAGES)}, not "{language}"'
+        )
+    if await conn.fetchval(sql("set_account_language"), account_id, language) is None:
+        raise NotFound(f"no account with id {account_id}")
+
+
 async def set_disabled(conn: asyncpg.Connection, account_id: int, disabled: bool) -> None:
     """Disable (or enable) an account; disabling ends its sessions and revokes its API tokens."""
     async with conn.transaction():
@@ -190,7 +213,13 @@ async def session_principal(
     row = await conn.fetchrow(sql("touch_session"), token_hash, idle, absolute)
     if row is None:
         return None
-    return Principal(account_id=row["id"], email=row["email"], role=row["role"], via="session")
+    return Principal(
+        account_id=row["id"],
+        email=row["email"],
+        role=row["role"],
+        language=row["language"],
+        via="session",
+    )
 
 
 async def revoke_session(conn: asyncpg.Connection, token_hash: bytes) -> None:
@@ -246,6 +275,7 @@ async def token_principal(conn: asyncpg.Connection, token_hash: bytes) -> Princi
         account_id=row["id"],
         email=row["email"],
         role=row["role"],
+        language=row["language"],
         via="token",
         token_id=row["token_id"],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Literal
@@ -11,7 +12,7 @@ import msgspec
 
 from survey.db.queries import sql
 from survey.db.questionnaires import get_version
-from survey.errors import Conflict, InvalidAnswer, NotFound
+from survey.errors import AlreadyTaken, InvalidAnswer, NotFound, RuleBroken
 
 Design = Literal["independent", "panel", "comparison"]
 Phase = Literal["pre", "post"]
@@ -20,6 +21,54 @@ WaveStatus = Literal["draft", "open", "closed"]
 DESIGNS = ("independent", "panel", "comparison")
 RESERVED_KEYS = frozenset({"new"})
 """Keys the console routes on under ``/console/campaigns/``: a campaign named so could not be opened."""
+#: The CHECK constraints of ``campaign.key`` and ``wave.key`` (0001_initial.sql), checked before storing so
+#: that a wrong key gets a sentence instead of a constraint violation.
+CAMPAIGN_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+WAVE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}")
+
+#: Why a campaign or a wave cannot be made, as the command line says it. The error raised carries the key
+#: as its ``reason``: the console says the same from its own catalogue (``error.<reason>`` in
+#: survey/console/messages.py), in its reader's language.
+PROBLEMS: dict[str, str] = {
+    "campaign_key_format": (
+        "a campaign key has lower-case letters, digits, - and _, starting with a letter or digit, and at "
+        'most 63 characters (not "{key}")'
+    ),
+    "campaign_key_reserved": (
+        'a campaign cannot be called "{key}": /console/campaigns/{key} is a console page; choose another key'
+    ),
+    "design_unknown": 'design must be one of independent, panel, comparison, not "{design}"',
+    "cluster_unknown": 'cluster item "{cluster}" is not an item of questionnaire "{questionnaire}"',
+    "panel_needs_code": (
+        "a panel campaign links pre and post answers by a panel code, and questionnaire "
+        '"{questionnaire}" has no panel_code item'
+    ),
+    "campaign_exists": 'a campaign "{key}" already exists',
+    "phase_unknown": 'phase must be pre or post, not "{phase}"',
+    "arm_unknown": 'arm must be campaign or comparison, not "{arm}"',
+    "comparison_arm": (
+        'campaign "{campaign}" has the {design} design; only a comparison design has a comparison arm'
+    ),
+    "wave_key_format": (
+        "a wave key has lower-case letters, digits, - and _, starting with a letter or digit, and at most "
+        '81 characters (not "{key}")'
+    ),
+    "wave_key_taken": 'a wave "{key}" already exists',
+    "wave_phase_taken": 'campaign "{campaign}" already has a {phase} wave in the {arm} arm',
+}
+
+
+def _invalid(reason: str, **params: str) -> RuleBroken:
+    return RuleBroken(PROBLEMS[reason].format(**params), reason=reason, **params)
+
+
+def _taken(reason: str, **params: str) -> AlreadyTaken:
+    return AlreadyTaken(PROBLEMS[reason].format(**params), reason=reason, **params)
+
+
+def default_wave_key(campaign_key: str, phase: str, arm: str) -> str:
+    """``tip-2027-pre``, ``tip-2027-post-comparison``: the key of a wave nobody named."""
+    return f"{campaign_key}-{phase}" + ("-comparison" if arm == "comparison" else "")
 
 
 class Campaign(msgspec.Struct, frozen=True, kw_only=True):
@@ -75,25 +124,17 @@ async def create_campaign(
     design: str,
     cluster_item: str | None = None,
 ) -> Campaign:
-    if design not in DESIGNS:
-        raise InvalidAnswer(f'design must be one of {", ".join(DESIGNS)}, not "{design}"')
+    if not CAMPAIGN_KEY.fullmatch(key):
+        raise _invalid("campaign_key_format", key=key)
     if key in RESERVED_KEYS:
-        raise InvalidAnswer(
-            f'a campaign cannot be called "{key}": /console/campaigns/{key} is a console page; '
-            "choose another key"
-        )
-    latest = await get_version(conn, questionnaire)
-    definition = latest.definition
-    item_keys = {item.key for item in definition.items()}
-    if cluster_item is not None and cluster_item not in item_keys:
-        raise InvalidAnswer(
-            f'cluster item "{cluster_item}" is not an item of questionnaire "{questionnaire}"'
-        )
+        raise _invalid("campaign_key_reserved", key=key)
+    if design not in DESIGNS:
+        raise _invalid("design_unknown", design=design)
+    definition = (await get_version(conn, questionnaire)).definition
+    if cluster_item is not None and cluster_item not in {item.key for item in definition.items()}:
+        raise _invalid("cluster_unknown", cluster=cluster_item, questionnaire=questionnaire)
     if design == "panel" and not any(i.type == "panel_code" for i in definition.items()):
-        raise InvalidAnswer(
-            f'a panel campaign links pre and post answers by a panel code, and questionnaire "{questionnaire}" '
-            "has no panel_code item"
-        )
+        raise _invalid("panel_needs_code", questionnaire=questionnaire)
     async with conn.transaction():
         created = await conn.fetchval(
             sql("insert_campaign"),
@@ -104,7 +145,7 @@ async def create_campaign(
             secrets.token_bytes(32),
         )
     if created is None:
-        raise Conflict(f'a campaign "{key}" already exists')
+        raise _taken("campaign_exists", key=key)
     return await get_campaign(conn, key)
 
 
@@ -119,6 +160,11 @@ async def list_campaigns(conn: asyncpg.Connection) -> list[Campaign]:
     return [Campaign.from_row(r) for r in await conn.fetch(sql("list_campaigns"))]
 
 
+async def list_waves(conn: asyncpg.Connection) -> list[Wave]:
+    """Every wave of every campaign, in one query (for lists of campaigns)."""
+    return [Wave.from_row(r) for r in await conn.fetch(sql("list_waves"))]
+
+
 async def add_wave(
     conn: asyncpg.Connection,
     campaign_key: str,
@@ -128,26 +174,25 @@ async def add_wave(
     version: int | None = None,
     key: str | None = None,
 ) -> Wave:
-    if phase not in ("pre", "post"):
-        raise InvalidAnswer(f'phase must be pre or post, not "{phase}"')
-    if arm not in ("campaign", "comparison"):
-        raise InvalidAnswer(f'arm must be campaign or comparison, not "{arm}"')
     campaign = await get_campaign(conn, campaign_key)
+    key = key or default_wave_key(campaign_key, phase, arm)
+    if phase not in ("pre", "post"):
+        raise _invalid("phase_unknown", phase=phase)
+    if arm not in ("campaign", "comparison"):
+        raise _invalid("arm_unknown", arm=arm)
     if arm == "comparison" and campaign.design != "comparison":
-        raise InvalidAnswer(
-            f'campaign "{campaign_key}" has the {campaign.design} design; only a comparison design has a '
-            "comparison arm"
-        )
+        raise _invalid("comparison_arm", campaign=campaign.key, design=campaign.design)
+    if not WAVE_KEY.fullmatch(key):
+        raise _invalid("wave_key_format", key=key)
     pinned = await get_version(conn, campaign.questionnaire, version)
-    key = key or f"{campaign_key}-{phase}" + ("-comparison" if arm == "comparison" else "")
     wave_id = await conn.fetchval(
         sql("insert_wave"), campaign.id, key, phase, arm, pinned.id, secrets.token_urlsafe(18)
     )
     if wave_id is None:
         taken = await conn.fetchrow(sql("wave_conflict"), key, campaign.id, phase, arm)
         if taken is not None and taken["key"] == key:
-            raise Conflict(f'a wave "{key}" already exists')
-        raise Conflict(f'campaign "{campaign_key}" already has a {phase} wave in the {arm} arm')
+            raise _taken("wave_key_taken", key=key)
+        raise _taken("wave_phase_taken", campaign=campaign_key, phase=phase, arm=arm)
     return await get_wave(conn, key)
 
 

@@ -98,13 +98,21 @@ async def list_versions(conn: asyncpg.Connection, questionnaire: str) -> list[Ve
     return [VersionInfo(**dict(r)) for r in await conn.fetch(sql("list_versions"), questionnaire)]
 
 
-async def campaign_counts(conn: asyncpg.Connection, campaign_id: int) -> dict[str, StatusCounts]:
-    """Responses by status for each wave of a campaign that has any, by wave key."""
-    rows = await conn.fetch(sql("campaign_status_counts"), campaign_id)
+def _by_wave(rows: Sequence[asyncpg.Record]) -> dict[str, StatusCounts]:
     by_wave: dict[str, list[asyncpg.Record]] = {}
     for r in rows:
         by_wave.setdefault(r["wave"], []).append(r)
     return {wave: _counts(found) for wave, found in by_wave.items()}
+
+
+async def campaign_counts(conn: asyncpg.Connection, campaign_id: int) -> dict[str, StatusCounts]:
+    """Responses by status for each wave of a campaign that has any, by wave key."""
+    return _by_wave(await conn.fetch(sql("campaign_status_counts"), campaign_id))
+
+
+async def all_counts(conn: asyncpg.Connection) -> dict[str, StatusCounts]:
+    """Responses by status for every wave that has any, by wave key, in one query."""
+    return _by_wave(await conn.fetch(sql("all_status_counts")))
 
 
 async def wave_progress(conn: asyncpg.Connection, wave_id: int) -> WaveProgress:

@@ -167,6 +167,28 @@ def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="package")
+def demo(server: Server) -> list[str]:
+    """The demo campaigns (``survey demo``), 30 synthetic respondents per wave: enough for every group of
+    the report (none under 5 is shown), few enough to take seconds. Their keys."""
+    server.cli("demo", "--respondents", "30", timeout=300)
+    return ["demo-trafficking", "demo-ethics", "demo-corruption"]
+
+
+def sign_in(page: Page, server: Server, email: str, *, next_url: str = "", lang: str = "") -> None:
+    """Sign in through the form, as a person would, on the sign-in page in ``lang`` (else Mongolian)."""
+    from survey.console.messages import CATALOGUE
+
+    t = CATALOGUE.bound(lang or "mn")
+    query = "&".join(f"{k}={v}" for k, v in (("next", next_url), ("lang", lang)) if v)
+    page.goto(f"{server.url}/sign-in" + (f"?{query}" if query else ""))
+    page.get_by_label(t("sign_in.email")).fill(email)
+    page.get_by_label(t("sign_in.password")).fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name=t("sign_in.submit")).click()
+    assert "/sign-in" not in page.url, page.locator("main").inner_text()
+
+
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     """The system Chromium, headless, through Playwright."""
     executable = chromium_path()
@@ -194,12 +216,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def new_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
-    """Open pages on a 360×740 screen, each in a context of its own (``new_page(java_script_enabled=
-    False)``); on failure each page's screenshot and HTML are kept in ``test-results/``."""
+    """Open pages on a 360×740 screen (or ``viewport=``), each in a context of its own
+    (``new_page(java_script_enabled=False)``); on failure each page's screenshot and HTML are kept in
+    ``test-results/``."""
     opened: list[Page] = []
 
     def factory(**options: Any) -> Page:
-        context = browser.new_context(viewport=VIEWPORT, **options)
+        context = browser.new_context(**{"viewport": VIEWPORT, **options})
         context.set_default_timeout(10_000)
         page = context.new_page()
         opened.append(page)

@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import PASSWORD, Server
+from survey.console.messages import CATALOGUE
+from tests.e2e.conftest import Server, sign_in
 
 pytestmark = pytest.mark.e2e
 
 DEMO = "demo-trafficking"
-
-
-def sign_in(page: Page, server: Server, email: str, next_url: str = "") -> None:
-    page.goto(f"{server.url}/sign-in" + (f"?next={next_url}" if next_url else ""))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    assert "/sign-in" not in page.url, page.locator("main").inner_text()
+MN = CATALOGUE.bound("mn")
 
 
 def test_a_researcher_signs_in_creates_a_campaign_and_opens_a_wave(
@@ -32,28 +25,33 @@ def test_a_researcher_signs_in_creates_a_campaign_and_opens_a_wave(
     server.create_user("researcher@example.org", "researcher")
     page = new_page()
     sign_in(page, server, "researcher@example.org")
-    expect(page.locator("form.who")).to_contain_text("researcher@example.org (researcher)")
+    # New accounts read the console in Mongolian; the role is said in words.
+    expect(page.locator("html")).to_have_attribute("lang", "mn")
+    expect(page.locator("form.who").last).to_contain_text(
+        f"researcher@example.org ({MN('role.researcher')})"
+    )
 
-    page.goto(f"{server.url}/console/campaigns/new")
-    page.get_by_label("Key").fill("e2e-console")
-    page.get_by_label("Questionnaire").select_option("trafficking-knowledge")
-    page.locator("label.option", has_text="independent").click()
-    page.get_by_label("Cluster item").fill("aimag")
+    page.get_by_role("link", name=MN("campaigns.new")).click()
+    page.get_by_label(MN("new_campaign.key")).fill("e2e-console")
+    page.get_by_label(MN("new_campaign.questionnaire")).select_option("trafficking-knowledge")
+    page.locator("label.option", has_text=MN("design.independent")).click()
+    page.get_by_label(MN("new_campaign.cluster")).fill("aimag")
     with page.expect_navigation():
-        page.get_by_role("button", name="Create campaign").click()
+        page.get_by_role("button", name=MN("new_campaign.create")).click()
     assert page.url == f"{server.url}/console/campaigns/e2e-console"
-    expect(page.locator("p.muted").first).to_contain_text("clustered by aimag")
+    expect(page.locator("p.muted").first).to_contain_text(MN("campaign.cluster", item="aimag"))
 
     page.locator("select[name=phase]").select_option("pre")
     with page.expect_navigation():
-        page.get_by_role("button", name="Add wave").click()
+        page.get_by_role("button", name=MN("campaign.add")).click()
     row = page.locator("#wave-e2e-console-pre")
-    expect(row.locator(".status")).not_to_have_text("open")
+    expect(row.locator(".status")).to_have_text(MN("status.draft"))
 
-    # Opening goes through htmx: the row is exchanged in place and now shows the link.
-    row.get_by_role("button", name="Open").click()
-    expect(row.locator(".status")).to_have_text("open")
-    link = row.locator("input.link-field").input_value()
+    # Opening goes through htmx: the card is exchanged in place and now says the link works.
+    row.get_by_role("button", name=MN("wave.open")).click()
+    expect(row.locator(".status")).to_have_text(MN("status.open"))
+    expect(row.locator(".hint").first).to_have_text(MN("wave.link_open"))
+    link = row.locator(".link-field").input_value()
     assert link.startswith(f"{server.url}/r/"), link
 
     # The link works for a respondent, and the command line sees the same open wave.
@@ -66,15 +64,8 @@ def test_a_researcher_signs_in_creates_a_campaign_and_opens_a_wave(
     assert "e2e-console" in listing
 
 
-@pytest.fixture(scope="module")
-def demo(server: Server) -> None:
-    """The demo campaigns, 30 synthetic respondents per wave: enough for every group of the report
-    (none under 5 is shown), few enough to take seconds."""
-    server.cli("demo", "--respondents", "30", timeout=300)
-
-
 def test_a_program_lead_reads_the_campaign_report(
-    server: Server, demo: None, new_page: Callable[..., Page], tmp_path: Path
+    server: Server, demo: list[str], new_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     server.create_user("lead@example.org", "viewer")
     page = new_page()

@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from survey.app import CSRF_EXCLUDE, create_app
 from survey.console import auth
+from survey.console.messages import CATALOGUE
 from survey.db import accounts as accounts_db
 from survey.settings import Settings
 from tests.integration.test_console import (
@@ -26,6 +27,7 @@ from tests.integration.test_console import (
 )
 
 CAMPAIGNS = "/console/campaigns"
+SIGN_IN = CATALOGUE.bound("mn")
 
 
 async def sign_in(client: AsyncTestClient, email: str, password: str = PASSWORD, next: str = ""):
@@ -74,8 +76,9 @@ async def test_wrong_password_and_unknown_address_read_the_same(
     wrong = await sign_in(client, "analyst@example.org", "not the password")
     unknown = await sign_in(client, "nobody@example.org")
     assert wrong.status_code == unknown.status_code == 400
-    assert "The email address or the password is wrong." in wrong.text
-    assert "The email address or the password is wrong." in unknown.text
+    # Before signing in the page is in Mongolian, the default.
+    assert SIGN_IN("sign_in.refused.wrong") in wrong.text
+    assert SIGN_IN("sign_in.refused.wrong") in unknown.text
     assert 'value="analyst@example.org"' in wrong.text  # what was typed is kept
     assert auth.SESSION_COOKIE not in client.cookies
 
@@ -160,7 +163,7 @@ async def test_failed_sign_ins_are_limited_per_account(client: AsyncTestClient, 
     # Now even the right password is refused, with a message that says what to do.
     limited = await sign_in(client, "admin@example.org")
     assert limited.status_code == 429
-    assert "Too many failed sign-ins for this account. Wait 15 minutes" in limited.text
+    assert SIGN_IN("sign_in.refused.account_limit") in limited.text
     assert auth.SESSION_COOKIE not in client.cookies
     # Other accounts are not affected.
     assert (await sign_in(client, "researcher@example.org")).status_code == 303
@@ -180,7 +183,7 @@ async def test_failed_sign_ins_are_limited_overall(client: AsyncTestClient, db) 
         auth.DEFAULT_LIMITS.overall_failures,
     )
     limited = await sign_in(client, "analyst@example.org")
-    assert limited.status_code == 429 and "Too many failed sign-ins on this server" in limited.text
+    assert limited.status_code == 429 and SIGN_IN("sign_in.refused.overall_limit") in limited.text
     await db.execute(
         "UPDATE sign_in_attempt SET attempted_at = attempted_at - interval '6 minutes'"
     )

@@ -1,272 +1,51 @@
-"""The researchers' console pages, end to end on a real database.
-
-The helpers at the top (a questionnaire published in two versions, a campaign whose pre and post waves use
-different versions, responses inserted through SQL, accounts signed in without the cost of argon2 on every
-request) are shared by the other ``test_console_*``, ``test_auth*``, ``test_exports*``, ``test_api*`` and
-``test_route_matrix`` modules.
-"""
+"""The researchers' console pages, end to end on a real database."""
 
 from __future__ import annotations
 
-import functools
 import io
 import re
-import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from html import unescape
-from typing import Any
 
 import asyncpg
 import pytest
 import segno
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
-from survey.console.routes import day_chart
+from survey.console.messages import CATALOGUE
+from survey.console.monitoring import day_chart
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
-from survey.db.accounts import Account
-from survey.db.campaigns import Campaign, Wave
 from survey.db.console import DayCount, WaveProgress
-from survey.db.questionnaires import publish
-from survey.questionnaire.load import load_definition
-from survey.settings import Settings
 
-# -- a questionnaire in two versions ---------------------------------------------------------------
-
-V1 = """
-key: tq
-languages: [mn, en]
-title: {mn: "Туршилтын асуулга", en: "A test questionnaire"}
-sections:
-  - key: consent
-    items:
-      - {key: consent, type: consent, text: {mn: "Зөвшөөрч байна уу?", en: "Do you agree?"}}
-  - key: about
-    show_if: "consent == 'yes'"
-    items:
-      - {key: age, type: integer, min: 18, max: 27, text: {mn: "Нас?", en: "Your age?"}}
-      - {key: aimag, type: choice, choices: aimags, text: {mn: "Аймаг", en: "Province"}}
-      - {key: visit, type: date, text: {mn: "Огноо", en: "Date of the visit"}}
-      - {key: code, type: panel_code, text: {mn: "Код", en: "Your code"}}
-  - key: knowledge
-    items:
-      - key: k_offer
-        type: choice
-        correct: "no"
-        choices: yes_no_dk
-        text: {mn: "Сайхан санал аюулгүй юу?", en: "Is a too-good job offer safe?"}
-      - key: k_signs
-        type: multi
-        correct: [passport, debt]
-        scoring: partial
-        text: {mn: "Аюулын дохио?", en: "Which are warning signs?"}
-        choices:
-          - {value: passport, label: {mn: "Паспорт", en: "Keeping the passport"}}
-          - {value: debt, label: {mn: "Өр", en: "Imposing a debt"}}
-          - {value: contract, label: {mn: "Гэрээ", en: "Giving a contract"}}
-  - key: attitudes
-    items:
-      - {key: a_help, type: likert, scale: agree5, text: {mn: "Тусламж хүснэ", en: "I can ask for help"}}
-      - key: a_shame
-        type: likert
-        scale: agree5
-        reverse: true
-        text: {mn: "Ичмээр", en: "Asking for help is shameful"}
-      - {key: comment, type: text, text: {mn: "Сэтгэгдэл", en: "Anything else?"}}
-choice_lists:
-  aimags:
-    - {value: ub, label: {mn: "Улаанбаатар", en: "Ulaanbaatar"}}
-    - {value: darkhan, label: {mn: "Дархан", en: "Darkhan"}}
-  yes_no_dk:
-    - {value: "yes", label: {mn: "Тийм", en: "Yes"}}
-    - {value: "no", label: {mn: "Үгүй", en: "No"}}
-    - {value: dk, label: {mn: "Мэдэхгүй", en: "Don't know"}}
-likert_scales:
-  agree5:
-    points: 5
-    labels:
-      mn: ["Огт үгүй", "Үгүй", "Дунд", "Тийм", "Бүрэн тийм"]
-      en: ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
-outcomes:
-  knowledge: {kind: score, label: {mn: "Мэдлэг", en: "Knowledge"}, items: [k_offer, k_signs]}
-  help_seeking: {kind: scale, label: {mn: "Тусламж", en: "Help seeking"}, items: [a_help, a_shame]}
-"""
-
-# Version 2: a new knowledge item in the middle, a new choice for k_signs (a breaking change), and an
-# outcome counting who would report.
-V2 = (
-    V1.replace(
-        "      - key: k_signs\n",
-        """      - key: k_hotline
-        type: choice
-        correct: "yes"
-        choices: yes_no_dk
-        text: {mn: "Утас 108 үнэгүй юу?", en: "Is the 108 hotline free?"}
-      - key: k_signs
-""",
-    )
-    .replace(
-        '          - {value: contract, label: {mn: "Гэрээ", en: "Giving a contract"}}\n',
-        '          - {value: contract, label: {mn: "Гэрээ", en: "Giving a contract"}}\n'
-        '          - {value: isolation, label: {mn: "Тусгаарлах", en: "Isolating them"}}\n',
-    )
-    .replace(
-        "  help_seeking:",
-        '  hotline: {kind: proportion, label: {mn: "Утас", en: "Knows the hotline"}, item: k_hotline, '
-        'value: "yes"}\n  help_seeking:',
-    )
+# The shared helpers live in tests/helpers.py. Test modules of other areas still import them from here,
+# so they are imported by name (a test module importing another is what issue 19 clears up).
+from tests.helpers import (  # noqa: F401
+    HTMX,
+    PASSWORD,
+    T0,
+    V1,
+    V2,
+    Study,
+    add_response,
+    client_fixture,
+    csrf_token,
+    make_account,
+    make_study,
+    new_session,
+    new_token,
+    password_hash,
+    post_form,
+    publish_versions,
+    set_cookie,
+    sign_in_as,
+    study_fixture,
+    text_of,
 )
 
-PASSWORD = "correct horse battery"
-HTMX = {"HX-Request": "true"}
-
-
-@dataclass
-class Study:
-    """A campaign whose pre wave uses version 1 and post wave version 2."""
-
-    campaign: Campaign
-    pre: Wave
-    post: Wave
-    v1_id: int
-    v2_id: int
-
-
-async def publish_versions(db: asyncpg.Connection) -> tuple[int, int]:
-    """Publish V1 then V2; return their version ids."""
-    await publish(db, load_definition(V1))
-    await publish(db, load_definition(V2))
-    rows = await db.fetch(
-        "SELECT v.id FROM questionnaire_version v JOIN questionnaire q ON q.id = v.questionnaire_id "
-        "WHERE q.key = 'tq' ORDER BY v.version"
-    )
-    return rows[0]["id"], rows[1]["id"]
-
-
-async def make_study(
-    db: asyncpg.Connection, *, key: str = "tip", design: str = "independent"
-) -> Study:
-    v1_id, v2_id = await publish_versions(db)
-    campaign = await campaigns_db.create_campaign(db, key, questionnaire="tq", design=design)
-    pre = await campaigns_db.add_wave(db, key, phase="pre", version=1)
-    post = await campaigns_db.add_wave(db, key, phase="post", version=2)
-    return Study(campaign=campaign, pre=pre, post=post, v1_id=v1_id, v2_id=v2_id)
-
-
-T0 = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
-
-
-async def add_response(
-    db: asyncpg.Connection,
-    wave: Wave,
-    answers: Mapping[str, Any],
-    *,
-    status: str = "complete",
-    language: str = "en",
-    started_at: datetime = T0,
-    minutes: float = 10,
-    pages: Sequence[str] = ("consent", "about", "knowledge", "attitudes"),
-    panel_key: str | None = None,
-    version_id: int | None = None,
-) -> uuid.UUID:
-    """Insert a response as the respondent pages store it (answers keyed by item key)."""
-    response_id = uuid.uuid4()
-    submitted = started_at + timedelta(minutes=minutes) if status == "complete" else None
-    await db.execute(
-        "INSERT INTO response (id, wave_id, version_id, language, status, answers, pages, panel_key, "
-        "started_at, updated_at, submitted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
-        response_id,
-        wave.id,
-        version_id or wave.version_id,
-        language,
-        status,
-        dict(answers),
-        list(pages),
-        panel_key,
-        started_at,
-        submitted,
-    )
-    return response_id
-
-
-# -- accounts and clients --------------------------------------------------------------------------
-
-
-@functools.cache
-def password_hash() -> str:
-    # Hashed once per test session: argon2 is deliberately slow.
-    return auth.hash_password(PASSWORD)
-
-
-async def make_account(db: asyncpg.Connection, role: str, email: str | None = None) -> Account:
-    return await accounts_db.create_account(
-        db, email or f"{role}@example.org", role=role, password_hash=password_hash()
-    )
-
-
-async def new_session(db: asyncpg.Connection, account: Account) -> str:
-    """A live session for the account, as sign-in would create it."""
-    return await auth.start_session(db, account.id, None)
-
-
-async def new_token(db: asyncpg.Connection, account: Account) -> str:
-    token = auth.new_api_token()
-    await accounts_db.create_api_token(db, account.id, auth.hash_token(token), "test")
-    return token
-
-
-HOST = "testserver.local"  # where litestar's test client sends requests, and cookies belong
-
-
-def set_cookie(client: AsyncTestClient, name: str, value: str) -> None:
-    """Replace a cookie in the client's jar, as the server would have set it."""
-    client.cookies.delete(name)
-    client.cookies.set(name, value, domain=HOST)
-
-
-async def sign_in_as(client: AsyncTestClient, db: asyncpg.Connection, role: str) -> Account:
-    """Create an account of this role and put a live session cookie into the client."""
-    account = await make_account(db, role)
-    set_cookie(client, auth.SESSION_COOKIE, await new_session(db, account))
-    return account
-
-
-async def csrf_token(client: AsyncTestClient) -> str:
-    """The CSRF token forms carry (the middleware sets its cookie on a safe request)."""
-    if "csrftoken" not in client.cookies:
-        await client.get("/sign-in")
-    return client.cookies["csrftoken"]
-
-
-async def post_form(
-    client: AsyncTestClient, path: str, data: Mapping[str, str] | None = None, **kw: Any
-):
-    token = await csrf_token(client)
-    return await client.post(path, data={**(data or {}), "_csrf_token": token}, **kw)
-
-
-@pytest.fixture(name="client")
-async def client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    """A test client of the whole application, on this test's database."""
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        # Redirects are part of what is tested (sign-in, post-redirect-get).
-        test_client.follow_redirects = False
-        yield test_client
-
-
-@pytest.fixture(name="study")
-async def study_fixture(db: asyncpg.Connection) -> Study:
-    return await make_study(db)
-
-
-def text_of(html: str) -> str:
-    """The visible text of a page, tags removed and spaces collapsed (enough for assertions)."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+MN = CATALOGUE.bound("mn")
+EN = CATALOGUE.bound("en")
 
 
 # -- pages -----------------------------------------------------------------------------------------
@@ -277,24 +56,36 @@ async def test_every_console_page_renders(
 ):
     await add_response(db, study.pre, {"consent": "yes", "k_offer": "no"})
     await sign_in_as(client, db, "admin")
+    # New accounts read the console in Mongolian.
     pages = {
-        "/console/campaigns": ["tip", "independent"],
-        "/console/campaigns/new": ["New campaign", "tq"],
-        "/console/campaigns/tip": ["tip-pre", "tip-post", "Export", study.pre.token],
-        "/console/questionnaires": ["tq", "A test questionnaire"],
-        "/console/questionnaires/tq": ["v1", "v2", "Compare versions"],
-        "/console/questionnaires/tq/versions/2?lang=en": ["Is the 108 hotline free?"],
+        "/console/campaigns": ["tip", MN("design.independent"), "/campaigns/tip/report"],
+        "/console/campaigns/new": [MN("new_campaign.title"), "Туршилтын асуулга (tq)"],
+        "/console/campaigns/tip": ["tip-pre", "tip-post", MN("campaign.export"), study.pre.token],
+        "/console/questionnaires": ["tq", "Туршилтын асуулга"],
+        "/console/questionnaires/tq": [
+            MN("version.number", version=1),
+            MN("version.number", version=2),
+            MN("questionnaire.compare"),
+        ],
+        "/console/questionnaires/tq/versions/2?language=en": ["Is the 108 hotline free?"],
         "/console/questionnaires/tq/diff?a=1&b=2": ["k_hotline", "k_signs"],
-        "/console/waves/tip-pre": ["Complete", "Drop-off by page"],
-        "/console/users": ["admin@example.org", "New account"],
-        "/console/audit": ["Audit log"],
+        "/console/waves/tip-pre": [MN("counts.complete"), MN("monitor.drop_off")],
+        "/console/users": ["admin@example.org", MN("users.new")],
+        "/console/audit": [MN("audit.title")],
+        "/console/xlsform": [MN("xlsform.title")],
     }
     for path, expected in pages.items():
         response = await client.get(path)
         assert response.status_code == 200, (path, response.text[:300])
-        assert "console.css" in response.text
+        assert '<html lang="mn">' in response.text
+        # The console's own stylesheet only: the respondent one styled the console's pages once.
+        assert "css/console.css" in response.text, path
+        outside_previews = re.sub(
+            r"<template shadowrootmode.*?</template>", "", response.text, flags=re.S
+        )
+        assert "css/survey.css" not in outside_previews, path
         for fragment in expected:
-            assert fragment in response.text, (path, fragment)
+            assert fragment in unescape(response.text), (path, fragment)
     home = await client.get("/console", follow_redirects=False)
     assert home.status_code == 303 and home.headers["location"] == "/console/campaigns"
 
@@ -303,8 +94,9 @@ async def test_preview_shows_the_version_in_either_language(
     client: AsyncTestClient, db: asyncpg.Connection, study: Study
 ) -> None:
     await sign_in_as(client, db, "researcher")
-    mn = text_of((await client.get("/console/questionnaires/tq/versions/1?lang=mn")).text)
-    en = text_of((await client.get("/console/questionnaires/tq/versions/1?lang=en")).text)
+    base = "/console/questionnaires/tq/versions"
+    mn = text_of((await client.get(f"{base}/1?language=mn")).text)
+    en = text_of((await client.get(f"{base}/1?language=en")).text)
     # Texts, choice labels (from a shared list) and Likert labels of the asked language only.
     for text in ("Сайхан санал аюулгүй юу?", "Мэдэхгүй", "Улаанбаатар", "Бүрэн тийм"):
         assert text in mn and text not in en
@@ -312,26 +104,37 @@ async def test_preview_shows_the_version_in_either_language(
         assert text in en and text not in mn
     # Version 1 has no hotline question; version 2 has it.
     assert "108" not in en
-    assert "108" in (await client.get("/console/questionnaires/tq/versions/2?lang=en")).text
-    missing = await client.get("/console/questionnaires/tq/versions/1?lang=fr")
+    assert "108" in (await client.get(f"{base}/2?language=en")).text
+    missing = await client.get(f"{base}/1?language=fr")
     assert missing.status_code == 404
+    # The interface language is the account's (or ?lang=), whatever the questionnaire language shown.
+    assert MN("preview.language") in text_of((await client.get(f"{base}/1?language=en")).text)
+    english = text_of((await client.get(f"{base}/1?language=mn&lang=en")).text)
+    assert EN("preview.language") in english and "Сайхан санал аюулгүй юу?" in english
 
 
 async def test_diff_marks_breaking_changes(
     client: AsyncTestClient, db: asyncpg.Connection, study: Study
 ):
     await sign_in_as(client, db, "analyst")
-    html = (await client.get("/console/questionnaires/tq/diff?a=1&b=2")).text
+    html = unescape((await client.get("/console/questionnaires/tq/diff?a=1&b=2")).text)
     rows = {
         m.group(2): m.group(1)
-        for m in re.finditer(r'<tr class="([^"]*)">\s*<td><code>([^<]+)</code>', html)
+        for m in re.finditer(r'<tr class="([^"]*)">\s*<th [^>]*><code>([^<]+)</code>', html)
     }
     assert rows["k_hotline"] == "added"
     assert "breaking" in rows["k_signs"]  # a new choice changes what respondents see
-    assert "outcome hotline" in rows
+    assert MN("diff.outcome", key="hotline") in rows
     assert "k_offer" not in rows  # unchanged
+    # What differs, in words: a new choice is a change of the choices.
+    k_signs = re.search(r"<code>k_signs</code></th>(.*?)</tr>", html, re.S)
+    assert (
+        k_signs
+        and MN("field.choices") in k_signs.group(1)
+        and MN("diff.breaks") in k_signs.group(1)
+    )
     bad = await client.get("/console/questionnaires/tq/diff?a=x&b=2")
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and MN("error.versions_not_numbers") in unescape(bad.text)
 
 
 async def test_create_a_campaign_and_its_waves_with_forms(
@@ -366,26 +169,67 @@ async def test_create_a_campaign_and_its_waves_with_forms(
     ]
 
     # Mistakes come back on the form, with what was typed and a clear message.
+    def refused(response, status: int, message: str) -> bool:
+        return response.status_code == status and message in unescape(response.text)
+
     bad_design = await post_form(
         client, "/console/campaigns", {"key": "other", "questionnaire": "tq", "design": "cohort"}
     )
-    assert bad_design.status_code == 400 and "design must be one of" in bad_design.text
+    assert refused(bad_design, 400, MN("error.design_unknown"))
     duplicate = await post_form(
         client,
         "/console/campaigns",
         {"key": "ethics-2027", "questionnaire": "tq", "design": "independent"},
     )
-    assert duplicate.status_code == 409 and "already exists" in duplicate.text
+    assert refused(duplicate, 409, MN("error.campaign_exists", key="ethics-2027"))
     bad_key = await post_form(
         client,
         "/console/campaigns",
         {"key": "Bad Key!", "questionnaire": "tq", "design": "independent"},
     )
-    assert bad_key.status_code == 400 and 'value="Bad Key!"' in bad_key.text
+    assert refused(bad_key, 400, MN("error.campaign_key_format"))
+    assert 'value="Bad Key!"' in bad_key.text  # what was typed is kept
+    for draft, reason, params in (
+        ({"key": ""}, "campaign_key_missing", {}),
+        ({"key": "new"}, "campaign_key_reserved", {"key": "new"}),
+        (
+            {"key": "x1", "questionnaire": "nope"},
+            "questionnaire_unknown",
+            {"questionnaire": "nope"},
+        ),
+        (
+            {"key": "x2", "cluster": "province"},
+            "cluster_unknown",
+            {"cluster": "province", "questionnaire": "tq"},
+        ),
+        ({"key": "x3", "design": "panel", "questionnaire": "tq"}, None, {}),
+    ):
+        form = {"questionnaire": "tq", "design": "independent", **draft}
+        response = await post_form(client, "/console/campaigns", form)
+        if reason is None:
+            assert response.status_code == 303  # tq has a panel code item
+        else:
+            assert refused(response, 400, MN(f"error.{reason}", **params)), (
+                draft,
+                response.text[-900:],
+            )
     twice = await post_form(client, "/console/campaigns/ethics-2027/waves", {"phase": "pre"})
-    assert twice.status_code == 409 and 'wave "ethics-2027-pre" already exists' in unescape(
-        twice.text
+    assert refused(twice, 409, MN("error.wave_key_taken", key="ethics-2027-pre"))
+    for form, reason in (
+        ({"phase": "pre", "wave_key": "other-pre"}, "wave_phase_taken"),
+        ({"phase": "later"}, "phase_unknown"),
+        ({"phase": "post", "version": "two"}, "version_not_number"),
+        ({"phase": "post", "version": "9"}, "version_unknown"),
+        ({"phase": "post", "wave_key": "Not a key"}, "wave_key_format"),
+    ):
+        response = await post_form(client, "/console/campaigns/ethics-2027/waves", form)
+        assert response.status_code in (400, 409), form
+        assert MN(f"error.{reason}") in unescape(response.text), (form, response.text[-900:])
+        assert len(await campaigns_db.waves_of(db, "ethics-2027")) == 3  # nothing was added
+    single = await post_form(
+        client, "/console/campaigns/x3/waves", {"phase": "pre", "arm": "comparison"}
     )
+    assert refused(single, 400, MN("error.comparison_arm"))
 
 
 async def test_open_and_close_a_wave(client: AsyncTestClient, db: asyncpg.Connection, study: Study):
@@ -396,8 +240,9 @@ async def test_open_and_close_a_wave(client: AsyncTestClient, db: asyncpg.Connec
     # From htmx, the same handler answers with the wave's row, now offering to close it.
     closed = await post_form(client, "/console/waves/tip-pre/close", headers=HTMX)
     assert closed.status_code == 200
-    assert closed.text.lstrip().startswith('<tr id="wave-tip-pre">')
+    assert re.match(r'<article class="wave-card closed" id="wave-tip-pre"', closed.text.lstrip())
     assert "/console/waves/tip-pre/open" in closed.text and "<html" not in closed.text
+    assert MN("status.closed") in closed.text
     assert (await campaigns_db.get_wave(db, "tip-pre")).status == "closed"
     missing = await post_form(client, "/console/waves/nope/open")
     assert missing.status_code == 404
@@ -434,22 +279,34 @@ async def test_monitoring_counts_days_drop_off_and_median(
     await add_response(db, study.post, {"consent": "yes"})  # another wave: not counted
 
     await sign_in_as(client, db, "analyst")
-    html = (await client.get("/console/waves/tip-pre")).text
+    html = unescape((await client.get("/console/waves/tip-pre")).text)
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
-    assert figures["Complete"] == "4" and figures["Partial"] == "3" and figures["Declined"] == "1"
-    assert figures["Median time to complete"] == "25 min 00 s"  # median of 10, 20, 30, 40
+    assert figures[MN("counts.complete")] == "4"
+    assert figures[MN("counts.partial")] == "3"
+    assert figures[MN("counts.declined")] == "1"
+    # The median of 10, 20, 30 and 40 minutes.
+    assert figures[MN("monitor.median")] == MN("duration.minutes", minutes=25, seconds="00")
     # Two days: two stacked bars each.
     assert html.count('<rect class="complete"') == 2 and html.count('<rect class="partial"') == 2
+    pages = re.search(r'<table class="pages">.*?</table>', html, re.S)
+    assert pages is not None
     rows = re.findall(
-        r'<tr><td><code>([^<]+)</code></td><td class="num">(\d+)</td><td class="num">(\d+)</td>',
-        html,
+        r'<tr><th scope="row">([^<]+)</th><td class="num">(\d+)</td><td class="num">(\d+)',
+        pages.group(0),
     )
+    # Pages by number and name (these sections have no title: their first question names them), in the
+    # account's language; 2 of the 7 that reached "about" stopped there.
     assert rows == [
-        ("consent", "8", "0"),
-        ("about", "7", "2"),
-        ("knowledge", "5", "1"),
-        ("attitudes", "4", "0"),
+        ("1. Зөвшөөрч байна уу?", "8", "0"),
+        ("2. Нас?", "7", "2"),
+        ("3. Сайхан санал аюулгүй юу?", "5", "1"),
+        ("4. Тусламж хүснэ", "4", "0"),
     ]
+    assert "2 <small>(29 %)</small>" in html
+    english = unescape((await client.get("/console/waves/tip-pre?lang=en")).text)
+    assert "3. Is a too-good job offer safe?" in english
+    assert EN("duration.minutes", minutes=25, seconds="00") == "25 min 00 s"
+    assert "25 min 00 s" in english
     # htmx refreshes only the figures.
     fragment = await client.get("/console/waves/tip-pre", headers=HTMX)
     assert fragment.text.startswith('<div id="progress"') and "<html" not in fragment.text
@@ -482,13 +339,20 @@ async def test_roles_see_only_what_they_may(
 ):
     await sign_in_as(client, db, "viewer")
     listing = (await client.get("/console/campaigns")).text
-    assert "tip" in listing and 'href="/console/campaigns/tip"' not in listing
-    assert "New campaign" not in listing and "Questionnaires" not in listing
+    # A viewer's campaign leads to its report (the campaign page is not for viewers).
+    assert 'href="/campaigns/tip/report">tip</a>' in listing
+    assert 'href="/console/campaigns/tip"' not in listing
+    assert (
+        "/console/campaigns/new" not in listing and 'href="/console/questionnaires"' not in listing
+    )
     await sign_in_as(client, db, "analyst")
-    detail = (await client.get("/console/campaigns/tip")).text
+    listing = (await client.get("/console/campaigns")).text
+    assert 'href="/console/campaigns/tip">tip</a>' in listing and "/campaigns/tip/report" in listing
+    detail = unescape((await client.get("/console/campaigns/tip")).text)
     # Analysts read campaigns and export, but neither run waves nor hand out links.
-    assert "Export" in detail and study.pre.token not in detail and "qr.svg" not in detail
-    assert "/console/waves/tip-pre/open" not in detail and "Add a wave" not in detail
+    assert MN("campaign.export") in detail and 'href="/campaigns/tip/report"' in detail
+    assert study.pre.token not in detail and "qr.svg" not in detail
+    assert "/console/waves/tip-pre/open" not in detail and MN("campaign.add_wave") not in detail
 
 
 async def test_admins_manage_accounts(client: AsyncTestClient, db: asyncpg.Connection) -> None:
@@ -504,7 +368,8 @@ async def test_admins_manage_accounts(client: AsyncTestClient, db: asyncpg.Conne
     short = await post_form(
         client, "/console/users", {"email": "b@example.org", "role": "analyst", "password": "short"}
     )
-    assert short.status_code == 400 and "at least 10 characters" in short.text
+    assert short.status_code == 400
+    assert MN("error.password_short", min=auth.PASSWORD_MIN_LENGTH) in unescape(short.text)
     assert await accounts_db.find_account(db, "b@example.org") is None
 
     # Disabling ends the account's sessions at once.
@@ -518,5 +383,5 @@ async def test_admins_manage_accounts(client: AsyncTestClient, db: asyncpg.Conne
         db, auth.hash_token(session), idle=auth.SESSION_IDLE, absolute=auth.SESSION_ABSOLUTE
     )
     myself = await post_form(client, f"/console/users/{admin.id}/disable")
-    assert myself.status_code == 400
+    assert myself.status_code == 400 and MN("error.disable_self") in unescape(myself.text)
     assert (await accounts_db.get_account(db, admin.id)).disabled_at is None

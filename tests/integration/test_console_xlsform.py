@@ -16,7 +16,8 @@ from litestar.testing import AsyncTestClient
 
 from survey.app import create_app
 from survey.console import auth
-from survey.console.routes import MAX_UPLOAD_BYTES
+from survey.console.messages import CATALOGUE
+from survey.console.questionnaires import MAX_UPLOAD_BYTES
 from survey.db.questionnaires import get_version
 from survey.settings import Settings
 from tests.integration.test_console import csrf_token, sign_in_as, text_of
@@ -83,9 +84,9 @@ async def publish(client: AsyncTestClient, definition: str, *, csrf: bool = True
 
 def report_rows(html: str) -> list[tuple[str, str, str]]:
     """(sheet, row, message) of every line of the report table."""
-    body = html.split('<table class="report">', 1)[1].split("</table>", 1)[0]
+    body = html.split('<table class="stack report">', 1)[1].split("</table>", 1)[0]
     cells = re.findall(
-        r'<tr><td>([^<]*)</td><td class="num">([^<]*)</td><td>([^<]*)</td></tr>', body
+        r"<tr><th [^>]*>([^<]*)</th><td [^>]*>([^<]*)</td><td [^>]*>([^<]*)</td></tr>", body
     )
     return [(unescape(s), unescape(r), unescape(m)) for s, r, m in cells]
 
@@ -103,7 +104,7 @@ async def stored_versions(db: asyncpg.Connection) -> int:
 async def test_a_researcher_previews_the_report_then_publishes(
     client: AsyncTestClient, db: asyncpg.Connection
 ) -> None:
-    await sign_in_as(client, db, "researcher")
+    await sign_in_as(client, db, "researcher", language="en")
     listing = await client.get("/console/questionnaires")
     assert 'href="/console/xlsform"' in listing.text
     assert (await client.get("/console/xlsform")).status_code == 200
@@ -124,7 +125,7 @@ async def test_a_researcher_previews_the_report_then_publishes(
 
     published = await publish(client, hidden_definition(response.text))
     assert published.status_code == 200, published.text
-    assert "Published tip_xls v1." in text_of(published.text)
+    assert "Published tip_xls version 1." in text_of(published.text)
     stored = await get_version(db, "tip_xls")
     assert stored.version == 1
     assert [i.key for i in stored.definition.items()] == ["k_offer", "age"]
@@ -135,7 +136,7 @@ async def test_a_researcher_previews_the_report_then_publishes(
     again = await upload(client, small_workbook())
     unchanged = await publish(client, hidden_definition(again.text))
     assert unchanged.status_code == 200
-    assert "tip_xls v1 unchanged" in text_of(unchanged.text)
+    assert "tip_xls version 1 unchanged" in text_of(unchanged.text)
     assert await stored_versions(db) == 1
 
 
@@ -168,7 +169,7 @@ async def test_anonymous_requests_go_to_sign_in(
 async def test_a_corrupt_file_is_reported_on_the_page(
     client: AsyncTestClient, db: asyncpg.Connection
 ) -> None:
-    await sign_in_as(client, db, "researcher")
+    await sign_in_as(client, db, "researcher", language="en")
     response = await upload(client, b"PK\x03\x04 this is no workbook", name="<broken>.xlsx")
     assert response.status_code == 400
     text = text_of(response.text)
@@ -178,18 +179,21 @@ async def test_a_corrupt_file_is_reported_on_the_page(
 
     missing = await client.post("/console/xlsform", data={"_csrf_token": await csrf_token(client)})
     assert missing.status_code == 400
-    assert "choose a workbook" in text_of(missing.text)
+    assert "Choose a workbook (.xlsx) to upload." in text_of(missing.text)
 
 
 async def test_uploads_over_the_limit_get_413_with_a_message(
     client: AsyncTestClient, db: asyncpg.Connection
 ) -> None:
     await sign_in_as(client, db, "researcher")
+    message = CATALOGUE.translate(
+        "error.upload_too_large", "mn", megabytes=MAX_UPLOAD_BYTES // 10**6
+    )
     # Just over the limit (the handler measures the file) and far over it (the body limit stops it).
     for size in (MAX_UPLOAD_BYTES + 1, MAX_UPLOAD_BYTES + 1_000_000):
         response = await upload(client, b"x" * size)
         assert response.status_code == 413, size
-        assert f"larger than {MAX_UPLOAD_BYTES // 1_000_000} MB" in text_of(response.text)
+        assert message in text_of(response.text)
 
 
 async def test_without_the_csrf_token_nothing_happens(

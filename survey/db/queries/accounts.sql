@@ -4,15 +4,15 @@ ON CONFLICT (email) DO NOTHING
 RETURNING id;
 
 -- name: account_by_email
-SELECT id, email, role, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
 FROM account WHERE email = $1;
 
 -- name: account_by_id
-SELECT id, email, role, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
 FROM account WHERE id = $1;
 
 -- name: list_accounts
-SELECT id, email, role, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
 FROM account ORDER BY email;
 
 -- name: account_credentials
@@ -28,6 +28,10 @@ UPDATE account SET password_hash = $3 WHERE id = $1 AND password_hash = $2;
 
 -- name: set_account_role
 UPDATE account SET role = $2 WHERE id = $1 RETURNING id;
+
+-- name: set_account_language
+-- The console's interface language of one account (its own choice, from the switch in the header).
+UPDATE account SET language = $2 WHERE id = $1 RETURNING id;
 
 -- name: set_account_disabled
 UPDATE account SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
@@ -50,7 +54,7 @@ WHERE s.token_hash = $1
   AND a.disabled_at IS NULL
   AND s.last_seen_at > now() - $2::interval
   AND s.created_at > now() - $3::interval
-RETURNING a.id, a.email, a.role;
+RETURNING a.id, a.email, a.role, a.language;
 
 -- name: revoke_session
 UPDATE account_session SET revoked_at = coalesce(revoked_at, now()) WHERE token_hash = $1;
@@ -94,7 +98,7 @@ INSERT INTO api_token (token_hash, account_id, name) VALUES ($1, $2, $3) RETURNI
 UPDATE api_token t SET last_used_at = now()
 FROM account a
 WHERE t.token_hash = $1 AND a.id = t.account_id AND t.revoked_at IS NULL AND a.disabled_at IS NULL
-RETURNING a.id, a.email, a.role, t.id AS token_id;
+RETURNING a.id, a.email, a.role, a.language, t.id AS token_id;
 
 -- name: revoke_api_tokens_of
 UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL;

@@ -66,6 +66,18 @@ JOIN questionnaire q ON q.id = v.questionnaire_id
 WHERE c.key = $1
 ORDER BY w.id;
 
+-- name: list_waves
+-- Every wave of every campaign (the columns of wave_select), for a list of campaigns: one query, however
+-- many campaigns there are.
+SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.design, w.phase, w.arm,
+       w.version_id, q.key AS questionnaire, v.version, w.token, w.status, w.opens_at, w.closes_at,
+       w.created_at
+FROM wave w
+JOIN campaign c ON c.id = w.campaign_id
+JOIN questionnaire_version v ON v.id = w.version_id
+JOIN questionnaire q ON q.id = v.questionnaire_id
+ORDER BY w.id;
+
 -- name: set_wave_status
 -- Open or close a wave; nothing is returned for an unknown key.
 UPDATE wave SET status = $2 WHERE key = $1 RETURNING id;

@@ -9,6 +9,13 @@ FROM wave w JOIN response r ON r.wave_id = w.id
 WHERE w.campaign_id = $1
 GROUP BY w.key, r.status;
 
+-- name: all_status_counts
+-- Responses of every wave by status (waves without responses have no rows): the counts of the campaign
+-- list in one query, instead of one per campaign.
+SELECT w.key AS wave, r.status, count(*) AS n
+FROM wave w JOIN response r ON r.wave_id = w.id
+GROUP BY w.key, r.status;
+
 -- name: wave_per_day
 -- Responses started per day (UTC), by what became of them.
 SELECT (started_at AT TIME ZONE 'UTC')::date AS day,

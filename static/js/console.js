@@ -1,0 +1,44 @@
+// The console's one script (htmx aside): a copy button beside each respondent link. Without JavaScript
+// the buttons stay hidden (console.css shows them under html.js) and the link field stays selectable.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function announce(button, text) {
+    var box = button.closest(".link-box");
+    var status = box && box.querySelector(".copied");
+    if (status) {
+      status.textContent = text;
+      window.setTimeout(function () { status.textContent = ""; }, 4000);
+    }
+  }
+
+  function copy(field) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(field.value);
+    }
+    // Plain http on a LAN address is not a secure context: fall back to selecting and copying.
+    field.focus();
+    field.select();
+    return document.execCommand("copy") ? Promise.resolve() : Promise.reject(new Error("copy"));
+  }
+
+  // Delegated, so that wave cards swapped in by htmx work too.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    copy(field).then(
+      function () { announce(button, button.getAttribute("data-copied")); },
+      function () { field.focus(); field.select(); }
+    );
+  });
+
+  // Focusing the link selects all of it, ready to copy by hand.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("link-field")) {
+      event.target.select();
+    }
+  });
+})();

@@ -1,0 +1,566 @@
+"""Console pages of questionnaires:
+
+===================================================  ==============================================
+``GET  /console/questionnaires``                     every published questionnaire
+``GET  /console/questionnaires/{key}``               its versions, with preview and comparison
+``GET  /console/questionnaires/{key}/versions/{n}``  version n page by page as respondents see it, in
+                                                     the questionnaire language ``?language=``
+``GET  /console/questionnaires/{key}/diff``          versions ``?a=`` and ``?b=`` compared item by item
+``GET  /console/xlsform``                            the form to upload an XLSForm
+``POST /console/xlsform``                            import it: its report and the questionnaire
+``POST /console/xlsform/publish``                    publish what was previewed
+===================================================  ==============================================
+
+The preview shows respondent fields with the respondent stylesheet inside a shadow root of each page
+(``console/preview.html``), so that no rule of either stylesheet reaches the other's elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
+from litestar.params import FromPath
+from litestar.response import Template
+from litestar.utils.scope.state import ScopeState
+
+from survey.console import auth, service
+from survey.console import web as console_web
+from survey.console.auth import CAMPAIGN_READERS, DESIGNERS, principal
+from survey.console.messages import CATALOGUE, language_name
+from survey.console.service import Rejected, text_in
+from survey.db.questionnaires import PublishResult
+from survey.errors import NotFound
+from survey.questionnaire.load import MAX_DEFINITION_BYTES
+from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.xlsform import ReportLine
+from survey.web import request_pool
+from survey.web.errors import EXCEPTION_HANDLERS
+
+__all__ = ["MAX_UPLOAD_BYTES", "ROUTES"]
+
+MAX_UPLOAD_BYTES: Final = 5_000_000
+"""Largest workbook the console accepts, in bytes (an XLSForm is rarely over a few hundred kB)."""
+# Room for the multipart envelope around the file: the boundaries, the headers, the CSRF field.
+UPLOAD_BODY_BYTES: Final = MAX_UPLOAD_BYTES + 64 * 1024
+# A form-encoded definition may take three bytes (%XX) per byte of its UTF-8 text.
+PUBLISH_BODY_BYTES: Final = 3 * MAX_DEFINITION_BYTES + 64 * 1024
+
+
+# -- the list and one questionnaire -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireRow:
+    key: str
+    title: str
+    latest: int
+    versions: int
+    published_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnairesPage:
+    questionnaires: tuple[QuestionnaireRow, ...]
+    can_import: bool
+    """Whether the account may import an XLSForm (and publish it)."""
+
+
+@get("/console/questionnaires", opt={"roles": CAMPAIGN_READERS})
+async def questionnaires_page(request: Request) -> Template:
+    """Every published questionnaire with its latest version."""
+    lang = console_web.language(request)
+    async with request_pool(request).acquire() as conn:
+        found = await service.questionnaires(conn, principal(request))
+    context = QuestionnairesPage(
+        questionnaires=tuple(
+            QuestionnaireRow(
+                key=q.key,
+                title=text_in(q.title, lang, lang) or q.key,
+                latest=q.latest_version,
+                versions=q.n_versions,
+                published_at=q.published_at,
+            )
+            for q in found
+        ),
+        can_import=console_web.may(request, DESIGNERS),
+    )
+    return console_web.page(request, "questionnaires.html", context, section="questionnaires")
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    label: str
+    current: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    version: int
+    published_at: datetime
+    sha256: str
+    previews: tuple[Link, ...]
+    """One preview per language of the questionnaire."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnairePage:
+    key: str
+    title: str
+    facts: str
+    """Questions, languages and outcomes in one sentence."""
+    versions: tuple[VersionRow, ...]
+    """Newest first."""
+    numbers: tuple[int, ...]
+    """Every version number, oldest first (for the comparison form)."""
+
+
+def _questionnaire_page(
+    t: Callable[..., str], lang: str, latest: Questionnaire, versions: list[Any]
+) -> QuestionnairePage:
+    outcomes = [
+        text_in(o.label, lang, latest.default_language) or key for key, o in latest.outcomes.items()
+    ]
+    facts = t(
+        "questionnaire.facts",
+        questions=sum(1 for i in latest.items() if i.answerable),
+        languages=", ".join(language_name(code) for code in latest.languages),
+    )
+    if outcomes:
+        facts += " " + t("questionnaire.outcomes", outcomes=", ".join(outcomes))
+    base = f"/console/questionnaires/{latest.key}"
+    return QuestionnairePage(
+        key=latest.key,
+        title=text_in(latest.title, lang, latest.default_language) or latest.key,
+        facts=facts,
+        versions=tuple(
+            VersionRow(
+                version=v.version,
+                published_at=v.published_at,
+                sha256=v.sha256,
+                previews=tuple(
+                    Link(f"{base}/versions/{v.version}?language={code}", language_name(code))
+                    for code in latest.languages
+                ),
+            )
+            for v in reversed(versions)
+        ),
+        numbers=tuple(v.version for v in versions),
+    )
+
+
+@get("/console/questionnaires/{key:str}", opt={"roles": CAMPAIGN_READERS})
+async def questionnaire_page(request: Request, key: FromPath[str]) -> Template:
+    """A questionnaire's versions, with preview and comparison."""
+    async with request_pool(request).acquire() as conn:
+        latest, versions = await service.questionnaire_versions(conn, principal(request), key)
+    context = _questionnaire_page(
+        console_web.translator(request), console_web.language(request), latest.definition, versions
+    )
+    return console_web.page(request, "questionnaire.html", context, section="questionnaires")
+
+
+# -- preview ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewNote:
+    """What researchers read under a question of the preview: its type in words, its correct answer
+    and when it is shown (both as written in the questionnaire)."""
+
+    key: str
+    type: str
+    correct: str | None
+    condition: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewScreen:
+    """One respondent page: its fields as the respondent pages build them, and notes for researchers."""
+
+    number: int
+    title: str | None
+    condition: str | None
+    """When the page is shown, if not always."""
+    fields: tuple[Any, ...]
+    """``survey.collect.views.FieldView`` of every item, laid out by ``collect/_field.html``."""
+    notes: dict[str, PreviewNote]
+    """Item key → the note shown under the question."""
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewPage:
+    key: str
+    version: int
+    language: str
+    """The questionnaire language shown."""
+    languages: tuple[Link, ...]
+    title: str
+    intro: str | None
+    screens: tuple[PreviewScreen, ...]
+    view: Any
+    """The respondent templates' own context (``survey.collect.views.PageView``): their strings."""
+
+
+def _preview(t: Callable[..., str], q: Questionnaire, version: int, language: str) -> PreviewPage:
+    """Every page of the version as the respondent pages render it (same pagination, same fields), with
+    every question shown whatever its ``show_if`` (which the notes state)."""
+    from survey.collect.paging import plan_for
+    from survey.collect.views import _field as respondent_field
+    from survey.collect.views import build_page
+
+    screens = []
+    for page in plan_for(q).pages:
+        notes = {}
+        for item in page.items:
+            correct = None
+            if item.correct is not None:
+                correct = ", ".join(
+                    item.correct if isinstance(item.correct, list) else [item.correct]
+                )
+            notes[item.key] = PreviewNote(
+                key=item.key, type=t(f"type.{item.type}"), correct=correct, condition=item.show_if
+            )
+        screens.append(
+            PreviewScreen(
+                number=page.number,
+                title=text_in(page.section.title, language, q.default_language),
+                condition=page.section.show_if,
+                fields=tuple(
+                    respondent_field(q, item, language, [], None, False) for item in page.items
+                ),
+                notes=notes,
+            )
+        )
+    base = f"/console/questionnaires/{q.key}/versions/{version}"
+    return PreviewPage(
+        key=q.key,
+        version=version,
+        language=language,
+        languages=tuple(
+            Link(f"{base}?language={c}", language_name(c), c == language) for c in q.languages
+        ),
+        title=text_in(q.title, language, q.default_language) or q.key,
+        intro=text_in(q.description, language, q.default_language),
+        screens=tuple(screens),
+        view=build_page(lang=language, q=q),
+    )
+
+
+@get("/console/questionnaires/{key:str}/versions/{version:int}", opt={"roles": CAMPAIGN_READERS})
+async def preview_page(request: Request, key: FromPath[str], version: FromPath[int]) -> Template:
+    """A version as respondents see it, page by page, in the questionnaire language ``?language=``."""
+    async with request_pool(request).acquire() as conn:
+        found = await service.questionnaire_for(conn, principal(request), key, version)
+    q = found.definition
+    language = request.query_params.get("language") or q.default_language
+    if language not in q.languages:
+        raise NotFound(
+            f'questionnaire "{key}" has no "{language}" text (it has {", ".join(q.languages)})'
+        )
+    context = _preview(console_web.translator(request), q, found.version, language)
+    return console_web.page(request, "preview.html", context, section="questionnaires")
+
+
+# -- comparing versions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRow:
+    key: str
+    change: str
+    """``added``, ``removed``, ``changed`` or ``equivalent`` (a CSS class)."""
+    change_label: str
+    fields: str
+    verdict: str
+    breaking: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPage:
+    key: str
+    a: int
+    b: int
+    versions: tuple[int, ...]
+    rows: tuple[DiffRow, ...]
+    other: tuple[str, ...]
+    error: str = ""
+
+
+def _field_names(t: Callable[..., str], fields: list[str]) -> str:
+    names = []
+    for name in fields:
+        base, _, code = name.partition(".")
+        key = f"field.{base}" + (".in" if code else "")
+        # A field the catalogue has no words for (a newer part of the format) is named as stored.
+        names.append(t(key, language=language_name(code)) if key in CATALOGUE else name)
+    return ", ".join(names)
+
+
+def _diff_page(t: Callable[..., str], comparison: service.Comparison) -> DiffPage:
+    d = comparison.diff
+    rows: list[DiffRow] = []
+
+    def row(key: str, change: str, fields: list[str], breaking: bool) -> DiffRow:
+        if breaking:
+            verdict = t("diff.breaks")
+        elif change == "added":
+            verdict = t("diff.new")
+        else:
+            verdict = t("diff.kept")
+        return DiffRow(
+            key=key,
+            change=change,
+            change_label=t(f"diff.{change}"),
+            fields=_field_names(t, fields),
+            verdict=verdict,
+            breaking=breaking,
+        )
+
+    rows += [row(k, "added", [], False) for k in d.added]
+    rows += [row(k, "removed", [], True) for k in d.removed]
+    rows += [
+        row(c.key, "equivalent" if c.equivalent else "changed", c.fields, c.breaking)
+        for c in d.changed
+    ]
+    rows += [row(t("diff.outcome", key=k), "added", [], False) for k in d.outcomes_added]
+    rows += [row(t("diff.outcome", key=k), "removed", [], False) for k in d.outcomes_removed]
+    rows += [
+        row(t("diff.outcome", key=c.key), "changed", c.fields, False) for c in d.outcomes_changed
+    ]
+    return DiffPage(
+        key=comparison.key,
+        a=comparison.a,
+        b=comparison.b,
+        versions=comparison.versions,
+        rows=tuple(rows),
+        other=tuple(d.other),
+    )
+
+
+@get("/console/questionnaires/{key:str}/diff", opt={"roles": CAMPAIGN_READERS})
+async def diff_page(request: Request, key: FromPath[str]) -> Template:
+    """Items added, removed and changed between versions ``?a=`` and ``?b=``, breaking or not."""
+    query = request.query_params
+    async with request_pool(request).acquire() as conn:
+        found = await service.compare_versions(
+            conn, principal(request), key, query.get("a"), query.get("b")
+        )
+    t = console_web.translator(request)
+    if isinstance(found, Rejected):
+        context = DiffPage(
+            key=key,
+            a=0,
+            b=0,
+            versions=(),
+            rows=(),
+            other=(),
+            error=console_web.refusal(request, found),
+        )
+        return console_web.page(
+            request, "diff.html", context, section="questionnaires", status=found.status
+        )
+    return console_web.page(request, "diff.html", _diff_page(t, found), section="questionnaires")
+
+
+# -- XLSForm import -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionSummary:
+    key: str
+    title: str | None
+    items: tuple[tuple[str, str, str], ...]
+    """(key, type in words, text) of each item."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedForm:
+    """The questionnaire an upload became, as the preview shows it."""
+
+    key: str
+    titles: tuple[tuple[str, str], ...]
+    """(language, title) in each of its languages."""
+    facts: str
+    sections: tuple[SectionSummary, ...]
+    definition: str
+    """The YAML text, shown in the preview and carried by the publish form."""
+
+
+@dataclass(frozen=True, slots=True)
+class XlsformPage:
+    max_mb: int = MAX_UPLOAD_BYTES // 1_000_000
+    source: str = ""
+    language: str = ""
+    error: str = ""
+    details: tuple[str, ...] = ()
+    report: tuple[ReportLine, ...] = ()
+    form: ImportedForm | None = None
+    """The preview of an upload, with its Publish button."""
+    published: PublishResult | None = None
+
+
+def _imported(t: Callable[..., str], q: Questionnaire, definition: str) -> ImportedForm:
+    def text(texts: dict[str, str] | None) -> str | None:
+        return text_in(texts, q.default_language, q.default_language)
+
+    return ImportedForm(
+        key=q.key,
+        titles=tuple((code, q.title.get(code, "")) for code in q.languages),
+        facts=t(
+            "xlsform.facts",
+            questions=sum(1 for i in q.items() if i.answerable),
+            sections=len(q.sections),
+            languages=", ".join(language_name(code) for code in q.languages),
+        ),
+        sections=tuple(
+            SectionSummary(
+                key=s.key,
+                title=text(s.title),
+                items=tuple((i.key, t(f"type.{i.type}"), text(i.text) or "") for i in s.items),
+            )
+            for s in q.sections
+        ),
+        definition=definition,
+    )
+
+
+def _xlsform(request: Request, context: XlsformPage, status: int = 200) -> Template:
+    return console_web.page(
+        request, "xlsform.html", context, section="questionnaires", status=status
+    )
+
+
+def _refused(request: Request, rejected: Rejected, **values: str) -> Template:
+    context = XlsformPage(
+        error=console_web.refusal(request, rejected), details=rejected.details, **values
+    )
+    return _xlsform(request, context, rejected.status)
+
+
+def _too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
+    # The body went over the route's limit before the handler saw it (the CSRF check reads the form).
+    refusal = Rejected(
+        "upload_too_large", 413, {"name": "", "megabytes": MAX_UPLOAD_BYTES // 1_000_000}
+    )
+    return _refused(request, refusal)
+
+
+def _close_uploads(request: Request) -> None:
+    """Close the temporary files of the request's parsed multipart form, if any.
+
+    litestar leaves them to the garbage collector (with a ResourceWarning), also when the request is
+    refused after its form was read: the CSRF check reads it before the guard decides.
+    """
+    form = ScopeState.from_scope(request.scope).form
+    if not isinstance(form, dict):
+        return
+    for value in form.values():
+        for part in value if isinstance(value, list) else [value]:
+            if isinstance(part, UploadFile):
+                part.file.close()
+
+
+def _closing(handler: Any) -> Any:
+    def handle(request: Request, exc: Exception) -> Response:
+        _close_uploads(request)
+        return handler(request, exc)
+
+    return handle
+
+
+# The app's own error pages, each closing the upload first (a refusal, a sign-in, a body too large).
+UPLOAD_ERROR_HANDLERS: dict[Any, Any] = {
+    kind: _closing(handler)
+    for kind, handler in {
+        **EXCEPTION_HANDLERS,
+        auth.SignInRequired: auth.sign_in_required_handler,
+        RequestEntityTooLarge: _too_large,
+    }.items()
+}
+
+
+@get("/console/xlsform", opt={"roles": DESIGNERS})
+async def xlsform_page(request: Request) -> Template:
+    """The form to upload an XLSForm (KoboToolbox, ODK) and preview what it becomes."""
+    return _xlsform(request, XlsformPage())
+
+
+@post(
+    "/console/xlsform",
+    opt={"roles": DESIGNERS},
+    status_code=200,
+    request_max_body_size=UPLOAD_BODY_BYTES,
+    exception_handlers=UPLOAD_ERROR_HANDLERS,
+)
+async def xlsform_upload(request: Request) -> Template:
+    """Import an uploaded workbook: the import's report and the questionnaire, nothing published yet."""
+    try:
+        return await _import_upload(request)
+    finally:
+        _close_uploads(request)
+
+
+async def _import_upload(request: Request) -> Template:
+    form = await request.form()
+    raw_language = form.get("language")
+    language = raw_language.strip() if isinstance(raw_language, str) else ""
+    upload = form.get("workbook")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return _refused(request, Rejected("upload_missing"), language=language)
+    # Only the file's own name: browsers on Windows once sent the whole path.
+    source = upload.filename.replace("\\", "/").rsplit("/", 1)[-1] or "workbook.xlsx"
+    outcome = await service.import_workbook(
+        await upload.read(), source=source, language=language or None, max_bytes=MAX_UPLOAD_BYTES
+    )
+    if isinstance(outcome, Rejected):
+        return _refused(request, outcome, source=source, language=language)
+    t = console_web.translator(request)
+    context = XlsformPage(
+        source=source,
+        language=language,
+        report=outcome.report,
+        form=_imported(t, outcome.questionnaire, outcome.definition),
+    )
+    return _xlsform(request, context)
+
+
+@post(
+    "/console/xlsform/publish",
+    opt={"roles": DESIGNERS},
+    status_code=200,
+    request_max_body_size=PUBLISH_BODY_BYTES,
+)
+async def xlsform_publish(request: Request) -> Template:
+    """Publish the previewed questionnaire: version N+1, or the existing version when it is unchanged.
+
+    The definition comes back from the browser, so it is validated again like any file would be.
+    """
+    form = await console_web.read_form(request)
+    text = form.get("definition", "")
+    async with request_pool(request).acquire() as conn:
+        outcome = await service.publish_definition(conn, principal(request), text)
+    if isinstance(outcome, Rejected):
+        return _refused(request, outcome)
+    q, result = outcome
+    context = XlsformPage(
+        form=_imported(console_web.translator(request), q, text), published=result
+    )
+    return _xlsform(request, context)
+
+
+ROUTES = [
+    questionnaires_page,
+    questionnaire_page,
+    preview_page,
+    diff_page,
+    xlsform_page,
+    xlsform_upload,
+    xlsform_publish,
+]

@@ -1,0 +1,201 @@
+"""What every console page shares: the frame around it (navigation, language switch, the account), the one
+way a page is rendered, and reading a form.
+
+A page's template gets three names: ``page``, the page's own typed context; ``frame``, this module's
+:class:`Frame`; and ``t``, the console catalogue bound to the page's language (:mod:`survey.console.messages`).
+The language is :func:`survey.web.i18n.request_language`'s: ``?lang=``, else the account's own choice,
+else Mongolian.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.response import Template
+
+from survey.console.auth import ADMINS, ALL_ROLES, CAMPAIGN_READERS
+from survey.console.messages import CATALOGUE, language_name
+from survey.db.accounts import Principal
+from survey.db.campaigns import Wave
+
+if TYPE_CHECKING:
+    from survey.console.service import Rejected
+from survey.settings import Settings
+from survey.web.i18n import LANGUAGES, request_language
+from survey.web.static import static_url
+
+__all__ = [
+    "HTMX_CONFIG",
+    "Frame",
+    "LanguageChoice",
+    "NavLink",
+    "fragment",
+    "language",
+    "may",
+    "page",
+    "read_form",
+    "refusal",
+    "settings",
+    "translator",
+    "user",
+    "wave_title",
+]
+
+#: htmx settings (read from a <meta> tag): no inline style (the Content-Security-Policy allows none), no
+#: eval, and error answers (4xx) swapped in too, so that a refusal is shown where the action was.
+HTMX_CONFIG: Final = (
+    '{"includeIndicatorStyles":false,"allowEval":false,"responseHandling":['
+    '{"code":"204","swap":false},{"code":"[234]..","swap":true},'
+    '{"code":".*","swap":false,"error":true}]}'
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    href: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    code: str
+    name: str
+    current: bool
+    href: str
+    """Where a visitor who is not signed in switches (the same page with ``?lang=``); signed-in accounts
+    switch with a form that keeps the choice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """The frame of every console page: who is signed in, where they may go, the language switch."""
+
+    lang: str
+    user: Principal | None
+    role: str
+    """The account's role in words."""
+    links: tuple[NavLink, ...]
+    languages: tuple[LanguageChoice, ...]
+    here: str
+    """This page's own address, where the language switch comes back to."""
+    htmx: str | None
+    htmx_config: str = HTMX_CONFIG
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def user(request: Request) -> Principal | None:
+    """The signed-in account, on any route (None on a public one, where the guard looks for nobody)."""
+    return request.scope.get("user")  # type: ignore[return-value]
+
+
+def may(request: Request, roles: frozenset[str]) -> bool:
+    found = user(request)
+    return found is not None and found.role in roles
+
+
+def language(request: Request) -> str:
+    return request_language(request)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The text fields of a posted form (files are read by the one route that takes them)."""
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def _htmx_url() -> str | None:
+    # htmx is vendored by the respondent pages; the console works without it.
+    try:
+        return static_url("js/htmx.min.js")
+    except FileNotFoundError:
+        return None
+
+
+def _here(request: Request) -> str:
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + (f"?{urlencode(query)}" if query else "")
+
+
+def _frame(request: Request, lang: str, section: str) -> Frame:
+    t = CATALOGUE.bound(lang)
+    found = user(request)
+    role = found.role if found else None
+    sections = [
+        ("campaigns", "/console/campaigns", ALL_ROLES),
+        ("questionnaires", "/console/questionnaires", CAMPAIGN_READERS),
+        ("users", "/console/users", ADMINS),
+        ("audit", "/console/audit", ADMINS),
+    ]
+    here = _here(request)
+    joiner = "&" if "?" in here else "?"
+    return Frame(
+        lang=lang,
+        user=found,
+        role=t(f"role.{role}") if role else "",
+        links=tuple(
+            NavLink(href, t(f"nav.{name}"), name == section)
+            for name, href, roles in sections
+            if role in roles
+        ),
+        languages=tuple(
+            LanguageChoice(code, language_name(code), code == lang, f"{here}{joiner}lang={code}")
+            for code in LANGUAGES
+        ),
+        here=here,
+        htmx=_htmx_url(),
+    )
+
+
+def page(
+    request: Request, name: str, context: Any, *, section: str = "", status: int = 200
+) -> Template:
+    """Render ``console/<name>`` with its one typed context, in the request's language."""
+    lang = language(request)
+    return Template(
+        template_name=f"console/{name}",
+        context={
+            "page": context,
+            "frame": _frame(request, lang, section),
+            "t": CATALOGUE.bound(lang),
+            "lang": lang,
+        },
+        status_code=status,
+    )
+
+
+def fragment(request: Request, name: str, context: Any, status: int = 200) -> Template:
+    """Render the part of a page that htmx swaps (``console/_<name>``), in the request's language."""
+    return Template(
+        template_name=f"console/{name}",
+        context={"page": context, "t": CATALOGUE.bound(language(request))},
+        status_code=status,
+    )
+
+
+def refusal(request: Request, rejected: Rejected) -> str:
+    """Why a form was refused, in the page's language: ``error.<reason>`` of the catalogue, or, for a
+    reason it has no words for yet (a rule added elsewhere), the error's own English sentence."""
+    key = f"error.{rejected.reason}"
+    if key in CATALOGUE:
+        return CATALOGUE.translate(key, language(request), **rejected.params)
+    return rejected.english or CATALOGUE.translate("error.unexpected", language(request))
+
+
+def wave_title(t: Callable[..., str], wave: Wave) -> str:
+    """A wave as people call it: "Survey before the campaign", "Survey after, comparison group"."""
+    if wave.arm == "comparison":
+        return t(f"wave.{wave.phase}.comparison")
+    return t(f"wave.{wave.phase}")
+
+
+def translator(request: Request) -> Callable[..., str]:
+    """``t(key, **params)`` in the request's language, for texts decided in Python."""
+    return CATALOGUE.bound(language(request))

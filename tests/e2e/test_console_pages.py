@@ -1,0 +1,222 @@
+"""Every console page in a real browser, as its people use it: on a 360×740 phone and a 1280 wide laptop,
+in Mongolian and in English; the ways from signing in to each demo report, for each role; the copy button.
+
+On every page: nothing scrolls sideways, every control is at least 44 px tall and within the screen, no
+string of the English catalogue is left on a Mongolian page, no role is shown by its key, and axe-core
+finds no serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from survey.console.messages import CATALOGUE
+from survey.db.accounts import ROLES
+from tests.e2e.conftest import Server, sign_in
+from tests.helpers import english_left
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "height": 800}}
+QUESTIONNAIRE = "trafficking-knowledge"
+PAGES = [
+    "/console/campaigns",
+    "/console/campaigns/new",
+    "/console/campaigns/demo-corruption",
+    "/console/waves/demo-trafficking-pre",
+    "/console/questionnaires",
+    f"/console/questionnaires/{QUESTIONNAIRE}",
+    f"/console/questionnaires/{QUESTIONNAIRE}/versions/1",
+    f"/console/questionnaires/{QUESTIONNAIRE}/diff",
+    "/console/xlsform",
+    "/console/users",
+    "/console/audit",
+]
+#: Controls a person taps. Radio buttons and checkboxes are tapped through their label (``.option``),
+#: which is measured instead; a link inside a sentence is exempt (WCAG 2.5.8).
+MEASURE = """() => {
+  const tap = 44 - 0.5;
+  const width = window.innerWidth;
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
+                      && !el.closest("details:not([open]) > :not(summary)");
+  const inSentence = (el) => el.tagName === "A" && ["P", "LI", "SMALL", "DD"].includes(el.parentElement.tagName)
+                      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3;
+  const controls = document.querySelectorAll(
+    "a[href], button, select, textarea, summary, label.option, " +
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])");
+  for (const el of controls) {
+    if (!shown(el) || inSentence(el)) continue;
+    const r = el.getBoundingClientRect();
+    const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || "").trim().slice(0, 40)}"`;
+    if (r.height < tap) problems.push(`${name} is ${r.height.toFixed(1)} px tall`);
+    if (r.right > width + 0.5 || r.left < -0.5) problems.push(`${name} is cut at the edge (${r.left}–${r.right})`);
+  }
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll > width) problems.push(`the page is ${scroll} px wide on a ${width} px screen`);
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def accounts(server: Server, demo: list[str]) -> dict[str, str]:
+    """An account of every role (Mongolian, the default for new accounts), by role."""
+    emails = {role: f"pages-{role}@example.org" for role in ROLES}
+    for role, email in emails.items():
+        server.create_user(email, role)
+    return emails
+
+
+def _check(page: Page, check_axe: Callable[[Page, str], None], what: str, lang: str) -> None:
+    assert page.evaluate(MEASURE) == [], what
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    text = page.locator("body").inner_text()
+    for code in ("(admin)", "(researcher)", "(analyst)", "(viewer)", "independent", "in_progress"):
+        assert code not in text, (what, code)
+    if lang == "mn":
+        # Keys (of items, waves) are data and shown as code; the preview's pages are in shadow roots.
+        html = re.sub(r"<code\b[^>]*>.*?</code>", "", page.content(), flags=re.S)
+        assert english_left(html, CATALOGUE) == [], what
+    check_axe(page, what)
+
+
+@pytest.mark.parametrize("lang", ["mn", "en"])
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_every_console_page_reads_on_this_screen(
+    server: Server,
+    accounts: dict[str, str],
+    new_page: Callable[..., Page],
+    check_axe: Callable[[Page, str], None],
+    screen: str,
+    lang: str,
+) -> None:
+    anonymous = new_page(viewport=WIDTHS[screen])
+    anonymous.goto(f"{server.url}/sign-in?lang={lang}")
+    _check(anonymous, check_axe, f"/sign-in at {screen} in {lang}", lang)
+
+    page = new_page(viewport=WIDTHS[screen])
+    sign_in(page, server, accounts["admin"], lang=lang)
+    assert page.url == f"{server.url}/console/campaigns"
+    for path in PAGES:
+        response = page.goto(f"{server.url}{path}")
+        assert response is not None and response.status == 200, path
+        _check(page, check_axe, f"{path} at {screen} in {lang}", lang)
+
+
+@pytest.mark.parametrize("java_script", [True, False])
+def test_the_navigation_folds_into_a_menu_on_a_phone(
+    server: Server,
+    accounts: dict[str, str],
+    new_page: Callable[..., Page],
+    java_script: bool,
+) -> None:
+    t = CATALOGUE.bound("mn")
+    page = new_page(java_script_enabled=java_script)
+    sign_in(page, server, accounts["researcher"])
+    menu = page.locator("details.menu")
+    expect(page.locator("nav.wide")).to_be_hidden()
+    expect(menu.get_by_role("link", name=t("nav.questionnaires"))).to_be_hidden()
+    menu.get_by_text(t("nav.menu")).click()
+    link = menu.get_by_role("link", name=t("nav.questionnaires"))
+    expect(link).to_be_visible()
+    expect(menu.get_by_role("button", name=t("nav.sign_out"))).to_be_visible()
+    with page.expect_navigation():
+        link.click()
+    assert page.url == f"{server.url}/console/questionnaires"
+
+    # On a laptop the bar shows everything, without a menu.
+    wide = new_page(viewport=WIDTHS["laptop"], java_script_enabled=java_script)
+    sign_in(wide, server, accounts["researcher"])
+    expect(wide.locator("details.menu")).to_be_hidden()
+    expect(
+        wide.locator("nav.wide").get_by_role("link", name=t("nav.questionnaires"))
+    ).to_be_visible()
+
+
+def test_the_language_switch_is_kept_with_the_account(
+    server: Server, accounts: dict[str, str], new_page: Callable[..., Page]
+) -> None:
+    server.create_user("switch@example.org", "analyst")
+    page = new_page(viewport=WIDTHS["laptop"])
+    sign_in(page, server, "switch@example.org")
+    expect(page.locator("html")).to_have_attribute("lang", "mn")
+    page.goto(f"{server.url}/console/campaigns/demo-ethics")
+    with page.expect_navigation():
+        page.locator(".tools form.lang").get_by_role("button", name="English").click()
+    assert page.url == f"{server.url}/console/campaigns/demo-ethics"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    # Kept by the account: a new browser signing in as the same person reads English.
+    again = new_page()
+    sign_in(again, server, "switch@example.org")
+    expect(again.locator("html")).to_have_attribute("lang", "en")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_from_sign_in_to_each_demo_report_by_following_links(
+    server: Server,
+    demo: list[str],
+    new_page: Callable[..., Page],
+    role: str,
+) -> None:
+    t = CATALOGUE.bound("mn")
+    # An account of its own: the others may have been switched to English by another test.
+    email = f"ways-{role}@example.org"
+    server.create_user(email, role)
+    page = new_page()
+    sign_in(page, server, email)
+    home = f"{server.url}/console/campaigns"
+    assert page.url == home, "every role lands on the campaign list"
+    for key in demo:
+        # From the list: the report link of the campaign.
+        page.goto(home)
+        with page.expect_navigation() as navigation:
+            page.get_by_role("link", name=f"{t('campaigns.read_report')} {key}").click()
+        assert navigation.value is not None and navigation.value.status == 200
+        assert page.url == f"{server.url}/campaigns/{key}/report"
+        # From the list: the campaign itself, then (for the roles that may open it) its report.
+        page.goto(home)
+        with page.expect_navigation() as navigation:
+            page.get_by_role("link", name=key, exact=True).click()
+        assert navigation.value is not None and navigation.value.status == 200, (role, key)
+        if role == "viewer":
+            assert page.url == f"{server.url}/campaigns/{key}/report"
+            continue
+        assert page.url == f"{server.url}/console/campaigns/{key}"
+        with page.expect_navigation() as navigation:
+            page.get_by_role("link", name=t("campaign.report")).click()
+        assert navigation.value is not None and navigation.value.status == 200
+        assert page.url == f"{server.url}/campaigns/{key}/report"
+
+
+def test_the_copy_button_copies_the_wave_link(
+    server: Server, accounts: dict[str, str], new_page: Callable[..., Page]
+) -> None:
+    t = CATALOGUE.bound("mn")
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    sign_in(page, server, accounts["researcher"])
+    page.goto(f"{server.url}/console/campaigns/demo-trafficking")
+    card = page.locator("#wave-demo-trafficking-pre")
+    link = card.locator(".link-field").input_value()
+    assert re.fullmatch(rf"{re.escape(server.url)}/r/[\w-]+", link), link
+    card.get_by_role("button", name=t("wave.copy")).click()
+    expect(card.locator(".copied")).to_have_text(t("wave.copied"))
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    # The whole link shows in its field: nothing of it is cut off.
+    assert card.locator(".link-field").evaluate(
+        "el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight"
+    )
+    # The QR code is on the page (an image that loaded), not only a download.
+    assert card.locator(".qr img").evaluate("img => img.complete && img.naturalWidth > 0")
+
+    # Without JavaScript there is no button, and the link stays in a field to select and copy.
+    plain = new_page(java_script_enabled=False)
+    sign_in(plain, server, accounts["researcher"])
+    plain.goto(f"{server.url}/console/campaigns/demo-trafficking")
+    card = plain.locator("#wave-demo-trafficking-pre")
+    expect(card.get_by_role("button", name=t("wave.copy"))).to_be_hidden()
+    expect(card.locator(".link-field")).to_be_visible()
+    expect(card.locator(".link-field")).to_have_value(link)
