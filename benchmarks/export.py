@@ -31,7 +31,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from survey.console import exports
+from survey import exports
 from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate

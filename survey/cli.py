@@ -366,7 +366,7 @@ class ProgressLine:
 
 
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from survey.console.exports import export_to_path
+    from survey.exports import export_to_path
 
     fmt = args.format
     if fmt == "codebook":

@@ -22,9 +22,10 @@ import pyreadstat
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.console import exports
+from survey import exports
 from survey.db import accounts as accounts_db
 from survey.errors import NotFound
+from survey.exports import rows as export_rows
 from tests.integration.test_console import (
     T0,
     Study,
@@ -459,8 +460,8 @@ async def test_outcome_scores_agree_with_the_report_for_a_conditional_item(db) -
         else:
             assert float(cell) == pytest.approx(expected) == reported, name
     # The typed rows (Excel, SPSS) carry the same scores.
-    async with exports._Snapshot(db, plan) as snapshot:
-        typed = [row async for batch in exports._batches(db, plan, None, snapshot.total)
+    async with export_rows.Snapshot(db, plan) as snapshot:
+        typed = [row async for batch in export_rows.typed_batches(db, plan, None, snapshot.total)
                  for row in batch]  # fmt: skip
     position = [c.name for c in plan.columns].index("outcome_knowledge")
     for row in typed:
