@@ -1,14 +1,13 @@
 """The researchers' console pages, end to end on a real database.
 
-The helpers at the top (a questionnaire published in two versions, a campaign whose pre and post waves use
-different versions, responses inserted through SQL, accounts signed in without the cost of argon2 on every
-request) are shared by the other ``test_console_*``, ``test_auth*``, ``test_exports*``, ``test_api*`` and
-``test_route_matrix`` modules.
+The helpers at the top (a questionnaire published in two versions, a campaign whose pre and post waves
+use different versions, responses inserted through SQL) are still imported by the other
+``test_console_*``, ``test_auth*``, ``test_exports*``, ``test_api*`` and ``test_route_matrix`` modules;
+signed-in accounts, API tokens and forms with their CSRF token are in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import uuid
@@ -28,12 +27,23 @@ from survey.console import auth
 from survey.console.routes import day_chart
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
-from survey.db.accounts import Account
 from survey.db.campaigns import Campaign, Wave
 from survey.db.console import DayCount, WaveProgress
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
 from survey.settings import Settings
+from tests.helpers import (  # noqa: F401 (imported from here by other test modules until they move)
+    HOST,
+    PASSWORD,
+    csrf_token,
+    make_account,
+    new_session,
+    new_token,
+    password_hash,
+    set_cookie,
+    sign_in_as,
+)
+from tests.helpers import post_console_form as post_form
 
 # -- a questionnaire in two versions ---------------------------------------------------------------
 
@@ -121,7 +131,6 @@ V2 = (
     )
 )
 
-PASSWORD = "correct horse battery"
 HTMX = {"HX-Request": "true"}
 
 
@@ -194,59 +203,6 @@ async def add_response(
 
 
 # -- accounts and clients --------------------------------------------------------------------------
-
-
-@functools.cache
-def password_hash() -> str:
-    # Hashed once per test session: argon2 is deliberately slow.
-    return auth.hash_password(PASSWORD)
-
-
-async def make_account(db: asyncpg.Connection, role: str, email: str | None = None) -> Account:
-    return await accounts_db.create_account(
-        db, email or f"{role}@example.org", role=role, password_hash=password_hash()
-    )
-
-
-async def new_session(db: asyncpg.Connection, account: Account) -> str:
-    """A live session for the account, as sign-in would create it."""
-    return await auth.start_session(db, account.id, None)
-
-
-async def new_token(db: asyncpg.Connection, account: Account) -> str:
-    token = auth.new_api_token()
-    await accounts_db.create_api_token(db, account.id, auth.hash_token(token), "test")
-    return token
-
-
-HOST = "testserver.local"  # where litestar's test client sends requests, and cookies belong
-
-
-def set_cookie(client: AsyncTestClient, name: str, value: str) -> None:
-    """Replace a cookie in the client's jar, as the server would have set it."""
-    client.cookies.delete(name)
-    client.cookies.set(name, value, domain=HOST)
-
-
-async def sign_in_as(client: AsyncTestClient, db: asyncpg.Connection, role: str) -> Account:
-    """Create an account of this role and put a live session cookie into the client."""
-    account = await make_account(db, role)
-    set_cookie(client, auth.SESSION_COOKIE, await new_session(db, account))
-    return account
-
-
-async def csrf_token(client: AsyncTestClient) -> str:
-    """The CSRF token forms carry (the middleware sets its cookie on a safe request)."""
-    if "csrftoken" not in client.cookies:
-        await client.get("/sign-in")
-    return client.cookies["csrftoken"]
-
-
-async def post_form(
-    client: AsyncTestClient, path: str, data: Mapping[str, str] | None = None, **kw: Any
-):
-    token = await csrf_token(client)
-    return await client.post(path, data={**(data or {}), "_csrf_token": token}, **kw)
 
 
 @pytest.fixture(name="client")
