@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import unescape
@@ -119,6 +120,11 @@ async def stored(db: asyncpg.Connection, wave: Wave) -> list[asyncpg.Record]:
         "WHERE wave_id = $1 ORDER BY started_at",
         wave.id,
     )
+
+
+async def public_id(db: asyncpg.Connection, response_id: uuid.UUID) -> str:
+    """The identifier exports and the API show for a response (not the one its cookie holds)."""
+    return str(await db.fetchval("SELECT public_id FROM response WHERE id = $1", response_id))
 
 
 async def post_form(

@@ -106,7 +106,7 @@ class _TextReader:
             for key, i in own.items()
             if i.type == "multi" and i.choices is not None
         }
-        offset = len(META_COLUMNS) + plan.has_panel_key
+        offset = len(META_COLUMNS) + plan.has_pairs
         keys, choices = _answer_columns(plan)
         position: dict[tuple[str, str | None], int] = {}
         self.blanks: list[int] = []
@@ -194,7 +194,7 @@ async def _text_batches(
             head=(wave.key, wave.phase, wave.arm),
             keys=keys,
             choices=choices,
-            panel=plan.has_panel_key,
+            panel=plan.has_pairs,
             batch=BATCH,
         ):
             version_ids = [vid for vid, _ in batch]

@@ -1,12 +1,17 @@
 """The plan of an export: which responses (rows) and which columns, decided before any row is read.
 
 The columns are ``response_id``, ``wave``, ``phase``, ``arm``, ``version``, ``language``, ``started_at``,
-``submitted_at``, ``status``, ``panel_key`` (panel designs only), then one column per item key (a
+``submitted_at``, ``status``, ``pair_id`` (panel designs only), then one column per item key (a
 multi-choice item as one 0/1 column per choice, named ``item/choice``), then one column per declared
 outcome, ``outcome_<key>``, with the respondent's score. The items are the union of the items of every
 questionnaire version the exported waves use, in questionnaire order; a response answered on a version
 without an item (or without a choice) has an empty cell there. Every format writes these columns; SPSS
 names them with :func:`spss_names`.
+
+``response_id`` is the response's public id, never the id its respondent's cookie holds (whoever knew
+that one could continue an unfinished response as her). ``pair_id`` is the same random value on a
+respondent's complete pre and post responses of a panel campaign, given when the two are first found
+linked; the panel key they are linked by never leaves the database (see docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -38,7 +43,10 @@ __all__ = [
 ]
 
 META_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("response_id", "identifier of the response"),
+    (
+        "response_id",
+        "public identifier of the response (not the one the respondent's browser holds)",
+    ),
     ("wave", "wave key"),
     ("phase", "pre or post"),
     ("arm", "campaign or comparison"),
@@ -48,7 +56,10 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
     ("submitted_at", "when the respondent submitted (UTC)"),
     ("status", "complete, in_progress or declined"),
 )
-PANEL_COLUMN = ("panel_key", "pseudonymous key linking a respondent's pre and post answers")
+PAIR_COLUMN = (
+    "pair_id",
+    "the same random identifier on a respondent's complete pre and post responses (panel designs)",
+)
 STARTED, SUBMITTED, STATUS = 6, 7, 8  # positions among the meta columns
 
 
@@ -123,7 +134,8 @@ class ExportPlan(msgspec.Struct, frozen=True, kw_only=True):
         return console_db.STATUSES if self.include_partial else ("complete",)
 
     @property
-    def has_panel_key(self) -> bool:
+    def has_pairs(self) -> bool:
+        """Whether the export has the ``pair_id`` column: a panel design's."""
         return self.campaign.design == "panel"
 
     def file_stem(self) -> str:
@@ -146,7 +158,7 @@ def merge_order(sequences: Iterable[Sequence[str]]) -> list[str]:
 
 
 def exported_items(q: Questionnaire) -> list[Item]:
-    # A note has no answer; a panel code is never stored (only its keyed hash, the panel_key column).
+    # A note has no answer; a panel code is never exported (only its keyed hash is stored).
     return [i for i in q.items() if i.answerable and i.type != "panel_code"]
 
 
@@ -259,7 +271,7 @@ def _columns(
 ) -> list[Column]:
     specs: list[tuple[str, str, str, str | None, str | None]] = [
         (name, description, "meta", None, None)
-        for name, description in (*META_COLUMNS, *((PANEL_COLUMN,) if panel else ()))
+        for name, description in (*META_COLUMNS, *((PAIR_COLUMN,) if panel else ()))
     ]
     for item in items:
         text = text_in(item.text, language)

@@ -133,16 +133,16 @@ def _row_builder(
             key, choices = spec
             compiled.append((False, (key, tuple(choices), (None,) * len(choices), None in choices)))
     number = version.version
-    panel = plan.has_panel_key
+    panel = plan.has_pairs
 
     def build(wave: Wave, r: ResponseRow) -> Row:
         get = r.answers.get
         row: Row = [
-            str(r.id), wave.key, wave.phase, wave.arm, number, r.language,
+            str(r.public_id), wave.key, wave.phase, wave.arm, number, r.language,
             r.started_at, r.submitted_at, r.status,
         ]  # fmt: skip
         if panel:
-            row.append(r.panel_key)
+            row.append(r.pair_id)
         for single, spec in compiled:
             if single:
                 row.extend(map(get, spec))
@@ -190,7 +190,11 @@ async def typed_batches(
 
 
 class Snapshot:
-    """A read-only REPEATABLE READ transaction: the count and every batch see the same responses."""
+    """A read-only REPEATABLE READ transaction: the count and every batch see the same responses.
+
+    In a panel design, the pair ids of newly linked responses are given first, in a statement of their
+    own (the snapshot itself writes nothing).
+    """
 
     def __init__(self, conn: asyncpg.Connection, plan: ExportPlan) -> None:
         self.conn = conn
@@ -199,6 +203,8 @@ class Snapshot:
         self.total = 0
 
     async def __aenter__(self) -> Snapshot:
+        if self.plan.has_pairs:
+            await console_db.link_panel_pairs(self.conn, self.plan.campaign.id)
         await self.transaction.start()
         try:
             self.total = await console_db.count_responses(

