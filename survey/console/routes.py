@@ -35,9 +35,10 @@ from survey.db.campaigns import DESIGNS, Campaign, Wave
 from survey.db.console import StatusCounts, WaveProgress
 from survey.errors import Conflict, InvalidAnswer, InvalidDefinition, InvalidExpression, NotFound
 from survey.questionnaire.diff import diff as diff_versions
+from survey.questionnaire.isolated import import_xlsform_isolated
 from survey.questionnaire.load import MAX_DEFINITION_BYTES, load_definition
 from survey.questionnaire.model import Questionnaire
-from survey.questionnaire.xlsform import ReportLine, definition_yaml, import_xlsform
+from survey.questionnaire.xlsform import ReportLine, definition_yaml
 from survey.settings import Settings
 from survey.web import request_pool
 from survey.web.errors import EXCEPTION_HANDLERS
@@ -527,9 +528,9 @@ async def _import_upload(request: Request) -> Template:
         page = XlsformPage(source=source, language=language, errors=[f"{source} is empty"])
         return _xlsform(request, page, status=400)
     try:
-        # Reading a workbook is CPU work of up to a second: kept off the event loop.
+        # In a child process whose memory and time are bounded, waited for off the event loop.
         q, report = await asyncio.to_thread(
-            import_xlsform, data, source=source, language=language or None
+            import_xlsform_isolated, data, source=source, language=language or None
         )
     except (InvalidDefinition, InvalidExpression) as exc:
         page = XlsformPage(source=source, language=language, errors=_problems(exc))
