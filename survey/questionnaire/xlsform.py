@@ -979,17 +979,30 @@ def _language_column(code: str) -> str:
 
 @dataclass
 class _Choices:
-    """One list of the choices sheet."""
+    """One list of the choices sheet.
+
+    ``value_map`` (raw name → value) and ``taken`` (values) grow with the lists, so that checking a
+    row for duplicates takes the same time in a list of 40,000 choices as in one of 4.
+    """
 
     name: str
-    rows: list[int]
-    raw_values: list[str]
-    values: list[str]
-    labels: list[Text]
+    rows: list[int] = field(default_factory=list)
+    raw_values: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    labels: list[Text] = field(default_factory=list)
+    value_map: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+    first_rows: dict[str, int] = field(default_factory=dict)
+    """Raw name → the row it was first given on."""
 
-    @property
-    def value_map(self) -> dict[str, str]:
-        return dict(zip(self.raw_values, self.values, strict=True))
+    def add(self, row: int, raw: str, value: str, label: Text) -> None:
+        self.rows.append(row)
+        self.raw_values.append(raw)
+        self.values.append(value)
+        self.labels.append(label)
+        self.value_map[raw] = value
+        self.taken.add(value)
+        self.first_rows[raw] = row
 
 
 @dataclass
@@ -1238,9 +1251,9 @@ class _Importer:
             if not list_name or not raw:
                 self.error("choices", row_number, "a choice needs a list_name and a name")
                 continue
-            choices = self.lists.setdefault(list_name, _Choices(list_name, [], [], [], []))
-            if raw in choices.raw_values:
-                first = choices.rows[choices.raw_values.index(raw)]
+            choices = self.lists.setdefault(list_name, _Choices(list_name))
+            if raw in choices.first_rows:
+                first = choices.first_rows[raw]
                 self.error(
                     "choices",
                     row_number,
@@ -1249,7 +1262,7 @@ class _Importer:
                 continue
             value = raw if _CHOICE_VALUE.fullmatch(raw) else re.sub(r"[^A-Za-z0-9_-]+", "_", raw)
             value = value[:_MAX_KEY_LENGTH] or "_"
-            if value in choices.values:
+            if value in choices.taken:
                 self.error(
                     "choices",
                     row_number,
@@ -1262,10 +1275,7 @@ class _Importer:
             if label is None:
                 self.error("choices", row_number, f'choice "{raw}" has no label')
                 label = {}
-            choices.rows.append(row_number)
-            choices.raw_values.append(raw)
-            choices.values.append(value)
-            choices.labels.append(label)
+            choices.add(row_number, raw, value, label)
             self.ignore_columns(sheet, row_number, row, _CHOICES_COLUMNS)
 
     def ignore_columns(
