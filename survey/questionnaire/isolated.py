@@ -135,8 +135,11 @@ def _death(returncode: int) -> str:
 
 def _child() -> int:
     """The child's side: limits first, then the import, then the reply (always one, if alive)."""
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
+    for limit, value in ((resource.RLIMIT_AS, MEMORY_LIMIT), (resource.RLIMIT_CPU, CPU_SECONDS)):
+        try:
+            resource.setrlimit(limit, (value, value))
+        except (ValueError, OSError):  # not every system has both (macOS sets no address space)
+            print(f"survey: cannot set resource limit {limit}", file=sys.stderr)
     request = msgspec.msgpack.decode(sys.stdin.buffer.read(), type=_Request)
     try:
         q, report = import_xlsform(request.data, source=request.source, language=request.language)

@@ -387,27 +387,30 @@ def _check_archive(data: bytes) -> str:
         raise _refuse(f"not a readable workbook (.xlsx, .xls or .ods): {exc}") from None
     _check_directory(infos)
     parts = {info.filename for info in infos}
-    if "content.xml" in parts:
-        kind = "ods"
-    elif "xl/workbook.xml" in parts:
+    if "xl/workbook.bin" in parts:
+        raise _refuse("an .xlsb workbook is not read: save it as .xlsx")
+    if "xl/workbook.xml" in parts:
         kind = "xlsx"
+    elif "content.xml" in parts:
+        kind = "ods"
     else:
         raise _refuse(
-            "not a readable workbook (.xlsx, .xls or .ods): a zip archive without a spreadsheet "
-            "(.xlsb files are not read: save the workbook as .xlsx)"
+            "not a readable workbook (.xlsx, .xls or .ods): a zip archive without a spreadsheet"
         )
+    # Every XML part is read as a worksheet could be, and content.xml as an .ods content too, whatever
+    # the archive claims to be: the reader decides the format for itself.
     names = _sheet_names(data, infos) if kind == "xlsx" else {}
     grids: list[_Grid] = []
     for info in infos:
-        scan: _XmlScan | None = None
-        if kind == "ods" and info.filename == "content.xml":
-            scan = _OdsContent(info.filename)
-        elif kind == "xlsx" and info.filename.lower().endswith(".xml"):
-            scan = _XlsxSheet(info.filename, names.get(info.filename, info.filename))
+        scans: list[_XmlScan] = []
+        if info.filename.lower().endswith(".xml"):
+            scans.append(_XlsxSheet(info.filename, names.get(info.filename, info.filename)))
+        if info.filename == "content.xml":
+            scans.append(_OdsContent(info.filename))
         for chunk in _inflate(data, info):
-            if scan is not None:
+            for scan in scans:
                 scan.feed(chunk)
-        if scan is not None:
+        for scan in scans:
             scan.feed(b"", final=True)
             if isinstance(scan, _OdsContent):
                 grids.extend(scan.grids)

@@ -259,6 +259,17 @@ def test_a_doctype_and_a_high_ratio_are_refused() -> None:
         check_workbook(xlsx(Part.of(SHEET, padded)))
 
 
+def test_a_workbook_cannot_hide_its_sheets_behind_another_format() -> None:
+    """A binary .xlsb is not read (its cells cannot be located); an .xlsx that also carries an .ods
+    content has both read."""
+    with pytest.raises(InvalidDefinition, match=r"\.xlsb workbook is not read"):
+        check_workbook(xlsx(sheet_of(""), Part.of("xl/workbook.bin", b"\x00" * 64)))
+    with zipfile.ZipFile(io.BytesIO(ods_repeat_bomb())) as bomb:
+        content = Part.of("content.xml", bomb.read("content.xml"))
+    with pytest.raises(InvalidDefinition, match="a sheet may have 50,000 rows at most"):
+        check_workbook(xlsx(sheet_of(f"<row>{text_cell('A1', 'type')}</row>"), content))
+
+
 def test_text_shown_in_many_cells_is_counted_as_it_is_read() -> None:
     data = shared_text_bomb()
     check_workbook(data)  # small, and its grid is small: only reading it shows the text
