@@ -31,7 +31,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from survey.console import exports
+from survey import exports
 from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
@@ -45,7 +45,7 @@ FORM = REPO / "forms" / "trafficking-knowledge.yaml"
 SIZES = (50_000, 200_000)
 # The rows an export reads, in the same order (asyncpg wraps it in COPY (...) TO STDOUT).
 COPY_QUERY = """
-    SELECT r.id, r.version_id, r.language, r.status, r.panel_key, r.started_at, r.submitted_at, r.answers
+    SELECT r.public_id, r.version_id, r.language, r.status, r.started_at, r.submitted_at, r.answers
     FROM response r JOIN wave w ON w.id = r.wave_id
     WHERE r.status = 'complete'
     ORDER BY w.id, r.started_at, r.id"""

@@ -164,11 +164,14 @@ async def cmd_forms_diff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_forms_import_xlsform(args: argparse.Namespace, settings: Settings) -> int:
-    from survey.questionnaire.xlsform import definition_yaml, import_xlsform
+    from survey.questionnaire.isolated import import_xlsform_isolated
+    from survey.questionnaire.xlsform import definition_yaml
 
     source = Path(args.file)
     try:
-        definition, report = import_xlsform(source, source=args.file, language=args.language)
+        definition, report = import_xlsform_isolated(
+            source, source=args.file, language=args.language
+        )
     except InvalidDefinition as exc:
         raise InvalidDefinition([f"{exc.source or source}: {e}" for e in exc.errors]) from None
     key = definition.key
@@ -367,7 +370,7 @@ class ProgressLine:
 
 
 async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from survey.console.exports import export_to_path
+    from survey.exports import export_to_path
 
     fmt = args.format
     if fmt == "codebook":

@@ -1,8 +1,12 @@
 """Helpers shared by test modules (a test module never imports another test module).
 
-Besides the page-reading helpers at the top: a study for the console, the API and the exports (a
-questionnaire published in two versions, a campaign whose pre and post waves use different versions,
-responses inserted through SQL) and accounts signed in without the cost of argon2 on every request.
+- pages as a reader meets them: :func:`visible_text`, :func:`english_left`;
+- respondent pages: a wave opened on a questionnaire file, the form of a page read from its HTML, pages
+  sent as a browser sends them (:func:`post_form`);
+- a study for the console, the API and the exports (a questionnaire published in two versions, a campaign
+  whose pre and post waves use different versions, responses inserted through SQL);
+- the console: accounts signed in without the cost of argon2 on every request, API tokens, forms posted
+  with their CSRF token (:func:`post_console_form`).
 """
 
 from __future__ import annotations
@@ -12,11 +16,13 @@ import re
 import string
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import asyncpg
 import pytest
@@ -29,7 +35,7 @@ from survey.db import campaigns as campaigns_db
 from survey.db.accounts import Account
 from survey.db.campaigns import Campaign, Wave
 from survey.db.questionnaires import publish
-from survey.questionnaire.load import load_definition
+from survey.questionnaire.load import load_definition, load_file
 from survey.settings import Settings
 from survey.web.i18n import Catalogue
 
@@ -95,6 +101,211 @@ def english_left(html: str, catalogue: Catalogue, *, min_length: int = 4) -> lis
             if len(piece) >= min_length and re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text):
                 found.append(f"{key}: {piece}")
     return found
+
+
+# -- respondent pages ---------------------------------------------------------------------------------
+
+
+async def open_wave(
+    db: asyncpg.Connection,
+    path: Path,
+    *,
+    campaign: str = "camp",
+    phase: str = "pre",
+    status: str = "open",
+) -> Wave:
+    """Publish ``path``, create a campaign (if needed) and a wave of it, set to ``status``."""
+    definition = load_file(path)
+    await publish(db, definition)
+    try:
+        await campaigns_db.get_campaign(db, campaign)
+    except Exception:
+        await campaigns_db.create_campaign(
+            db, campaign, questionnaire=definition.key, design="independent"
+        )
+    wave = await campaigns_db.add_wave(db, campaign, phase=phase)
+    return await campaigns_db.set_wave_status(db, wave.key, status)
+
+
+async def stored(db: asyncpg.Connection, wave: Wave) -> list[asyncpg.Record]:
+    return await db.fetch(
+        "SELECT id, status, answers, pages, language, panel_key, version_id FROM response "
+        "WHERE wave_id = $1 ORDER BY started_at",
+        wave.id,
+    )
+
+
+async def public_id(db: asyncpg.Connection, response_id: uuid.UUID) -> str:
+    """The identifier exports and the API show for a response (not the one its cookie holds)."""
+    return str(await db.fetchval("SELECT public_id FROM response WHERE id = $1", response_id))
+
+
+async def post_form(
+    client: AsyncTestClient,
+    url: str,
+    pairs: list[tuple[str, str]],
+    headers: dict[str, str] | None = None,
+):
+    """POST ``pairs`` as a browser sends a form (fields may repeat)."""
+    return await client.post(
+        url,
+        content=urlencode(pairs).encode("ascii"),
+        follow_redirects=False,
+        headers={"content-type": "application/x-www-form-urlencoded", **(headers or {})},
+    )
+
+
+@dataclass
+class Control:
+    name: str
+    kind: str  # input type, "select" or "textarea"
+    id: str | None
+    value: str
+    checked: bool
+    attrs: dict[str, str]
+
+
+@dataclass
+class Form:
+    action: str | None = None
+    hidden: dict[str, str] = field(default_factory=dict)
+    controls: list[Control] = field(default_factory=list)
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)
+    html_lang: str | None = None
+    labels_for: set[str] = field(default_factory=set)
+    legends: int = 0
+    fieldsets: list[dict[str, str]] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        """Question names in page order, each once."""
+        seen: list[str] = []
+        for c in self.controls:
+            if c.name not in seen:
+                seen.append(c.name)
+        return seen
+
+    def values(self, name: str) -> list[str]:
+        """What the browser would send for ``name`` as the page stands (checked, selected, typed)."""
+        out = []
+        for c in self.controls:
+            if c.name != name:
+                continue
+            if c.kind in ("radio", "checkbox"):
+                if c.checked:
+                    out.append(c.value)
+            elif c.value != "" or c.kind != "select":
+                out.append(c.value)
+        return out
+
+    def options(self, name: str) -> list[str]:
+        return [c.value for c in self.controls if c.name == name and c.value != ""]
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.form = Form()
+        self._in_main_form = False
+        self._select: str | None = None
+        self._select_attrs: dict[str, str] = {}
+        self._textarea: Control | None = None
+
+    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
+        attrs = {k: v or "" for k, v in attrs_list}
+        if "id" in attrs:
+            self.form.ids[attrs["id"]] = {"tag": tag, **attrs}
+        if tag == "html":
+            self.form.html_lang = attrs.get("lang")
+        if tag == "form" and "/p/" in attrs.get("action", ""):
+            self._in_main_form = True
+            self.form.action = attrs["action"]
+        if not self._in_main_form:
+            return
+        if tag == "label" and "for" in attrs:
+            self.form.labels_for.add(attrs["for"])
+        if tag == "legend":
+            self.form.legends += 1
+        if tag == "fieldset":
+            self.form.fieldsets.append(attrs)
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind == "hidden":
+                self.form.hidden[attrs["name"]] = attrs.get("value", "")
+            else:
+                self.form.controls.append(
+                    Control(
+                        attrs["name"],
+                        kind,
+                        attrs.get("id"),
+                        attrs.get("value", ""),
+                        "checked" in attrs,
+                        attrs,
+                    )
+                )
+        elif tag == "select":
+            self._select = attrs["name"]
+            self._select_attrs = attrs
+        elif tag == "option" and self._select:
+            self.form.controls.append(
+                Control(
+                    self._select,
+                    "select",
+                    self._select_attrs.get("id"),
+                    attrs.get("value", ""),
+                    "selected" in attrs,
+                    self._select_attrs,
+                )
+            )
+        elif tag == "textarea":
+            self._textarea = Control(attrs["name"], "textarea", attrs.get("id"), "", False, attrs)
+            self.form.controls.append(self._textarea)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_main_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea.value += data
+
+
+def read_page(html: str) -> Form:
+    parser = _Parser()
+    parser.feed(html)
+    return parser.form
+
+
+async def start(client: AsyncTestClient, wave: Wave, lang: str = "en") -> Form:
+    """The welcome page's form (the first page), not yet sent."""
+    response = await client.get(f"/r/{wave.token}?lang={lang}")
+    assert response.status_code == 200, response.text
+    return read_page(response.text)
+
+
+def fields_of(form: Form, answers: dict[str, list[str]]) -> list[tuple[str, str]]:
+    pairs = [("_response_id", form.hidden["_response_id"]), ("_lang", form.hidden["_lang"])]
+    for name, values in answers.items():
+        pairs.extend((name, v) for v in values)
+    return pairs
+
+
+async def send(
+    client: AsyncTestClient, form: Form, answers: dict[str, list[str]], *, htmx: bool = False
+):
+    assert form.action is not None
+    return await post_form(client, form.action, fields_of(form, answers), HTMX if htmx else None)
+
+
+async def follow(client: AsyncTestClient, sent) -> Form:
+    """The page a 303 after a send leads to."""
+    assert sent.status_code == 303, sent.text
+    page = await client.get(sent.headers["location"])
+    assert page.status_code == 200, page.text
+    return read_page(page.text)
 
 
 # -- a questionnaire in two versions ---------------------------------------------------------------
@@ -313,9 +524,10 @@ async def csrf_token(client: AsyncTestClient) -> str:
     return client.cookies["csrftoken"]
 
 
-async def post_form(
+async def post_console_form(
     client: AsyncTestClient, path: str, data: Mapping[str, str] | None = None, **kw: Any
 ):
+    """POST a console form with its CSRF token."""
     token = await csrf_token(client)
     return await client.post(path, data={**(data or {}), "_csrf_token": token}, **kw)
 

@@ -32,6 +32,7 @@ __all__ = [
     "PageAnswers",
     "PostedForm",
     "Rejected",
+    "check_fields",
     "display_values",
     "parse_page",
     "read_form",
@@ -85,13 +86,15 @@ class FieldError:
 class PostedForm:
     """A posted page, read but not yet checked against the questionnaire.
 
-    ``fields`` holds every field that is not one of the form's own (``_response_id``, ``_lang``), by
-    name, with all its values in the order sent.
+    ``fields`` holds every field that is not one of the form's own (``_response_id``, ``_lang``,
+    ``_back``), by name, with all its values in the order sent. ``back`` is True when the page was sent
+    with its Back button: kept as a draft, not saved.
     """
 
     response_id: uuid.UUID
     language: str | None
     fields: dict[str, list[str]]
+    back: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +120,8 @@ def read_form(body: bytes, content_type: str) -> PostedForm:
     Rejected
         415 when the body is not a URL-encoded form; 400 when it is not UTF-8, has more than
         :data:`MAX_FIELDS` fields, a value longer than :data:`MAX_VALUE_LENGTH`, an unknown field whose
-        name starts with ``_``, a repeated ``_response_id`` or ``_lang``, or no valid response id.
+        name starts with ``_``, a repeated ``_response_id``, ``_lang`` or ``_back``, or no valid
+        response id.
     """
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type != FORM_CONTENT_TYPE:
@@ -140,7 +144,7 @@ def read_form(body: bytes, content_type: str) -> PostedForm:
         if len(value) > MAX_VALUE_LENGTH or len(name) > 200:
             raise Rejected("why_field_too_long")
         fields.setdefault(name, []).append(value)
-    own = {name: fields.pop(name) for name in ("_response_id", "_lang") if name in fields}
+    own = {name: fields.pop(name) for name in ("_response_id", "_lang", "_back") if name in fields}
     for name in fields:
         if name.startswith("_"):
             raise Rejected("why_unknown_field", name=name)
@@ -152,9 +156,10 @@ def read_form(body: bytes, content_type: str) -> PostedForm:
     except ValueError:
         raise Rejected("why_response_id") from None
     languages = own.get("_lang", [])
-    if len(languages) > 1:
-        raise Rejected("why_repeated_field", name="_lang")
-    return PostedForm(response_id, languages[0] if languages else None, fields)
+    for name in ("_lang", "_back"):
+        if len(own.get(name, [])) > 1:
+            raise Rejected("why_repeated_field", name=name)
+    return PostedForm(response_id, languages[0] if languages else None, fields, "_back" in own)
 
 
 def _show_number(value: object) -> str:
@@ -298,13 +303,7 @@ def parse_page(
     Rejected
         For a field that is not a question of this page, or several values for a one-answer question.
     """
-    on_page = {item.key: item for item in page_items if item.answerable}
-    for name, values in fields.items():
-        item = on_page.get(name)
-        if item is None:
-            raise Rejected("why_unknown_field", name=name[:60])
-        if item.type != "multi" and len(values) > 1:
-            raise Rejected("why_repeated_field", name=name)
+    check_fields(page_items, fields)
     answers: dict[str, object] = {}
     errors: dict[str, FieldError] = {}
     raw: dict[str, list[str]] = {}
@@ -327,6 +326,23 @@ def parse_page(
         if item.type == "consent" and value == "no":
             declined = True
     return PageAnswers(answers, errors, raw, declined)
+
+
+def check_fields(page_items: Sequence[Item], fields: Mapping[str, Sequence[str]]) -> None:
+    """Refuse a posted page whose fields are not its questions'.
+
+    Raises
+    ------
+    Rejected
+        For a field that is not a question of this page, or several values for a one-answer question.
+    """
+    on_page = {item.key: item for item in page_items if item.answerable}
+    for name, values in fields.items():
+        item = on_page.get(name)
+        if item is None:
+            raise Rejected("why_unknown_field", name=name[:60])
+        if item.type != "multi" and len(values) > 1:
+            raise Rejected("why_repeated_field", name=name)
 
 
 def display_values(item: Item, value: object) -> list[str]:

@@ -89,6 +89,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Кодод үсэг эсвэл тоо байх ёстой.",
         "en": "The code must contain letters or digits.",
     },
+    "err_panel_code_locked": {
+        "mn": (
+            "Кодыг дахин өөрчлөх боломжгүй. Өмнө оруулсан кодоо хэвээр үлдээхийн тулд энэ талбарыг "
+            "хоосон үлдээнэ үү."
+        ),
+        "en": "This code cannot be changed again. Leave this empty to keep the code you gave before.",
+    },
     # -- end pages --------------------------------------------------------------------------------------
     "thanks_title": {"mn": "Баярлалаа!", "en": "Thank you!"},
     "thanks_complete": {

@@ -3,8 +3,10 @@
 =====================================  ==============================================================
 ``GET  /r/{token}``                    welcome: the first page with the survey's description, or, for
                                        a browser that has a response here, where it stopped
-``GET  /r/{token}/p/{n}``              page *n* with its saved answers (only pages already reached)
-``POST /r/{token}/p/{n}``              save page *n*; then the next page, or the thank-you page
+``GET  /r/{token}/p/{n}``              page *n* with its saved answers, or its draft (only pages
+                                       already reached)
+``POST /r/{token}/p/{n}``              save page *n*; then the next page, or the thank-you page; sent
+                                       with Back: keep page *n* as a draft, then the page before
 ``GET  /r/{token}/done``               thank-you page (complete, or declined)
 ``POST /r/{token}/restart``            forget this browser's finished response, to let someone else
                                        answer on a shared phone
@@ -408,6 +410,7 @@ async def show_page(
             language,
             response.id,
             response.answers,
+            typed=response.drafts.get(page.key),
             intro=first is not None and page.number == first.number,
         )
 
@@ -484,6 +487,7 @@ async def _answer(
                 response.language,
                 response.id,
                 response.answers,
+                typed=response.drafts.get(page.key),
                 intro=first is not None and page.number == first.number,
                 push=True,
                 cookies=cookies,

@@ -4,6 +4,10 @@ Every decision is taken from the response's pinned questionnaire version and its
 a page is one transaction holding the response's row lock, so re-sends are applied one after the other
 and each leaves the same result: sending a page twice, or the final submit twice, changes nothing the
 second time.
+
+A page sent with its Back button is not saved: what was on it is kept, unchecked, as the page's draft
+(:func:`save_page` with ``form.back``), and shown again when the respondent comes back to it. Drafts are
+never answers: the analysis and the exports read only the saved answers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Final, Literal
 import asyncpg
 
 from survey.collect import panel
-from survey.collect.answers import PageAnswers, PostedForm, parse_page
+from survey.collect.answers import FieldError, PageAnswers, PostedForm, check_fields, parse_page
 from survey.collect.paging import Page, Plan, plan_for
 from survey.collect.ratelimit import StartLimiter
 from survey.db import responses as responses_db
@@ -29,6 +33,7 @@ from survey.db.responses import Response, Visit
 from survey.questionnaire.model import Questionnaire
 
 __all__ = [
+    "MAX_PANEL_CODE_CHANGES",
     "CollectState",
     "Finished",
     "GoTo",
@@ -47,6 +52,9 @@ __all__ = [
 #: the reply that set the cookie may have been lost (a double tap, a dropped connection), and the
 #: response id in the form, a random UUID only that page ever showed, proves it is the same person.
 FIRST_PAGE_GRACE: Final = timedelta(minutes=10)
+#: How many times a response's panel code may be changed after it was first given: enough to correct a
+#: slip or two, too few for one response to try code after code (issue 12, finding 5).
+MAX_PANEL_CODE_CHANGES: Final = 3
 #: Questionnaire versions (with their page plans) kept in memory per process; they never change.
 VERSION_CACHE_SIZE: Final = 256
 
@@ -203,6 +211,10 @@ async def save_page(
     everything is decided again under the row lock, as for any other send.
     """
     now = now or datetime.now(UTC)
+    if form.back:
+        return await _keep_draft(
+            conn, state, wave=wave, form=form, cookie_id=cookie_id, number=number
+        )
     if (
         visit is not None
         and visit.response is not None
@@ -286,13 +298,8 @@ async def _apply(
     if response is None:
         if first is None or page is None or page.number != first.number:
             return Refused("forbidden")  # an id no page of ours ever showed
-    else:
-        resume = plan.resume_page(response.pages, answers)
-        if page is None or not plan.page_visible(page, answers):
-            target = resume or next(iter(reversed(plan.visible_pages(answers))), None)
-            return GoTo(response, target) if target else Refused("forbidden")
-        if resume is not None and page.number > resume.number:
-            return GoTo(response, resume)  # pages are answered in order
+    elif (elsewhere := _elsewhere(plan, response, page)) is not None:
+        return elsewhere
 
     sent = await _parse(conn, state, wave, pinned, page, answers, form)
     if sent.errors and not sent.declined:
@@ -334,6 +341,8 @@ async def _apply(
             panel_key=None,
             language=language,
             status="declined",
+            page=page.key,
+            panel_code_changes=response.panel_code_changes,
             row_version=row_version,
         )
         if saved is None and row_version is not None:
@@ -351,14 +360,27 @@ async def _apply(
         "complete" if following is None and unsaved is None else "in_progress"
     )
     secret = await state.secret(conn, wave.campaign_id) if _has_panel_code(q) else b""
+    panel_key = panel_key_of(q, answers, secret)
+    changes = response.panel_code_changes
+    if response.panel_key is not None and panel_key != response.panel_key:
+        changes += 1
+        locked = {
+            item.key: FieldError("err_panel_code_locked")
+            for item in page.questions
+            if item.type == "panel_code" and item.key in sent.values
+        }
+        if changes > MAX_PANEL_CODE_CHANGES and locked:
+            return Invalid(page, PageAnswers(sent.values, locked, sent.raw), response)
     saved = await responses_db.save_response(
         conn,
         response.id,
         answers=answers,
         pages=pages,
-        panel_key=panel_key_of(q, answers, secret),
+        panel_key=panel_key,
         language=language,
         status=status,
+        page=page.key,
+        panel_code_changes=changes,
         row_version=row_version,
     )
     if saved is None and row_version is not None:
@@ -370,6 +392,60 @@ async def _apply(
     target = following or unsaved
     assert target is not None  # not complete: some visible page follows or is unsaved
     return GoTo(saved, target, created)
+
+
+async def _keep_draft(
+    conn: asyncpg.Connection,
+    state: CollectState,
+    *,
+    wave: Wave,
+    form: PostedForm,
+    cookie_id: uuid.UUID | None,
+    number: int,
+) -> Outcome:
+    """A page sent with Back: keep what was on it as its draft, unchecked, and go to the page before.
+
+    Only the browser whose cookie names the response may leave a draft (the first page has no Back, so
+    the grace of a first page sent again does not apply). Fields that are not questions of the page are
+    refused as for any page; a panel code is never kept (only its keyed hash is ever stored).
+    """
+    response = await current_response(conn, wave, cookie_id)
+    if response is None or response.id != form.response_id:
+        return Refused("forbidden")
+    if response.finished:
+        return Finished(response)
+    plan = (await state.pinned(conn, response.version_id)).plan
+    page = plan.page(number)
+    if (elsewhere := _elsewhere(plan, response, page)) is not None:
+        return elsewhere
+    assert page is not None  # _elsewhere sends an unknown page elsewhere
+    check_fields(page.items, form.fields)
+    draft = {
+        item.key: form.fields.get(item.key, [])
+        for item in plan.visible_items(page, response.answers)
+        if item.answerable and item.type != "panel_code"
+    }
+    kept = await responses_db.keep_draft(conn, response.id, page.key, draft)
+    if kept is None:  # finished meanwhile (the last page sent from another tab)
+        found = await responses_db.get_response(conn, response.id)
+        return Finished(found) if found is not None else Refused("forbidden")
+    return GoTo(kept, plan.previous_page(page, kept.answers) or page)
+
+
+def _elsewhere(plan: Plan, response: Response, page: Page | None) -> Outcome | None:
+    """Where to go instead of sending ``page`` of ``response``; None when it may be sent.
+
+    An unknown or hidden page leads to the first unsaved page (or the last visible one), a page beyond
+    the first unsaved one to that one: pages are answered in order.
+    """
+    answers = response.answers
+    resume = plan.resume_page(response.pages, answers)
+    if page is None or not plan.page_visible(page, answers):
+        target = resume or next(iter(reversed(plan.visible_pages(answers))), None)
+        return GoTo(response, target) if target else Refused("forbidden")
+    if resume is not None and page.number > resume.number:
+        return GoTo(response, resume)
+    return None
 
 
 def _has_panel_code(q: Questionnaire) -> bool:

@@ -115,7 +115,8 @@ class FormView:
     total: int
     fields: tuple[FieldView, ...]
     errors: tuple[ErrorLink, ...]
-    back_url: str | None
+    back: bool
+    """Whether the page has a Back button: it sends the page as a draft, then shows the page before."""
     last: bool
     intro: str | None = None
     privacy: bool = False
@@ -289,7 +290,7 @@ def build_form(
         total=total,
         fields=tuple(fields),
         errors=tuple(ErrorLink(f.target, f.label, f.error) for f in fields if f.error),
-        back_url=f"{base}/p/{previous.number}" if previous is not None else None,
+        back=previous is not None,
         last=last,
         intro=_text(q.description, lang, q.default_language) if intro else None,
         privacy=intro,

@@ -242,7 +242,11 @@ class ApiV1(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> ResponsePage:
         """A page of the campaign's responses (complete ones unless ``include_partial``), in a stable
-        order; every request is recorded in the audit log."""
+        order; every request is recorded in the audit log.
+
+        Each response carries its public id (the exports' ``response_id``) and, in a panel campaign, the
+        pair id that its complete pre and post responses share; never the panel key or an answer to a
+        panel code question (docs/privacy.md)."""
         after: uuid.UUID | None = None
         if cursor:
             try:
@@ -257,6 +261,8 @@ class ApiV1(Controller):
                 w.key for w in await campaigns_db.waves_of(conn, key)
             }:
                 raise InvalidAnswer(f'campaign "{key}" has no wave "{wave}"')
+            if campaign.design == "panel":
+                await console_db.link_panel_pairs(conn, campaign.id)
             audit_id = await accounts_db.record_audit(
                 conn,
                 action="api_responses",

@@ -45,9 +45,10 @@ from survey.errors import (
 )
 from survey.questionnaire.diff import Diff
 from survey.questionnaire.diff import diff as diff_versions
+from survey.questionnaire.isolated import import_xlsform_isolated
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
-from survey.questionnaire.xlsform import ReportLine, definition_yaml, import_xlsform
+from survey.questionnaire.xlsform import ReportLine, definition_yaml
 
 __all__ = [
     "AUDIT_PAGE",
@@ -425,8 +426,10 @@ async def import_workbook(
     if not data:
         return Rejected("upload_empty", params={"name": source})
     try:
-        # Reading a workbook is CPU work of up to a second: kept off the event loop.
-        q, report = await asyncio.to_thread(import_xlsform, data, source=source, language=language)
+        # In a child process whose memory and time are bounded, waited for off the event loop.
+        q, report = await asyncio.to_thread(
+            import_xlsform_isolated, data, source=source, language=language
+        )
     except (InvalidDefinition, InvalidExpression) as exc:
         return Rejected("import_failed", params={"name": source}, details=_problems(exc))
     comments = [f"Imported from {source} in the console.", *(str(line) for line in report)]

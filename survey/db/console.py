@@ -1,4 +1,11 @@
-"""What the researchers' console reads: versions, collection progress, and responses for exports and the API."""
+"""What the researchers' console reads: versions, collection progress, and responses for exports and the API.
+
+What of a response leaves the database here, for the exports and the API, is its *public* id (never the
+id its respondent's cookie holds, which would let a reader take over an unfinished response) and, for a
+complete response of a panel campaign linked to one of the other phase, its *pair* id (never the panel
+key: even a keyed hash of a self-made code lets whoever sees it and can send answers find the code by
+trying codes). Answers to panel code questions are left out for the same reason.
+"""
 
 from __future__ import annotations
 
@@ -59,11 +66,11 @@ class StatusCounts(msgspec.Struct, frozen=True, kw_only=True):
 class ResponseRow(msgspec.Struct, frozen=True, array_like=True):
     """One response as an export reads it."""
 
-    id: uuid.UUID
+    public_id: uuid.UUID
     version_id: int
     language: str
     status: str
-    panel_key: str | None
+    pair_id: str | None
     started_at: datetime
     submitted_at: datetime | None
     answers: dict[str, Any]
@@ -73,16 +80,19 @@ class ApiResponse(msgspec.Struct, frozen=True, kw_only=True):
     """A response as the API shows it."""
 
     id: uuid.UUID
+    """The response's public id (the exports' ``response_id``), not the one its respondent's cookie holds."""
     wave: str
     phase: str
     arm: str
     version: int
     language: str
     status: str
-    panel_key: str | None
+    pair_id: uuid.UUID | None
+    """Panel designs: the same for a respondent's complete pre and post responses; else null."""
     started_at: datetime
     submitted_at: datetime | None
     answers: dict[str, Any]
+    """Item key → stored answer; answers to panel code questions are never shown."""
 
 
 def _counts(rows: Sequence[asyncpg.Record]) -> StatusCounts:
@@ -166,9 +176,9 @@ async def response_cells(
 ) -> AsyncIterator[list[tuple[int, list[str | None]]]]:
     """One wave's responses as text cells computed by PostgreSQL, ``batch`` rows at a time.
 
-    Each row is ``(version_id, cells)``: the cells are the response id, the three strings of ``head``
-    (wave key, phase, arm), the version number, language, start and submit times (ISO 8601, UTC, to the
-    second), status, the panel key when ``panel``, then one cell per answer column. ``keys`` and
+    Each row is ``(version_id, cells)``: the cells are the response's public id, the three strings of
+    ``head`` (wave key, phase, arm), the version number, language, start and submit times (ISO 8601, UTC,
+    to the second), status, the pair id when ``panel``, then one cell per answer column. ``keys`` and
     ``choices`` describe the answer columns in parallel: a ``None`` choice is the item's stored answer as
     text (None when unanswered), a choice is ``"1"``/``"0"`` for whether the multi item's answer holds it
     (None when the answer is not a list). The keys travel as a query parameter, never inside the SQL.
@@ -196,6 +206,12 @@ async def api_responses(
 ) -> list[ApiResponse]:
     rows = await conn.fetch(sql("api_responses"), campaign_id, wave, list(statuses), after, limit)
     return [ApiResponse(**dict(r)) for r in rows]
+
+
+async def link_panel_pairs(conn: asyncpg.Connection, campaign_id: int) -> int:
+    """Give a pair id to the campaign's newly linked panel keys; returns how many were new."""
+    status = await conn.execute(sql("panel_pairs_link"), campaign_id)
+    return int(status.rsplit(" ", 1)[-1])
 
 
 async def response_version_ids(conn: asyncpg.Connection, wave_ids: Sequence[int]) -> set[int]:

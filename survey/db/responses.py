@@ -1,7 +1,10 @@
 """Responses: every database call about them, rows turned into :class:`Response` Structs.
 
 A response holds answers, the questionnaire version it started on, its language, its status, the pages
-saved and the times: nothing about the device or the network it came from.
+saved and the times: nothing about the device or the network it came from. Its ``id`` is what the
+respondent's cookie and pages carry, and it never leaves the respondent's pages: exports and the API
+show the response's ``public_id`` instead (see :mod:`survey.db.console`). Its drafts (what was on a page
+left with Back) are the respondent's own, never answers.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from survey.db.queries import sql
 from survey.errors import NotFound
 
 __all__ = [
+    "Drafts",
     "Response",
     "ResponseStatus",
     "Visit",
     "campaign_secret",
     "create_response",
     "get_response",
+    "keep_draft",
     "lock_response",
     "recent_starts",
     "responses_of_wave",
@@ -33,6 +38,8 @@ __all__ = [
 ]
 
 ResponseStatus = Literal["in_progress", "complete", "declined"]
+Drafts = dict[str, dict[str, list[str]]]
+"""Page key → question key → the values sent for it when the page was left with Back, unchecked."""
 
 
 class Response(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,6 +51,9 @@ class Response(msgspec.Struct, frozen=True, kw_only=True):
     answers: dict[str, object]
     pages: list[str]
     panel_key: str | None
+    panel_code_changes: int
+    """How many times the panel code was changed after it was first given."""
+    drafts: Drafts
     started_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
@@ -121,31 +131,32 @@ async def save_response(
     panel_key: str | None,
     language: str,
     status: ResponseStatus,
+    page: str,
+    panel_code_changes: int = 0,
     row_version: str | None = None,
 ) -> Response | None:
     """Replace a response's answers and saved pages; None when it is no longer in progress.
 
-    With ``row_version`` (from :func:`wave_with_response`), no lock need be held: the save applies only
-    if the row is still that version, and None also means it has changed since it was read.
+    ``page`` is the key of the page being saved: its draft, if any, is dropped (a finished response
+    keeps none). With ``row_version`` (from :func:`wave_with_response`), no lock need be held: the save
+    applies only if the row is still that version, and None also means it has changed since it was read.
     """
+    values = (response_id, answers, pages, panel_key, language, status, panel_code_changes, page)
     if row_version is None:
-        row = await conn.fetchrow(
-            sql("response_save"), response_id, answers, pages, panel_key, language, status
-        )
+        row = await conn.fetchrow(sql("response_save"), *values)
     else:
-        row = await conn.fetchrow(
-            sql("response_save_unchanged"),
-            response_id,
-            answers,
-            pages,
-            panel_key,
-            language,
-            status,
-            row_version,
-        )
+        row = await conn.fetchrow(sql("response_save_unchanged"), *values, row_version)
     if row is None:
         return None
     return Response(**{name: row[name] for name in _RESPONSE_FIELDS})
+
+
+async def keep_draft(
+    conn: asyncpg.Connection, response_id: uuid.UUID, page: str, draft: dict[str, list[str]]
+) -> Response | None:
+    """Keep ``draft`` as the draft of ``page``; None when the response is no longer in progress."""
+    row = await conn.fetchrow(sql("response_keep_draft"), response_id, page, draft)
+    return None if row is None else Response.from_row(row)
 
 
 async def set_language(conn: asyncpg.Connection, response_id: uuid.UUID, language: str) -> None:

@@ -79,11 +79,12 @@ def _free_port() -> int:
 
 @dataclass
 class Server:
-    """A running ``survey serve`` and the environment its command line uses."""
+    """A running ``survey serve`` (its process id too) and the environment its command line uses."""
 
     url: str
     env: dict[str, str]
     log: Path
+    pid: int
 
     def cli(self, *args: str, stdin: str | None = None, timeout: float = 120) -> str:
         """Run ``survey ARGS`` against this server's database; its standard output."""
@@ -155,7 +156,7 @@ def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
         )
     try:
         _wait_healthy(url, process, log)
-        yield Server(url=url, env=env, log=log)
+        yield Server(url=url, env=env, log=log, pid=process.pid)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, log.read_text()
     finally:

@@ -59,13 +59,13 @@ def answer_page(page: Page, typed: dict[str, str]) -> None:
         field.fill(typed[field.get_attribute("name") or ""])
 
 
-def send(page: Page, javascript: bool) -> None:
-    """Press the page's main button and wait for the next page (or the same one with its errors)."""
-    button = page.locator("#form-area form button[type=submit]")
+def press(page: Page, button: str, javascript: bool) -> None:
+    """Press a button of the page's form and wait for the page it leads to (or the same one with its
+    errors)."""
     if javascript:
         # htmx exchanges only the form area: wait for the old one to be replaced.
         page.locator("#form-area").evaluate("area => area.setAttribute('data-sent', '')")
-        button.click()
+        page.locator(button).click()
         page.locator("#form-area:not([data-sent])").wait_for()
         # htmx gives elements that keep their id their new attributes (an error's class) only when the swap
         # settles, a few milliseconds later: wait for that too.
@@ -74,7 +74,12 @@ def send(page: Page, javascript: bool) -> None:
         )
     else:
         with page.expect_navigation():
-            button.click()
+            page.locator(button).click()
+
+
+def send(page: Page, javascript: bool) -> None:
+    """Press the page's main button (Next, or Submit on the last page)."""
+    press(page, "#form-area form button[type=submit]:not([name=_back])", javascript)
 
 
 def complete(page: Page, javascript: bool, age: str, on_errors: Callable[[Page], None]) -> None:
@@ -144,7 +149,7 @@ def test_a_respondent_completes_the_questionnaire_in_mongolian_with_htmx(
     response = page.goto(links["pre"])
     assert response is not None and response.status == 200
     expect(page.locator("html")).to_have_attribute("lang", "mn")
-    expect(page.locator("#form-area button[type=submit]")).to_have_text(NEXT_MN)
+    expect(page.locator("#form-area button[type=submit]:not([name=_back])")).to_have_text(NEXT_MN)
     check_axe(page, "the welcome page")
 
     complete(page, True, "22", lambda p: check_axe(p, "a page with errors"))
@@ -172,3 +177,44 @@ def test_a_respondent_completes_the_questionnaire_in_mongolian_without_javascrip
     assert page.url.endswith("/done")
     assert htmx_posts == []
     check_stored(exported(server, f"{CAMPAIGN}-post", tmp_path), "25")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_back_keeps_what_was_ticked_on_the_page(
+    server: Server, new_page: Callable[..., Page], javascript: bool, tmp_path: Path
+) -> None:
+    campaign = f"e2e-back-{'htmx' if javascript else 'plain'}"
+    server.cli(
+        "campaigns", "create", campaign, "--questionnaire", "trafficking-knowledge",
+        "--design", "independent",
+    )  # fmt: skip
+    link = server.open_wave(campaign, "pre")
+    page = new_page(java_script_enabled=javascript)
+    page.goto(link)
+    answer_page(page, {})
+    send(page, javascript)
+    second = page.url if not javascript else None
+    # Tick the last option of every group of the second page, without sending it.
+    ticked = []
+    for group in page.locator("#form-area fieldset").all():
+        last = group.locator("input[type=radio], input[type=checkbox]").last
+        group.locator(f"label[for='{last.get_attribute('id')}']").click()
+        ticked.append(last.get_attribute("id"))
+    assert ticked
+    press(page, "#form-area form button[name=_back]", javascript)
+    expect(page.locator("#form-area form button[name=_back]")).to_have_count(0)  # the first page
+    send(page, javascript)
+    if second:
+        assert page.url == second
+    for control_id in ticked:
+        expect(page.locator(f"#{control_id}")).to_be_checked()
+    # Nothing of it was saved as an answer: the export of the one response in progress has those
+    # questions empty.
+    names = {page.locator(f"#{control_id}").get_attribute("name") for control_id in ticked}
+    out = tmp_path / "back.csv"
+    server.cli("export", campaign, "--format", "csv", "-o", str(out), "--include-partial")
+    with out.open(newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["status"] == "in_progress"
+    cells = {k: v for k, v in row.items() if k.split("/", 1)[0] in names}
+    assert cells and set(cells.values()) == {""}, cells

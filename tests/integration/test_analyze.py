@@ -356,7 +356,7 @@ N_PAIRS, N_PRE_ONLY, N_POST_ONLY = 70, 12, 6
 N_ARM = 60  # responses per wave and arm of the comparison design
 AIMAGS = ["ub", "darkhan", "erdenet"]
 # The questionnaire with a panel code, as a panel campaign requires (the code itself is never stored;
-# the responses carry its keyed hash as panel_key).
+# the responses carry its keyed hash as panel_key; the export links them by a pair id instead).
 PQ = AQ.replace("key: aq\n", "key: pq\n", 1).replace(
     "    items:\n",
     '    items:\n      - {key: code, type: panel_code, text: {mn: "Код", en: "Code"}}\n',
@@ -420,7 +420,7 @@ def exported(cli_env: Settings, capsys, tmp_path, campaign: str) -> tuple[pd.Dat
     capsys.readouterr()
     assert main(["analyze", campaign, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    table = pd.read_csv(out, dtype={"panel_key": str, "would": str, "aimag": str})
+    table = pd.read_csv(out, dtype={"pair_id": str, "would": str, "aimag": str})
     table = table[table["status"] == "complete"].copy()
     table["knowledge"] = sum((table[k] == v).astype(float) for k, v in CORRECT.items()) / 4
     table["attitude"] = table[["a1", "a2", "a3"]].astype(float).mean(axis=1)
@@ -481,8 +481,10 @@ def test_panel_numbers_recomputed_from_the_csv_export(cli_env: Settings, capsys,
 
     asyncio.run(go())
     table, report = exported(cli_env, capsys, tmp_path, "eth")
-    pre, post = table[table["phase"] == "pre"], table[table["phase"] == "post"]
-    pairs = pd.merge(pre, post, on="panel_key", how="inner", suffixes=("_pre", "_post"))
+    # Responses without a pair (answered once only) have no pair id; pandas would match those blanks.
+    paired = table[table["pair_id"].notna()]
+    pre, post = paired[paired["phase"] == "pre"], paired[paired["phase"] == "post"]
+    pairs = pd.merge(pre, post, on="pair_id", how="inner", suffixes=("_pre", "_post"))
     assert len(pairs) == N_PAIRS
 
     for key in ("knowledge", "attitude"):

@@ -7,6 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from survey.console import auth
 from survey.db import accounts as accounts_db
+from tests.helpers import public_id
 from tests.integration.test_console import (
     T0,
     Study,
@@ -104,8 +105,9 @@ async def test_responses_are_paginated(client: AsyncTestClient, db, study: Study
     complete = set()
     for n in range(7):
         wave = study.pre if n < 4 else study.post
-        complete.add(str(await add_response(db, wave, {"age": 18 + n}, started_at=T0)))
-    partial = str(await add_response(db, study.pre, {}, status="in_progress"))
+        stored_id = await add_response(db, wave, {"age": 18 + n}, started_at=T0)
+        complete.add(await public_id(db, stored_id))
+    partial = await public_id(db, await add_response(db, study.pre, {}, status="in_progress"))
 
     seen: list[dict] = []
     cursor = None

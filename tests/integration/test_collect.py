@@ -1,8 +1,8 @@
 """Respondent forms end to end: a real database, the litestar test client, the shipped questionnaires.
 
-The helpers at the top (publishing a questionnaire into an open wave, reading the rendered form, making
-up valid answers from the model, walking a form to its end) are shared by the other ``test_collect_*``
-modules.
+Opening a wave, reading a rendered form and sending pages are in ``tests/helpers.py``; the helpers here
+(making up valid answers from the model, walking a form to its end) are still imported by the other
+``test_collect_*`` modules.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import hashlib
 import hmac
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
 
 import asyncpg
 import pytest
@@ -27,6 +25,18 @@ from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition, load_file
 from survey.questionnaire.model import Item, Questionnaire
 from survey.settings import Settings
+from tests.helpers import (  # noqa: F401 (imported from here by other test modules until they move)
+    Control,
+    Form,
+    fields_of,
+    follow,
+    open_wave,
+    post_form,
+    read_page,
+    send,
+    start,
+    stored,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -40,40 +50,11 @@ PANEL_CODE = "ДO07Д"
 # -- setting up -----------------------------------------------------------------------------------------
 
 
-async def open_wave(
-    db: asyncpg.Connection,
-    path: Path,
-    *,
-    campaign: str = "camp",
-    phase: str = "pre",
-    status: str = "open",
-) -> Wave:
-    """Publish ``path``, create a campaign (if needed) and a wave of it, set to ``status``."""
-    definition = load_file(path)
-    await publish(db, definition)
-    try:
-        await campaigns_db.get_campaign(db, campaign)
-    except Exception:
-        await campaigns_db.create_campaign(
-            db, campaign, questionnaire=definition.key, design="independent"
-        )
-    wave = await campaigns_db.add_wave(db, campaign, phase=phase)
-    return await campaigns_db.set_wave_status(db, wave.key, status)
-
-
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
     app = create_app(settings, database_url=settings.database_url)
     async with AsyncTestClient(app) as test_client:
         yield test_client
-
-
-async def stored(db: asyncpg.Connection, wave: Wave) -> list[asyncpg.Record]:
-    return await db.fetch(
-        "SELECT id, status, answers, pages, language, panel_key, version_id FROM response "
-        "WHERE wave_id = $1 ORDER BY started_at",
-        wave.id,
-    )
 
 
 async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:
@@ -82,146 +63,7 @@ async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:
     )
 
 
-async def post_form(
-    client: AsyncTestClient,
-    url: str,
-    pairs: list[tuple[str, str]],
-    headers: dict[str, str] | None = None,
-):
-    """POST ``pairs`` as a browser sends a form (fields may repeat)."""
-    return await client.post(
-        url,
-        content=urlencode(pairs).encode("ascii"),
-        follow_redirects=False,
-        headers={"content-type": "application/x-www-form-urlencoded", **(headers or {})},
-    )
-
-
 # -- reading pages ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Control:
-    name: str
-    kind: str  # input type, "select" or "textarea"
-    id: str | None
-    value: str
-    checked: bool
-    attrs: dict[str, str]
-
-
-@dataclass
-class Form:
-    action: str | None = None
-    hidden: dict[str, str] = field(default_factory=dict)
-    controls: list[Control] = field(default_factory=list)
-    ids: dict[str, dict[str, str]] = field(default_factory=dict)
-    html_lang: str | None = None
-    labels_for: set[str] = field(default_factory=set)
-    legends: int = 0
-    fieldsets: list[dict[str, str]] = field(default_factory=list)
-
-    def names(self) -> list[str]:
-        """Question names in page order, each once."""
-        seen: list[str] = []
-        for c in self.controls:
-            if c.name not in seen:
-                seen.append(c.name)
-        return seen
-
-    def values(self, name: str) -> list[str]:
-        """What the browser would send for ``name`` as the page stands (checked, selected, typed)."""
-        out = []
-        for c in self.controls:
-            if c.name != name:
-                continue
-            if c.kind in ("radio", "checkbox"):
-                if c.checked:
-                    out.append(c.value)
-            elif c.value != "" or c.kind != "select":
-                out.append(c.value)
-        return out
-
-    def options(self, name: str) -> list[str]:
-        return [c.value for c in self.controls if c.name == name and c.value != ""]
-
-
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.form = Form()
-        self._in_main_form = False
-        self._select: str | None = None
-        self._select_attrs: dict[str, str] = {}
-        self._textarea: Control | None = None
-
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k: v or "" for k, v in attrs_list}
-        if "id" in attrs:
-            self.form.ids[attrs["id"]] = {"tag": tag, **attrs}
-        if tag == "html":
-            self.form.html_lang = attrs.get("lang")
-        if tag == "form" and "/p/" in attrs.get("action", ""):
-            self._in_main_form = True
-            self.form.action = attrs["action"]
-        if not self._in_main_form:
-            return
-        if tag == "label" and "for" in attrs:
-            self.form.labels_for.add(attrs["for"])
-        if tag == "legend":
-            self.form.legends += 1
-        if tag == "fieldset":
-            self.form.fieldsets.append(attrs)
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind == "hidden":
-                self.form.hidden[attrs["name"]] = attrs.get("value", "")
-            else:
-                self.form.controls.append(
-                    Control(
-                        attrs["name"],
-                        kind,
-                        attrs.get("id"),
-                        attrs.get("value", ""),
-                        "checked" in attrs,
-                        attrs,
-                    )
-                )
-        elif tag == "select":
-            self._select = attrs["name"]
-            self._select_attrs = attrs
-        elif tag == "option" and self._select:
-            self.form.controls.append(
-                Control(
-                    self._select,
-                    "select",
-                    self._select_attrs.get("id"),
-                    attrs.get("value", ""),
-                    "selected" in attrs,
-                    self._select_attrs,
-                )
-            )
-        elif tag == "textarea":
-            self._textarea = Control(attrs["name"], "textarea", attrs.get("id"), "", False, attrs)
-            self.form.controls.append(self._textarea)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._in_main_form = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._textarea.value += data
-
-
-def read_page(html: str) -> Form:
-    parser = _Parser()
-    parser.feed(html)
-    return parser.form
 
 
 def assert_accessible(form: Form) -> None:
@@ -392,35 +234,6 @@ async def test_every_questionnaire_can_be_answered_to_the_end(
 
 
 # -- helpers for single steps -----------------------------------------------------------------------
-
-
-async def start(client: AsyncTestClient, wave: Wave, lang: str = "en") -> Form:
-    """The welcome page's form (the first page), not yet sent."""
-    response = await client.get(f"/r/{wave.token}?lang={lang}")
-    assert response.status_code == 200, response.text
-    return read_page(response.text)
-
-
-def fields_of(form: Form, answers: dict[str, list[str]]) -> list[tuple[str, str]]:
-    pairs = [("_response_id", form.hidden["_response_id"]), ("_lang", form.hidden["_lang"])]
-    for name, values in answers.items():
-        pairs.extend((name, v) for v in values)
-    return pairs
-
-
-async def send(
-    client: AsyncTestClient, form: Form, answers: dict[str, list[str]], *, htmx: bool = False
-):
-    assert form.action is not None
-    return await post_form(client, form.action, fields_of(form, answers), HTMX if htmx else None)
-
-
-async def follow(client: AsyncTestClient, sent) -> Form:
-    """The page a 303 after a send leads to."""
-    assert sent.status_code == 303, sent.text
-    page = await client.get(sent.headers["location"])
-    assert page.status_code == 200, page.text
-    return read_page(page.text)
 
 
 ABOUT = {
@@ -603,17 +416,21 @@ async def test_coming_back_resumes_at_the_first_unsaved_page_with_saved_answers_
     assert again.headers["location"] == f"/r/{wave.token}/p/3"
     resumed = read_page((await client.get(again.headers["location"])).text)
     assert resumed.hidden["_response_id"] == form.hidden["_response_id"]
-    # Back: the previous page with its saved answers.
+    # Back (a button of the form, which keeps the page as a draft): the previous page with its saved
+    # answers.
     html = (await client.get(f"/r/{wave.token}/p/3")).text
-    back = re.search(r'<a class="button secondary" href="([^"]+)"', html)
-    assert back is not None and back.group(1) == f"/r/{wave.token}/p/2"
-    previous = read_page((await client.get(back.group(1))).text)
+    assert re.search(r'<button type="submit" name="_back" value="1"[^>]*>Back</button>', html)
+    back = await post_form(
+        client, form.action, [("_response_id", form.hidden["_response_id"]), ("_back", "1")]
+    )
+    assert back.status_code == 303 and back.headers["location"] == f"/r/{wave.token}/p/2"
+    previous = read_page((await client.get(back.headers["location"])).text)
     assert previous.values("age") == ["25"]
     assert previous.values("height") == ["1.62"]
     assert previous.values("born") == ["2000-05-17"]
     assert select_value(previous, "aimag") == ["darkhan_uul"]
     assert previous.values("code") == [""]  # a panel code is never shown: it is not stored
-    assert "Your code is saved" in (await client.get(back.group(1))).text
+    assert "Your code is saved" in (await client.get(back.headers["location"])).text
     # Sending it again with the code left empty keeps the code.
     (row,) = await stored(db, wave)
     await send(client, previous, {**ABOUT, "code": [""]})

@@ -39,6 +39,7 @@ async def test_a_stale_row_version_changes_nothing(db: asyncpg.Connection) -> No
         panel_key=None,
         language="en",
         status="in_progress",
+        page="x",
         row_version=visit.row_version,
     )
     assert saved is not None
@@ -50,6 +51,7 @@ async def test_a_stale_row_version_changes_nothing(db: asyncpg.Connection) -> No
         panel_key=None,
         language="en",
         status="in_progress",
+        page="x",
         row_version=visit.row_version,
     )
     assert stale is None

@@ -36,12 +36,14 @@ from tests.helpers import (  # noqa: F401
     new_session,
     new_token,
     password_hash,
-    post_form,
     publish_versions,
     set_cookie,
     sign_in_as,
     study_fixture,
     text_of,
+)
+from tests.helpers import (
+    post_console_form as post_form,
 )
 
 MN = CATALOGUE.bound("mn")

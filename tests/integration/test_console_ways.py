@@ -46,10 +46,12 @@ from tests.helpers import (
     make_account,
     make_study,
     password_hash,
-    post_form,
     sign_in_as,
     study_fixture,  # noqa: F401 (the study fixture)
     visible_text,
+)
+from tests.helpers import (
+    post_console_form as post_form,
 )
 
 ROOT = Path(__file__).resolve().parents[2] / "survey"

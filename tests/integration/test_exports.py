@@ -22,9 +22,11 @@ import pyreadstat
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.console import exports
+from survey import exports
 from survey.db import accounts as accounts_db
 from survey.errors import NotFound
+from survey.exports import rows as export_rows
+from tests.helpers import public_id
 from tests.integration.test_console import (
     T0,
     Study,
@@ -78,7 +80,7 @@ async def fill(db: asyncpg.Connection, study: Study) -> Data:
     statuses = {"r3": "in_progress", "r4": "declined"}
     ids = {}
     for n, (name, given) in enumerate(answers.items()):
-        ids[name] = await add_response(
+        stored_id = await add_response(
             db,
             waves[name],
             given,
@@ -87,6 +89,7 @@ async def fill(db: asyncpg.Connection, study: Study) -> Data:
             started_at=T0 + dt.timedelta(hours=n),
             minutes=12,
         )
+        ids[name] = uuid.UUID(await public_id(db, stored_id))
     return Data(study=study, ids=ids, answers=answers)
 
 
@@ -126,7 +129,7 @@ async def test_csv_has_the_version_column_and_the_union_of_items(db, data: Data)
     # Answers as stored; a multi-choice item as 0/1 per choice; empty where the version lacks the item
     # (k_hotline) or the choice (isolation), or nothing was answered.
     assert [r1[k] for k in ITEMS] == [
-        "yes", "20", "ub", "2027-02-01", "no", "", "1", "0", "0", "", "4", "2", TRICKY,
+        "yes", "20", "ub", "2027-02-01", "no", "", "1", "0", "0", "", "4", "2", "'" + TRICKY,
     ]  # fmt: skip
     assert [r2[k] for k in ("visit", "k_signs/passport", "k_signs/debt", "a_shame", "comment")] == [
         "", "0", "0", "", "",
@@ -158,14 +161,24 @@ async def test_partial_responses_on_request_and_one_wave(db, data: Data) -> None
         await exports.plan_export(db, "tip", wave="nope")
 
 
-async def test_panel_designs_carry_the_panel_key(db) -> None:
+async def test_panel_designs_carry_a_pair_id_never_the_panel_key(db) -> None:
     study = await make_study(db, key="pan", design="panel")
-    response = await add_response(db, study.pre, {"consent": "yes"}, panel_key="a" * 64)
-    plan = await exports.plan_export(db, "pan")
+    linked = [
+        await add_response(db, study.pre, {"consent": "yes"}, panel_key="a" * 64),
+        await add_response(db, study.post, {"consent": "yes"}, panel_key="a" * 64),
+    ]
+    alone = await add_response(db, study.pre, {"consent": "yes"}, panel_key="b" * 64)
+    await add_response(db, study.post, {}, status="in_progress", panel_key="b" * 64)
+    plan = await exports.plan_export(db, "pan", include_partial=True)
     text = b"".join([c async for c in exports.csv_chunks(db, plan)]).decode()
-    header, row = list(csv.reader(io.StringIO(text)))
-    assert header[: len(META) + 1] == [*META, "panel_key"]
-    assert row[0] == str(response) and row[len(META)] == "a" * 64
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header[: len(META) + 1] == [*META, "pair_id"]
+    pairs = {row[0]: row[len(META)] for row in rows}
+    first, second = [pairs[await public_id(db, r)] for r in linked]
+    assert first == second and uuid.UUID(first)
+    # Unmatched, or not complete: no pair id. The panel key appears nowhere.
+    assert pairs[await public_id(db, alone)] == "" and sorted(pairs.values()).count("") == 2
+    assert "a" * 64 not in text and "b" * 64 not in text
 
 
 async def test_xlsx_round_trip(db, data: Data, tmp_path: Path) -> None:
@@ -187,6 +200,9 @@ async def test_xlsx_round_trip(db, data: Data, tmp_path: Path) -> None:
                 assert cell == dt.datetime.fromisoformat(expected[name]).replace(tzinfo=None)
             elif isinstance(cell, (int, float)):
                 assert cell == pytest.approx(float(expected[name])), name
+            elif name == "comment" and cell:
+                # The CSV guards free text against formulas with a '; Excel keeps it as typed.
+                assert "'" + cell == expected[name], name
             else:
                 assert (cell or "") == expected[name], name
     # Nothing typed by a respondent becomes a formula.
@@ -226,8 +242,8 @@ async def test_sav_round_trip_with_labels(db, data: Data, tmp_path: Path) -> Non
     by_id = {row["response_id"]: row for row in df.to_dict("records")}
     assert set(by_id) == {str(data.ids[n]) for n in ("r1", "r2", "r5", "r6")}
     stored = {
-        str(r["id"]): r
-        for r in await db.fetch("SELECT id, answers, started_at, submitted_at FROM response")
+        str(r["public_id"]): r
+        for r in await db.fetch("SELECT public_id, answers, started_at, submitted_at FROM response")
     }
     for response_id, row in by_id.items():
         answers = stored[response_id]["answers"]
@@ -435,11 +451,10 @@ async def test_outcome_scores_agree_with_the_report_for_a_conditional_item(db) -
     }
     ids = {}
     for n, (name, (given, status, _)) in enumerate(cases.items()):
-        ids[name] = str(
-            await add_response(
-                db, wave, given, status=status, started_at=T0 + dt.timedelta(minutes=n)
-            )
+        stored_id = await add_response(
+            db, wave, given, status=status, started_at=T0 + dt.timedelta(minutes=n)
         )
+        ids[name] = await public_id(db, stored_id)
     plan = await exports.plan_export(db, "cond", include_partial=True)
     text = b"".join([c async for c in exports.csv_chunks(db, plan)]).decode()
     rows = {r["response_id"]: r for r in csv.DictReader(io.StringIO(text))}
@@ -459,8 +474,8 @@ async def test_outcome_scores_agree_with_the_report_for_a_conditional_item(db) -
         else:
             assert float(cell) == pytest.approx(expected) == reported, name
     # The typed rows (Excel, SPSS) carry the same scores.
-    async with exports._Snapshot(db, plan) as snapshot:
-        typed = [row async for batch in exports._batches(db, plan, None, snapshot.total)
+    async with export_rows.Snapshot(db, plan) as snapshot:
+        typed = [row async for batch in export_rows.typed_batches(db, plan, None, snapshot.total)
                  for row in batch]  # fmt: skip
     position = [c.name for c in plan.columns].index("outcome_knowledge")
     for row in typed:

@@ -375,10 +375,10 @@ def _csv_means(rows: list[dict[str, str]], key: str, design: str) -> tuple[float
         return tuple(
             mean([r[key] for r in rows if r["phase"] == phase]) for phase in ("pre", "post")
         )
-    # Panel: the same people, matched by their panel key (the last answers of a key in a wave), and
+    # Panel: the same people, matched by their pair id (the last answers of a pair in a wave), and
     # only those who answered the statement both times.
     last = {
-        phase: {r["panel_key"]: r for r in rows if r["phase"] == phase and r["panel_key"]}
+        phase: {r["pair_id"]: r for r in rows if r["phase"] == phase and r["pair_id"]}
         for phase in ("pre", "post")
     }
     pairs = [

@@ -122,5 +122,13 @@ def test_every_api_operation_conforms_to_the_openapi_document(
                 case.validate_response(response, checks=CHECKS)
 
             check()
-        # The token works: every operation answered 200 at least once.
-        assert all(200 in statuses for statuses in seen.values()), seen
+            # The token works: every operation answers 200 to a plain request naming known objects
+            # (random cases alone may all be refused, e.g. by a query parameter out of range).
+            named = {"key": "tq" if "/questionnaires/" in operation.path else "tip", "version": 1}
+            path = operation.path
+            for name, value in named.items():
+                path = path.replace("{" + name + "}", str(value))
+            plain = client.get(path, headers={"authorization": f"Bearer {api_token}"})
+            seen.setdefault(operation.label, set()).add(plain.status_code)
+            assert plain.status_code == 200, (operation.label, plain.status_code, plain.text[:200])
+        assert len(seen) == len(operations)

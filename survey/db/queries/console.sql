@@ -49,25 +49,32 @@ SELECT count(*) FROM response WHERE wave_id = ANY($1::bigint[]) AND status = ANY
 
 -- name: export_rows
 -- One wave's responses for an export, read through a server-side cursor. The answers come as text, decoded
--- a batch at a time (faster than the connection's per-value codec at hundreds of thousands of rows).
-SELECT id, version_id, language, status, panel_key, started_at, submitted_at, answers::text
-FROM response
-WHERE wave_id = $1 AND status = ANY($2::text[])
-ORDER BY started_at, id;
+-- a batch at a time (faster than the connection's per-value codec at hundreds of thousands of rows). A
+-- response shows its public id (never its own id, which the respondent's cookie holds) and, when it is
+-- complete and linked to a response of the other phase, its pair id (never the panel key).
+SELECT r.public_id, r.version_id, r.language, r.status, p.pair_id::text, r.started_at, r.submitted_at,
+       r.answers::text
+FROM response r
+JOIN wave w ON w.id = r.wave_id
+LEFT JOIN panel_pair p
+       ON r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
+      AND p.panel_key = r.panel_key
+WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
+ORDER BY r.started_at, r.id;
 
 -- name: export_cells
 -- One wave's responses for a CSV export, every cell already text, extracted by the server (no answer JSON
--- crosses the wire or is decoded in Python). Per row: the version id, then one text array: response id,
--- wave key $3, phase $4, arm $5, version number, language, started and submitted (UTC, ISO 8601 to the
--- second), status, the panel key when $8, then one cell per answer column. The answer columns are given as
+-- crosses the wire or is decoded in Python). Per row: the version id, then one text array: the public id
+-- (as export_rows), wave key $3, phase $4, arm $5, version number, language, started and submitted (UTC,
+-- ISO 8601 to the second), status, the pair id when $8 (as export_rows), then one cell per answer column. The answer columns are given as
 -- two parallel arrays, item keys $6 and choices $7: a null choice is the item's stored answer as text, a
 -- choice is 1/0 for whether a multi item's list holds it (null when the answer is not a list).
 SELECT r.version_id,
-       ARRAY[r.id::text, $3::text, $4::text, $5::text, v.version::text, r.language,
+       ARRAY[r.public_id::text, $3::text, $4::text, $5::text, v.version::text, r.language,
              to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
              to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
              r.status]
-       || CASE WHEN $8::boolean THEN ARRAY[r.panel_key] ELSE '{}'::text[] END
+       || CASE WHEN $8::boolean THEN ARRAY[p.pair_id::text] ELSE '{}'::text[] END
        || ARRAY(
               SELECT CASE
                          WHEN c.choice IS NULL THEN r.answers ->> c.key
@@ -78,22 +85,59 @@ SELECT r.version_id,
               ORDER BY c.n) AS cells
 FROM response r
 JOIN questionnaire_version v ON v.id = r.version_id
+JOIN wave w ON w.id = r.wave_id
+LEFT JOIN panel_pair p
+       ON $8::boolean AND r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
+      AND p.panel_key = r.panel_key
 WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
 ORDER BY r.started_at, r.id;
 
 -- name: api_responses
--- A page of a campaign's responses, in id order after the cursor $4 (null: from the start).
-SELECT r.id, w.key AS wave, w.phase, w.arm, v.version, r.language, r.status, r.panel_key,
-       r.started_at, r.submitted_at, r.answers
+-- A page of a campaign's responses, in public id order after the cursor $4 (null: from the start). As in
+-- the exports, a response shows its public id and its pair id, never its own id or its panel key; and
+-- its answers leave out those to panel code questions (each holds a keyed hash of a code), whose keys
+-- are read once per version from its definition.
+WITH page AS (
+    SELECT r.public_id, r.version_id, w.key AS wave, w.phase, w.arm, w.campaign_id, r.language,
+           r.status, r.panel_key, r.started_at, r.submitted_at, r.answers
+    FROM response r
+    JOIN wave w ON w.id = r.wave_id
+    WHERE w.campaign_id = $1
+      AND ($2::text IS NULL OR w.key = $2)
+      AND r.status = ANY($3::text[])
+      AND ($4::uuid IS NULL OR r.public_id > $4)
+    ORDER BY r.public_id
+    LIMIT $5
+), codes AS (
+    SELECT v.id, v.version,
+           ARRAY(SELECT jsonb_path_query(v.definition,
+                                         '$.sections[*].items[*] ? (@.type == "panel_code").key')
+                        #>> '{}') AS keys
+    FROM questionnaire_version v
+    WHERE v.id IN (SELECT DISTINCT version_id FROM page)
+)
+SELECT g.public_id AS id, g.wave, g.phase, g.arm, c.version, g.language, g.status, p.pair_id,
+       g.started_at, g.submitted_at, g.answers - c.keys AS answers
+FROM page g
+JOIN codes c ON c.id = g.version_id
+LEFT JOIN panel_pair p
+       ON g.status = 'complete' AND p.campaign_id = g.campaign_id AND p.arm = g.arm
+      AND p.panel_key = g.panel_key
+ORDER BY g.public_id;
+
+-- name: panel_pairs_link
+-- Give a pair id to every panel key that a complete pre and a complete post response of one arm of
+-- campaign $1 share and that has none yet; a pair id, once given, stays. Run before an export or an API
+-- page reads the pairs (not inside their read-only snapshot), so that the pair id is assigned when the
+-- second response of a pair is first seen, whichever reads it.
+INSERT INTO panel_pair (campaign_id, arm, panel_key)
+SELECT w.campaign_id, w.arm, r.panel_key
 FROM response r
 JOIN wave w ON w.id = r.wave_id
-JOIN questionnaire_version v ON v.id = r.version_id
-WHERE w.campaign_id = $1
-  AND ($2::text IS NULL OR w.key = $2)
-  AND r.status = ANY($3::text[])
-  AND ($4::uuid IS NULL OR r.id > $4)
-ORDER BY r.id
-LIMIT $5;
+WHERE w.campaign_id = $1 AND r.status = 'complete' AND r.panel_key IS NOT NULL
+GROUP BY w.campaign_id, w.arm, r.panel_key
+HAVING count(DISTINCT w.phase) = 2
+ON CONFLICT DO NOTHING;
 
 -- name: export_versions
 -- The questionnaire versions the responses of these waves were answered on (normally each wave's own).

@@ -1,13 +1,13 @@
 -- name: response_by_id
-SELECT id, wave_id, version_id, language, status, answers, pages, panel_key,
-       started_at, updated_at, submitted_at
+SELECT id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+       drafts, started_at, updated_at, submitted_at
 FROM response WHERE id = $1;
 
 -- name: response_lock
 -- The response, locked until the end of the transaction, so that two sends of the same page (a double
 -- tap, a re-send after a dropped connection) are applied one after the other, never interleaved.
-SELECT id, wave_id, version_id, language, status, answers, pages, panel_key,
-       started_at, updated_at, submitted_at
+SELECT id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+       drafts, started_at, updated_at, submitted_at
 FROM response WHERE id = $1
 FOR UPDATE;
 
@@ -17,19 +17,31 @@ FOR UPDATE;
 INSERT INTO response (id, wave_id, version_id, language)
 VALUES ($1, $2, $3, $4)
 ON CONFLICT (id) DO NOTHING
-RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key,
-          started_at, updated_at, submitted_at;
+RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+          drafts, started_at, updated_at, submitted_at;
 
 -- name: response_save
 -- Store a page's outcome. Only a response still in progress changes: a completed or declined one is
--- final, and a late re-send must not reopen it.
+-- final, and a late re-send must not reopen it. The saved page's draft ($8, its key) is dropped, and a
+-- finished response keeps no draft at all.
 UPDATE response
-SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6,
+SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6, panel_code_changes = $7,
+    drafts = CASE WHEN $6 = 'in_progress' THEN drafts - $8::text ELSE '{}' END,
     updated_at = now(),
     submitted_at = CASE WHEN $6 = 'in_progress' THEN NULL ELSE now() END
 WHERE id = $1 AND status = 'in_progress'
-RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key,
-          started_at, updated_at, submitted_at;
+RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+          drafts, started_at, updated_at, submitted_at;
+
+-- name: response_keep_draft
+-- What was on page $2 when the respondent left it with Back ($3: question key -> values as sent), kept
+-- unchecked as that page's draft. The answers and the saved pages stay as they are; only a response in
+-- progress keeps drafts.
+UPDATE response
+SET drafts = jsonb_set(drafts, ARRAY[$2::text], $3::jsonb), updated_at = now()
+WHERE id = $1 AND status = 'in_progress'
+RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+          drafts, started_at, updated_at, submitted_at;
 
 -- name: response_set_language
 UPDATE response SET language = $2, updated_at = now()
@@ -44,8 +56,8 @@ SELECT count(*) FROM (
 ) recent;
 
 -- name: responses_of_wave
-SELECT id, wave_id, version_id, language, status, answers, pages, panel_key,
-       started_at, updated_at, submitted_at
+SELECT id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+       drafts, started_at, updated_at, submitted_at
 FROM response WHERE wave_id = $1
 ORDER BY started_at, id;
 
@@ -59,6 +71,7 @@ SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.design, w.phase, w
        w.created_at,
        r.id AS r_id, r.wave_id AS r_wave_id, r.version_id AS r_version_id, r.language AS r_language,
        r.status AS r_status, r.answers AS r_answers, r.pages AS r_pages, r.panel_key AS r_panel_key,
+       r.panel_code_changes AS r_panel_code_changes, r.drafts AS r_drafts,
        r.started_at AS r_started_at, r.updated_at AS r_updated_at,
        r.submitted_at AS r_submitted_at, r.xmin::text AS r_row_version
 FROM wave w
@@ -70,13 +83,14 @@ WHERE w.token = $1;
 
 -- name: response_save_unchanged
 -- response_save without a lock held: it applies only if the row is still the version the page was
--- decided on ($7, its xmin when read); otherwise it changes nothing and returns no row, and the caller
+-- decided on ($9, its xmin when read); otherwise it changes nothing and returns no row, and the caller
 -- decides again under the row lock. Under READ COMMITTED a concurrent update makes this one wait and
 -- then re-check the condition against the newest row, so two sends can never both apply to one version.
 UPDATE response
-SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6,
+SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6, panel_code_changes = $7,
+    drafts = CASE WHEN $6 = 'in_progress' THEN drafts - $8::text ELSE '{}' END,
     updated_at = now(),
     submitted_at = CASE WHEN $6 = 'in_progress' THEN NULL ELSE now() END
-WHERE id = $1 AND status = 'in_progress' AND xmin = $7::text::xid
-RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key,
-          started_at, updated_at, submitted_at, xmin::text AS row_version;
+WHERE id = $1 AND status = 'in_progress' AND xmin = $9::text::xid
+RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
+          drafts, started_at, updated_at, submitted_at, xmin::text AS row_version;
