@@ -31,7 +31,6 @@ import asyncpg
 
 from survey.analysis.results import Report
 from survey.collect.answers import PostedForm
-from survey.collect.paging import Page, Plan
 from survey.collect.ratelimit import StartLimiter
 from survey.collect.service import CollectState, Finished, GoTo, save_page
 from survey.db import accounts as accounts_db
@@ -40,6 +39,7 @@ from survey.db import questionnaires as questionnaires_db
 from survey.db.campaigns import Wave
 from survey.errors import SurveyError
 from survey.questionnaire.model import Item, Questionnaire
+from survey.questionnaire.paging import Page, Plan
 
 __all__ = [
     "DEMO_CAMPAIGNS",

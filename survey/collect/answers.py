@@ -21,9 +21,9 @@ from typing import Final
 from urllib.parse import parse_qsl
 
 from survey.collect.messages import translate
-from survey.collect.paging import is_answered
 from survey.errors import InvalidAnswer
 from survey.questionnaire.model import CONSENT_VALUES, DEFAULT_MAX_LENGTH, Item, Questionnaire
+from survey.questionnaire.paging import is_answered
 
 __all__ = [
     "MAX_FIELDS",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from survey.web.i18n import FALLBACK, LANGUAGES, Catalogue
+from survey.web.i18n import FALLBACK, LANGUAGES, Catalogue, language_name
 
 __all__ = ["CATALOGUE", "FALLBACK", "LANGUAGES", "MESSAGES", "language_name", "translate"]
 
@@ -20,8 +20,6 @@ __all__ = ["CATALOGUE", "FALLBACK", "LANGUAGES", "MESSAGES", "language_name", "t
 MESSAGES: Final[dict[str, dict[str, str]]] = {
     # -- language -----------------------------------------------------------------------------------
     "language": {"mn": "Хэл", "en": "Language"},
-    "language_name.mn": {"mn": "Монгол", "en": "Монгол"},
-    "language_name.en": {"mn": "English", "en": "English"},
     # -- navigation and progress ----------------------------------------------------------------------
     "start": {"mn": "Эхлэх", "en": "Start"},
     "next": {"mn": "Үргэлжлүүлэх", "en": "Next"},
@@ -198,9 +196,3 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 CATALOGUE: Final = Catalogue(MESSAGES)
 #: ``translate(key, language, **params)``: see :meth:`survey.web.i18n.Catalogue.translate`.
 translate: Final = CATALOGUE.translate
-
-
-def language_name(code: str) -> str:
-    """The name of a language in that language (``Монгол``, ``English``), or its code if unknown."""
-    texts = MESSAGES.get(f"language_name.{code}")
-    return texts[code] if texts is not None and code in texts else code

@@ -24,13 +24,13 @@ import asyncpg
 
 from survey.collect import panel
 from survey.collect.answers import FieldError, PageAnswers, PostedForm, check_fields, parse_page
-from survey.collect.paging import Page, Plan, plan_for
 from survey.collect.ratelimit import StartLimiter
 from survey.db import responses as responses_db
 from survey.db.campaigns import Wave
 from survey.db.questionnaires import QuestionnaireVersion, get_version_by_id
 from survey.db.responses import Response, Visit
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.paging import Page, Plan, plan_for
 
 __all__ = [
     "MAX_PANEL_CODE_CHANGES",

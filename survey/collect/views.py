@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from survey.collect.answers import FieldError, display_values
 from survey.collect.messages import language_name, translate
-from survey.collect.paging import Page, Plan
 from survey.questionnaire.model import Item, Questionnaire
+from survey.questionnaire.paging import Page, Plan
 
 __all__ = [
     "RADIO_LIMIT",

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Final
 
-from survey.web.i18n import Catalogue
+from survey.web.i18n import Catalogue, language_name
 
 __all__ = ["CATALOGUE", "MESSAGES", "language_name"]
 
 # Placeholders are filled with str.format. Mongolian case endings depend on the vowels of the word they
 # follow, so no ending is ever glued to a placeholder: "Хувилбар {version}", never "{version}-р хувилбар".
 MESSAGES: Final[dict[str, dict[str, str]]] = {
-    "language_name.mn": {"mn": "Монгол", "en": "Монгол"},
-    "language_name.en": {"mn": "English", "en": "English"},
     # -- the frame ------------------------------------------------------------------------------------
     "nav.label": {"mn": "Консолын цэс", "en": "Console"},
     "nav.menu": {"mn": "Цэс", "en": "Menu"},
@@ -655,9 +653,3 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 }
 
 CATALOGUE: Final = Catalogue(MESSAGES)
-
-
-def language_name(code: str) -> str:
-    """The name of a language in that language (``Монгол``, ``English``), or its code if unknown."""
-    texts = MESSAGES.get(f"language_name.{code}")
-    return texts[code] if texts is not None and code in texts else code

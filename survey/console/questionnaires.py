@@ -211,9 +211,9 @@ class PreviewPage:
 def _preview(t: Callable[..., str], q: Questionnaire, version: int, language: str) -> PreviewPage:
     """Every page of the version as the respondent pages render it (same pagination, same fields), with
     every question shown whatever its ``show_if`` (which the notes state)."""
-    from survey.collect.paging import plan_for
     from survey.collect.views import _field as respondent_field
     from survey.collect.views import build_page
+    from survey.questionnaire.paging import plan_for
 
     screens = []
     for page in plan_for(q).pages:

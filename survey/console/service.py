@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 import asyncpg
 import segno
 
-from survey.collect.paging import plan_for
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db import console as console_db
@@ -48,6 +47,7 @@ from survey.questionnaire.diff import diff as diff_versions
 from survey.questionnaire.isolated import import_xlsform_isolated
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.paging import plan_for
 from survey.questionnaire.xlsform import ReportLine, definition_yaml
 
 __all__ = [

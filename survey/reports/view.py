@@ -35,7 +35,6 @@ from survey.analysis.results import (
     Param,
     Report,
 )
-from survey.collect.messages import language_name
 from survey.questionnaire.model import Questionnaire
 from survey.reports.formats import main_effects
 from survey.reports.messages import CATALOGUE
@@ -52,7 +51,7 @@ from survey.reports.words import (
     signed,
     size_key,
 )
-from survey.web.i18n import LANGUAGES
+from survey.web.i18n import LANGUAGES, language_name
 
 __all__ = [
     "Card",

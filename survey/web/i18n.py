@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
 
-__all__ = ["DEFAULT_LANGUAGE", "FALLBACK", "LANGUAGES", "Catalogue", "request_language"]
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "FALLBACK",
+    "LANGUAGES",
+    "Catalogue",
+    "language_name",
+    "request_language",
+]
 
 #: The languages of every catalogue; every message has each of them.
 LANGUAGES: Final = ("mn", "en")
@@ -27,6 +34,8 @@ DEFAULT_LANGUAGE: Final = "mn"
 #: questionnaire may declare a language the catalogue does not have): English, the lingua franca of the
 #: teams that would add such a language.
 FALLBACK: Final = "en"
+#: Each language's name in that language, as a language switch shows it (a reader looks for her own).
+LANGUAGE_NAMES: Final = {"mn": "Монгол", "en": "English"}
 
 
 class Catalogue:
@@ -88,3 +97,8 @@ def request_language(connection: ASGIConnection, default: str = DEFAULT_LANGUAGE
     if chosen in LANGUAGES:
         return chosen
     return default
+
+
+def language_name(code: str) -> str:
+    """The name of a language in that language (``Монгол``, ``English``), or its code if unknown."""
+    return LANGUAGE_NAMES.get(code, code)

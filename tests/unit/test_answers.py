@@ -23,9 +23,9 @@ from survey.collect.answers import (
     read_form,
 )
 from survey.collect.messages import LANGUAGES, MESSAGES, translate
-from survey.collect.paging import Plan
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.paging import Plan
 
 FORM = "application/x-www-form-urlencoded"
 RID = "0b8e2a8c-51a4-4c0e-9f38-3a2f1f8e8c11"
