@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import math
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -44,6 +45,7 @@ from survey.questionnaire.xlsform import ReportLine, definition_yaml, import_xls
 from survey.settings import Settings
 from survey.web import request_pool
 from survey.web.errors import EXCEPTION_HANDLERS
+from survey.web.inputs import BIGINT_MAX, form_fields, whole_number
 from survey.web.static import static_url
 
 __all__ = ["console_router"]
@@ -128,9 +130,9 @@ def _may(request: Request, roles: frozenset[str]) -> bool:
     return user is not None and user.role in roles
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+async def _form(request: Request, **longer: int) -> dict[str, str]:
+    # Every field has a length limit, checked before any query (survey/web/inputs.py).
+    return await form_fields(request, **longer)
 
 
 # -- sign-in and sign-out --------------------------------------------------------------------------
@@ -152,19 +154,28 @@ async def sign_in_page(request: Request) -> Template:
 @post("/sign-in", opt={"roles": "public"})
 async def sign_in_submit(request: Request) -> Response:
     """Check the address and password; on success a new session and a redirect to ``next``."""
-    form = await _form(request)
+    form = await _form(request, password=auth.PASSWORD_MAX_LENGTH)
     email = form.get("email", "").strip()
     target = auth.safe_next(form.get("next"))
+    settings = _settings(request)
+    outcome = await auth.sign_in(
+        request_pool(request),
+        email,
+        form.get("password", ""),
+        client=auth.request_client_key(request),
+        limits=auth.SignInLimits.from_settings(settings),
+    )
+    if outcome.account_id is None:
+        status = 400 if outcome.refused in ("wrong", "too_long") else 429
+        page = SignInPage(email=email, next=target, error=outcome.message("en"))
+        response = _page(request, "sign_in.html", page, status=status)
+        if outcome.retry_after is not None:
+            response.headers["Retry-After"] = str(math.ceil(outcome.retry_after.total_seconds()))
+        return response
     async with request_pool(request).acquire() as conn:
-        outcome = await auth.sign_in(conn, email, form.get("password", ""))
-        if outcome.account_id is None:
-            status = 400 if outcome.refused == "wrong" else 429
-            page = SignInPage(email=email, next=target, error=outcome.message)
-            return _page(request, "sign_in.html", page, status=status)
         token = await auth.start_session(
             conn, outcome.account_id, request.cookies.get(auth.SESSION_COOKIE)
         )
-    settings = _settings(request)
     return Redirect(
         target,
         status_code=303,
@@ -346,11 +357,10 @@ async def diff_page(request: Request, key: FromPath[str]) -> Template:
         versions = [v.version for v in await console_db.list_versions(conn, key)]
         if not versions:
             raise NotFound(f'no questionnaire "{key}" has been published')
-        try:
-            a = int(request.query_params.get("a") or max(1, versions[-1] - 1))
-            b = int(request.query_params.get("b") or versions[-1])
-        except ValueError:
-            raise InvalidAnswer("versions to compare are numbers, e.g. ?a=1&b=2") from None
+        a = whole_number(request.query_params.get("a"), "a")
+        b = whole_number(request.query_params.get("b"), "b")
+        a = max(1, versions[-1] - 1) if a is None else a
+        b = versions[-1] if b is None else b
         old = await questionnaires_db.get_version(conn, key, a)
         new = await questionnaires_db.get_version(conn, key, b)
     d = diff_versions(old.definition, new.definition)
@@ -560,7 +570,7 @@ async def xlsform_publish(request: Request) -> Template:
 
     The definition comes back from the browser, so it is validated again like any file would be.
     """
-    form = await _form(request)
+    form = await _form(request, definition=PUBLISH_BODY_BYTES)
     text = form.get("definition", "")
     if not text.strip():
         page = XlsformPage(errors=["nothing to publish: upload a workbook first"])
@@ -740,15 +750,12 @@ async def add_wave(request: Request, key: FromPath[str]) -> Response:
     form = await _form(request)
     async with request_pool(request).acquire() as conn:
         try:
-            raw_version = form.get("version", "").strip()
-            if raw_version and not raw_version.isdigit():
-                raise InvalidAnswer(f'version must be a number, not "{raw_version}"')
             await campaigns_db.add_wave(
                 conn,
                 key,
                 phase=form.get("phase", ""),
                 arm=form.get("arm", "campaign") or "campaign",
-                version=int(raw_version) if raw_version else None,
+                version=whole_number(form.get("version"), "version"),
                 key=form.get("wave_key", "").strip() or None,
             )
         except (InvalidAnswer, Conflict) as exc:
@@ -1020,7 +1027,9 @@ async def create_user(request: Request) -> Response:
     role = form.get("role", "")
     async with request_pool(request).acquire() as conn:
         try:
-            password_hash = await asyncio.to_thread(auth.hash_password, form.get("password", ""))
+            password_hash = await asyncio.to_thread(
+                auth.hash_password, form.get("password", ""), email=email
+            )
             account = await accounts_db.create_account(
                 conn, email, role=role, password_hash=password_hash
             )
@@ -1062,8 +1071,7 @@ AUDIT_PAGE = 100
 @get("/console/audit", opt={"roles": ADMINS})
 async def audit_page(request: Request) -> Template:
     """Exports and API reads of raw responses, newest first."""
-    raw = request.query_params.get("before")
-    before = int(raw) if raw and raw.isdigit() else None
+    before = whole_number(request.query_params.get("before"), "before", maximum=BIGINT_MAX)
     async with request_pool(request).acquire() as conn:
         entries = await accounts_db.list_audit(conn, before=before, limit=AUDIT_PAGE)
     older = entries[-1].id if len(entries) == AUDIT_PAGE else None

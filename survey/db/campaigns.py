@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Literal
@@ -19,6 +20,10 @@ Arm = Literal["campaign", "comparison"]
 WaveStatus = Literal["draft", "open", "closed"]
 DESIGNS = ("independent", "panel", "comparison")
 RESERVED_KEYS = frozenset({"new"})
+# The same rules as the table's CHECK constraints, tested first so that a wrong key gets a sentence
+# (and an absurdly long one never reaches a query).
+CAMPAIGN_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+WAVE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,80}")
 """Keys the console routes on under ``/console/campaigns/``: a campaign named so could not be opened."""
 
 
@@ -77,6 +82,7 @@ async def create_campaign(
 ) -> Campaign:
     if design not in DESIGNS:
         raise InvalidAnswer(f'design must be one of {", ".join(DESIGNS)}, not "{design}"')
+    _check_key(key, CAMPAIGN_KEY, "a campaign key", 63)
     if key in RESERVED_KEYS:
         raise InvalidAnswer(
             f'a campaign cannot be called "{key}": /console/campaigns/{key} is a console page; '
@@ -132,6 +138,8 @@ async def add_wave(
         raise InvalidAnswer(f'phase must be pre or post, not "{phase}"')
     if arm not in ("campaign", "comparison"):
         raise InvalidAnswer(f'arm must be campaign or comparison, not "{arm}"')
+    if key is not None:
+        _check_key(key, WAVE_KEY, "a wave key", 81)
     campaign = await get_campaign(conn, campaign_key)
     if arm == "comparison" and campaign.design != "comparison":
         raise InvalidAnswer(
@@ -149,6 +157,15 @@ async def add_wave(
             raise Conflict(f'a wave "{key}" already exists')
         raise Conflict(f'campaign "{campaign_key}" already has a {phase} wave in the {arm} arm')
     return await get_wave(conn, key)
+
+
+def _check_key(key: str, rule: re.Pattern[str], what: str, longest: int) -> None:
+    if not rule.fullmatch(key):
+        shown = key if len(key) <= 40 else key[:40] + "…"
+        raise InvalidAnswer(
+            f"{what} has 1 to {longest} characters: lower-case letters, digits, - and _, starting "
+            f'with a letter or digit (not "{shown}")'
+        )
 
 
 async def _waves(conn: asyncpg.Connection, where: str, *args: object) -> list[Wave]:
