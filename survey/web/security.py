@@ -164,21 +164,23 @@ class NetworkDeadlines:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        body = None
         if _has_body(scope):
-            buffered = await self._read_body(scope, receive, send)
-            if buffered is None:
+            answered, body = await self._read_body(scope, receive, send)
+            if answered:
                 return
-            receive = buffered
         stalled = asyncio.Event()
-        await self.app(scope, _until(stalled, receive), self._bounded(scope, send, stalled))
+        await self.app(scope, _receive(receive, body, stalled), self._bounded(scope, send, stalled))
 
-    async def _read_body(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
-        """The whole body, then a ``receive`` that replays it; None when the request was answered here
-        (408) or the client went away."""
+    async def _read_body(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[bool, bytes | None]:
+        """(answered, body): the whole body; or answered, when the request was answered here (408) or
+        the client went away; or no body, when it is not to be read at all."""
         declared = _content_length(scope)
         limit = _body_limit(scope)
         if declared is not None and limit is not None and declared > limit:
-            return receive  # refused by litestar from the header alone, without reading
+            return False, None  # refused by litestar from the header alone, without reading
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.body_timeout + (declared or 0) / self.body_min_rate
         chunks: list[bytes] = []
@@ -196,16 +198,16 @@ class NetworkDeadlines:
                     declared if declared is not None else "?",
                 )
                 await _refuse(scope, send, 408, "body_too_slow", [(b"connection", b"close")])
-                return None
+                return True, None
             if message["type"] == "http.disconnect":
-                return None
+                return True, None
             chunk = message.get("body", b"")
             chunks.append(chunk)
             size += len(chunk)
             # Past the route's limit nothing more is read: litestar counts what it is given and says 413.
             if not message.get("more_body", False) or (limit is not None and size > limit):
                 break
-        return _replay(b"".join(chunks), receive)
+        return False, b"".join(chunks)
 
     def _bounded(self, scope: Scope, send: Send, stalled: asyncio.Event) -> Send:
         timeout = self.send_timeout
@@ -228,13 +230,21 @@ class NetworkDeadlines:
         return bounded_send
 
 
-def _until(stalled: asyncio.Event, receive: Receive) -> Receive:
-    """``receive``, which says the client disconnected once the response was abandoned."""
+def _receive(receive: Receive, body: bytes | None, stalled: asyncio.Event) -> Receive:
+    """What the application receives: the body read ahead (if any) as one message, then the
+    connection's own messages (a disconnect, when it comes), and a disconnect as soon as the response
+    was abandoned."""
+    pending: list[Message] = (
+        [] if body is None else [{"type": "http.request", "body": body, "more_body": False}]
+    )
     disconnect: Message = {"type": "http.disconnect"}
 
-    async def receive_until_stalled() -> Message:
+    async def receive_next() -> Message:
+        if pending:
+            return pending.pop()
         if stalled.is_set():
             return disconnect
+        # Only a streaming response listens past its body: wait for the client or for abandonment.
         message = asyncio.ensure_future(receive())
         abandoned = asyncio.ensure_future(stalled.wait())
         try:
@@ -245,7 +255,7 @@ def _until(stalled: asyncio.Event, receive: Receive) -> Receive:
                 message.cancel()
         return message.result() if message.done() and not message.cancelled() else disconnect
 
-    return receive_until_stalled  # type: ignore[return-value]
+    return receive_next  # type: ignore[return-value]
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -273,18 +283,6 @@ def _body_limit(scope: Scope) -> int | None:
     handler = scope.get("route_handler")
     resolve = getattr(handler, "resolve_request_max_body_size", None)
     return resolve() if resolve is not None else None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The body as one message, then the connection's own messages (a disconnect, when it comes)."""
-    pending: list[Message] = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def replay() -> Message:
-        if pending:
-            return pending.pop()
-        return await receive()
-
-    return replay  # type: ignore[return-value]
 
 
 # -- response headers --------------------------------------------------------------------------------

@@ -122,5 +122,13 @@ def test_every_api_operation_conforms_to_the_openapi_document(
                 case.validate_response(response, checks=CHECKS)
 
             check()
-        # The token works: every operation answered 200 at least once.
-        assert all(200 in statuses for statuses in seen.values()), seen
+        # The token works: every operation answers 200 for objects that exist, without options (random
+        # cases reach one only by luck: a known campaign, no made-up cursor or wave).
+        assert set(seen) == {op.label for op in operations}
+        for operation in operations:
+            path = operation.path
+            for name, value in (("{key}", "tq" if "/questionnaires/" in path else "tip"),
+                                ("{version}", "1")):  # fmt: skip
+                path = path.replace(name, value)
+            response = client.get(path, headers={"authorization": f"Bearer {api_token}"})
+            assert response.status_code == 200, (path, response.status_code, response.text[:200])
