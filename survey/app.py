@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import msgspec
-from litestar import Litestar, Request, Router, get
+from litestar import Litestar, Request, Response, Router, get
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -22,19 +23,23 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from survey.collect.routes import collect_router
 from survey.console.api import ApiV1
 from survey.console.auth import (
+    SESSION_COOKIE,
     SignInRequired,
     authorize,
     cookie_is_secure,
+    forget_old_client_addresses,
     sign_in_required_handler,
 )
 from survey.console.routes import console_router
 from survey.db.migrate import migrate
-from survey.db.pool import create_pool
+from survey.db.pool import DatabaseBusy, create_pool
 from survey.db.server import Database, resolve_database
 from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
 from survey.web import request_pool
-from survey.web.errors import EXCEPTION_HANDLERS
+from survey.web.csrf import SessionBoundCSRF
+from survey.web.errors import EXCEPTION_HANDLERS, error_response
+from survey.web.security import NetworkDeadlines, refuse_unusable_address, security_headers
 from survey.web.static import static_router
 from survey.web.templates import template_config
 
@@ -42,40 +47,6 @@ from survey.web.templates import template_config
 MAX_BODY_BYTES = 256 * 1024
 
 logger = logging.getLogger("survey.request")
-
-
-def refuse_control_characters_in_path(app: ASGIApp) -> ASGIApp:
-    """A path with a NUL or another control character is nobody's page: 400 before any handler runs.
-
-    File and database layers cannot take such characters (a NUL ends a C string and PostgreSQL text
-    refuses it), so it is refused once here instead of failing deep inside one of them.
-    """
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if any(ord(c) < 32 or ord(c) == 127 for c in path):
-            message = "the address contains a control character"
-            if path.startswith(("/api/", "/schema")):
-                body = msgspec.json.encode({"status_code": 400, "detail": message})
-                content_type = b"application/json"
-            else:
-                body = f"Bad request: {message}.".encode()
-                content_type = b"text/plain; charset=utf-8"
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 400,
-                    "headers": [
-                        (b"content-type", content_type),
-                        (b"content-length", str(len(body)).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
-            return
-        await app(scope, receive, send)
-
-    return middleware
 
 
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
@@ -126,19 +97,27 @@ async def home() -> Redirect:
 
 # Only the console carries a CSRF cookie: respondent routes protect themselves with their response cookie
 # (and must set no other cookie), the API uses bearer tokens, static files and the health check are public
-# GETs. Anchored, because litestar searches these patterns anywhere in the path.
+# GETs.
 CSRF_EXCLUDE = ["^/r/", "^/api/", "^/static/", "^/healthz", "^/schema"]
 
 
-def csrf_config(settings: Settings) -> CSRFConfig:
-    """A CSRF token (double-submit cookie, HMAC-signed) on every unsafe console request."""
-    return CSRFConfig(
+def csrf_middleware(settings: Settings) -> DefineMiddleware:
+    """A CSRF token bound to the session on every unsafe console request (survey/web/csrf.py)."""
+    return DefineMiddleware(
+        SessionBoundCSRF,
         secret=settings.resolved_secret_key(),
+        session_cookie=SESSION_COOKIE,
         exclude=CSRF_EXCLUDE,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-        cookie_secure=cookie_is_secure(settings),
+        secure=cookie_is_secure(settings),
+        base_url=settings.base_url,
     )
+
+
+def database_busy_handler(request: Request, exc: DatabaseBusy) -> Response:
+    """503 with a hint when to come back: the pool had no free connection within ``pool_timeout``."""
+    response = error_response(request, exc.status_code, exc.message)
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -172,13 +151,22 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if url is None:
             database = await resolve_database(settings)
             url = database.url
-        pool = await create_pool(url)
+        pool = await create_pool(
+            url,
+            max_size=settings.pool_size,
+            acquire_timeout=settings.pool_timeout,
+            query_timeout=settings.query_timeout,
+        )
         async with pool.acquire() as conn:
             await migrate(conn)
         app.state.pool = pool
+        housekeeping = asyncio.create_task(forget_old_client_addresses(pool, settings))
         try:
             yield
         finally:
+            housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await housekeeping
             await pool.close()
             if database is not None:
                 database.stop()
@@ -195,16 +183,27 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
-        middleware=[request_log_middleware, refuse_control_characters_in_path],
+        # Outermost first: the log line, refusing unusable addresses, bounding every wait on the client
+        # (so the body is whole before CSRF or a handler reads it), then the CSRF check.
+        middleware=[
+            request_log_middleware,
+            refuse_unusable_address,
+            DefineMiddleware(NetworkDeadlines, settings=settings),
+            csrf_middleware(settings),
+        ],
+        before_send=[security_headers(settings)],
         plugins=[HTMXPlugin()],
         template_config=template_config(),
         compression_config=CompressionConfig(
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),
-        exception_handlers={**EXCEPTION_HANDLERS, SignInRequired: sign_in_required_handler},
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            SignInRequired: sign_in_required_handler,
+            DatabaseBusy: database_busy_handler,
+        },
         # Every route declares its roles (opt={"roles": ...}); this one guard enforces them.
         guards=[authorize],
-        csrf_config=csrf_config(settings),
         openapi_config=openapi_config(),
         request_max_body_size=MAX_BODY_BYTES,
         # Logging is configured once by the command line (SURVEY_LOG_LEVEL); litestar's own set-up would

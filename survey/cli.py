@@ -313,7 +313,7 @@ async def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     from survey.db import accounts as accounts_db
 
     accounts_db.check_role(args.role)
-    password_hash = hash_password(read_new_password())
+    password_hash = hash_password(read_new_password(), email=args.email)
     async with open_database(settings) as conn:
         account = await accounts_db.create_account(
             conn, args.email, role=args.role, password_hash=password_hash
@@ -328,7 +328,7 @@ async def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -
 
     async with open_database(settings) as conn:
         account = await accounts_db.get_account_by_email(conn, args.email)
-        password_hash = hash_password(read_new_password())
+        password_hash = hash_password(read_new_password(), email=account.email)
         await accounts_db.set_password_hash(conn, account.email, password_hash)
     out(f"new password set for {account.email}; their sessions have ended")
     return 0
@@ -687,6 +687,16 @@ def worker_app() -> Any:
     return create_app(settings, database_url=settings.database_url)
 
 
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_level": "warning",
+    "access_log": False,
+    # uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1; survey decides whom to believe
+    # (SURVEY_TRUSTED_PROXIES, survey/web/security.py:client_address).
+    "proxy_headers": False,
+    "server_header": False,
+}
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -706,7 +716,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if workers == 1:
             app = create_app(settings, database_url=url)
             logger.info("serving on http://%s:%d", host, port)
-            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+            uvicorn.run(app, host=host, port=port, **UVICORN_OPTIONS)
         else:
             # Every worker must find the same database and the same secret key: export the URL this
             # process resolved (it keeps the embedded server running) and create the key file before
@@ -720,8 +730,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 workers=workers,
                 host=host,
                 port=port,
-                log_level="warning",
-                access_log=False,
+                **UVICORN_OPTIONS,
             )
     finally:
         database.stop()
@@ -916,7 +925,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_environ()
+    try:
+        settings = Settings.from_environ()
+    except SurveyError as exc:
+        sys.stderr.write(f"error: {exc.message}\n")
+        return 1
     configure_logging(settings)
     try:
         result = args.handler(args, settings)

@@ -1,18 +1,31 @@
 """Settings: one Struct read from the environment, behind a cached getter.
 
-Every variable is documented in .env.example; the CLI options take the same variables.
+Every variable is documented in .env.example; the CLI options take the same variables. The limits that
+protect a running server (pool, timeouts, sign-in throttles, the trusted proxy) are explained, each with
+what it protects against, in docs/security.md.
 """
 
 from __future__ import annotations
 
 import functools
+import ipaddress
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import msgspec
 
+from survey.errors import SurveyError
+
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class InvalidSetting(SurveyError):
+    """A setting in the environment has a value survey cannot use."""
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,20 +37,65 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     forms_dir: Path | None = None
     log_level: str = "INFO"
+    # -- limits of a running server (docs/security.md) --
+    pool_size: int = 10
+    """Database connections per server process."""
+    pool_timeout: float = 5.0
+    """Seconds a request waits for a free database connection before it gets 503."""
+    query_timeout: float = 60.0
+    """Seconds one SQL statement may run."""
+    body_timeout: float = 10.0
+    """Seconds a request body may take to arrive (plus one second per ``body_min_rate`` bytes)."""
+    body_min_rate: int = 16 * 1024
+    """Bytes per second below which a large body counts as stalled."""
+    send_timeout: float = 30.0
+    """Seconds a client may leave a response unread before the connection is dropped."""
+    sign_in_window: float = 15.0
+    """Minutes over which failed sign-ins are counted, and the longest a client address is kept."""
+    sign_in_account_failures: int = 5
+    """Failed sign-ins to one account within the window before it is locked for the rest of it."""
+    sign_in_address_failures: int = 20
+    """Failed sign-ins from one client address within the window before it is refused."""
+    trusted_proxies: tuple[IPNetwork, ...] = ()
+    """The reverse proxies whose client-address header is believed; nobody else's is."""
+    client_address_header: str = "x-forwarded-for"
+    """The header in which a trusted proxy names the client (lower case)."""
 
     @classmethod
-    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         forms = env.get("SURVEY_FORMS_DIR")
+        default = cls()
         return cls(
             database_url=env.get("DATABASE_URL") or None,
             data_dir=Path(env.get("SURVEY_DATA_DIR") or ".survey-data"),
             secret_key=env.get("SURVEY_SECRET_KEY") or None,
             base_url=(env.get("SURVEY_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
             host=env.get("SURVEY_HOST") or "127.0.0.1",
-            port=int(env.get("SURVEY_PORT") or 8000),
+            port=_number(env, "SURVEY_PORT", int, 8000, minimum=1),
             forms_dir=Path(forms) if forms else None,
             log_level=(env.get("SURVEY_LOG_LEVEL") or "INFO").upper(),
+            pool_size=_number(env, "SURVEY_POOL_SIZE", int, default.pool_size, minimum=2),
+            pool_timeout=_number(env, "SURVEY_POOL_TIMEOUT", float, default.pool_timeout),
+            query_timeout=_number(env, "SURVEY_QUERY_TIMEOUT", float, default.query_timeout),
+            body_timeout=_number(env, "SURVEY_BODY_TIMEOUT", float, default.body_timeout),
+            body_min_rate=_number(
+                env, "SURVEY_BODY_MIN_RATE", int, default.body_min_rate, minimum=1
+            ),
+            send_timeout=_number(env, "SURVEY_SEND_TIMEOUT", float, default.send_timeout),
+            sign_in_window=_number(env, "SURVEY_SIGN_IN_WINDOW", float, default.sign_in_window),
+            sign_in_account_failures=_number(
+                env, "SURVEY_SIGN_IN_ACCOUNT_FAILURES", int, default.sign_in_account_failures
+            ),
+            sign_in_address_failures=_number(
+                env, "SURVEY_SIGN_IN_ADDRESS_FAILURES", int, default.sign_in_address_failures
+            ),
+            trusted_proxies=_networks(env, "SURVEY_TRUSTED_PROXIES"),
+            client_address_header=(
+                env.get("SURVEY_CLIENT_ADDRESS_HEADER") or default.client_address_header
+            )
+            .strip()
+            .lower(),
         )
 
     def resolved_secret_key(self) -> str:
@@ -53,6 +111,45 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         with os.fdopen(fd, "w") as f:
             f.write(key)
         return key
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[N], default: N, *, minimum: int = 1) -> N:
+    """The number in ``name``, or ``default`` when unset; InvalidSetting for anything else.
+
+    Whole numbers must be at least ``minimum``; other numbers (seconds, minutes) greater than 0.
+    """
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if kind is int:
+        if value is None or value < minimum:
+            raise InvalidSetting(
+                f'{name} must be a whole number of at least {minimum}, not "{raw}"'
+            )
+    elif value is None or not 0 < value < float("inf"):  # NaN fails both comparisons
+        raise InvalidSetting(f'{name} must be a number greater than 0, not "{raw}"')
+    return value
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated addresses or networks (``10.0.0.5, 172.18.0.0/16``)."""
+    found = []
+    for part in (env.get(name) or "").split(","):
+        if part.strip():
+            try:
+                found.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise InvalidSetting(
+                    f'{name} lists addresses or networks such as 10.0.0.5 or 172.18.0.0/16, not "{part.strip()}"'
+                ) from None
+    return tuple(found)
 
 
 @functools.cache

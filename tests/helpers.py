@@ -11,11 +11,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import os
 import re
+import shutil
+import signal
+import socket
 import string
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
@@ -25,19 +35,27 @@ from typing import Any
 from urllib.parse import urlencode
 
 import asyncpg
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
 from survey.app import create_app
 from survey.console import auth
+from survey.console.auth import SESSION_COOKIE
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db.accounts import Account
 from survey.db.campaigns import Campaign, Wave
 from survey.db.questionnaires import publish
+from survey.db.server import with_database
 from survey.questionnaire.load import load_definition, load_file
 from survey.settings import Settings
+from survey.web.csrf import COOKIE as CSRF_COOKIE
 from survey.web.i18n import Catalogue
+from tests.conftest import _execute, server_data_dir
+
+#: The password of every account the tests make (long and unrelated words: the password rule accepts it).
+PASSWORD = "correct horse battery staple"
 
 
 class _VisibleText(HTMLParser):
@@ -101,6 +119,151 @@ def english_left(html: str, catalogue: Catalogue, *, min_length: int = 4) -> lis
             if len(piece) >= min_length and re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text):
                 found.append(f"{key}: {piece}")
     return found
+
+
+# -- a real ``survey serve`` -------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``survey serve`` (its process id too) and the environment its command line uses."""
+
+    url: str
+    env: dict[str, str]
+    log: Path
+    pid: int
+
+    def cli(self, *args: str, stdin: str | None = None, timeout: float = 120) -> str:
+        """Run ``survey ARGS`` against this server's database; its standard output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "survey.cli", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"survey {' '.join(args)} exited {done.returncode}: {done.stderr}")
+        return done.stdout
+
+    def create_user(self, email: str, role: str) -> None:
+        """An account with :data:`PASSWORD`, given on standard input as a script would."""
+        self.cli("users", "create", email, "--role", role, stdin=PASSWORD + "\n")
+
+    def signed_in(self, email: str, password: str = PASSWORD) -> httpx.Client:
+        """An HTTP client signed in as ``email`` through the sign-in form, as a browser is."""
+        client = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        signed = client.post(
+            "/sign-in",
+            data={
+                "email": email,
+                "password": password,
+                "_csrf_token": form_token(client, "/sign-in"),
+            },
+        )
+        assert signed.status_code == 303, signed.text
+        return client
+
+    def open_wave(self, campaign: str, phase: str) -> str:
+        """Add and open a wave of ``campaign``; its respondent link."""
+        self.cli("waves", "add", campaign, "--phase", phase)
+        out = self.cli("waves", "open", f"{campaign}-{phase}")
+        match = re.search(r"https?://\S+/r/\S+", out)
+        assert match, f"no link in: {out}"
+        return match.group(0)
+
+
+def form_token(client: httpx.Client, path: str) -> str:
+    """The CSRF token of the form on the page at ``path`` (its cookie stays in ``client``)."""
+    page = client.get(path)
+    found = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert found, f"no CSRF field on {path}: {page.status_code} {page.text[:300]}"
+    return found.group(1)
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"survey serve exited early: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"survey serve did not answer within {seconds} s: {log.read_text()}")
+
+
+@contextmanager
+def running_server(
+    pg_server_url: str, template_database: str, *, env: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    """``survey serve`` on a free port, with its own data directory and its own database (a clone of
+    the migrated template); ``env`` adds settings. Stopped with SIGTERM, which must end it cleanly."""
+    name = f"serve_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data_dir = server_data_dir()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
+    environment.update(
+        DATABASE_URL=with_database(pg_server_url, name),
+        SURVEY_DATA_DIR=str(data_dir / "data"),
+        SURVEY_SECRET_KEY="e2e-secret-key-not-for-production",
+        SURVEY_BASE_URL=url,
+        SURVEY_LOG_LEVEL="WARNING",
+        PYTHONWARNINGS="ignore",
+    )
+    environment.update(env or {})
+    log = data_dir / "serve.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "survey.cli", "serve", "--port", str(port)],
+            cwd=data_dir,
+            env=environment,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url=url, env=environment, log=log, pid=process.pid)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+# -- CSRF tokens in litestar's test client -----------------------------------------------------------
+
+#: Where litestar's test client sends requests, and so the domain its cookies belong to.
+TEST_CLIENT_HOST = "testserver.local"
+
+
+async def csrf_token_for(client: Any, session: str | None) -> str:
+    """Make ``client`` present ``session`` (None: no session) and return a CSRF token issued for it.
+
+    Tokens are bound to the session they were issued to, so a test that changes the session cookie
+    needs a token of the new session before any unsafe request.
+    """
+    client.cookies.delete(SESSION_COOKIE)
+    if session is not None:
+        client.cookies.set(SESSION_COOKIE, session, domain=TEST_CLIENT_HOST)
+    client.cookies.delete(CSRF_COOKIE)
+    await client.get("/sign-in")
+    return client.cookies[CSRF_COOKIE]
 
 
 # -- respondent pages ---------------------------------------------------------------------------------
@@ -394,7 +557,6 @@ V2 = (
     )
 )
 
-PASSWORD = "correct horse battery"
 HTMX = {"HX-Request": "true"}
 
 

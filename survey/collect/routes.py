@@ -29,7 +29,7 @@ from typing import Final
 
 import asyncpg
 from litestar import Router, get, post
-from litestar.datastructures import CacheControlHeader, Cookie, ResponseHeader
+from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
@@ -61,18 +61,8 @@ COOKIE_MAX_AGE: Final = 120 * 24 * 3600
 #: Link tokens are 24 characters; anything much longer is not one, and is not looked up.
 MAX_TOKEN_LENGTH: Final = 64
 
-SECURITY_HEADERS: Final = [
-    # The link token is in every URL: never send it to another site as a referrer.
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value=(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-        ),
-    ),
-]
+# No referrer (the link token is in every URL), no caching (pages hold answers), a strict
+# Content-Security-Policy: set for every page of the application in one place, survey/web/security.py.
 
 
 # -- plumbing -----------------------------------------------------------------------------------------
@@ -423,6 +413,13 @@ async def show_page(
 )
 async def save_page(request: HTMXRequest, token: FromPath[str], number: FromPath[int]) -> Response:
     """Save a page; go on to the next page, or to the thank-you page after the last one."""
+    # The body first: no database connection is held while the client is still sending.
+    try:
+        body: bytes | None = await request.body()
+    except HTTPException as exc:
+        if exc.status_code != HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+            raise
+        body = None
     async with _connection(request) as conn:
         visit = await _visit(conn, request, token)
         if visit is None:
@@ -432,11 +429,7 @@ async def save_page(request: HTMXRequest, token: FromPath[str], number: FromPath
         wave, known = visit.wave, visit.response
         pinned = await state.pinned(conn, known.version_id if known else wave.version_id)
         lang = known.language if known else pinned.questionnaire.default_language
-        try:
-            body = await request.body()
-        except HTTPException as exc:
-            if exc.status_code != HTTP_413_REQUEST_ENTITY_TOO_LARGE:
-                raise
+        if body is None:
             return _refusal(request, token, pinned, lang, "too_large", 413)
         if not wave.accepts_answers(_now()) and not (known is not None and known.finished):
             return _closed(request, wave, pinned, lang)
@@ -563,6 +556,13 @@ async def done(
 @post("/{token:str}/restart", opt=PUBLIC, name="collect:restart", request_max_body_size=4096)
 async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
     """Forget this browser's finished response, so that another person can answer on this device."""
+    # The body first: no database connection is held while the client is still sending.
+    try:
+        form: PostedForm | None = read_form(
+            await request.body(), request.headers.get("content-type", "")
+        )
+    except (Rejected, HTTPException):
+        form = None
     async with _connection(request) as conn:
         visit = await _visit(conn, request, token)
         if visit is None:
@@ -572,9 +572,7 @@ async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
         pinned = await state.pinned(conn, wave.version_id)
         lang = pinned.questionnaire.default_language
         cookie_id = _cookie_id(request)
-        try:
-            form = read_form(await request.body(), request.headers.get("content-type", ""))
-        except (Rejected, HTTPException):
+        if form is None:
             return _refusal(request, token, pinned, lang, "bad_request", 400)
         response = visit.response
         if response is None or form.response_id != cookie_id or not response.finished:
@@ -592,12 +590,10 @@ async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
 
 
 def collect_router() -> Router:
-    """The respondent routes, mounted at ``/r``. Pages are never cached: they hold answers."""
+    """The respondent routes, mounted at ``/r``."""
     return Router(
         path="/r",
         route_handlers=[welcome, show_page, save_page, done, restart],
-        cache_control=CacheControlHeader(no_store=True),
-        response_headers=SECURITY_HEADERS,
         opt=PUBLIC,
         # Web pages, not API operations: kept out of /schema/openapi.json.
         include_in_schema=False,

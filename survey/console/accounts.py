@@ -14,6 +14,7 @@ The sign-in logic itself (limits, sessions) is :mod:`survey.console.auth`'s.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,10 +57,8 @@ def _sign_in_action(request: Request) -> str:
 
 
 def _refusal(request: Request, outcome: auth.SignInOutcome) -> str:
-    """Why the sign-in was refused, in the page's language (auth's English sentence for a reason the
-    catalogue does not know yet)."""
-    key = f"sign_in.refused.{outcome.refused}"
-    return console_web.translator(request)(key) if key in CATALOGUE else outcome.message
+    """Why the sign-in was refused, in the page's language."""
+    return outcome.message(console_web.language(request))
 
 
 @get("/sign-in", opt={"roles": "public"}, name="sign_in_page")
@@ -78,21 +77,32 @@ async def sign_in_submit(request: Request) -> Response:
 
     A language chosen on the sign-in page (``?lang=``) becomes the account's.
     """
-    form = await console_web.read_form(request)
+    form = await console_web.read_form(request, password=auth.PASSWORD_MAX_LENGTH)
     email = form.get("email", "").strip()
     target = auth.safe_next(form.get("next"))
     chosen = request.query_params.get("lang")
-    async with request_pool(request).acquire() as conn:
-        outcome = await auth.sign_in(conn, email, form.get("password", ""))
-        if outcome.account_id is None:
-            status = 400 if outcome.refused == "wrong" else 429
-            context = SignInPage(
-                action=_sign_in_action(request),
-                email=email,
-                next=target,
-                error=_refusal(request, outcome),
-            )
-            return console_web.page(request, "sign_in.html", context, status=status)
+    pool = request_pool(request)
+    # No connection is held while the password is checked (argon2 takes tens of milliseconds).
+    outcome = await auth.sign_in(
+        pool,
+        email,
+        form.get("password", ""),
+        client=auth.request_client_key(request),
+        limits=auth.SignInLimits.from_settings(console_web.settings(request)),
+    )
+    if outcome.account_id is None:
+        status = 400 if outcome.refused in ("wrong", "too_long") else 429
+        context = SignInPage(
+            action=_sign_in_action(request),
+            email=email,
+            next=target,
+            error=_refusal(request, outcome),
+        )
+        response = console_web.page(request, "sign_in.html", context, status=status)
+        if outcome.retry_after is not None:
+            response.headers["Retry-After"] = str(math.ceil(outcome.retry_after.total_seconds()))
+        return response
+    async with pool.acquire() as conn:
         if chosen in LANGUAGES:
             await accounts_db.set_language(conn, outcome.account_id, chosen)
         token = await auth.start_session(
@@ -214,10 +224,9 @@ async def create_user(request: Request) -> Response:
         role=form.get("role", ""),
         password=form.get("password", ""),
     )
-    async with request_pool(request).acquire() as conn:
-        outcome = await service.create_account(
-            conn, principal(request), draft, hash_password=auth.hash_password
-        )
+    outcome = await service.create_account(
+        request_pool(request), principal(request), draft, hash_password=auth.hash_password
+    )
     if isinstance(outcome, Rejected):
         error = console_web.refusal(request, outcome)
         return await _users_page(request, status=outcome.status, draft=draft, error=error)

@@ -15,17 +15,22 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import hmac
 import logging
+import math
+import os
 import re
 import secrets
-from collections.abc import Iterable
-from datetime import timedelta
-from typing import Literal
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import argon2
 import asyncpg
 import msgspec
+import zxcvbn
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
@@ -33,13 +38,16 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect
 
+from survey.console.messages import CATALOGUE
 from survey.db import accounts as accounts_db
 from survey.db.accounts import ROLES, Principal
-from survey.errors import Forbidden, RuleBroken
+from survey.errors import Forbidden, RuleBroken, SurveyError
 from survey.settings import Settings
 from survey.web.errors import error_response, wants_json
+from survey.web.security import client_address
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 __all__ = [
     "ALL_ROLES",
@@ -54,12 +62,15 @@ __all__ = [
     "SignInRequired",
     "authorize",
     "check_password",
+    "client_key",
     "declared_roles",
     "end_session",
+    "forget_old_client_addresses",
     "hash_password",
     "hash_token",
     "new_api_token",
     "principal",
+    "request_client_key",
     "safe_next",
     "session_cookie",
     "sign_in",
@@ -83,9 +94,15 @@ SESSION_ABSOLUTE = timedelta(days=7)
 PASSWORD_MIN_LENGTH = 10
 # argon2 reads the whole password; refuse absurd inputs before spending memory on them.
 PASSWORD_MAX_LENGTH = 1024
+#: zxcvbn's score, 0 to 4; 3 is "safely unguessable: moderate protection from an offline slow-hash
+#: scenario" (fewer than 10^10 guesses), which with argon2id and the sign-in throttles is ample.
+PASSWORD_MIN_SCORE = 3
+PASSWORD_CHECKED_LENGTH = 72
 API_TOKEN_PREFIX = "svy_"
 # Sign-in attempts are kept a day: longer than any limit's window, short enough to say little about anyone.
+# Their client hashes go much sooner: once older than the window, within FORGET_EVERY seconds.
 ATTEMPTS_KEPT = timedelta(days=1)
+FORGET_EVERY = 60
 
 
 # -- passwords -------------------------------------------------------------------------------------
@@ -104,8 +121,15 @@ def _dummy_hash() -> str:
     return _hasher().hash(secrets.token_urlsafe(16))
 
 
-def check_password(password: str) -> str:
-    """Return the password if it is acceptable; InvalidAnswer with the rule otherwise."""
+def check_password(password: str, *, email: str | None = None) -> str:
+    """Return the password if it is acceptable; InvalidAnswer with the rule otherwise.
+
+    The one place for the rule (the console's account form and ``survey users`` both come here): at
+    least :data:`PASSWORD_MIN_LENGTH` characters, at most :data:`PASSWORD_MAX_LENGTH`, and not easy to
+    guess by zxcvbn's estimate (:data:`PASSWORD_MIN_SCORE`), which knows the common-password lists,
+    dictionary words and names, repeats (``aaaaaaaaaa``), sequences (``1234567890``), keyboard rows
+    (``qwertyuiop``), dates, and the account's own address.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
         raise RuleBroken(
             f"a password needs at least {PASSWORD_MIN_LENGTH} characters",
@@ -118,12 +142,42 @@ def check_password(password: str) -> str:
             reason="password_long",
             max=PASSWORD_MAX_LENGTH,
         )
+    hints = _personal_words(email) if email else []
+    # zxcvbn's matching grows quickly with the length; it reads the first 72 characters (its own
+    # limit), and a password whose first 72 characters are hard to guess is.
+    strength = zxcvbn.zxcvbn(password[:PASSWORD_CHECKED_LENGTH], user_inputs=hints)
+    if strength["score"] < PASSWORD_MIN_SCORE:
+        warning = strength["feedback"]["warning"]
+        why = f" ({warning.rstrip('.')})" if warning else ""
+        raise RuleBroken(
+            f"this password is too easy to guess{why}: choose a longer one, such as a few unrelated "
+            "words, that is not a common password, a repeat, a sequence or your address",
+            reason="password_weak",
+        )
     return password
 
 
-def hash_password(password: str) -> str:
-    """argon2id hash (PHC string) of an acceptable password."""
-    return _hasher().hash(check_password(password))
+def _personal_words(email: str) -> list[str]:
+    """What a password made from the account's own address would contain."""
+    local = email.split("@", 1)[0]
+    return [email, local, re.sub(r"[^\w]|_", "", local), *re.split(r"[@.+_-]", email)]
+
+
+def hash_password(password: str, *, email: str | None = None) -> str:
+    """argon2id hash (PHC string) of an acceptable password (for the account ``email``, if known)."""
+    return _hasher().hash(check_password(password, email=email))
+
+
+# argon2 takes tens to hundreds of milliseconds of CPU and 64 MiB of memory per password. Checked in
+# threads of their own, at most half the cores at once: a flood of sign-ins queues here (holding no
+# database connection) and leaves the event loop, the other threads and respondents their CPU.
+_PASSWORD_THREADS = ThreadPoolExecutor(
+    max_workers=max(1, (os.cpu_count() or 2) // 2), thread_name_prefix="password-check"
+)
+
+
+async def _checking_passwords(work: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_PASSWORD_THREADS, work, *args)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -140,85 +194,160 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 class SignInLimits(msgspec.Struct, frozen=True, kw_only=True):
-    """Failed sign-ins allowed before further attempts are refused without checking the password.
+    """Failed sign-ins allowed within ``window`` before further attempts are refused unchecked.
 
-    Per account: ``account_failures`` within ``account_window`` (a successful sign-in starts counting
-    again). Overall, for every address together: ``overall_failures`` within ``overall_window``, which
-    stops someone trying one password against many addresses.
+    Per account: ``account_failures`` (counted since the account's last successful sign-in or new
+    password, so that an administrator's new password unlocks it). Per client address:
+    ``address_failures``, which stops one client trying many accounts. There is no limit over all
+    accounts together: one would let anyone lock everybody out.
     """
 
+    window: timedelta = timedelta(minutes=15)
     account_failures: int = 5
-    account_window: timedelta = timedelta(minutes=15)
-    overall_failures: int = 100
-    overall_window: timedelta = timedelta(minutes=5)
+    address_failures: int = 20
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInLimits:
+        return cls(
+            window=timedelta(minutes=settings.sign_in_window),
+            account_failures=settings.sign_in_account_failures,
+            address_failures=settings.sign_in_address_failures,
+        )
 
 
 DEFAULT_LIMITS = SignInLimits()
 
+Refusal = Literal["wrong", "too_long", "account_limit", "address_limit"]
 
+
+# Whole sentences for the sign-in page, in every interface language; no case ending is glued to a
+# placeholder ("{minutes} минутын дараа" puts the ending on the word after the number).
 class SignInOutcome(msgspec.Struct, frozen=True, kw_only=True):
-    """The account signed in, or why not: ``wrong`` (address or password), or ``limited``."""
+    """The account signed in, or why not (``refused``), and for a limit when it lifts."""
 
     account_id: int | None = None
-    refused: Literal["wrong", "account_limit", "overall_limit"] | None = None
+    refused: Refusal | None = None
+    retry_after: timedelta | None = None
+    """How long until the limit that refused this attempt lets the next one through."""
 
-    @property
-    def message(self) -> str:
-        """What to tell the person signing in."""
-        return {
-            None: "",
-            "wrong": "The email address or the password is wrong.",
-            "account_limit": "Too many failed sign-ins for this account. Wait 15 minutes and try again, or "
-            "ask an administrator to set a new password.",
-            "overall_limit": "Too many failed sign-ins on this server just now. Wait a few minutes and try "
-            "again.",
-        }[self.refused]
+    def message(self, language: str = "en") -> str:
+        """What to tell the person signing in, in ``language``."""
+        if self.refused is None:
+            return ""
+        minutes = math.ceil((self.retry_after or timedelta()).total_seconds() / 60) or 1
+        return CATALOGUE.translate(
+            f"sign_in.refused.{self.refused}",
+            language,
+            minutes=minutes,
+            limit=accounts_db.MAX_EMAIL_LENGTH,
+        )
+
+
+def client_key(address: str | None, secret: str) -> bytes | None:
+    """What the database keeps of a client address to count its failed sign-ins: a keyed hash.
+
+    Never the address itself; without the secret key the hash cannot be tested against addresses, and
+    it is erased once it is older than the window (:func:`forget_old_client_addresses`).
+    """
+    if not address:
+        return None
+    return hmac.new(secret.encode(), b"sign-in client\x00" + address.encode(), "sha256").digest()
+
+
+def request_client_key(connection: ASGIConnection) -> bytes | None:
+    """:func:`client_key` of the request's client (behind a trusted proxy, the one it names)."""
+    settings: Settings = connection.app.state.settings
+    address = client_address(connection.scope, settings)
+    return client_key(address, settings.resolved_secret_key())
 
 
 async def sign_in(
-    conn: asyncpg.Connection, email: str, password: str, limits: SignInLimits = DEFAULT_LIMITS
+    pool: asyncpg.Pool,
+    email: str,
+    password: str,
+    *,
+    client: bytes | None = None,
+    limits: SignInLimits = DEFAULT_LIMITS,
 ) -> SignInOutcome:
-    """Check an address and password, within the limits.
+    """Check an address and password, within the limits of the account and of the client (``client``,
+    from :func:`client_key`).
 
-    The attempt is recorded (as pending) *before* the limits are checked, so that concurrent attempts in
-    any number of processes see each other: at most ``account_failures`` passwords per window are ever
-    checked for one account.
+    Takes connections from ``pool`` only while it talks to the database: never while argon2 works (tens
+    of milliseconds of CPU), so a burst of sign-ins cannot take the connections respondents need. The
+    attempt is recorded (as pending) *before* the limits are counted, so that concurrent attempts in any
+    number of processes see each other: at most ``account_failures`` passwords per window are ever
+    checked for one account, and ``address_failures`` from one client.
     """
     email = accounts_db.normalise_email(email)
+    if len(email) > accounts_db.MAX_EMAIL_LENGTH:
+        return SignInOutcome(refused="too_long")
     if "\x00" in email:
         # No account has one, and PostgreSQL text cannot hold it (recording the attempt would fail).
         return SignInOutcome(refused="wrong")
-    attempt = await accounts_db.begin_sign_in_attempt(conn, email)
-    failed = await accounts_db.failed_sign_ins(
-        conn, email, account_window=limits.account_window, overall_window=limits.overall_window
-    )
-    # The counts include this attempt.
-    refused: Literal["account_limit", "overall_limit"] | None = None
-    if failed.for_account > limits.account_failures:
-        refused = "account_limit"
-    elif failed.overall > limits.overall_failures:
-        refused = "overall_limit"
-    if refused is not None:
-        await accounts_db.finish_sign_in_attempt(conn, attempt, "refused")
-        logger.warning("sign-in refused (%s)", refused)
-        return SignInOutcome(refused=refused)
-
-    found = await accounts_db.credentials(conn, email)
+    async with pool.acquire() as conn:
+        # Already over a limit: refused without writing anything, however many attempts keep coming.
+        before = await accounts_db.failed_sign_ins(conn, email, client, window=limits.window)
+        refused = _over(before, limits, including_this=False)
+        if refused is None:
+            attempt = await accounts_db.begin_sign_in_attempt(conn, email, client)
+            counted = await accounts_db.failed_sign_ins(conn, email, client, window=limits.window)
+            refused = _over(counted, limits, including_this=True)
+            if refused is not None:
+                await accounts_db.finish_sign_in_attempt(conn, attempt, "refused")
+                before = counted
+        if refused is not None:
+            logger.warning("sign-in refused (%s)", refused)
+            oldest = before.account_oldest if refused == "account_limit" else before.address_oldest
+            return SignInOutcome(refused=refused, retry_after=_until_window_ends(oldest, limits))
+        found = await accounts_db.credentials(conn, email)
     stored = found.password_hash if found is not None else _dummy_hash()
-    # argon2 takes tens of milliseconds of CPU: keep the event loop free meanwhile.
-    ok = await asyncio.to_thread(_verify, stored, password[:PASSWORD_MAX_LENGTH])
-    if found is None or not ok:
-        await accounts_db.finish_sign_in_attempt(conn, attempt, "failed")
-        return SignInOutcome(refused="wrong")
-    await accounts_db.finish_sign_in_attempt(conn, attempt, "succeeded")
-    await accounts_db.mark_signed_in(conn, found.account_id)
-    # Housekeeping, cheap and rare enough here: what no limit or session can use any more.
-    await accounts_db.delete_old_sessions(conn, SESSION_ABSOLUTE)
-    await accounts_db.delete_old_sign_in_attempts(conn, ATTEMPTS_KEPT)
-    if _hasher().check_needs_rehash(found.password_hash):
-        new_hash = await asyncio.to_thread(_hasher().hash, password)
-        await accounts_db.rehash_password(conn, found.account_id, found.password_hash, new_hash)
+    ok = await _checking_passwords(_verify, stored, password[:PASSWORD_MAX_LENGTH])
+    async with pool.acquire() as conn:
+        if found is None or not ok:
+            await accounts_db.finish_sign_in_attempt(conn, attempt, "failed")
+            return SignInOutcome(refused="wrong")
+        await accounts_db.finish_sign_in_attempt(conn, attempt, "succeeded")
+        await accounts_db.mark_signed_in(conn, found.account_id)
+        # Housekeeping, cheap and rare enough here: what no limit or session can use any more.
+        await accounts_db.delete_old_sessions(conn, SESSION_ABSOLUTE)
+        await accounts_db.delete_old_sign_in_attempts(conn, ATTEMPTS_KEPT)
+        if _hasher().check_needs_rehash(found.password_hash):
+            new_hash = await _checking_passwords(_hasher().hash, password)
+            await accounts_db.rehash_password(conn, found.account_id, found.password_hash, new_hash)
     return SignInOutcome(account_id=found.account_id)
+
+
+def _over(
+    failed: accounts_db.FailedSignIns, limits: SignInLimits, *, including_this: bool
+) -> Literal["account_limit", "address_limit"] | None:
+    # Counted before recording this attempt, a limit is reached at the allowed number; counted after,
+    # one more (this attempt) is still allowed.
+    allowance = 1 if including_this else 0
+    if failed.for_account >= limits.account_failures + allowance:
+        return "account_limit"
+    if failed.for_address >= limits.address_failures + allowance:
+        return "address_limit"
+    return None
+
+
+def _until_window_ends(oldest: datetime | None, limits: SignInLimits) -> timedelta:
+    """Until the oldest counted failure leaves the window, which lets the next attempt through."""
+    if oldest is None:
+        return limits.window
+    return max(oldest + limits.window - datetime.now(UTC), timedelta())
+
+
+async def forget_old_client_addresses(pool: asyncpg.Pool, settings: Settings) -> None:
+    """Erase, every minute, the client hashes of sign-in attempts older than the window (runs as long
+    as the application; every process runs one, which costs nothing when there is nothing to erase)."""
+    window = timedelta(minutes=settings.sign_in_window)
+    while True:
+        try:
+            async with pool.acquire() as conn:
+                await accounts_db.forget_client_keys(conn, window)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, SurveyError) as exc:
+            logger.warning("could not erase old sign-in client hashes: %s", exc)
+        await asyncio.sleep(FORGET_EVERY)
 
 
 # -- sessions and tokens ---------------------------------------------------------------------------

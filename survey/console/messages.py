@@ -95,22 +95,27 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Имэйл хаяг эсвэл нууц үг буруу байна.",
         "en": "The email address or the password is wrong.",
     },
+    "sign_in.refused.too_long": {
+        "mn": "Имэйл хаяг хэт урт байна: хамгийн ихдээ {limit} тэмдэгт байна.",
+        "en": "The email address is too long: it has at most {limit} characters.",
+    },
     "sign_in.refused.account_limit": {
         "mn": (
-            "Энэ бүртгэлээр хэт олон удаа амжилтгүй нэвтрэх гэж оролдсон байна. 15 минут хүлээгээд "
-            "дахин оролдох, эсвэл админаас шинэ нууц үг тохируулж өгөхийг хүснэ үү."
+            "Энэ бүртгэлээр олон удаа буруу нэвтрэх оролдлого хийсэн тул түр түгжсэн. "
+            "{minutes} минутын дараа дахин оролдоно уу, эсвэл администратороос шинэ нууц үг "
+            "тохируулж өгөхийг хүснэ үү: шинэ нууц үгээр шууд нэвтэрч болно."
         ),
         "en": (
-            "Too many failed sign-ins for this account. Wait 15 minutes and try again, or ask an "
-            "administrator to set a new password."
+            "This account is locked for now after too many failed sign-ins. Try again in "
+            "{minutes} min, or ask an administrator to set a new password: it works at once."
         ),
     },
-    "sign_in.refused.overall_limit": {
+    "sign_in.refused.address_limit": {
         "mn": (
-            "Яг одоо энэ сервер дээр хэт олон амжилтгүй нэвтрэх оролдлого гарсан байна. Хэдэн минут "
-            "хүлээгээд дахин оролдоно уу."
+            "Таны сүлжээнээс олон удаа буруу нэвтрэх оролдлого хийсэн байна. "
+            "{minutes} минутын дараа дахин оролдоно уу."
         ),
-        "en": "Too many failed sign-ins on this server just now. Wait a few minutes and try again.",
+        "en": "Too many failed sign-ins from your network. Try again in {minutes} min.",
     },
     # -- the campaign list -----------------------------------------------------------------------------
     "campaigns.title": {"mn": "Кампанит ажлууд", "en": "Campaigns"},
@@ -626,6 +631,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "«{email}» нь имэйл хаяг биш байна.",
         "en": "“{email}” is not an email address.",
     },
+    "error.email_too_long": {
+        "mn": "Имэйл хаяг хамгийн ихдээ {maximum} тэмдэгттэй байна.",
+        "en": "An email address has at most {maximum} characters.",
+    },
     "error.account_exists": {
         "mn": "«{email}» хаягтай бүртгэл аль хэдийн байна.",
         "en": "An account “{email}” already exists.",
@@ -633,6 +642,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "error.password_short": {
         "mn": "Нууц үг дор хаяж {min} тэмдэгттэй байх ёстой.",
         "en": "A password needs at least {min} characters.",
+    },
+    "error.password_weak": {
+        "mn": "Энэ нууц үгийг таахад хялбар байна. Түгээмэл нууц үг, давталт, дараалал, өөрийн имэйл "
+        "хаягаа бус, холбоогүй хэдэн үгээс бүрдсэн урт нууц үг сонгоно уу.",
+        "en": "This password is too easy to guess. Choose a longer one, such as a few unrelated words, "
+        "that is not a common password, a repeat, a sequence or your address.",
     },
     "error.password_long": {
         "mn": "Нууц үг хамгийн ихдээ {max} тэмдэгттэй байна.",

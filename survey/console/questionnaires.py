@@ -542,7 +542,7 @@ async def xlsform_publish(request: Request) -> Template:
 
     The definition comes back from the browser, so it is validated again like any file would be.
     """
-    form = await console_web.read_form(request)
+    form = await console_web.read_form(request, definition=MAX_DEFINITION_BYTES)
     text = form.get("definition", "")
     async with request_pool(request).acquire() as conn:
         outcome = await service.publish_definition(conn, principal(request), text)

@@ -49,6 +49,7 @@ from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.paging import plan_for
 from survey.questionnaire.xlsform import ReportLine, definition_yaml
+from survey.web.inputs import BIGINT_MAX, whole_number
 
 __all__ = [
     "AUDIT_PAGE",
@@ -246,15 +247,17 @@ async def add_wave(
     conn: asyncpg.Connection, who: Principal, campaign_key: str, draft: WaveDraft
 ) -> Wave | Rejected:
     campaign = await campaign_for(conn, who, campaign_key)
-    if draft.version and not draft.version.isdigit():
-        return Rejected("version_not_number", params={"version": draft.version})
+    try:
+        version = whole_number(draft.version, "version")
+    except InvalidAnswer:
+        return Rejected("version_not_number", params={"version": draft.version[:40]})
     try:
         return await campaigns_db.add_wave(
             conn,
             campaign.key,
             phase=draft.phase,
             arm=draft.arm or "campaign",
-            version=int(draft.version) if draft.version else None,
+            version=version,
             key=draft.key or None,
         )
     except NotFound:
@@ -385,10 +388,11 @@ async def compare_versions(
     if not versions:
         raise NotFound(f'no questionnaire "{key}" has been published')
     try:
-        first = int(a) if a else max(1, versions[-1] - 1)
-        second = int(b) if b else versions[-1]
-    except ValueError:
+        first, second = whole_number(a, "a"), whole_number(b, "b")
+    except InvalidAnswer:
         return Rejected("versions_not_numbers")
+    first = max(1, versions[-1] - 1) if first is None else first
+    second = versions[-1] if second is None else second
     old = await questionnaire_for(conn, who, key, first)
     new = await questionnaire_for(conn, who, key, second)
     return Comparison(
@@ -464,24 +468,26 @@ async def list_accounts(conn: asyncpg.Connection, who: Principal) -> list[Accoun
 
 
 async def create_account(
-    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
     who: Principal,
     draft: AccountDraft,
     *,
-    hash_password: Callable[[str], str],
+    hash_password: Callable[..., str],
 ) -> Account | Rejected:
     """An account with a first password.
 
     ``hash_password`` (:func:`survey.console.auth.hash_password`) refuses a password that breaks the
-    rules, naming the rule, and returns the hash to store.
+    rules, naming the rule, and returns the hash to store. It runs before a connection is taken: argon2
+    takes tens of milliseconds of CPU, off the event loop, and no pool connection waits for it.
     """
     try:
+        email = accounts_db.check_email(draft.email)
         accounts_db.check_role(draft.role)
-        # argon2 takes tens of milliseconds of CPU: keep the event loop free meanwhile.
-        password_hash = await asyncio.to_thread(hash_password, draft.password)
-        return await accounts_db.create_account(
-            conn, draft.email, role=draft.role, password_hash=password_hash
-        )
+        password_hash = await asyncio.to_thread(hash_password, draft.password, email=email)
+        async with pool.acquire() as conn:
+            return await accounts_db.create_account(
+                conn, email, role=draft.role, password_hash=password_hash
+            )
     except (InvalidAnswer, Conflict) as exc:
         return _rejected(exc, "account_refused")
 
@@ -508,7 +514,7 @@ async def audit_entries(
     conn: asyncpg.Connection, who: Principal, before: str | None
 ) -> tuple[list[AuditEntry], int | None]:
     """A page of the audit log, newest first, below entry ``before``; and where the next page starts."""
-    below = int(before) if before and before.isdigit() else None
+    below = whole_number(before, "before", maximum=BIGINT_MAX)
     entries = await accounts_db.list_audit(conn, before=below, limit=AUDIT_PAGE)
     older = entries[-1].id if len(entries) == AUDIT_PAGE else None
     return entries, older

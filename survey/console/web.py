@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from survey.console.service import Rejected
 from survey.settings import Settings
 from survey.web.i18n import LANGUAGES, request_language
+from survey.web.inputs import form_fields
 from survey.web.static import static_url
 
 __all__ = [
@@ -105,10 +106,10 @@ def language(request: Request) -> str:
     return request_language(request)
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """The text fields of a posted form (files are read by the one route that takes them)."""
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+async def read_form(request: Request, **longer: int) -> dict[str, str]:
+    """The text fields of a posted form, each within its length limit (``longer`` names the few fields
+    allowed more, survey/web/inputs.py); files are read by the one route that takes them."""
+    return await form_fields(request, **longer)
 
 
 def _htmx_url() -> str | None:

@@ -62,10 +62,13 @@ class Credentials(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class FailedSignIns(msgspec.Struct, frozen=True, kw_only=True):
-    """Attempts counting against the limits: for one address, and overall."""
+    """Attempts counting against the limits, for one account and for one client, with the oldest of
+    each (the limit lifts when it leaves the window)."""
 
     for_account: int
-    overall: int
+    account_oldest: datetime | None
+    for_address: int
+    address_oldest: datetime | None
 
 
 class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,9 +82,33 @@ class AuditEntry(msgspec.Struct, frozen=True, kw_only=True):
     finished_at: datetime | None
 
 
+#: The longest email address there can be (RFC 5321: a path of 256 octets, less the angle brackets).
+#: Checked before any query: a longer value could not even be indexed.
+MAX_EMAIL_LENGTH = 254
+
+
 def normalise_email(email: str) -> str:
     """Addresses are compared without case and surrounding spaces."""
     return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The normalised address, or RuleBroken (an InvalidAnswer) saying what is wrong with it."""
+    email = normalise_email(email)
+    if len(email) > MAX_EMAIL_LENGTH:
+        raise RuleBroken(
+            f"an email address has at most {MAX_EMAIL_LENGTH} characters",
+            reason="email_too_long",
+            maximum=str(MAX_EMAIL_LENGTH),
+        )
+    if (
+        "@" not in email
+        or email.startswith("@")
+        or email.endswith("@")
+        or any(c.isspace() or ord(c) < 32 for c in email)
+    ):
+        raise RuleBroken(f'"{email}" is not an email address', reason="email_invalid", email=email)
+    return email
 
 
 def check_role(role: str) -> Role:
@@ -102,15 +129,8 @@ async def create_account(
 ) -> Account:
     """Store a new account; AlreadyTaken (a Conflict) when the address is taken, RuleBroken (an
     InvalidAnswer) for a bad address or role."""
-    email = normalise_email(email)
+    email = check_email(email)
     check_role(role)
-    if (
-        "@" not in email
-        or email.startswith("@")
-        or email.endswith("@")
-        or any(c.isspace() for c in email)
-    ):
-        raise RuleBroken(f'"{email}" is not an email address', reason="email_invalid", email=email)
     account_id = await conn.fetchval(sql("insert_account"), email, role, password_hash)
     if account_id is None:
         raise AlreadyTaken(
@@ -233,9 +253,11 @@ async def delete_old_sessions(conn: asyncpg.Connection, absolute: timedelta) -> 
 # -- sign-in attempts ------------------------------------------------------------------------------
 
 
-async def begin_sign_in_attempt(conn: asyncpg.Connection, email: str) -> int:
+async def begin_sign_in_attempt(
+    conn: asyncpg.Connection, email: str, client_key: bytes | None = None
+) -> int:
     """Record an attempt as pending (it counts against the limits from now on); return its id."""
-    return await conn.fetchval(sql("insert_sign_in_attempt"), normalise_email(email))
+    return await conn.fetchval(sql("insert_sign_in_attempt"), normalise_email(email), client_key)
 
 
 async def finish_sign_in_attempt(
@@ -245,16 +267,19 @@ async def finish_sign_in_attempt(
 
 
 async def failed_sign_ins(
-    conn: asyncpg.Connection, email: str, *, account_window: timedelta, overall_window: timedelta
+    conn: asyncpg.Connection, email: str, client_key: bytes | None, *, window: timedelta
 ) -> FailedSignIns:
-    row = await conn.fetchrow(
-        sql("failed_sign_ins"), normalise_email(email), account_window, overall_window
-    )
-    return FailedSignIns(for_account=row["for_account"], overall=row["overall"])
+    row = await conn.fetchrow(sql("failed_sign_ins"), normalise_email(email), client_key, window)
+    return FailedSignIns(**dict(row))
 
 
 async def delete_old_sign_in_attempts(conn: asyncpg.Connection, older_than: timedelta) -> None:
     await conn.execute(sql("delete_old_sign_in_attempts"), older_than)
+
+
+async def forget_client_keys(conn: asyncpg.Connection, older_than: timedelta) -> None:
+    """Erase the client hashes of attempts older than ``older_than`` (the throttling window)."""
+    await conn.execute(sql("forget_sign_in_client_keys"), older_than)
 
 
 # -- API tokens ------------------------------------------------------------------------------------

@@ -58,7 +58,13 @@ PROBLEMS: dict[str, str] = {
 }
 
 
+def _shown(value: str) -> str:
+    # A key of 6,000 characters is refused with its beginning, not echoed whole.
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
 def _invalid(reason: str, **params: str) -> RuleBroken:
+    params = {name: _shown(value) for name, value in params.items()}
     return RuleBroken(PROBLEMS[reason].format(**params), reason=reason, **params)
 
 

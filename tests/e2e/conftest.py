@@ -12,26 +12,17 @@ set) a missing piece fails them, because ``.ci/run`` installs all three.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from survey.db.server import with_database
-from tests.conftest import _execute, server_data_dir
+from tests.helpers import PASSWORD, Server, running_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -54,7 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "correct horse battery staple"
+__all__ = ["PASSWORD", "Server"]  # what the browser tests import from here
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
@@ -71,100 +62,11 @@ def chromium_path() -> str | None:
     return candidate if candidate and os.access(candidate, os.X_OK) else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running ``survey serve`` (its process id too) and the environment its command line uses."""
-
-    url: str
-    env: dict[str, str]
-    log: Path
-    pid: int
-
-    def cli(self, *args: str, stdin: str | None = None, timeout: float = 120) -> str:
-        """Run ``survey ARGS`` against this server's database; its standard output."""
-        done = subprocess.run(
-            [sys.executable, "-m", "survey.cli", *args],
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise AssertionError(f"survey {' '.join(args)} exited {done.returncode}: {done.stderr}")
-        return done.stdout
-
-    def create_user(self, email: str, role: str) -> None:
-        """An account with :data:`PASSWORD`, given on standard input as a script would."""
-        self.cli("users", "create", email, "--role", role, stdin=PASSWORD + "\n")
-
-    def open_wave(self, campaign: str, phase: str) -> str:
-        """Add and open a wave of ``campaign``; its respondent link."""
-        self.cli("waves", "add", campaign, "--phase", phase)
-        out = self.cli("waves", "open", f"{campaign}-{phase}")
-        match = re.search(r"https?://\S+/r/\S+", out)
-        assert match, f"no link in: {out}"
-        return match.group(0)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"survey serve exited early: {log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"survey serve did not answer within {seconds} s: {log.read_text()}")
-
-
 @pytest.fixture(scope="package")
 def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
     """``survey serve`` on a free port, its own data directory and database; stopped with SIGTERM."""
-    name = f"e2e_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    data_dir = server_data_dir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SURVEY_")}
-    env.update(
-        DATABASE_URL=with_database(pg_server_url, name),
-        SURVEY_DATA_DIR=str(data_dir / "data"),
-        SURVEY_SECRET_KEY="e2e-secret-key-not-for-production",
-        SURVEY_BASE_URL=url,
-        SURVEY_LOG_LEVEL="WARNING",
-        PYTHONWARNINGS="ignore",
-    )
-    log = data_dir / "serve.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "survey.cli", "serve", "--port", str(port)],
-            cwd=data_dir,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(url, process, log)
-        yield Server(url=url, env=env, log=log, pid=process.pid)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0, log.read_text()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with running_server(pg_server_url, template_database) as running:
+        yield running
 
 
 @pytest.fixture(scope="package")

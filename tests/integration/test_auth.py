@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from datetime import timedelta
@@ -15,6 +16,7 @@ from survey.app import CSRF_EXCLUDE, create_app
 from survey.console import auth
 from survey.console.messages import CATALOGUE
 from survey.db import accounts as accounts_db
+from survey.db.pool import create_pool
 from survey.settings import Settings
 from tests.integration.test_console import (
     PASSWORD,
@@ -160,10 +162,11 @@ async def test_failed_sign_ins_are_limited_per_account(client: AsyncTestClient, 
     await make_account(db, "researcher")
     for _ in range(auth.DEFAULT_LIMITS.account_failures):
         assert (await sign_in(client, "admin@example.org", "wrong password!")).status_code == 400
-    # Now even the right password is refused, with a message that says what to do.
+    # Now even the right password is refused, with a message that says what to do, and when.
     limited = await sign_in(client, "admin@example.org")
     assert limited.status_code == 429
-    assert SIGN_IN("sign_in.refused.account_limit") in limited.text
+    assert SIGN_IN("sign_in.refused.account_limit", minutes=15) in limited.text
+    assert 880 <= int(limited.headers["retry-after"]) <= 900
     assert auth.SESSION_COOKIE not in client.cookies
     # Other accounts are not affected.
     assert (await sign_in(client, "researcher@example.org")).status_code == 303
@@ -174,35 +177,65 @@ async def test_failed_sign_ins_are_limited_per_account(client: AsyncTestClient, 
     assert (await sign_in(client, "admin@example.org")).status_code == 303
 
 
-async def test_failed_sign_ins_are_limited_overall(client: AsyncTestClient, db) -> None:
-    """Many addresses tried in a short time (one password sprayed over many accounts) stop everyone."""
+async def test_a_new_password_unlocks_a_locked_account(client: AsyncTestClient, db) -> None:
+    """What the locked account's page tells its owner to do works: an administrator's new password."""
     await make_account(db, "analyst")
-    await db.execute(
-        "INSERT INTO sign_in_attempt (email, outcome) "
-        "SELECT 'guess' || n || '@example.org', 'failed' FROM generate_series(1, $1) n",
-        auth.DEFAULT_LIMITS.overall_failures,
+    for _ in range(auth.DEFAULT_LIMITS.account_failures):
+        await sign_in(client, "analyst@example.org", "wrong password!")
+    assert (await sign_in(client, "analyst@example.org")).status_code == 429
+    await accounts_db.set_password_hash(
+        db, "analyst@example.org", auth.hash_password("a new one, not guessable")
     )
+    assert (
+        await sign_in(client, "analyst@example.org", "a new one, not guessable")
+    ).status_code == 303
+
+
+async def test_failed_sign_ins_are_limited_per_client(client: AsyncTestClient, db) -> None:
+    """One client trying many addresses (one password sprayed over many accounts) is stopped, without
+    locking any account: the accounts it tried still sign in from elsewhere."""
+    await make_account(db, "analyst")
+    for n in range(auth.DEFAULT_LIMITS.address_failures):
+        assert (
+            await sign_in(client, f"guess{n}@example.org", "wrong password!")
+        ).status_code == 400
     limited = await sign_in(client, "analyst@example.org")
-    assert limited.status_code == 429 and SIGN_IN("sign_in.refused.overall_limit") in limited.text
+    assert limited.status_code == 429
+    assert SIGN_IN("sign_in.refused.address_limit", minutes=15) in limited.text
+    # The test client's own address is what was counted: the same attempts from another address do not
+    # count, and the window frees this one.
+    assert await db.fetchval("SELECT count(DISTINCT client_key) FROM sign_in_attempt") == 1
     await db.execute(
-        "UPDATE sign_in_attempt SET attempted_at = attempted_at - interval '6 minutes'"
+        "UPDATE sign_in_attempt SET attempted_at = attempted_at - interval '16 minutes'"
     )
     assert (await sign_in(client, "analyst@example.org")).status_code == 303
 
 
-async def test_concurrent_attempts_cannot_exceed_the_limit(db) -> None:
+async def test_concurrent_attempts_cannot_exceed_the_limit(database_url: str, db) -> None:
     """Pending attempts count: a burst of simultaneous guesses checks at most the allowed number."""
     await make_account(db, "viewer")
     limits = auth.SignInLimits(account_failures=3)
-    outcomes = [await auth.sign_in(db, "viewer@example.org", "guess", limits) for _ in range(5)]
-    assert [o.refused for o in outcomes] == ["wrong"] * 3 + ["account_limit"] * 2
-    # A pending attempt (another process checking a password right now) counts as well.
-    await db.execute("DELETE FROM sign_in_attempt")
-    for _ in range(3):
-        await accounts_db.begin_sign_in_attempt(db, "viewer@example.org")
-    assert (
-        await auth.sign_in(db, "viewer@example.org", PASSWORD, limits)
-    ).refused == "account_limit"
+    pool = await create_pool(database_url, max_size=6)
+    try:
+        one_by_one = [
+            await auth.sign_in(pool, "viewer@example.org", "guess", limits=limits) for _ in range(5)
+        ]
+        assert [o.refused for o in one_by_one] == ["wrong"] * 3 + ["account_limit"] * 2
+        await db.execute("DELETE FROM sign_in_attempt")
+        together = await asyncio.gather(
+            *(auth.sign_in(pool, "viewer@example.org", "guess", limits=limits) for _ in range(6))
+        )
+        checked = [o for o in together if o.refused == "wrong"]
+        assert 1 <= len(checked) <= 3
+        assert all(o.refused in ("wrong", "account_limit") for o in together)
+        # A pending attempt (another process checking a password right now) counts as well.
+        await db.execute("DELETE FROM sign_in_attempt")
+        for _ in range(3):
+            await accounts_db.begin_sign_in_attempt(db, "viewer@example.org")
+        refused = await auth.sign_in(pool, "viewer@example.org", PASSWORD, limits=limits)
+        assert refused.refused == "account_limit"
+    finally:
+        await pool.close()
 
 
 @pytest.mark.parametrize(
@@ -293,7 +326,10 @@ async def test_every_unsafe_console_request_needs_the_csrf_token(settings: Setti
             )
             assert "CSRF token verification failed" not in passed.text, (method, path)
             if path == "/sign-out":
+                # Signed in again: a new session, and tokens are bound to their session.
                 set_cookie(client, auth.SESSION_COOKIE, await new_session(db, admin))
+                client.cookies.delete("csrftoken")
+                good = await csrf_token(client)
 
 
 async def test_public_pages_set_no_cookie(client: AsyncTestClient) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import string
+import typing
 from collections.abc import AsyncIterator
 from html import unescape
 from pathlib import Path
@@ -23,7 +24,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from survey.app import create_app
-from survey.console import service
+from survey.console import auth, service
 from survey.console.campaigns import EXPORT_FORMATS
 from survey.console.messages import CATALOGUE, MESSAGES
 from survey.db import accounts as accounts_db
@@ -115,7 +116,7 @@ def test_every_key_the_console_uses_is_in_the_catalogue() -> None:
         + [f"error.{reason}" for reason in PROBLEMS]
         + [f"error.{r}" for r in ("role_unknown", "email_invalid", "account_exists")]
         + [f"error.{r}" for r in ("password_short", "password_long", "disable_self")]
-        + [f"sign_in.refused.{r}" for r in ("wrong", "account_limit", "overall_limit")]
+        + [f"sign_in.refused.{r}" for r in typing.get_args(auth.Refusal)]
         + [f"nav.{s}" for s in ("campaigns", "questionnaires", "users", "audit")]
         + [f"audit.{a}" for a in ("export", "api_responses")]
     )

@@ -22,10 +22,10 @@ from survey.console import auth
 from survey.console.auth import declared_roles, roles_text
 from survey.db.accounts import ROLES
 from survey.settings import Settings
+from tests.helpers import csrf_token_for
 from tests.integration.test_console import (
     Study,
     add_response,
-    csrf_token,
     make_account,
     make_study,
     new_session,
@@ -95,18 +95,21 @@ async def test_the_whole_matrix(app: Litestar, db: asyncpg.Connection) -> None:
     sessions = {role: await new_session(db, account) for role, account in accounts.items()}
     async with AsyncTestClient(app) as client:
         client.follow_redirects = False
-        token = await csrf_token(client)
         checked = 0
         for method, path, handler in handlers(app):
             roles = declared_roles(handler)  # type: ignore[arg-type]
             url = url_for(path, study, spare.id)
             api = path.startswith("/api/")
-            data = {"_csrf_token": token} if method in UNSAFE else None
             for who in (None, *ROLES):
                 client.cookies.delete(auth.SESSION_COOKIE)
                 headers = {}
+                data = None
                 if who is not None and api:
                     headers["authorization"] = f"Bearer {tokens[who]}"
+                elif method in UNSAFE:
+                    # A CSRF token of this very session (tokens are bound to their session).
+                    token = await csrf_token_for(client, sessions[who] if who else None)
+                    data = {"_csrf_token": token}
                 elif who is not None:
                     set_cookie(client, auth.SESSION_COOKIE, sessions[who])
                 response = await client.request(method, url, data=data, headers=headers)

@@ -23,6 +23,7 @@ from survey.console import auth
 from survey.console.auth import declared_roles
 from survey.db import accounts as accounts_db
 from survey.settings import Settings
+from tests.helpers import csrf_token_for
 from tests.integration.test_auth import fill, unsafe_routes
 from tests.integration.test_console import (
     PASSWORD,
@@ -170,7 +171,11 @@ async def test_the_matrix_refuses_forged_expired_and_revoked_credentials(
                     checked += 1
                 continue
             for why, session in sessions.items():
-                set_cookie(client, auth.SESSION_COOKIE, session)
+                if method in UNSAFE:
+                    # Past the CSRF check, which needs a token issued to this (bad) session.
+                    data = {"_csrf_token": await csrf_token_for(client, session)}
+                else:
+                    set_cookie(client, auth.SESSION_COOKIE, session)
                 response = await client.request(method, url, data=data)
                 context = (method, path, why, response.status_code, response.text[:200])
                 assert sent_to_sign_in(response), context

@@ -67,28 +67,45 @@ UPDATE account_session SET revoked_at = now() WHERE account_id = $1 AND revoked_
 DELETE FROM account_session WHERE created_at < now() - $1::interval;
 
 -- name: insert_sign_in_attempt
-INSERT INTO sign_in_attempt (email) VALUES ($1) RETURNING id;
+-- $2: the keyed hash of the client's address (null when unknown), never the address itself.
+INSERT INTO sign_in_attempt (email, client_key) VALUES ($1, $2) RETURNING id;
 
 -- name: finish_sign_in_attempt
 UPDATE sign_in_attempt SET outcome = $2 WHERE id = $1;
 
 -- name: failed_sign_ins
--- Attempts that count against the limits: for this address, those since its last successful sign-in
--- within the window $2; overall, those within the window $3. Pending attempts count, so that requests
+-- Attempts that count against the limits within the window $3, with the oldest of each: for the account
+-- $1, those since its last successful sign-in and since its password last changed (a new password set by
+-- an administrator unlocks it); for the client $2, all of them. Pending attempts count, so that requests
 -- arriving together cannot all pass the check before any of them is recorded as failed.
-SELECT
-    (SELECT count(*) FROM sign_in_attempt a
-     WHERE a.email = $1
-       AND a.outcome IN ('pending', 'failed')
-       AND a.attempted_at > now() - $2::interval
-       AND a.attempted_at > coalesce(
-           (SELECT max(s.attempted_at) FROM sign_in_attempt s
-            WHERE s.email = $1 AND s.outcome = 'succeeded'), '-infinity')) AS for_account,
-    (SELECT count(*) FROM sign_in_attempt a
-     WHERE a.outcome IN ('pending', 'failed') AND a.attempted_at > now() - $3::interval) AS overall;
+WITH since AS (
+    SELECT greatest(
+        now() - $3::interval,
+        (SELECT max(s.attempted_at) FROM sign_in_attempt s
+         WHERE s.email = $1 AND s.outcome = 'succeeded'),
+        (SELECT a.password_changed_at FROM account a WHERE a.email = $1)
+    ) AS t
+),
+for_account AS (
+    SELECT count(*) AS n, min(a.attempted_at) AS oldest FROM sign_in_attempt a, since
+    WHERE a.email = $1 AND a.outcome IN ('pending', 'failed') AND a.attempted_at > since.t
+),
+for_address AS (
+    SELECT count(*) AS n, min(a.attempted_at) AS oldest FROM sign_in_attempt a
+    WHERE $2::bytea IS NOT NULL AND a.client_key = $2
+      AND a.outcome IN ('pending', 'failed') AND a.attempted_at > now() - $3::interval
+)
+SELECT for_account.n AS for_account, for_account.oldest AS account_oldest,
+       for_address.n AS for_address, for_address.oldest AS address_oldest
+FROM for_account, for_address;
 
 -- name: delete_old_sign_in_attempts
 DELETE FROM sign_in_attempt WHERE attempted_at < now() - $1::interval;
+
+-- name: forget_sign_in_client_keys
+-- A client's hash is needed only while its attempts count against its limit: erased after the window.
+UPDATE sign_in_attempt SET client_key = NULL
+WHERE client_key IS NOT NULL AND attempted_at < now() - $1::interval;
 
 -- name: insert_api_token
 INSERT INTO api_token (token_hash, account_id, name) VALUES ($1, $2, $3) RETURNING id;

@@ -1,0 +1,110 @@
+"""The same protective headers on every response, set in one place (issue 12, finding 11).
+
+The attack: console and report pages could be framed by another site (click-jacking), sniffed into
+another content type, kept in a shared browser's cache after sign-out, and ran without a
+Content-Security-Policy; only the respondent pages sent these headers. Every route of the application
+is walked here (found in ``app.routes``, so a new one is covered without editing this file), signed in
+and not, together with the answers no handler writes: not found, method not allowed, CSRF refusals, the
+address refusals made before routing, the API's JSON and the OpenAPI document. Static files keep their
+year-long cache and get the other headers.
+"""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from litestar import Litestar
+
+from survey.console import auth
+from survey.db import accounts as accounts_db
+from survey.db import campaigns as campaigns_db
+from survey.db.campaigns import Campaign
+from survey.web.security import CONTENT_SECURITY_POLICY
+from tests.security.conftest import OpenBrowser
+
+PROTECTIVE = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+}
+STATIC_CACHE = "max-age=31536000, public, immutable"
+
+
+def _check(response, what: str) -> None:
+    for name, value in PROTECTIVE.items():
+        assert response.headers.get(name) == value, (what, response.status_code, name)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    expected = STATIC_CACHE if what.startswith("/static/") else "no-store"
+    assert response.headers.get("cache-control") == expected, (what, response.status_code)
+
+
+def _urls(app: Litestar, campaign: Campaign, token: str, account_id: int) -> list[str]:
+    """A URL of every GET route, each parameter naming an object that exists."""
+    value = {
+        "questionnaires": "trafficking-knowledge",
+        "campaigns": campaign.key,
+        "waves": f"{campaign.key}-pre",
+        "r": token,
+        "versions": "1",
+        "p": "1",
+        "users": str(account_id),
+        "static": "css/survey.css",
+        "schema": "openapi.json",
+    }
+    urls = []
+    for route in app.routes:
+        if not any(
+            "GET" in getattr(h, "http_methods", ()) for h in getattr(route, "route_handlers", [])
+        ):
+            continue
+        parts = route.path.split("/")
+        for n, part in enumerate(parts):
+            if part.startswith("{"):
+                parts[n] = value[parts[n - 1]]
+        urls.append("/".join(parts))
+    return urls
+
+
+async def test_every_route_sends_the_protective_headers(
+    app: Litestar, browser: OpenBrowser, db: asyncpg.Connection, campaign: Campaign
+) -> None:
+    wave = await campaigns_db.set_wave_status(db, f"{campaign.key}-pre", "open")
+    admin = await browser("admin")
+    anonymous = await browser("")
+    account_id = await db.fetchval("SELECT id FROM account WHERE role = 'admin'")
+    api_token = auth.new_api_token()
+    await accounts_db.create_api_token(db, account_id, auth.hash_token(api_token), "headers")
+    urls = _urls(app, campaign, wave.token, account_id)
+    assert len(urls) > 25
+    assert any(u.startswith("/console/") for u in urls) and any(u.endswith("/report") for u in urls)
+    for url in urls:
+        for who, client in (("admin", admin), ("anonymous", anonymous)):
+            headers = {"authorization": f"Bearer {api_token}"} if who == "admin" else {}
+            response = await client.get(url, headers=headers)
+            if who == "admin":
+                assert response.status_code < 400, (url, response.status_code)
+            _check(response, url)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/no/such/page", 404),
+        ("GET", "/api/v1/no-such-thing", 404),
+        ("DELETE", "/console/campaigns", 405),
+        ("POST", "/console/campaigns", 403),  # no CSRF token
+        ("GET", "/console/campaigns?x=" + "y" * 3000, 414),  # refused before routing
+        ("GET", "/console/campaigns/%01", 400),
+        ("GET", "/healthz", 200),
+        ("GET", "/schema/openapi.json", 200),
+        ("GET", "/", 302),
+    ],
+)
+async def test_answers_no_handler_writes_send_them_too(
+    browser: OpenBrowser, method: str, url: str, status: int
+) -> None:
+    client = await browser("researcher")
+    response = await client.request(method, url)
+    assert response.status_code == status
+    _check(response, url)
