@@ -69,6 +69,7 @@ suppressed or undefined p is not counted in its family.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,9 +103,18 @@ from survey.analysis.scoring import (
 from survey.errors import InvalidStatistics
 from survey.questionnaire.model import Item, Outcome, Questionnaire
 
-__all__ = ["DESIGNS", "FEW_CLUSTERS", "WaveData", "build_report", "reference_definition"]
+__all__ = [
+    "DESIGNS",
+    "FEW_CLUSTERS",
+    "Direction",
+    "WaveData",
+    "build_report",
+    "direction",
+    "reference_definition",
+]
 
 Design = Literal["independent", "panel", "comparison"]
+Direction = Literal["rose", "fell", "unclear", "none"]
 DESIGNS: tuple[str, ...] = ("independent", "panel", "comparison")
 
 #: The groups each design compares, as (group name, phase, arm).
@@ -201,6 +211,21 @@ class _Context:
 
 
 # -- small helpers ------------------------------------------------------------------------------------
+
+
+def direction(ci_low: float | None, ci_high: float | None) -> Direction:
+    """The conclusion an interval allows: the report's one rule for the words "rose" and "fell".
+
+    ``"rose"`` only when the whole interval lies above zero, ``"fell"`` only when it lies below;
+    ``"unclear"`` when it includes zero, at its edge too; ``"none"`` when there is no interval.
+    """
+    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
+        return "none"
+    if ci_low > 0:
+        return "rose"
+    if ci_high < 0:
+        return "fell"
+    return "unclear"
 
 
 def _number(x: float | None) -> float | None:
@@ -829,6 +854,63 @@ _COMPARE = {
 }
 
 
+def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+    return all(np.array_equal(a[name], b[name], equal_nan=True) for name in a)
+
+
+def _skipped_reading(
+    ctx: _Context,
+    subject: str,
+    binary: bool,
+    result: _Result,
+    values: dict[str, np.ndarray],
+    alternative: dict[str, np.ndarray],
+) -> list[Note]:
+    """A note and a flag when counting skipped knowledge questions as not answered, rather than as
+    wrong, changes the conclusion of the outcome's first effect (rose, fell or unclear).
+
+    The alternative reading is compared only where some respondent skipped a question that was
+    administered to them (else the two readings give the same values).
+    """
+    if _same_values(values, alternative) or not result.effects:
+        return []
+    first = result.effects[0]
+    if first.estimate is None:
+        return []
+    quiet = dataclasses.replace(ctx, flags=[])
+    other = _COMPARE[ctx.design](quiet, subject, alternative, binary)
+    second = other.effects[0] if other.effects else None
+    if second is None or second.estimate is None:
+        return []
+    verdict = direction(first.ci_low, first.ci_high)
+    alternative_verdict = direction(second.ci_low, second.ci_high)
+    if verdict == alternative_verdict:
+        return []
+    params: dict[str, Param] = {
+        "verdict": verdict,
+        "alternative": alternative_verdict,
+        "estimate": second.estimate,
+        "ci_low": second.ci_low,
+        "ci_high": second.ci_high,
+    }
+    low = "?" if second.ci_low is None else f"{second.ci_low:.3g}"
+    high = "?" if second.ci_high is None else f"{second.ci_high:.3g}"
+    message = (
+        f"{subject}: with skipped questions counted as not answered instead of wrong, "
+        f"{second.name} = {second.estimate:.3g} [{low}, {high}]: {alternative_verdict} "
+        f"instead of {verdict}"
+    )
+    ctx.flags.append(
+        Flag(
+            code="skipped_reading",
+            subject=subject,
+            message=message,
+            params={"verdict": verdict, "alternative": alternative_verdict},
+        )
+    )
+    return [_note("skipped_reading", message, **params)]
+
+
 def _values(
     ctx: _Context, score: Callable[[Questionnaire, ResponseFrame], np.ndarray]
 ) -> dict[str, np.ndarray]:
@@ -963,6 +1045,11 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
     else:
         values = _values(ctx, lambda d, f: proportion(d, f, outcome))
     result = _COMPARE[ctx.design](ctx, key, values, outcome.kind == "proportion")
+    if outcome.kind == "score":
+        alternative = _values(
+            ctx, lambda d, f: knowledge_scores(d, f, outcome, items=usable, skipped="missing")
+        )
+        result.notes += _skipped_reading(ctx, key, False, result, values, alternative)
     found = list(result.effects)
     if outcome.kind == "scale":
         alphas, alpha_notes = _reliability(ctx, key, usable)
@@ -1021,6 +1108,9 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
                 )
             )
         values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
+        alternative = _values(
+            ctx, lambda d, f: item_correct(d, f, item.key, binary=True, skipped="missing")
+        )
     else:
         kind, family = "likert", "attitude"
         if item.reverse:
@@ -1032,6 +1122,8 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
             )
         values = _values(ctx, lambda d, f: likert_matrix(d, f, [item.key])[:, 0])
     result = _COMPARE[ctx.design](ctx, item.key, values, kind == "item")
+    if kind == "item":
+        result.notes += _skipped_reading(ctx, item.key, True, result, values, alternative)
     raw_groups = {}
     if item.reverse:
         raw_groups = _answer_groups(result.groups, reference.scale_for(item).points)

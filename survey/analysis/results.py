@@ -125,7 +125,10 @@ class Note(msgspec.Struct, frozen=True, kw_only=True):
     used), ``alpha_needs_two_items``, ``alpha_undefined`` (group), ``low_reliability`` (group, alpha,
     threshold), ``partial_credit``, ``reverse_coded``, ``too_few`` (groups, min), ``no_respondents``
     (groups), ``small_sample`` (groups, sizes, threshold), ``cluster_unlabelled`` (count),
-    ``cluster_fallback``, and ``effect`` (effect, note: a method's own technical note).
+    ``cluster_fallback``, ``skipped_reading`` (verdict, alternative, estimate, ci_low, ci_high: the
+    first effect's conclusion, and the conclusion, estimate and interval with skipped knowledge
+    questions counted as not answered instead of wrong), and ``effect`` (effect, note: a method's own
+    technical note).
     """
 
     code: str
@@ -165,12 +168,12 @@ class Flag(msgspec.Struct, frozen=True, kw_only=True):
     """A caveat a reader must see: ``code`` for programs, ``message`` for people.
 
     Codes: ``incomparable_items``, ``missing_wave``, ``small_sample``, ``small_cell``,
-    ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``. ``subject`` is the outcome
+    ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``, ``skipped_reading``. ``subject`` is the outcome
     or item key the flag is about, or None for the whole campaign. ``params`` hold the numbers and
     names of ``message``, so that a page can write it in its reader's language: ``incomparable_items``
     (items), ``missing_wave`` (phase, arm), ``small_sample`` (groups, sizes, threshold),
     ``small_cell`` (min), ``low_reliability`` (group, alpha, threshold), ``low_match_rate`` (rate,
-    threshold), ``duplicate_panel_keys`` (wave, count).
+    threshold), ``duplicate_panel_keys`` (wave, count), ``skipped_reading`` (verdict, alternative).
     """
 
     code: str

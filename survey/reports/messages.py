@@ -325,6 +325,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "For {count} of the {total} outcomes and questions a group has fewer than "
         "{threshold} people, so no numbers are shown for it.",
     },
+    "flag.skipped_reading": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дараах үр дүнгийн "
+        "дүгнэлт өөр гарна: {subjects}. Тэдгээрийг болгоомжтой уншина уу.",
+        "en": "Counting skipped questions as not answered, rather than as wrong, changes the "
+        "conclusion for: {subjects}. Read them with care.",
+    },
+    "flag.skipped_reading_many": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол нийт {total} "
+        "үзүүлэлт, асуултаас {count} нь өөр дүгнэлттэй гарна. Тэдгээрийг болгоомжтой уншина уу.",
+        "en": "Counting skipped questions as not answered, rather than as wrong, changes the "
+        "conclusion for {count} of the {total} outcomes and questions. Read them with care.",
+    },
     "flag.low_reliability": {
         "mn": "{subject}: өгүүлбэрүүдэд өгсөн хариулт хоорондоо сул уялдаатай ({group}: "
         "Кронбахын альфа {alpha}, босго {threshold}) тул нэг зүйлийг хэмжиж чадахгүй байж "
@@ -427,6 +439,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "мэдлэгийн оноонд таамаглан хариулсныг засварласан.",
         "en": "A question with several answers to choose: counted correct only when every choice "
         "is right; the knowledge score corrects it for guessing.",
+    },
+    "note.skipped_reading": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дүгнэлт «{verdict}» "
+        "болж өөрчлөгдөнө: өөрчлөлт нь {diff} {unit}; {level} итгэх завсар {low} ба {high} "
+        "хооронд байна.",
+        "en": "Counted as not answered rather than as wrong, skipped questions change the "
+        "conclusion to “{verdict}”: a change of {diff} {unit}, with a {level} interval from {low} "
+        "to {high}.",
     },
     "note.too_few": {
         "mn": "Бүлэгт {min} хүрэхгүй хүн байгаа тул тоог нь харуулаагүй.",
@@ -585,6 +605,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "харуулна. 0,7 хүрэхгүй бол өгүүлбэрүүд нэг зүйлийг хэмжихгүй байж магадгүй.",
         "en": "How consistently people answer a scale's statements, from 0 to 1. Below 0.7 the "
         "statements may not measure one thing.",
+    },
+    "term.skipped": {"mn": "Алгассан асуулт", "en": "Skipped questions"},
+    "term.skipped.body": {
+        "mn": "Хүнд харагдсан боловч хариулаагүй орхисон мэдлэгийн асуултыг буруу хариулт гэж "
+        "тооцдог. Өмнөх хариултаас шалтгаалан харагдаагүй, эсвэл судалгааг дуусгаагүй хүн хүрч "
+        "амжаагүй асуултыг тооцдоггүй. Алгассан асуултыг хариулаагүй гэж тооцоход дүгнэлт өөр "
+        "гарвал тайланд тэр тухай бичнэ.",
+        "en": "A knowledge question someone was shown and left unanswered counts as a wrong "
+        "answer. A question not shown to them (because of an earlier answer), or one they never "
+        "reached because they stopped before it, does not count. Where counting skipped questions "
+        "as not answered would change a conclusion, the report says so.",
     },
     "term.privacy": {"mn": "5 хүрэхгүй хүнтэй бүлэг", "en": "Groups of fewer than 5"},
     "term.privacy.body": {

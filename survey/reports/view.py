@@ -51,6 +51,7 @@ from survey.reports.words import (
     percent,
     signed,
     size_key,
+    unit,
 )
 from survey.web.i18n import LANGUAGES
 
@@ -299,12 +300,31 @@ def _param_text(words: _Words, name: str, value: Param) -> str:
     return decimal(value, 2, lang)
 
 
-def _note_text(words: _Words, note: Note) -> str | None:
-    """A note as a sentence for a program lead; None for notes shown elsewhere or not at all."""
+def _note_text(words: _Words, note: Note, kind: str = "score") -> str | None:
+    """A note as a sentence for a program lead; None for notes shown elsewhere or not at all.
+
+    ``kind`` is that of the outcome or item the note is about (its changes' unit).
+    """
     if note.code in NOTES_SHOWN_ELSEWHERE:
         return None
     params = dict(note.params)
     t = words.t
+    if note.code == "skipped_reading":
+        lang = words.lang
+
+        def number(name: str) -> str:
+            value = params.get(name)
+            return signed(value if isinstance(value, float | int) else None, kind, lang)
+
+        return t(
+            "note.skipped_reading",
+            verdict=t(f"verdict.{params.get('alternative')}"),
+            diff=number("estimate"),
+            unit=unit(kind, None, lang),
+            level=words.level,
+            low=number("ci_low"),
+            high=number("ci_high"),
+        )
     if note.code == "small_sample":
         sizes = zip(params.get("groups") or [], params.get("sizes") or [], strict=False)
         listed = "; ".join(f"{words.group(g)}: {count(int(n), words.lang)}" for g, n in sizes)
@@ -343,7 +363,7 @@ def _flag_texts(words: _Words, flags: Iterable[Flag], report: Report) -> list[st
     threshold: dict[str, Param] = {}
     for flag in flags:
         params = dict(flag.params)
-        if flag.code in ("small_sample", "small_cell"):
+        if flag.code in ("small_sample", "small_cell", "skipped_reading"):
             threshold[flag.code] = params.get("threshold", params.get("min"))
             subjects = by_subject.setdefault(flag.code, [])
             label = words.label(flag.subject) if flag.subject else ""
@@ -521,7 +541,9 @@ def _reversed_items(outcome: OutcomeReport, words: _Words) -> str | None:
 def _notes(
     outcome: OutcomeReport, words: _Words, leave_out: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
-    found = (_note_text(words, n) for n in outcome.coded_notes if n.code not in leave_out)
+    found = (
+        _note_text(words, n, outcome.kind) for n in outcome.coded_notes if n.code not in leave_out
+    )
     return tuple(text for text in found if text)
 
 
@@ -733,6 +755,10 @@ def _terms(report: Report, words: _Words) -> tuple[Term, ...]:
         bodies["reverse"] = {}
     if any(o.kind == "scale" for o in report.outcomes):
         bodies["reliability"] = {}
+    if any(o.kind == "score" for o in report.outcomes) or any(
+        o.kind == "item" for o in report.items
+    ):
+        bodies["skipped"] = {}
     bodies["privacy"] = {}
     return tuple(
         Term(

@@ -387,3 +387,45 @@ def _csv_means(rows: list[dict[str, str]], key: str, design: str) -> tuple[float
         if k in last["post"] and last["pre"][k][key] != "" and last["post"][k][key] != ""
     ]
     return mean([b for b, _ in pairs]), mean([a for _, a in pairs])
+
+
+async def test_a_conclusion_that_rests_on_skipped_questions_is_named(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Item 3 of issue 18: k2 is answered right by half of 60 before; after, 24 of 60 answer it, all
+    rightly, and 36 skip it. Skips counted as wrong: 40%, no clear change; counted as not answered:
+    100%, a rise. The page names the question in its caveats, and its row says what the other
+    reading gives, in each language."""
+    await make_campaign(db, key="big")  # publishes the questionnaire
+    await campaigns_db.create_campaign(db, "skips", questionnaire="aq", design="independent")
+    pre = await campaigns_db.add_wave(db, "skips", phase="pre")
+    post = await campaigns_db.add_wave(db, "skips", phase="post")
+    base = {"aimag": "ub", "k1": "no", "k3": "no", "k4": "dk", "a1": 3, "a2": 3, "a3": 3}
+    for i in range(60):
+        await add_response(db, pre, {**base, "k2": "yes" if i % 2 else "no", "would": "yes"})
+        after = {**base, "k2": "yes"} if i < 24 else dict(base)
+        await add_response(db, post, {**after, "would": "yes"})
+    await sign_in_as(client, db, "viewer")
+    expected = {
+        "en": (
+            "Counted as not answered rather than as wrong, skipped questions change the conclusion "
+            "to “Rose”: a change of +50 percentage points",
+            "Counting skipped questions as not answered, rather than as wrong, changes the "
+            "conclusion for: Knowledge; Q2.",
+        ),
+        "mn": (
+            "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дүгнэлт «Өссөн» болж "
+            "өөрчлөгдөнө: өөрчлөлт нь +50 нэгж хувь",
+            "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дараах үр дүнгийн "
+            "дүгнэлт өөр гарна: Мэдлэг; А2.",
+        ),
+    }
+    for lang, (row_note, caveat) in expected.items():
+        html = (await client.get(f"/campaigns/skips/report?lang={lang}")).text
+        rows = rows_of(html, "knowledge")
+        assert row_note in rows["k2"]["_head"], (lang, rows["k2"]["_head"])
+        assert caveat in visible_text(html), lang
+        for key in ("k1", "k3", "k4"):
+            assert row_note.split(":")[0] not in rows[key]["_head"], (lang, key)
+        term = "Skipped questions" if lang == "en" else "Алгассан асуулт"
+        assert f'<details id="term-skipped"><summary>{term}</summary>' in html
