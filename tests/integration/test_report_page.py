@@ -429,3 +429,33 @@ async def test_a_conclusion_that_rests_on_skipped_questions_is_named(
             assert row_note.split(":")[0] not in rows[key]["_head"], (lang, key)
         term = "Skipped questions" if lang == "en" else "Алгассан асуулт"
         assert f'<details id="term-skipped"><summary>{term}</summary>' in html
+
+
+async def test_few_clusters_are_named_in_words(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Item 6 of issue 18: the cluster-robust difference in differences warns under 20 clusters
+    (Cameron & Miller 2015); the page says so in each language. Three aimags here."""
+    await make_campaign(db, key="big")  # publishes the questionnaire
+    await campaigns_db.create_campaign(
+        db, "few", questionnaire="aq", design="comparison", cluster_item="aimag"
+    )
+    rng = np.random.default_rng(8)
+    for arm in ("campaign", "comparison"):
+        for phase in ("pre", "post"):
+            wave = await campaigns_db.add_wave(db, "few", phase=phase, arm=arm)
+            gain = phase == "post" and arm == "campaign"
+            for answers in answers_for(rng, 30, 0.6 if gain else 0.45, int(gain)):
+                await add_response(db, wave, answers)
+    await sign_in_as(client, db, "viewer")
+    expected = {
+        "en": "People are grouped by the question “Province” (3 groups); the intervals allow for "
+        "people in the same group answering alike. With fewer than 20 groups, such intervals can "
+        "be too narrow.",
+        "mn": "Хариулагчдыг «Аймаг» асуултаар бүлэглэсэн (бүлгийн тоо 3); нэг бүлгийн хүмүүс ижил "
+        "төстэй хариулах хандлагыг итгэх завсарт тооцсон. Бүлгийн тоо 20 хүрэхгүй үед ийм итгэх "
+        "завсар хэт нарийн гарч болно.",
+    }
+    for lang, sentence in expected.items():
+        text = visible_text((await client.get(f"/campaigns/few/report?lang={lang}")).text)
+        assert sentence in text, lang
