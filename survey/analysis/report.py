@@ -65,6 +65,30 @@ Multiplicity
 p-values are adjusted (Holm by default, Benjamini-Hochberg with ``adjust="bh"``) within each of
 three families: the declared outcomes, the knowledge items, the attitude (Likert) items. A
 suppressed or undefined p is not counted in its family.
+
+Who answered: the analysis block
+--------------------------------
+The reference version's ``analysis`` block names covariates and grouping items (each left out, with a
+note, when it was not asked alike in every compared wave):
+
+* ``balance``: each covariate's distribution before and after, with its standardised difference
+  (independent design only; :mod:`survey.analysis.adjustment`).
+* ``adjusted``: each declared outcome's first effect adjusted for the covariates (independent design:
+  OLS with HC2 errors for means, the logistic average marginal effect for shares), or null with
+  ``adjusted_reason``.
+* ``subgroups``: each declared outcome's first effect within each group of each grouping item, by the
+  design's own method on the group's respondents (a panel's group is the answer before), Holm across
+  the groups, and ``interaction_p``, the test that the effect is the same in every group
+  (:mod:`survey.analysis.subgroups`).
+
+Cells under 5 are hidden there too, with one more beside the only one hidden (complementary
+suppression), so that no subtraction from a total finds them.
+
+Missing knowledge answers
+-------------------------
+Scored by the one rule of :mod:`survey.analysis.scoring` ("skipped = wrong" where administered). Where
+counting skips as not answered changes an outcome's or a knowledge item's conclusion (rose, fell, no
+clear change: :func:`direction`), a ``skipped_reading`` note and flag say so.
 """
 
 from __future__ import annotations
@@ -79,17 +103,29 @@ import msgspec
 import numpy as np
 
 from survey.analysis import effects
+from survey.analysis.adjustment import (
+    MIN_PER_PARAMETER,
+    Adjusted,
+    Covariate,
+    adjusted_mean_difference,
+    adjusted_risk_difference,
+    covariate_balance,
+)
 from survey.analysis.multiplicity import adjust_pvalues
 from survey.analysis.reliability import cronbach_alpha
 from survey.analysis.results import (
+    CovariateBalance,
+    CovariateSummary,
     Effect,
     EffectSummary,
     Flag,
     GroupSummary,
+    LevelShare,
     Note,
     OutcomeReport,
     Param,
     Report,
+    SubgroupEffect,
     WaveSummary,
 )
 from survey.analysis.scoring import (
@@ -100,8 +136,9 @@ from survey.analysis.scoring import (
     proportion,
     scale_scores,
 )
+from survey.analysis.subgroups import interaction_test
 from survey.errors import InvalidStatistics
-from survey.questionnaire.model import Item, Outcome, Questionnaire
+from survey.questionnaire.model import Analysis, Item, Outcome, Questionnaire, Variable
 
 __all__ = [
     "DESIGNS",
@@ -208,6 +245,27 @@ class _Context:
     min_cell: int
     min_alpha: float
     flags: list[Flag]
+    covariates: list[_Variable] = dataclasses.field(default_factory=list)
+    groupings: list[_Variable] = dataclasses.field(default_factory=list)
+
+
+@dataclass(eq=False)
+class _Variable:
+    """A covariate or grouping item of the analysis block, read from every compared wave.
+
+    ``values`` per role are aligned with the role's complete rows: codes into ``levels`` (-1 for no
+    answer) for a categorical variable, numbers (NaN for no answer) for a numeric covariate.
+    """
+
+    key: str
+    label: dict[str, str]
+    levels: tuple[str, ...] | None
+    level_labels: tuple[dict[str, str], ...]
+    values: dict[str, np.ndarray]
+
+    def covariate(self, role: str, rows: np.ndarray | None = None) -> Covariate:
+        values = self.values[role] if rows is None else self.values[role][rows]
+        return Covariate(self.key, values, self.levels)
 
 
 # -- small helpers ------------------------------------------------------------------------------------
@@ -979,6 +1037,410 @@ def _reliability(
     return summaries, notes
 
 
+# -- who answered: covariates, balance, adjusted and subgroup effects ---------------------------------
+
+
+def _band_levels(item: Item, bands: Sequence[int]) -> tuple[str, ...]:
+    """The names of an integer item's bands: "18–21", "22–24", "25–27" (or "≤21" and "25+" where the
+    item has no min or max). Digits and symbols, so that every language reads them."""
+    starts: list[int | None] = [int(item.min) if isinstance(item.min, int) else None, *bands]
+    ends: list[int | None] = [cut - 1 for cut in bands] + [
+        int(item.max) if isinstance(item.max, int) else None
+    ]
+    names = []
+    for start, end in zip(starts, ends, strict=True):
+        if start is None:
+            names.append(f"≤{end}")
+        elif end is None:
+            names.append(f"{start}+")
+        elif start == end:
+            names.append(str(start))
+        else:
+            names.append(f"{start}–{end}")
+    return tuple(names)
+
+
+def _read_variable(
+    roles: Sequence[_Role], reference: Questionnaire, variable: Variable
+) -> _Variable:
+    """A covariate or grouping item's values in every role, coded by the reference version."""
+    item = reference.item(variable.item)
+    languages = reference.languages
+    if item.type == "choice":
+        choices = reference.choices_for(item)
+        levels: tuple[str, ...] | None = tuple(c.value for c in choices)
+        labels = tuple(dict(c.label) for c in choices)
+    elif variable.bands is not None:
+        levels = _band_levels(item, variable.bands)
+        labels = tuple(dict.fromkeys(languages, name) for name in levels)
+    else:
+        levels, labels = None, ()
+    values: dict[str, np.ndarray] = {}
+    for role in roles:
+        wave = role.wave
+        if wave is None:
+            values[role.name] = np.empty(0, dtype=np.int64 if levels else float)
+        elif item.type == "choice" and levels is not None:
+            position = {value: i for i, value in enumerate(levels)}
+            table = np.array(
+                [position.get(v, -1) for v in wave.frame.values.get(item.key, ())] + [-1, -1],
+                dtype=np.int64,
+            )
+            # Codes -1 (no answer) and -2 (not a choice) pick the two trailing -1s.
+            values[role.name] = table[wave.frame.codes[item.key][role.rows]]
+        else:
+            numbers = wave.frame.numbers[item.key][role.rows]
+            if variable.bands is None:
+                values[role.name] = numbers
+            else:
+                band = np.searchsorted(np.asarray(variable.bands), numbers, side="right")
+                values[role.name] = np.where(np.isnan(numbers), -1, band).astype(np.int64)
+    return _Variable(item.key, dict(item.text), levels, labels, values)
+
+
+def _variables(
+    roles: Sequence[_Role],
+    reference: Questionnaire,
+    comparable: set[str],
+    kind: str,
+    notes: list[Note],
+) -> list[_Variable]:
+    """The analysis block's covariates or grouping items that every compared wave asked alike."""
+    if reference.analysis is None:
+        return []
+    found = []
+    for variable in Analysis.variables(getattr(reference.analysis, kind)):
+        if variable.item not in comparable:
+            code = "covariate_left_out" if kind == "covariates" else "subgroup_left_out"
+            what = "covariate" if kind == "covariates" else "grouping item"
+            notes.append(
+                _note(
+                    code,
+                    f"{what} {variable.item}: not asked alike in every compared wave; left out",
+                    item=variable.item,
+                )
+            )
+            continue
+        found.append(_read_variable(roles, reference, variable))
+    return found
+
+
+def _shown_count(n: int, min_cell: int) -> int | None:
+    return None if 0 < n < min_cell else n
+
+
+def _hidden_with(
+    counts: dict[object, list[int]], min_cell: int, unlisted: frozenset[object] = frozenset()
+) -> object | None:
+    """The category to hide beside the only one under ``min_cell``, so that its numbers cannot be
+    worked out by subtraction from the totals (complementary suppression, as statistical offices do:
+    Hundepool et al. 2012, Statistical Disclosure Control, ch. 5); None when none is needed.
+
+    ``counts`` holds, per category, its count in each compared group. Categories in ``unlisted`` are
+    never shown (the respondents who did not answer a grouping item) but count as hidden when small.
+    """
+    hidden = [key for key, cells in counts.items() if any(0 < c < min_cell for c in cells)]
+    if len(hidden) != 1:
+        return None
+    shown = {
+        key: min(c for c in cells if c > 0)
+        for key, cells in counts.items()
+        if key not in hidden and key not in unlisted and any(c > 0 for c in cells)
+    }
+    return min(shown, key=shown.__getitem__) if shown else None
+
+
+def _balance(ctx: _Context) -> tuple[CovariateBalance, ...]:
+    """Each covariate before and after (independent samples), with its standardised difference."""
+    if ctx.design != "independent" or not ctx.covariates:
+        return ()
+    pre, post = ctx.roles
+    out = []
+    for variable in ctx.covariates:
+        before, after = variable.covariate(pre.name), variable.covariate(post.name)
+        a, b, difference = covariate_balance(after, before)
+        groups: dict[str, CovariateSummary] = {}
+        if variable.levels is None:
+            kind = "numeric"
+            for role, covariate in ((pre, before), (post, after)):
+                answered = covariate.values[~np.isnan(covariate.values)]
+                summary = _group(answered, 0 < answered.size < ctx.min_cell)
+                groups[role.name] = CovariateSummary(n=summary.n, mean=summary.mean, sd=summary.sd)
+        else:
+            kind = "categorical"
+            keys: list[str | None] = [*variable.levels, None]
+            counts: dict[object, list[int]] = {i: [int(b[i]), int(a[i])] for i in range(len(keys))}
+            extra = _hidden_with(counts, ctx.min_cell)
+            labels = [*variable.level_labels, {}]
+            for role, column in ((pre, b), (post, a)):
+                total = int(column.sum())
+                wave_hidden = 0 < role.n < ctx.min_cell
+                levels = []
+                for i, key in enumerate(keys):
+                    count = int(column[i])
+                    if count == 0 and key is None:
+                        continue
+                    hide = wave_hidden or 0 < count < ctx.min_cell or (i == extra and count > 0)
+                    levels.append(
+                        LevelShare(
+                            value=key,
+                            label=labels[i],
+                            n=None if hide else count,
+                            share=None if hide or not total else count / total,
+                        )
+                    )
+                groups[role.name] = CovariateSummary(
+                    n=_shown_count(total, ctx.min_cell), levels=tuple(levels)
+                )
+        out.append(
+            CovariateBalance(
+                key=variable.key,
+                kind=kind,
+                label=variable.label,
+                groups=groups,
+                standardized_difference=_number(difference),
+            )
+        )
+    return tuple(out)
+
+
+def _adjusted(
+    ctx: _Context, values: dict[str, np.ndarray], binary: bool, result: _Result
+) -> tuple[EffectSummary | None, tuple[str, ...], Note | None, list[Note]]:
+    """The outcome's first effect adjusted for the covariates, what it used, or why there is none."""
+    if ctx.design != "independent":
+        reason = _note(
+            "adjusted_design",
+            f"adjusted effects are computed for independent samples, not a {ctx.design} design",
+            design=ctx.design,
+        )
+        return None, (), reason, []
+    if not ctx.covariates:
+        return (
+            None,
+            (),
+            _note("adjusted_no_covariates", "the questionnaire declares no covariates"),
+            [],
+        )
+    if not result.effects or result.effects[0].estimate is None:
+        reason = _note("adjusted_no_estimate", "no adjusted effect where the crude one has none")
+        return None, (), reason, []
+    pre, post = ctx.roles
+    present = {name: ~np.isnan(values[name]) for name in (pre.name, post.name)}
+    y = np.concatenate([values[pre.name][present[pre.name]], values[post.name][present[post.name]]])
+    wave = np.concatenate(
+        [np.zeros(int(present[pre.name].sum())), np.ones(int(present[post.name].sum()))]
+    )
+    covariates = [
+        Covariate(
+            v.key,
+            np.concatenate(
+                [v.values[pre.name][present[pre.name]], v.values[post.name][present[post.name]]]
+            ),
+            v.levels,
+        )
+        for v in ctx.covariates
+    ]
+    method = adjusted_risk_difference if binary else adjusted_mean_difference
+    try:
+        found: Adjusted = method(y, wave, covariates, confidence_level=ctx.level)
+    except InvalidStatistics as exc:
+        reason = _note("adjusted_failed", f"no adjusted effect: {exc}", why=str(exc))
+        return None, (), reason, []
+    notes: list[Note] = []
+    if found.dropped:
+        notes.append(
+            _note(
+                "adjusted_dropped",
+                f"adjusted effect: {found.dropped} respondent(s) without a numeric covariate left out",
+                count=found.dropped,
+            )
+        )
+    if found.per_parameter < MIN_PER_PARAMETER:
+        notes.append(
+            _note(
+                "adjusted_few",
+                f"adjusted effect: {found.per_parameter:.1f} "
+                + ("of the rarer answer" if binary else "respondents")
+                + f" per parameter (under {MIN_PER_PARAMETER}): it may be unstable",
+                per=found.per_parameter,
+                threshold=MIN_PER_PARAMETER,
+            )
+        )
+    return _summary(found.effect), found.covariates, None, notes
+
+
+def _level_context(ctx: _Context, keep: dict[str, np.ndarray]) -> _Context:
+    """The context of one group: its rows in every role (a panel: its matched pairs), quiet flags."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        pairs = keep["pre"][ctx.panel.pre]
+        panel = _Panel(ctx.panel.pre[pairs], ctx.panel.post[pairs])
+        return dataclasses.replace(ctx, panel=panel, flags=[])
+    roles = [_Role(role.name, role.wave, role.rows[keep[role.name]]) for role in ctx.roles]
+    clusters = {
+        name: None if codes is None else codes[keep[name]] for name, codes in ctx.clusters.items()
+    }
+    return dataclasses.replace(ctx, roles=roles, clusters=clusters, flags=[])
+
+
+def _cells(ctx: _Context, keep: dict[str, np.ndarray]) -> list[int]:
+    """A group's counts in the compared groups: matched pairs for a panel, else each wave's."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        return [int(keep["pre"][ctx.panel.pre].sum())]
+    return [int(keep[role.name].sum()) for role in ctx.roles]
+
+
+def _interaction_data(
+    ctx: _Context, values: dict[str, np.ndarray], codes: dict[str, np.ndarray], tested: list[int]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], np.ndarray | None]:
+    """The rows of the tested groups as the interaction test takes them (see survey.analysis.subgroups)."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        before = values["pre"][ctx.panel.pre]
+        after = values["post"][ctx.panel.post]
+        group = codes["pre"][ctx.panel.pre]
+        keep = ~np.isnan(before) & ~np.isnan(after) & np.isin(group, tested)
+        return (after - before)[keep], group[keep], [], None
+    ys, groups, posts, arms, clusters = [], [], [], [], []
+    clustered = ctx.design == "comparison" and any(c is not None for c in ctx.clusters.values())
+    for role in ctx.roles:
+        y, group = values[role.name], codes[role.name]
+        keep = ~np.isnan(y) & np.isin(group, tested)
+        ys.append(y[keep])
+        groups.append(group[keep])
+        posts.append(np.full(int(keep.sum()), float(role.name.endswith("post"))))
+        arms.append(np.full(int(keep.sum()), float(not role.name.startswith("comparison"))))
+        if clustered:
+            labels = ctx.clusters.get(role.name)
+            labels = np.full(y.size, -1) if labels is None else labels
+            clusters.append(labels[keep])
+    y, group, post, arm = (np.concatenate(parts) for parts in (ys, groups, posts, arms))
+    cluster = None
+    if clustered:
+        cluster = np.concatenate(clusters)
+        labelled = cluster >= 0
+        y, group, post, arm, cluster = (a[labelled] for a in (y, group, post, arm, cluster))
+        if np.unique(cluster).size < 2:
+            cluster = None
+    if ctx.design == "comparison":
+        return y, group, [post, arm, post * arm], cluster
+    return y, group, [post], None
+
+
+def _subgroups(
+    ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
+) -> tuple[tuple[SubgroupEffect, ...], dict[str, float | None], list[Note]]:
+    """The outcome's first effect within each group of each grouping item, Holm across the groups,
+    and the test that the effect is the same in all of them."""
+    entries: list[SubgroupEffect] = []
+    interaction: dict[str, float | None] = {}
+    notes: list[Note] = []
+    for variable in ctx.groupings:
+        if variable.levels is None:  # grouping items are categorical (the loader checks it)
+            continue
+        codes = variable.values
+        found: dict[int, _Result] = {}
+        counts: dict[object, list[int]] = {}
+        for level in range(len(variable.levels)):
+            keep = {name: codes[name] == level for name in codes}
+            cells = _cells(ctx, keep)
+            if not any(cells):
+                continue
+            counts[level] = cells
+            sub = _level_context(ctx, keep)
+            if ctx.design == "panel":
+                sub_values = values
+            else:
+                sub_values = {name: values[name][keep[name]] for name in values}
+            found[level] = _COMPARE[ctx.design](sub, subject, sub_values, binary)
+        counts[None] = _cells(ctx, {name: codes[name] < 0 for name in codes})
+        extra = _hidden_with(counts, ctx.min_cell, frozenset({None}))
+        level_effects: dict[int, EffectSummary] = {}
+        level_notes: dict[int, list[Note]] = {}
+        level_groups: dict[int, dict[str, GroupSummary]] = {}
+        for level, result in found.items():
+            effect = result.effects[0]  # _finish always lists the planned effects
+            notes_here = list(result.notes)
+            groups = result.groups
+            if extra is not None and level == extra:
+                notes_here = [
+                    _note(
+                        "hidden_with",
+                        "not shown, so that a smaller group's numbers cannot be worked out",
+                    )
+                ]
+                groups = {name: GroupSummary(n=None, mean=None, sd=None) for name in groups}
+                effect = _blank(effect.name, effect.method)
+            level_effects[level], level_notes[level], level_groups[level] = (
+                effect,
+                notes_here,
+                groups,
+            )
+        ordered = list(found)
+        adjusted = adjust_pvalues(
+            [
+                math.nan if level_effects[k].p_value is None else level_effects[k].p_value
+                for k in ordered
+            ],
+            method="holm",
+        )
+        for level, p_adjusted in zip(ordered, adjusted, strict=True):
+            entries.append(
+                SubgroupEffect(
+                    group=variable.key,
+                    value=variable.levels[level],
+                    label=variable.level_labels[level],
+                    groups=level_groups[level],
+                    effect=level_effects[level],
+                    p_adjusted=_number(p_adjusted),
+                    coded_notes=tuple(level_notes[level]),
+                )
+            )
+        tested = [k for k, result in found.items() if result.effects[0].estimate is not None]
+        interaction[variable.key] = None
+        if len(tested) < 2:
+            if len(found) >= 2:
+                notes.append(
+                    _note(
+                        "interaction_untestable",
+                        f"{variable.key}: fewer than two groups with an estimate; the effects are "
+                        "not compared",
+                        item=variable.key,
+                    )
+                )
+            continue
+        y, group, terms, cluster = _interaction_data(ctx, values, codes, tested)
+        try:
+            test = interaction_test(
+                y,
+                group,
+                terms,
+                cluster=cluster,
+                cov_type="HC1" if ctx.design == "comparison" else "HC2",
+            )
+        except InvalidStatistics as exc:
+            notes.append(
+                _note(
+                    "interaction_untestable",
+                    f"{variable.key}: the effects cannot be compared: {exc}",
+                    item=variable.key,
+                )
+            )
+            continue
+        interaction[variable.key] = _number(test.p_value)
+        if test.clusters is not None and test.clusters < FEW_CLUSTERS:
+            notes.append(
+                _note(
+                    "interaction_few_clusters",
+                    f"{variable.key}: the test of the groups' effects rests on {test.clusters} "
+                    f"clusters; fewer than {FEW_CLUSTERS} may make it too liberal",
+                    item=variable.key,
+                    count=test.clusters,
+                    threshold=FEW_CLUSTERS,
+                )
+            )
+    return tuple(entries), interaction, notes
+
+
 def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, str]:
     declared = [outcome.item] if outcome.kind == "proportion" else list(outcome.items or [])
     usable = [k for k in declared if k in ctx.comparable]
@@ -1036,6 +1498,9 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
             comparable=False,
             notes=_texts(notes),
             coded_notes=tuple(notes),
+            adjusted_reason=_note(
+                "adjusted_no_estimate", "no adjusted effect where the crude one has none"
+            ),
         )
         return report, "outcomes"
     if outcome.kind == "score":
@@ -1055,6 +1520,10 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         alphas, alpha_notes = _reliability(ctx, key, usable)
         found += alphas
         notes += alpha_notes
+    binary = outcome.kind == "proportion"
+    adjusted, adjusted_for, reason, adjusted_notes = _adjusted(ctx, values, binary, result)
+    subgroups, interaction_p, subgroup_notes = _subgroups(ctx, key, values, binary)
+    everything = notes + result.notes + adjusted_notes + subgroup_notes
     report = OutcomeReport(
         key=key,
         kind=outcome.kind,
@@ -1064,8 +1533,13 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         p_value=result.p_value,
         p_adjusted=None,
         comparable=True,
-        notes=_texts(notes + result.notes),
-        coded_notes=tuple(notes + result.notes),
+        notes=_texts(everything),
+        coded_notes=tuple(everything),
+        adjusted=adjusted,
+        adjusted_for=adjusted_for,
+        adjusted_reason=reason,
+        subgroups=subgroups,
+        interaction_p=interaction_p,
     )
     return report, "outcomes"
 
@@ -1140,6 +1614,10 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
         reverse=item.reverse,
         raw_groups=raw_groups,
         coded_notes=tuple(notes + result.notes),
+        adjusted_reason=_note(
+            "adjusted_outcomes_only",
+            "adjusted and subgroup effects are computed for the declared outcomes only",
+        ),
     )
     return report, family
 
@@ -1335,6 +1813,8 @@ def build_report(
         min_cell=min_cell,
         min_alpha=min_alpha,
         flags=flags,
+        covariates=_variables(roles, reference, comparable, "covariates", notes),
+        groupings=_variables(roles, reference, comparable, "subgroups", notes),
     )
     outcome_reports = [_outcome(ctx, key, o) for key, o in reference.outcomes.items()]
     item_reports = [
@@ -1363,6 +1843,7 @@ def build_report(
         flags=tuple(flags),
         notes=_texts(notes),
         coded_notes=tuple(notes),
+        balance=_balance(ctx),
     )
 
 

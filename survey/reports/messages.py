@@ -407,7 +407,52 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Бүлгийн тоо {threshold} хүрэхгүй үед ийм итгэх завсар хэт нарийн гарч болно.",
         "en": "With fewer than {threshold} groups, such intervals can be too narrow.",
     },
+    "note.covariate_left_out": {
+        "mn": "«{item}» асуулт судалгааны шат бүрт ижил асуугдаагүй тул хариулагчдын бүрэлдэхүүнийг "
+        "тооцсон үнэлгээнд ороогүй.",
+        "en": "“{item}” is not taken into account in the estimates adjusted for who answered: it "
+        "was not asked alike in every survey round.",
+    },
+    "note.subgroup_left_out": {
+        "mn": "«{item}» асуулт судалгааны шат бүрт ижил асуугдаагүй тул түүгээр ангилж нөлөөг "
+        "тооцоогүй.",
+        "en": "The effects are not broken down by “{item}”: it was not asked alike in every survey "
+        "round.",
+    },
     # -- notes of one outcome or item ---------------------------------------------------------------
+    "note.adjusted_failed": {
+        "mn": "Эдгээр хариултаар хариулагчдын бүрэлдэхүүнийг тооцсон үнэлгээ гаргах боломжгүй.",
+        "en": "No estimate that takes into account who answered can be computed from these answers.",
+    },
+    "note.adjusted_dropped": {
+        "mn": "Бүрэлдэхүүнийг тооцоход ашигласан асуултад хариулаагүй {count} хүнийг тэр үнэлгээнд "
+        "оруулаагүй.",
+        "en": "{count} people who did not answer a question used to take into account who answered "
+        "are left out of that estimate.",
+    },
+    "note.adjusted_few": {
+        "mn": "Бүрэлдэхүүнийг тооцсон үнэлгээ нь харгалзан үзсэн шинж чанаруудын тоонд харьцуулахад "
+        "цөөн хүнд тулгуурласан тул тогтворгүй байж болно.",
+        "en": "The estimate that takes into account who answered rests on few people for the number "
+        "of characteristics it allows for, so it may be unstable.",
+    },
+    "note.interaction_untestable": {
+        "mn": "«{item}» асуултын ангилал хооронд өөрчлөлт ялгаатай эсэхийг эдгээр хариултаар шалгах "
+        "боломжгүй.",
+        "en": "Whether the change differs between the groups of “{item}” cannot be tested with these "
+        "answers.",
+    },
+    "note.interaction_few_clusters": {
+        "mn": "«{item}»: бүлгийн тоо ердөө {count} ({threshold} хүрэхгүй) тул ангилал хооронд "
+        "өөрчлөлт ялгаатай эсэхийг шалгах тест ялгааг хэт амархан илрүүлж болзошгүй.",
+        "en": "“{item}”: with only {count} clusters (fewer than {threshold}), the test of whether the "
+        "change differs between its groups can find a difference too easily.",
+    },
+    "note.hidden_with": {
+        "mn": "Цөөн хүнтэй бүлгийн тоог нийт дүнгээс тооцоолж олохоос сэргийлж харуулаагүй.",
+        "en": "Not shown, so that the numbers of a smaller group cannot be worked out from the "
+        "totals.",
+    },
     "note.outcome_items_left_out": {
         "mn": "Нийт {declared} асуултаас {used} асуултаар тооцсон; өөрчлөгдсөн тул хассан: {items}.",
         "en": "Computed on {used} of its {declared} questions; left out because they changed: "

@@ -77,7 +77,9 @@ _COMPARISON = ("comparison_pre", "comparison_post")
 #: Codes of notes that the page shows in another form, or not at all: missing waves and repeated
 #: panel codes are flags; changed items are the "left out" list; how p is adjusted is explained with
 #: the terms; a reverse-coded item has its own line; a scale's low reliability is a flag; an outcome
-#: that cannot be compared says so in its sentence; an effect's own method note is technical.
+#: that cannot be compared says so in its sentence; an effect's own method note is technical; why an
+#: outcome has no adjusted effect is plain from the design or the questionnaire (only a model that
+#: failed is said, by its card).
 NOTES_SHOWN_ELSEWHERE = frozenset(
     {
         "missing_wave",
@@ -89,6 +91,10 @@ NOTES_SHOWN_ELSEWHERE = frozenset(
         "low_reliability",
         "outcome_not_comparable",
         "effect",
+        "adjusted_design",
+        "adjusted_no_covariates",
+        "adjusted_no_estimate",
+        "adjusted_outcomes_only",
     }
 )
 _FAMILIES = (("outcomes", None), ("knowledge", "item"), ("attitude", "likert"))
@@ -291,6 +297,8 @@ def _param_text(words: _Words, name: str, value: Param) -> str:
         return words.t("list.and").join(_param_text(words, "", v) for v in value)
     if name == "group":
         return words.group(value)
+    if name == "item":
+        return words.label(str(value))
     if value is None or isinstance(value, (bool, str)):
         return str(value)
     if name in ("rate", "attrition"):

@@ -98,6 +98,9 @@ outcomes:
 """
 
 V1 = load_definition(DEFINITION)
+#: The same questionnaire with an analysis block: the aimag describes who answered, and effects are
+#: also given per aimag.
+ANALYSED = load_definition(DEFINITION + "analysis: {covariates: [aimag], subgroups: [aimag]}\n")
 KNOWLEDGE = ("k_offer", "k_passport", "k_signs", "k_all", "k_cond")
 LIKERT = ("a_report", "a_help", "a_hotline")
 SIGNS = ("passport", "debt", "isolation", "travel")
@@ -274,8 +277,9 @@ def test_json_shape_matches_design(independent) -> None:
     report, _, _ = independent
     example = json.loads(DESIGN_EXAMPLE)
     got = msgspec.json.decode(msgspec.json.encode(report))
-    # Exactly the keys of DESIGN.md, plus those the report adds beside them.
-    assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes"}
+    # Exactly the keys of DESIGN.md, plus those the report adds beside them (issue 18: the
+    # campaign's balance, each outcome's adjusted and subgroup effects).
+    assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes", "balance"}
     assert {"campaign": got["campaign"], "design": got["design"]} == {
         "campaign": "trafficking-2024",
         "design": "independent",
@@ -286,7 +290,16 @@ def test_json_shape_matches_design(independent) -> None:
     template = example["outcomes"][0]
     assert [o["key"] for o in got["outcomes"]] == ["knowledge", "confidence", "would_report"]
     for entry in got["outcomes"] + got["items"]:
-        assert set(entry) == set(template) | {"reverse", "raw_groups", "coded_notes"}
+        assert set(entry) == set(template) | {
+            "reverse",
+            "raw_groups",
+            "coded_notes",
+            "adjusted",
+            "adjusted_for",
+            "adjusted_reason",
+            "subgroups",
+            "interaction_p",
+        }
         assert set(entry["groups"]) == set(template["groups"])
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
@@ -928,6 +941,7 @@ def test_report_never_raises(design: str, data: list, present: list[bool]) -> No
                 phase,
                 [a for a, _ in rows],
                 arm=arm,
+                q=ANALYSED,
                 panel_key=codes,
                 cluster=codes,
             )
@@ -944,8 +958,14 @@ def test_report_never_raises(design: str, data: list, present: list[bool]) -> No
         "flags",
         "notes",
         "coded_notes",
+        "balance",
     }
     for entry in (*report.outcomes, *report.items):
+        for sub in entry.subgroups:
+            if sub.effect.estimate is not None and sub.effect.ci_low is not None:
+                assert sub.effect.ci_low <= sub.effect.estimate + 1e-9
+        if entry.adjusted is not None and entry.adjusted.ci_low is not None:
+            assert entry.adjusted.ci_low <= entry.adjusted.estimate + 1e-9
         if entry.p_value is not None:
             assert 0.0 <= entry.p_value <= 1.0
             assert entry.p_adjusted is not None and entry.p_adjusted >= entry.p_value - 1e-15
