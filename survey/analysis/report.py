@@ -79,7 +79,8 @@ note, when it was not asked alike in every compared wave):
 * ``subgroups``: each declared outcome's first effect within each group of each grouping item, by the
   design's own method on the group's respondents (a panel's group is the answer before), Holm across
   the groups, and ``interaction_p``, the test that the effect is the same in every group
-  (:mod:`survey.analysis.subgroups`).
+  (:mod:`survey.analysis.subgroups`), adjusted (Holm, or BH) across all the report's interaction tests
+  in ``interaction_p_adjusted``.
 
 Cells under 5 are hidden there too, with one more beside the only one hidden (complementary
 suppression), so that no subtraction from a total finds them.
@@ -1622,6 +1623,23 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
     return report, family
 
 
+def _adjust_interactions(reports: list[OutcomeReport], method: str) -> list[OutcomeReport]:
+    """Every outcome's interaction p adjusted within one family: all the report's interaction tests
+    (outcomes × grouping items), so that one of many tests looking significant by chance does not
+    read as a difference between groups."""
+    tests = [(i, item) for i, r in enumerate(reports) for item in r.interaction_p]
+    if not tests:
+        return reports
+    raw = [math.nan if (v := reports[i].interaction_p[item]) is None else v for i, item in tests]
+    adjusted: dict[int, dict[str, float | None]] = {}
+    for (i, item), value in zip(tests, adjust_pvalues(raw, method=method), strict=True):
+        adjusted.setdefault(i, {})[item] = _number(value)
+    return [
+        msgspec.structs.replace(r, interaction_p_adjusted=adjusted[i]) if i in adjusted else r
+        for i, r in enumerate(reports)
+    ]
+
+
 def _adjust(reports: list[tuple[OutcomeReport, str]], method: str) -> list[OutcomeReport]:
     adjusted: dict[int, float | None] = {}
     for family, _ in _FAMILIES:
@@ -1823,6 +1841,9 @@ def build_report(
         if item.key in comparable and (item.is_knowledge or item.type == "likert")
     ]
     everything = _adjust(outcome_reports + item_reports, adjust)
+    everything[: len(outcome_reports)] = _adjust_interactions(
+        everything[: len(outcome_reports)], adjust
+    )
     name = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
     notes.append(
         _note(

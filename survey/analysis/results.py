@@ -223,7 +223,8 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     name, with ``adjusted_for`` the covariates used; when there is none, ``adjusted_reason`` says
     why. ``subgroups`` holds the effect within each group of each grouping item, and
     ``interaction_p`` per grouping item the p of the test that the effect is the same in all its
-    groups (None when it cannot be tested).
+    groups (None when it cannot be tested), and ``interaction_p_adjusted`` that p adjusted for
+    multiplicity across all the report's interaction tests (every outcome and grouping item).
     """
 
     key: str
@@ -243,6 +244,7 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     adjusted_reason: Note | None = None
     subgroups: tuple[SubgroupEffect, ...] = ()
     interaction_p: dict[str, float | None] = {}
+    interaction_p_adjusted: dict[str, float | None] = {}
 
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):

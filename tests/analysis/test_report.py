@@ -299,6 +299,7 @@ def test_json_shape_matches_design(independent) -> None:
             "adjusted_reason",
             "subgroups",
             "interaction_p",
+            "interaction_p_adjusted",
         }
         assert set(entry["groups"]) == set(template["groups"])
         for group in entry["groups"].values():

@@ -191,6 +191,13 @@ def test_independent_subgroups_equal_the_effects_of_each_group_alone() -> None:
     expected = float(fit.wald_test(contrasts, use_f=True, scalar=True).pvalue)
     assert knowledge.interaction_p["region"] == pytest.approx(expected, rel=1e-9)
     assert knowledge.interaction_p["region"] < 0.001
+    # Every interaction test of the report (2 outcomes × 2 grouping items) is one family for Holm.
+    tests = [(o.key, item) for o in report.outcomes for item in o.interaction_p]
+    raw = [next(o for o in report.outcomes if o.key == k).interaction_p[i] for k, i in tests]
+    found = [
+        next(o for o in report.outcomes if o.key == k).interaction_p_adjusted[i] for k, i in tests
+    ]
+    assert len(tests) == 4 and found == pytest.approx(holm(raw), rel=1e-12)
     # Age bands of an integer item: 18–24, 25–29, 30–40.
     bands = [s for s in knowledge.subgroups if s.group == "age"]
     assert [s.value for s in bands] == ["18–24", "25–29", "30–40"]

@@ -30,7 +30,7 @@ from survey.settings import Settings
 from survey.web.i18n import Catalogue
 from tests.conftest import FORMS
 from tests.helpers import english_left, visible_text
-from tests.integration.test_analyze import answers_for, make_campaign
+from tests.integration.test_analyze import answers_for, make_campaign, make_composed
 from tests.integration.test_console import (
     add_response,
     client_fixture,  # noqa: F401 (the client fixture)
@@ -459,3 +459,65 @@ async def test_few_clusters_are_named_in_words(
     for lang, sentence in expected.items():
         text = visible_text((await client.get(f"/campaigns/few/report?lang={lang}")).text)
         assert sentence in text, lang
+
+
+async def test_adjusted_group_and_balance_numbers_on_the_page(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Issue 18, items 7 and 8: the card's change taking into account who answered, each group's
+    change and whether they differ, and who answered before and after, as the JSON has them."""
+    await make_composed(db)
+    report = await campaign_report(db, "mix")
+    knowledge = next(o for o in report.outcomes if o.key == "knowledge")
+    adjusted = knowledge.adjusted
+    assert adjusted is not None and adjusted.ci_low > 0
+    await sign_in_as(client, db, "viewer")
+    pages = {
+        lang: (await client.get(f"/campaigns/mix/report?lang={lang}")).text for lang in ("en", "mn")
+    }
+    en, mn = pages["en"], pages["mn"]
+
+    def pp(value: float) -> str:
+        return f"{100 * value:+.0f}".replace("-", "\N{MINUS SIGN}")
+
+    card = visible_text(re.search(r'id="outcome-knowledge".*?</article>', en, re.S).group(0))
+    assert (
+        f"Taking into account who answered: rose by {pp(adjusted.estimate)} percentage points "
+        f"(95% interval {pp(adjusted.ci_low)} to {pp(adjusted.ci_high)})."
+    ) in card
+    card = visible_text(re.search(r'id="outcome-knowledge".*?</article>', mn, re.S).group(0))
+    assert (
+        f"Хариулагчдын бүрэлдэхүүнийг тооцвол: {pp(adjusted.estimate)} нэгж хувь буюу өссөн" in card
+    )
+    # Each aimag's change, in the table under the knowledge plot.
+    rows = rows_of(en, "groups-knowledge")
+    for sub in knowledge.subgroups:
+        cells = rows[f"aimag-{sub.value}"]
+        assert cells["Change"] == pp(sub.effect.estimate)
+        assert cells["95% interval"] == f"{pp(sub.effect.ci_low)} to {pp(sub.effect.ci_high)}"
+        assert cells["People (before · after)"] == (
+            f"{sub.groups['pre'].n} · {sub.groups['post'].n}"
+        )
+        assert cells["_head"].startswith(f"Province: {sub.label['en']}")
+    # Whether the change differs between aimags: the adjusted interaction p decides and is shown.
+    p = knowledge.interaction_p_adjusted["aimag"]
+    verdict = "the change differs" if p < 0.05 else "the answers cannot tell"
+    assert f"“Province”: {verdict}" in visible_text(en)
+    assert f"adjusted p = {p:.3f})" in visible_text(en) or p < 0.001
+    # Who answered: each education's count and share, before and after.
+    (education,) = report.balance
+    rows = rows_of(en, "balance-education")
+    for level in education.groups["pre"].levels:
+        after = next(x for x in education.groups["post"].levels if x.value == level.value)
+        cells = rows[level.value or "none"]
+        assert cells["Before"] == f"{level.n} ({100 * level.share:.0f}%)"
+        assert cells["After"] == f"{after.n} ({100 * after.share:.0f}%)"
+    d = education.standardized_difference
+    assert f"Standardised difference {d:.2f}: the two rounds' people differ noticeably" in (
+        visible_text(en)
+    )
+    assert "Хэн хариулсан бэ: өмнө ба дараа" in visible_text(mn)
+    assert english_left(mn, CATALOGUE) == []
+    assert english_left(en, MONGOLIAN) == []
+    for html in pages.values():
+        assert not INTERNAL.findall(visible_text(html)), INTERNAL.findall(visible_text(html))
