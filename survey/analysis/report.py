@@ -248,6 +248,9 @@ class _Context:
     flags: list[Flag]
     covariates: list[_Variable] = dataclasses.field(default_factory=list)
     groupings: list[_Variable] = dataclasses.field(default_factory=list)
+    # Only the first planned effect (the raw difference): what a group's effect and the other reading
+    # of skipped questions need, without the standardised effects' costlier intervals.
+    first_only: bool = False
 
 
 @dataclass(eq=False)
@@ -703,47 +706,25 @@ def _compare_independent(
     sizes = {"pre": pre.size, "post": post.size}
     hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
     groups = {name: _group(v, name in hidden) for name, v in (("pre", pre), ("post", post))}
+    k_post, k_pre = int(np.sum(post)), int(np.sum(pre))
+    makers: dict[str, Callable[[], Effect]] = {
+        "risk_difference": lambda: effects.risk_difference(
+            k_post, post.size, k_pre, pre.size, confidence_level=level
+        ),
+        "cohens_h": lambda: effects.cohens_h(
+            k_post, post.size, k_pre, pre.size, confidence_level=level
+        ),
+        "mean_difference": lambda: effects.mean_difference(post, pre, confidence_level=level),
+        "hedges_g": lambda: effects.hedges_g(post, pre, equal_var=False, confidence_level=level),
+    }
     if binary:
         planned = [("risk_difference", "newcombe hybrid score"), ("cohens_h", "normal")]
-
-        def compute() -> list[Effect]:
-            k_post, k_pre = int(post.sum()), int(pre.sum())
-            return [
-                _safe(
-                    "risk_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.risk_difference(
-                        k_post, post.size, k_pre, pre.size, confidence_level=level
-                    ),
-                ),
-                _safe(
-                    "cohens_h",
-                    planned[1][1],
-                    level,
-                    lambda: effects.cohens_h(
-                        k_post, post.size, k_pre, pre.size, confidence_level=level
-                    ),
-                ),
-            ]
     else:
         planned = [("mean_difference", "welch"), ("hedges_g", "noncentral t (welch)")]
+    planned = planned[:1] if ctx.first_only else planned
 
-        def compute() -> list[Effect]:
-            return [
-                _safe(
-                    "mean_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.mean_difference(post, pre, confidence_level=level),
-                ),
-                _safe(
-                    "hedges_g",
-                    planned[1][1],
-                    level,
-                    lambda: effects.hedges_g(post, pre, equal_var=False, confidence_level=level),
-                ),
-            ]
+    def compute() -> list[Effect]:
+        return [_safe(name, method, level, makers[name]) for name, method in planned]
 
     return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
 
@@ -766,51 +747,36 @@ def _compare_panel(
         "post": _group(after, bool(hidden)),
         "change": _group(after - before, bool(hidden)),
     }
+
+    def table() -> list[list[int]]:
+        a, b = after == 1, before == 1
+        return [
+            [int(np.sum(a & b)), int(np.sum(a & ~b))],
+            [int(np.sum(~a & b)), int(np.sum(~a & ~b))],
+        ]
+
+    makers: dict[str, Callable[[], Effect]] = {
+        "paired_risk_difference": lambda: effects.paired_risk_difference(
+            table(), confidence_level=level
+        ),
+        "mean_difference": lambda: effects.mean_difference(
+            after, before, True, confidence_level=level
+        ),
+        "d_z": lambda: effects.paired_d(after, before, "z", confidence_level=level),
+        "d_av": lambda: effects.paired_d(after, before, "av", confidence_level=level),
+    }
     if binary:
         planned = [("paired_risk_difference", "newcombe paired score")]
-
-        def compute() -> list[Effect]:
-            a, b = after == 1, before == 1
-            table = [
-                [int(np.sum(a & b)), int(np.sum(a & ~b))],
-                [int(np.sum(~a & b)), int(np.sum(~a & ~b))],
-            ]
-            return [
-                _safe(
-                    "paired_risk_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.paired_risk_difference(table, confidence_level=level),
-                )
-            ]
     else:
         planned = [
             ("mean_difference", "paired t"),
             ("d_z", "noncentral t"),
             ("d_av", "noncentral t (Algina-Keselman)"),
         ]
+    planned = planned[:1] if ctx.first_only else planned
 
-        def compute() -> list[Effect]:
-            return [
-                _safe(
-                    "mean_difference",
-                    "paired t",
-                    level,
-                    lambda: effects.mean_difference(after, before, True, confidence_level=level),
-                ),
-                _safe(
-                    "d_z",
-                    planned[1][1],
-                    level,
-                    lambda: effects.paired_d(after, before, "z", confidence_level=level),
-                ),
-                _safe(
-                    "d_av",
-                    planned[2][1],
-                    level,
-                    lambda: effects.paired_d(after, before, "av", confidence_level=level),
-                ),
-            ]
+    def compute() -> list[Effect]:
+        return [_safe(name, method, level, makers[name]) for name, method in planned]
 
     return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
 
@@ -841,7 +807,7 @@ def _compare_did(
         )
     hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
     planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
-    if not binary:
+    if not binary and not ctx.first_only:
         planned.append(
             ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
         )
@@ -888,7 +854,7 @@ def _compare_did(
                 ),
             )
         ]
-        if not binary:
+        if len(planned) > 1:
             found.append(
                 _safe(
                     "standardized_difference_in_differences",
@@ -936,7 +902,7 @@ def _skipped_reading(
     first = result.effects[0]
     if first.estimate is None:
         return []
-    quiet = dataclasses.replace(ctx, flags=[])
+    quiet = dataclasses.replace(ctx, flags=[], first_only=True)
     other = _COMPARE[ctx.design](quiet, subject, alternative, binary)
     second = other.effects[0] if other.effects else None
     if second is None or second.estimate is None:
@@ -1276,12 +1242,12 @@ def _level_context(ctx: _Context, keep: dict[str, np.ndarray]) -> _Context:
     if ctx.design == "panel" and ctx.panel is not None:
         pairs = keep["pre"][ctx.panel.pre]
         panel = _Panel(ctx.panel.pre[pairs], ctx.panel.post[pairs])
-        return dataclasses.replace(ctx, panel=panel, flags=[])
+        return dataclasses.replace(ctx, panel=panel, flags=[], first_only=True)
     roles = [_Role(role.name, role.wave, role.rows[keep[role.name]]) for role in ctx.roles]
     clusters = {
         name: None if codes is None else codes[keep[name]] for name, codes in ctx.clusters.items()
     }
-    return dataclasses.replace(ctx, roles=roles, clusters=clusters, flags=[])
+    return dataclasses.replace(ctx, roles=roles, clusters=clusters, flags=[], first_only=True)
 
 
 def _cells(ctx: _Context, keep: dict[str, np.ndarray]) -> list[int]:

@@ -32,11 +32,11 @@ subgroup analyses in clinical trials. New England Journal of Medicine 357(21):21
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from survey.errors import InvalidStatistics
 
@@ -69,6 +69,12 @@ def interaction_test(
 ) -> Interaction:
     """Test whether an effect is the same in every group (see the module docstring).
 
+    The regression with group-specific parameters is solved group by group (its cross-product
+    matrix is block-diagonal), so the cost grows with the rows, not with the rows times the groups:
+    a group's coefficients and residuals are those of its own fit, its HC2 leverages too; HC1 and CR1
+    scale the sandwich by the joint model's n/(n − k) (and G/(G − 1) for clusters), k counting every
+    group's parameters, as statsmodels does for the one regression.
+
     Parameters
     ----------
     y : numpy.ndarray
@@ -91,8 +97,8 @@ def interaction_test(
     Raises
     ------
     InvalidStatistics
-        Fewer than two groups, lengths that differ, non-finite values, or a covariance of the effects
-        that cannot be inverted (a group whose effect has no variance).
+        Fewer than two groups, lengths that differ, non-finite values, a group whose effect cannot be
+        estimated (a cell of the design without rows), or effects without variance.
 
     Examples
     --------
@@ -100,60 +106,84 @@ def interaction_test(
     ``car::linearHypothesis(fit, c("ga:post = gb:post", "ga:post = gc:post"),
     vcov. = sandwich::vcovHC(fit, type = "HC2"), test = "F")``.
     """
-    from statsmodels.regression.linear_model import OLS
-
     y = np.asarray(y, dtype=float)
     codes = np.asarray(group)
     if y.ndim != 1 or codes.shape != y.shape or any(np.shape(t) != y.shape for t in terms):
         raise InvalidStatistics("interaction test: one value per row for y, group and each term")
     if not np.all(np.isfinite(y)):
         raise InvalidStatistics("y: contains missing or non-finite values; drop them first")
+    if cov_type not in ("HC1", "HC2"):
+        raise InvalidStatistics(f'cov_type: "HC1" or "HC2", not {cov_type!r}')
     levels, index = np.unique(codes, return_inverse=True)
     count = int(levels.size)
     if count < 2:
         raise InvalidStatistics("interaction test: needs at least two groups")
-    width = 1 + len(terms)
-    design = np.zeros((y.size, count * width))
-    for k in range(count):
-        member = (index == k).astype(float)
-        design[:, k * width] = member
-        for j, term in enumerate(terms, start=1):
-            design[:, k * width + j] = member * np.asarray(term, dtype=float)
-    effect = width - 1
-    contrasts = np.zeros((count - 1, design.shape[1]))
-    for k in range(1, count):
-        contrasts[k - 1, k * width + effect] = 1.0
-        contrasts[k - 1, effect] = -1.0
-    model = OLS(y, design)
-    clusters = None
+    design = np.column_stack([np.ones(y.size), *(np.asarray(t, dtype=float) for t in terms)])
+    width = design.shape[1]
+    n, k = y.size, count * width
+    if n <= k:
+        raise InvalidStatistics("interaction test: fewer rows than parameters")
+    cluster_codes = None
     if cluster is not None:
         _, cluster_codes = np.unique(np.asarray(cluster), return_inverse=True)
-        clusters = int(cluster_codes.max()) + 1
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": cluster_codes}, use_t=True)
-        method = "wald f, cluster-robust"
-    else:
-        fit = model.fit(cov_type=cov_type, use_t=True)
+    clusters = None if cluster_codes is None else int(cluster_codes.max()) + 1
+    effects = np.empty(count)
+    # Per group: the effect coefficient's influence, a' (X'X)^-1 x_i e_i for each of its rows.
+    influence = np.zeros(n)
+    variances = np.empty(count)
+    for g in range(count):
+        rows = np.flatnonzero(index == g)
+        x, target = design[rows], y[rows]
+        try:
+            inverse = np.linalg.inv(x.T @ x)
+        except np.linalg.LinAlgError:
+            raise InvalidStatistics(
+                "interaction test: a group's effect cannot be estimated (a cell without rows)"
+            ) from None
+        beta = inverse @ (x.T @ target)
+        residual = target - x @ beta
+        if cov_type == "HC2" and cluster_codes is None:
+            leverage = np.sum((x @ inverse) * x, axis=1)
+            if np.any(leverage >= 1 - 1e-12):
+                raise InvalidStatistics("interaction test: a row alone in its cell (leverage 1)")
+            residual = residual / np.sqrt(1 - leverage)
+        effects[g] = beta[-1]
+        weights = x @ inverse[-1]
+        influence[rows] = weights * residual
+        variances[g] = float(np.sum(influence[rows] ** 2))
+    if cluster_codes is None or clusters is None:
+        covariance = np.diag(variances * (n / (n - k) if cov_type == "HC1" else 1.0))
+        df_denominator = float(n - k)
         method = f"wald f, {cov_type.lower()}"
-    covariance = contrasts @ np.asarray(fit.cov_params()) @ contrasts.T
+    else:
+        # Each cluster's summed influence on each group's effect; groups share clusters.
+        summed = np.zeros((clusters, count))
+        np.add.at(summed, (cluster_codes, index), influence)
+        factor = clusters / (clusters - 1) * (n - 1) / (n - k) if clusters > 1 else math.nan
+        covariance = factor * (summed.T @ summed)
+        df_denominator = float(clusters - 1)
+        method = "wald f, cluster-robust"
+    contrasts = np.zeros((count - 1, count))
+    contrasts[:, 0] = -1.0
+    contrasts[np.arange(count - 1), np.arange(1, count)] = 1.0
+    contrast_covariance = contrasts @ covariance @ contrasts.T
     # A contrast whose variance is only rounding (groups whose every answer is the same) cannot be
     # tested: the same threshold as the effect functions' (a spread under 1e-12 of the data's size).
     noise = 1e-12 * max(float(np.max(np.abs(y))), 1e-300)
-    if np.any(np.sqrt(np.clip(np.diag(covariance), 0, None)) <= noise):
+    diagonal = np.diag(contrast_covariance)
+    if not np.all(np.isfinite(contrast_covariance)) or np.any(
+        np.sqrt(np.clip(diagonal, 0, None)) <= noise
+    ):
         raise InvalidStatistics("interaction test: the groups' effects have no variance to compare")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)
-        try:
-            gap = contrasts @ np.asarray(fit.params)
-            statistic = float(gap @ np.linalg.solve(covariance, gap)) / (count - 1)
-        except (np.linalg.LinAlgError, RuntimeWarning):
-            raise InvalidStatistics(
-                "interaction test: the groups' effects have no variance to compare"
-            ) from None
-    df_denominator = float(fit.df_resid_inference if clusters is not None else fit.df_resid)
+    gap = contrasts @ effects
+    try:
+        statistic = float(gap @ np.linalg.solve(contrast_covariance, gap)) / (count - 1)
+    except np.linalg.LinAlgError:
+        raise InvalidStatistics(
+            "interaction test: the groups' effects have no variance to compare"
+        ) from None
     if not math.isfinite(statistic) or statistic < 0 or df_denominator < 1:
         raise InvalidStatistics("interaction test: the groups' effects have no variance to compare")
-    from scipy import stats
-
     p_value = float(stats.f.sf(statistic, count - 1, df_denominator))
     return Interaction(
         statistic=statistic,
