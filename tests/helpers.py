@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from html import unescape
 from html.parser import HTMLParser
 
@@ -62,3 +63,15 @@ def english_left(html: str, catalogue: Catalogue, *, min_length: int = 4) -> lis
             if len(piece) >= min_length and re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", text):
                 found.append(f"{key}: {piece}")
     return found
+
+
+def holm(p: Sequence[float]) -> list[float]:
+    """Holm (1979) written out: the i-th smallest times (m - i), running maximum, capped at 1."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    out = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        out[i] = running
+    return out

@@ -68,6 +68,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import msgspec
 import numpy as np
 from scipy import special
 
@@ -319,12 +320,6 @@ def adjusted_mean_difference(
         se = math.sqrt(variance)
         half = _t_crit(alpha, df) * se
         low, high, p = estimate - half, estimate + half, _t_pvalue(estimate / se, df)
-    per = y_.size / columns
-    if per < MIN_PER_PARAMETER:
-        notes.append(
-            f"{per:.1f} respondents per parameter of the adjusted model (under {MIN_PER_PARAMETER}): "
-            "the adjusted estimate may be unstable"
-        )
     effect = Effect(
         name="mean_difference",
         estimate=estimate,
@@ -336,6 +331,21 @@ def adjusted_mean_difference(
         p_value=p,
         notes=tuple(notes),
     )
+    return _adjusted(effect, y_.size, "respondents", columns, dropped, used)
+
+
+def _adjusted(
+    effect: Effect, count: float, what: str, columns: int, dropped: int, used: tuple[str, ...]
+) -> Adjusted:
+    """The result, with a note when ``count`` (respondents, or the rarer answer) is under
+    :data:`MIN_PER_PARAMETER` per parameter of the model."""
+    per = count / columns
+    if per < MIN_PER_PARAMETER:
+        note = (
+            f"{per:.1f} {what} per parameter of the adjusted model (under {MIN_PER_PARAMETER}): "
+            "the adjusted estimate may be unstable"
+        )
+        effect = Effect(**{**msgspec.structs.asdict(effect), "notes": (*effect.notes, note)})
     return Adjusted(effect, columns, dropped, per, used)
 
 
@@ -413,13 +423,6 @@ def adjusted_risk_difference(
         if low < -1 or high > 1:
             low, high = max(low, -1.0), min(high, 1.0)
             notes.append("interval clipped to [-1, 1]")
-    rarer = float(min(y_.sum(), y_.size - y_.sum()))
-    per = rarer / columns
-    if per < MIN_PER_PARAMETER:
-        notes.append(
-            f"{per:.1f} of the rarer answer per parameter of the adjusted model (under "
-            f"{MIN_PER_PARAMETER}): the adjusted estimate may be unstable"
-        )
     effect = Effect(
         name="risk_difference",
         estimate=estimate,
@@ -431,7 +434,8 @@ def adjusted_risk_difference(
         p_value=p,
         notes=tuple(notes),
     )
-    return Adjusted(effect, columns, dropped, per, used)
+    rarer = float(min(y_.sum(), y_.size - y_.sum()))
+    return _adjusted(effect, rarer, "of the rarer answer", columns, dropped, used)
 
 
 #: A coefficient beyond this (an odds ratio of e^15, over three million) only comes from separation:

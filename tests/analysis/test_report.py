@@ -23,6 +23,7 @@ from survey.errors import InvalidStatistics
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
+from tests.helpers import holm
 
 DEFINITION = """
 key: tiny
@@ -233,18 +234,6 @@ def assert_effect(entry: object, expected: effects.Effect) -> None:
     assert got.method == expected.method
     for field in ("estimate", "ci_low", "ci_high", "p_value"):
         assert getattr(got, field) == pytest.approx(getattr(expected, field), rel=1e-12, abs=1e-14)
-
-
-def holm(p: Sequence[float]) -> list[float]:
-    """Holm (1979) written out: the i-th smallest times (m - i), running maximum, capped at 1."""
-    m = len(p)
-    order = sorted(range(m), key=lambda i: p[i])
-    out = [0.0] * m
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        out[i] = running
-    return out
 
 
 def bh(p: Sequence[float]) -> list[float]:

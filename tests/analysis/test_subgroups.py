@@ -19,6 +19,7 @@ from survey.analysis.subgroups import interaction_test
 from survey.errors import InvalidStatistics
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_definition
+from tests.helpers import holm
 
 FORM = """
 key: groups
@@ -98,17 +99,6 @@ def wave(key: str, phase: str, answers: list[dict[str, object]], **extra: object
 
 def score(a: dict[str, object]) -> float:
     return ((a.get("k1") == "a") + (a.get("k2") == "b")) / 2
-
-
-def holm(p: Sequence[float]) -> list[float]:
-    """Holm (1979) written out: the i-th smallest times (m − i), running maximum, capped at 1."""
-    m = len(p)
-    order = sorted(range(m), key=lambda i: p[i])
-    out, running = [0.0] * m, 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        out[i] = running
-    return out
 
 
 def test_interaction_test_is_the_wald_test_of_group_specific_effects() -> None:
