@@ -1,6 +1,6 @@
 """Time of the full campaign report on 100,000 synthetic responses × 20 items.
 
-    python benchmarks/analysis.py [--responses 100000] [--repeat 5] [--seed 1]
+    python benchmarks/analysis.py [--responses 100000] [--repeat 5] [--seed 1] [--who]
 
 Half the responses are the pre wave and half the post wave of an independent design. The questionnaire
 has 20 items: 10 knowledge items (7 single choice, 3 multiple choice with partial credit), 9 Likert items
@@ -20,6 +20,12 @@ records, pandas scoring, ``pingouin.ttest`` / ``compute_effsize`` / ``compute_es
 / ``multicomp``; pingouin has no difference of proportions, so those rows use statsmodels' Newcombe
 interval and z test) and the ratio is printed. pandas and pingouin are not dependencies of the project:
 without them (``pip install pandas pingouin``) that comparison is skipped with a message.
+
+With ``--who`` the questionnaire also asks three questions about the respondent (a region of 5, an
+education of 4, an age) and declares an analysis block: education and age bands as covariates, region
+and age bands as grouping items. The report then adds each outcome's adjusted effect (two OLS fits and a
+logistic one), the balance, and 2 × 3 subgroup breakdowns with their interaction tests; the pandas
+comparison, which computes none of these, is skipped.
 
 Performance budget (DESIGN.md): the full report of 100,000 responses and 20 items in at most 2 s with the
 database read, aiming for 0.5 s.
@@ -104,6 +110,55 @@ def definition() -> Questionnaire:
     return load_definition(text)
 
 
+#: The questions about the respondent and the analysis block of ``--who``.
+WHO = """
+  - key: you
+    items:
+      - {key: region, type: choice, choices: regions, text: {en: Region}}
+      - {key: education, type: choice, choices: levels, text: {en: Education}}
+      - {key: age, type: integer, min: 18, max: 60, text: {en: Age}}
+analysis:
+  covariates: [education, {item: age, bands: [30, 45]}]
+  subgroups: [region, {item: age, bands: [30, 45]}]
+"""
+
+
+def who_definition() -> Questionnaire:
+    """The benchmark questionnaire with three questions about the respondent and an analysis block."""
+    from survey.questionnaire.fingerprint import canonical_definition
+
+    text = canonical_definition(definition()).decode()
+    data = yaml_of(text)
+    extra = yaml_of(
+        "choice_lists:\n"
+        "  regions: ["
+        + ", ".join(f"{{value: r{i}, label: {{en: R{i}}}}}" for i in range(5))
+        + "]\n"
+        "  levels: [" + ", ".join(f"{{value: e{i}, label: {{en: E{i}}}}}" for i in range(4)) + "]\n"
+        "sections:" + WHO
+    )
+    data["choice_lists"].update(extra["choice_lists"])
+    data["sections"] = extra["sections"] + data["sections"]
+    data["analysis"] = extra["analysis"]
+    from survey.questionnaire.load import load_object
+
+    return load_object(data)
+
+
+def yaml_of(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def who_answers(answers: list[dict[str, object]], rng: np.random.Generator) -> None:
+    """Add a region, an education and an age to each answer mapping."""
+    regions, levels = rng.integers(0, 5, len(answers)), rng.integers(0, 4, len(answers))
+    ages = rng.integers(18, 61, len(answers))
+    for a, r, e, age in zip(answers, regions, levels, ages, strict=True):
+        a["region"], a["education"], a["age"] = f"r{r}", f"e{e}", int(age)
+
+
 def synthetic_answers(
     n: int, rng: np.random.Generator, skill: float, attitude: float
 ) -> list[dict[str, object]]:
@@ -170,7 +225,7 @@ def ours(
         return build_report("bench", "independent", waves)
 
     report_time, result = median_time(report, repeat)
-    knowledge = result.outcomes[0]
+    knowledge = next(o for o in result.outcomes if o.key == "knowledge")
     print(
         f"  knowledge: pre {knowledge.groups['pre'].mean:.3f}, post {knowledge.groups['post'].mean:.3f}, "
         f"g = {knowledge.effects[1].estimate:.3f}; {len(result.items)} items reported"
@@ -268,18 +323,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--who", action="store_true", help="with covariates and grouping items")
     args = parser.parse_args(argv)
-    q = definition()
+    q = who_definition() if args.who else definition()
     rng = np.random.default_rng(args.seed)
     half = args.responses // 2
     print(f"generating {args.responses} responses × {len(list(q.items()))} items ...")
     pre = synthetic_answers(half, rng, skill=0.5, attitude=0.0)
     post = synthetic_answers(args.responses - half, rng, skill=0.6, attitude=0.3)
+    if args.who:
+        who_answers(pre, rng)
+        who_answers(post, rng)
 
     print(f"survey.analysis (median of {args.repeat} runs):")
     parse, report = ours(q, pre, post, args.repeat)
     print(f"  parse {parse:.3f} s + report {report:.3f} s = {parse + report:.3f} s")
 
+    if args.who:
+        print("pandas + pingouin: skipped (they compute no adjusted or subgroup effects)")
+        return 0
     print(f"pandas + pingouin (median of {args.repeat} runs):")
     theirs = with_pandas(q, pre, post, args.repeat)
     if theirs is not None:

@@ -121,6 +121,21 @@ def english_left(html: str, catalogue: Catalogue, *, min_length: int = 4) -> lis
     return found
 
 
+# -- statistics written out ------------------------------------------------------------------------
+
+
+def holm(p: Sequence[float]) -> list[float]:
+    """Holm (1979) written out: the i-th smallest times (m - i), running maximum, capped at 1."""
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    out = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        out[i] = running
+    return out
+
+
 # -- a real ``survey serve`` -------------------------------------------------------------------------
 
 

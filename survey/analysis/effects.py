@@ -63,6 +63,9 @@ _MAX_ABS = 1e100
 _TINY_SPREAD = 1e-12
 # Counts beyond this cannot be converted to floats exactly and come from no survey.
 _MAX_COUNT = 10**15
+#: Below this many values in a group, Brunner and Munzel's t approximation can be inaccurate, and
+#: Neubert & Brunner (2007) recommend their permutation test instead.
+BRUNNER_MUNZEL_MIN_N = 10
 
 # Far out the noncentral t needs other means: scipy.special.nctdtr loses accuracy past |t| of about 1e4
 # (and returns NaN near 1e5), so a direct integral takes over. Once t² exceeds _T2_ASYMPTOTIC·sqrt(df) the
@@ -1043,7 +1046,9 @@ def prob_superiority(a: ArrayLike, b: ArrayLike, *, confidence_level: float = 0.
 
     When that variance is zero (complete separation, or every value tied) the statistic is undefined:
     the estimate is given (0, ½ or 1) but the interval and p are NaN, with a note. For small samples
-    (under about ten per group) Neubert & Brunner (2007) recommend a permutation version instead.
+    (fewer than :data:`BRUNNER_MUNZEL_MIN_N`, ten, in a group) the t approximation can be
+    inaccurate, and Neubert & Brunner (2007) recommend a permutation version instead: the effect
+    then carries a note saying so.
 
     Parameters
     ----------
@@ -1061,6 +1066,8 @@ def prob_superiority(a: ArrayLike, b: ArrayLike, *, confidence_level: float = 0.
     ----------
     Brunner E. & Munzel U. (2000) The nonparametric Behrens-Fisher problem: asymptotic theory and a
     small-sample approximation. Biometrical Journal 42(1):17–25.
+    Neubert K. & Brunner E. (2007) A studentized permutation test for the non-parametric
+    Behrens-Fisher problem. Computational Statistics & Data Analysis 51(10):5192–5204.
     Vargha A. & Delaney H.D. (2000) A critique and improvement of the CL common language effect size
     statistics of McGraw and Wong. Journal of Educational and Behavioral Statistics 25(2):101–132.
 
@@ -1109,6 +1116,11 @@ def prob_superiority(a: ArrayLike, b: ArrayLike, *, confidence_level: float = 0.
     if low < 0 or high > 1:
         low, high = max(low, 0.0), min(high, 1.0)
         notes = ("interval clipped to [0, 1]",)
+    if min(n) < BRUNNER_MUNZEL_MIN_N:
+        notes += (
+            f"fewer than {BRUNNER_MUNZEL_MIN_N} in a group: the Brunner-Munzel t approximation may "
+            "be inaccurate (Neubert & Brunner 2007 recommend a permutation test)",
+        )
     p_value = _t_pvalue((estimate - 0.5) / se, df)
     return Effect(
         name="prob_superiority",

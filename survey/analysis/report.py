@@ -65,10 +65,36 @@ Multiplicity
 p-values are adjusted (Holm by default, Benjamini-Hochberg with ``adjust="bh"``) within each of
 three families: the declared outcomes, the knowledge items, the attitude (Likert) items. A
 suppressed or undefined p is not counted in its family.
+
+Who answered: the analysis block
+--------------------------------
+The reference version's ``analysis`` block names covariates and grouping items (each left out, with a
+note, when it was not asked alike in every compared wave):
+
+* ``balance``: each covariate's distribution before and after, with its standardised difference
+  (independent design only; :mod:`survey.analysis.adjustment`).
+* ``adjusted``: each declared outcome's first effect adjusted for the covariates (independent design:
+  OLS with HC2 errors for means, the logistic average marginal effect for shares), or null with
+  ``adjusted_reason``.
+* ``subgroups``: each declared outcome's first effect within each group of each grouping item, by the
+  design's own method on the group's respondents (a panel's group is the answer before), Holm across
+  the groups, and ``interaction_p``, the test that the effect is the same in every group
+  (:mod:`survey.analysis.subgroups`), adjusted (Holm, or BH) across all the report's interaction tests
+  in ``interaction_p_adjusted``.
+
+Cells under 5 are hidden there too, with one more beside the only one hidden (complementary
+suppression), so that no subtraction from a total finds them.
+
+Missing knowledge answers
+-------------------------
+Scored by the one rule of :mod:`survey.analysis.scoring` ("skipped = wrong" where administered). Where
+counting skips as not answered changes an outcome's or a knowledge item's conclusion (rose, fell, no
+clear change: :func:`direction`), a ``skipped_reading`` note and flag say so.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,17 +104,29 @@ import msgspec
 import numpy as np
 
 from survey.analysis import effects
+from survey.analysis.adjustment import (
+    MIN_PER_PARAMETER,
+    Adjusted,
+    Covariate,
+    adjusted_mean_difference,
+    adjusted_risk_difference,
+    covariate_balance,
+)
 from survey.analysis.multiplicity import adjust_pvalues
 from survey.analysis.reliability import cronbach_alpha
 from survey.analysis.results import (
+    CovariateBalance,
+    CovariateSummary,
     Effect,
     EffectSummary,
     Flag,
     GroupSummary,
+    LevelShare,
     Note,
     OutcomeReport,
     Param,
     Report,
+    SubgroupEffect,
     WaveSummary,
 )
 from survey.analysis.scoring import (
@@ -99,12 +137,22 @@ from survey.analysis.scoring import (
     proportion,
     scale_scores,
 )
+from survey.analysis.subgroups import interaction_test
 from survey.errors import InvalidStatistics
-from survey.questionnaire.model import Item, Outcome, Questionnaire
+from survey.questionnaire.model import Analysis, Item, Outcome, Questionnaire, Variable
 
-__all__ = ["DESIGNS", "FEW_CLUSTERS", "WaveData", "build_report", "reference_definition"]
+__all__ = [
+    "DESIGNS",
+    "FEW_CLUSTERS",
+    "Direction",
+    "WaveData",
+    "build_report",
+    "direction",
+    "reference_definition",
+]
 
 Design = Literal["independent", "panel", "comparison"]
+Direction = Literal["rose", "fell", "unclear", "none"]
 DESIGNS: tuple[str, ...] = ("independent", "panel", "comparison")
 
 #: The groups each design compares, as (group name, phase, arm).
@@ -198,9 +246,48 @@ class _Context:
     min_cell: int
     min_alpha: float
     flags: list[Flag]
+    covariates: list[_Variable] = dataclasses.field(default_factory=list)
+    groupings: list[_Variable] = dataclasses.field(default_factory=list)
+    # Only the first planned effect (the raw difference): what a group's effect and the other reading
+    # of skipped questions need, without the standardised effects' costlier intervals.
+    first_only: bool = False
+
+
+@dataclass(eq=False)
+class _Variable:
+    """A covariate or grouping item of the analysis block, read from every compared wave.
+
+    ``values`` per role are aligned with the role's complete rows: codes into ``levels`` (-1 for no
+    answer) for a categorical variable, numbers (NaN for no answer) for a numeric covariate.
+    """
+
+    key: str
+    label: dict[str, str]
+    levels: tuple[str, ...] | None
+    level_labels: tuple[dict[str, str], ...]
+    values: dict[str, np.ndarray]
+
+    def covariate(self, role: str, rows: np.ndarray | None = None) -> Covariate:
+        values = self.values[role] if rows is None else self.values[role][rows]
+        return Covariate(self.key, values, self.levels)
 
 
 # -- small helpers ------------------------------------------------------------------------------------
+
+
+def direction(ci_low: float | None, ci_high: float | None) -> Direction:
+    """The conclusion an interval allows: the report's one rule for the words "rose" and "fell".
+
+    ``"rose"`` only when the whole interval lies above zero, ``"fell"`` only when it lies below;
+    ``"unclear"`` when it includes zero, at its edge too; ``"none"`` when there is no interval.
+    """
+    if ci_low is None or ci_high is None or math.isnan(ci_low) or math.isnan(ci_high):
+        return "none"
+    if ci_low > 0:
+        return "rose"
+    if ci_high < 0:
+        return "fell"
+    return "unclear"
 
 
 def _number(x: float | None) -> float | None:
@@ -619,47 +706,25 @@ def _compare_independent(
     sizes = {"pre": pre.size, "post": post.size}
     hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
     groups = {name: _group(v, name in hidden) for name, v in (("pre", pre), ("post", post))}
+    k_post, k_pre = int(np.sum(post)), int(np.sum(pre))
+    makers: dict[str, Callable[[], Effect]] = {
+        "risk_difference": lambda: effects.risk_difference(
+            k_post, post.size, k_pre, pre.size, confidence_level=level
+        ),
+        "cohens_h": lambda: effects.cohens_h(
+            k_post, post.size, k_pre, pre.size, confidence_level=level
+        ),
+        "mean_difference": lambda: effects.mean_difference(post, pre, confidence_level=level),
+        "hedges_g": lambda: effects.hedges_g(post, pre, equal_var=False, confidence_level=level),
+    }
     if binary:
         planned = [("risk_difference", "newcombe hybrid score"), ("cohens_h", "normal")]
-
-        def compute() -> list[Effect]:
-            k_post, k_pre = int(post.sum()), int(pre.sum())
-            return [
-                _safe(
-                    "risk_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.risk_difference(
-                        k_post, post.size, k_pre, pre.size, confidence_level=level
-                    ),
-                ),
-                _safe(
-                    "cohens_h",
-                    planned[1][1],
-                    level,
-                    lambda: effects.cohens_h(
-                        k_post, post.size, k_pre, pre.size, confidence_level=level
-                    ),
-                ),
-            ]
     else:
         planned = [("mean_difference", "welch"), ("hedges_g", "noncentral t (welch)")]
+    planned = planned[:1] if ctx.first_only else planned
 
-        def compute() -> list[Effect]:
-            return [
-                _safe(
-                    "mean_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.mean_difference(post, pre, confidence_level=level),
-                ),
-                _safe(
-                    "hedges_g",
-                    planned[1][1],
-                    level,
-                    lambda: effects.hedges_g(post, pre, equal_var=False, confidence_level=level),
-                ),
-            ]
+    def compute() -> list[Effect]:
+        return [_safe(name, method, level, makers[name]) for name, method in planned]
 
     return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
 
@@ -682,51 +747,36 @@ def _compare_panel(
         "post": _group(after, bool(hidden)),
         "change": _group(after - before, bool(hidden)),
     }
+
+    def table() -> list[list[int]]:
+        a, b = after == 1, before == 1
+        return [
+            [int(np.sum(a & b)), int(np.sum(a & ~b))],
+            [int(np.sum(~a & b)), int(np.sum(~a & ~b))],
+        ]
+
+    makers: dict[str, Callable[[], Effect]] = {
+        "paired_risk_difference": lambda: effects.paired_risk_difference(
+            table(), confidence_level=level
+        ),
+        "mean_difference": lambda: effects.mean_difference(
+            after, before, True, confidence_level=level
+        ),
+        "d_z": lambda: effects.paired_d(after, before, "z", confidence_level=level),
+        "d_av": lambda: effects.paired_d(after, before, "av", confidence_level=level),
+    }
     if binary:
         planned = [("paired_risk_difference", "newcombe paired score")]
-
-        def compute() -> list[Effect]:
-            a, b = after == 1, before == 1
-            table = [
-                [int(np.sum(a & b)), int(np.sum(a & ~b))],
-                [int(np.sum(~a & b)), int(np.sum(~a & ~b))],
-            ]
-            return [
-                _safe(
-                    "paired_risk_difference",
-                    planned[0][1],
-                    level,
-                    lambda: effects.paired_risk_difference(table, confidence_level=level),
-                )
-            ]
     else:
         planned = [
             ("mean_difference", "paired t"),
             ("d_z", "noncentral t"),
             ("d_av", "noncentral t (Algina-Keselman)"),
         ]
+    planned = planned[:1] if ctx.first_only else planned
 
-        def compute() -> list[Effect]:
-            return [
-                _safe(
-                    "mean_difference",
-                    "paired t",
-                    level,
-                    lambda: effects.mean_difference(after, before, True, confidence_level=level),
-                ),
-                _safe(
-                    "d_z",
-                    planned[1][1],
-                    level,
-                    lambda: effects.paired_d(after, before, "z", confidence_level=level),
-                ),
-                _safe(
-                    "d_av",
-                    planned[2][1],
-                    level,
-                    lambda: effects.paired_d(after, before, "av", confidence_level=level),
-                ),
-            ]
+    def compute() -> list[Effect]:
+        return [_safe(name, method, level, makers[name]) for name, method in planned]
 
     return _finish(ctx, subject, groups, sizes, hidden, planned, compute)
 
@@ -757,7 +807,7 @@ def _compare_did(
         )
     hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
     planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
-    if not binary:
+    if not binary and not ctx.first_only:
         planned.append(
             ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
         )
@@ -804,7 +854,7 @@ def _compare_did(
                 ),
             )
         ]
-        if not binary:
+        if len(planned) > 1:
             found.append(
                 _safe(
                     "standardized_difference_in_differences",
@@ -827,6 +877,63 @@ _COMPARE = {
     "panel": _compare_panel,
     "comparison": _compare_did,
 }
+
+
+def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+    return all(np.array_equal(a[name], b[name], equal_nan=True) for name in a)
+
+
+def _skipped_reading(
+    ctx: _Context,
+    subject: str,
+    binary: bool,
+    result: _Result,
+    values: dict[str, np.ndarray],
+    alternative: dict[str, np.ndarray],
+) -> list[Note]:
+    """A note and a flag when counting skipped knowledge questions as not answered, rather than as
+    wrong, changes the conclusion of the outcome's first effect (rose, fell or unclear).
+
+    The alternative reading is compared only where some respondent skipped a question that was
+    administered to them (else the two readings give the same values).
+    """
+    if _same_values(values, alternative) or not result.effects:
+        return []
+    first = result.effects[0]
+    if first.estimate is None:
+        return []
+    quiet = dataclasses.replace(ctx, flags=[], first_only=True)
+    other = _COMPARE[ctx.design](quiet, subject, alternative, binary)
+    second = other.effects[0] if other.effects else None
+    if second is None or second.estimate is None:
+        return []
+    verdict = direction(first.ci_low, first.ci_high)
+    alternative_verdict = direction(second.ci_low, second.ci_high)
+    if verdict == alternative_verdict:
+        return []
+    params: dict[str, Param] = {
+        "verdict": verdict,
+        "alternative": alternative_verdict,
+        "estimate": second.estimate,
+        "ci_low": second.ci_low,
+        "ci_high": second.ci_high,
+    }
+    low = "?" if second.ci_low is None else f"{second.ci_low:.3g}"
+    high = "?" if second.ci_high is None else f"{second.ci_high:.3g}"
+    message = (
+        f"{subject}: with skipped questions counted as not answered instead of wrong, "
+        f"{second.name} = {second.estimate:.3g} [{low}, {high}]: {alternative_verdict} "
+        f"instead of {verdict}"
+    )
+    ctx.flags.append(
+        Flag(
+            code="skipped_reading",
+            subject=subject,
+            message=message,
+            params={"verdict": verdict, "alternative": alternative_verdict},
+        )
+    )
+    return [_note("skipped_reading", message, **params)]
 
 
 def _values(
@@ -897,6 +1004,410 @@ def _reliability(
     return summaries, notes
 
 
+# -- who answered: covariates, balance, adjusted and subgroup effects ---------------------------------
+
+
+def _band_levels(item: Item, bands: Sequence[int]) -> tuple[str, ...]:
+    """The names of an integer item's bands: "18–21", "22–24", "25–27" (or "≤21" and "25+" where the
+    item has no min or max). Digits and symbols, so that every language reads them."""
+    starts: list[int | None] = [int(item.min) if isinstance(item.min, int) else None, *bands]
+    ends: list[int | None] = [cut - 1 for cut in bands] + [
+        int(item.max) if isinstance(item.max, int) else None
+    ]
+    names = []
+    for start, end in zip(starts, ends, strict=True):
+        if start is None:
+            names.append(f"≤{end}")
+        elif end is None:
+            names.append(f"{start}+")
+        elif start == end:
+            names.append(str(start))
+        else:
+            names.append(f"{start}–{end}")
+    return tuple(names)
+
+
+def _read_variable(
+    roles: Sequence[_Role], reference: Questionnaire, variable: Variable
+) -> _Variable:
+    """A covariate or grouping item's values in every role, coded by the reference version."""
+    item = reference.item(variable.item)
+    languages = reference.languages
+    if item.type == "choice":
+        choices = reference.choices_for(item)
+        levels: tuple[str, ...] | None = tuple(c.value for c in choices)
+        labels = tuple(dict(c.label) for c in choices)
+    elif variable.bands is not None:
+        levels = _band_levels(item, variable.bands)
+        labels = tuple(dict.fromkeys(languages, name) for name in levels)
+    else:
+        levels, labels = None, ()
+    values: dict[str, np.ndarray] = {}
+    for role in roles:
+        wave = role.wave
+        if wave is None:
+            values[role.name] = np.empty(0, dtype=np.int64 if levels else float)
+        elif item.type == "choice" and levels is not None:
+            position = {value: i for i, value in enumerate(levels)}
+            table = np.array(
+                [position.get(v, -1) for v in wave.frame.values.get(item.key, ())] + [-1, -1],
+                dtype=np.int64,
+            )
+            # Codes -1 (no answer) and -2 (not a choice) pick the two trailing -1s.
+            values[role.name] = table[wave.frame.codes[item.key][role.rows]]
+        else:
+            numbers = wave.frame.numbers[item.key][role.rows]
+            if variable.bands is None:
+                values[role.name] = numbers
+            else:
+                band = np.searchsorted(np.asarray(variable.bands), numbers, side="right")
+                values[role.name] = np.where(np.isnan(numbers), -1, band).astype(np.int64)
+    return _Variable(item.key, dict(item.text), levels, labels, values)
+
+
+def _variables(
+    roles: Sequence[_Role],
+    reference: Questionnaire,
+    comparable: set[str],
+    kind: str,
+    notes: list[Note],
+) -> list[_Variable]:
+    """The analysis block's covariates or grouping items that every compared wave asked alike."""
+    if reference.analysis is None:
+        return []
+    found = []
+    for variable in Analysis.variables(getattr(reference.analysis, kind)):
+        if variable.item not in comparable:
+            code = "covariate_left_out" if kind == "covariates" else "subgroup_left_out"
+            what = "covariate" if kind == "covariates" else "grouping item"
+            notes.append(
+                _note(
+                    code,
+                    f"{what} {variable.item}: not asked alike in every compared wave; left out",
+                    item=variable.item,
+                )
+            )
+            continue
+        found.append(_read_variable(roles, reference, variable))
+    return found
+
+
+def _shown_count(n: int, min_cell: int) -> int | None:
+    return None if 0 < n < min_cell else n
+
+
+def _hidden_with(
+    counts: dict[object, list[int]], min_cell: int, unlisted: frozenset[object] = frozenset()
+) -> object | None:
+    """The category to hide beside the only one under ``min_cell``, so that its numbers cannot be
+    worked out by subtraction from the totals (complementary suppression, as statistical offices do:
+    Hundepool et al. 2012, Statistical Disclosure Control, ch. 5); None when none is needed.
+
+    ``counts`` holds, per category, its count in each compared group. Categories in ``unlisted`` are
+    never shown (the respondents who did not answer a grouping item) but count as hidden when small.
+    """
+    hidden = [key for key, cells in counts.items() if any(0 < c < min_cell for c in cells)]
+    if len(hidden) != 1:
+        return None
+    shown = {
+        key: min(c for c in cells if c > 0)
+        for key, cells in counts.items()
+        if key not in hidden and key not in unlisted and any(c > 0 for c in cells)
+    }
+    return min(shown, key=shown.__getitem__) if shown else None
+
+
+def _balance(ctx: _Context) -> tuple[CovariateBalance, ...]:
+    """Each covariate before and after (independent samples), with its standardised difference."""
+    if ctx.design != "independent" or not ctx.covariates:
+        return ()
+    pre, post = ctx.roles
+    out = []
+    for variable in ctx.covariates:
+        before, after = variable.covariate(pre.name), variable.covariate(post.name)
+        a, b, difference = covariate_balance(after, before)
+        groups: dict[str, CovariateSummary] = {}
+        if variable.levels is None:
+            kind = "numeric"
+            for role, covariate in ((pre, before), (post, after)):
+                answered = covariate.values[~np.isnan(covariate.values)]
+                summary = _group(answered, 0 < answered.size < ctx.min_cell)
+                groups[role.name] = CovariateSummary(n=summary.n, mean=summary.mean, sd=summary.sd)
+        else:
+            kind = "categorical"
+            keys: list[str | None] = [*variable.levels, None]
+            counts: dict[object, list[int]] = {i: [int(b[i]), int(a[i])] for i in range(len(keys))}
+            extra = _hidden_with(counts, ctx.min_cell)
+            labels = [*variable.level_labels, {}]
+            for role, column in ((pre, b), (post, a)):
+                total = int(column.sum())
+                wave_hidden = 0 < role.n < ctx.min_cell
+                levels = []
+                for i, key in enumerate(keys):
+                    count = int(column[i])
+                    if count == 0 and key is None:
+                        continue
+                    hide = wave_hidden or 0 < count < ctx.min_cell or (i == extra and count > 0)
+                    levels.append(
+                        LevelShare(
+                            value=key,
+                            label=labels[i],
+                            n=None if hide else count,
+                            share=None if hide or not total else count / total,
+                        )
+                    )
+                groups[role.name] = CovariateSummary(
+                    n=_shown_count(total, ctx.min_cell), levels=tuple(levels)
+                )
+        out.append(
+            CovariateBalance(
+                key=variable.key,
+                kind=kind,
+                label=variable.label,
+                groups=groups,
+                standardized_difference=_number(difference),
+            )
+        )
+    return tuple(out)
+
+
+def _adjusted(
+    ctx: _Context, values: dict[str, np.ndarray], binary: bool, result: _Result
+) -> tuple[EffectSummary | None, tuple[str, ...], Note | None, list[Note]]:
+    """The outcome's first effect adjusted for the covariates, what it used, or why there is none."""
+    if ctx.design != "independent":
+        reason = _note(
+            "adjusted_design",
+            f"adjusted effects are computed for independent samples, not a {ctx.design} design",
+            design=ctx.design,
+        )
+        return None, (), reason, []
+    if not ctx.covariates:
+        return (
+            None,
+            (),
+            _note("adjusted_no_covariates", "the questionnaire declares no covariates"),
+            [],
+        )
+    if not result.effects or result.effects[0].estimate is None:
+        reason = _note("adjusted_no_estimate", "no adjusted effect where the crude one has none")
+        return None, (), reason, []
+    pre, post = ctx.roles
+    present = {name: ~np.isnan(values[name]) for name in (pre.name, post.name)}
+    y = np.concatenate([values[pre.name][present[pre.name]], values[post.name][present[post.name]]])
+    wave = np.concatenate(
+        [np.zeros(int(present[pre.name].sum())), np.ones(int(present[post.name].sum()))]
+    )
+    covariates = [
+        Covariate(
+            v.key,
+            np.concatenate(
+                [v.values[pre.name][present[pre.name]], v.values[post.name][present[post.name]]]
+            ),
+            v.levels,
+        )
+        for v in ctx.covariates
+    ]
+    method = adjusted_risk_difference if binary else adjusted_mean_difference
+    try:
+        found: Adjusted = method(y, wave, covariates, confidence_level=ctx.level)
+    except InvalidStatistics as exc:
+        reason = _note("adjusted_failed", f"no adjusted effect: {exc}", why=str(exc))
+        return None, (), reason, []
+    notes: list[Note] = []
+    if found.dropped:
+        notes.append(
+            _note(
+                "adjusted_dropped",
+                f"adjusted effect: {found.dropped} respondent(s) without a numeric covariate left out",
+                count=found.dropped,
+            )
+        )
+    if found.per_parameter < MIN_PER_PARAMETER:
+        notes.append(
+            _note(
+                "adjusted_few",
+                f"adjusted effect: {found.per_parameter:.1f} "
+                + ("of the rarer answer" if binary else "respondents")
+                + f" per parameter (under {MIN_PER_PARAMETER}): it may be unstable",
+                per=found.per_parameter,
+                threshold=MIN_PER_PARAMETER,
+            )
+        )
+    return _summary(found.effect), found.covariates, None, notes
+
+
+def _level_context(ctx: _Context, keep: dict[str, np.ndarray]) -> _Context:
+    """The context of one group: its rows in every role (a panel: its matched pairs), quiet flags."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        pairs = keep["pre"][ctx.panel.pre]
+        panel = _Panel(ctx.panel.pre[pairs], ctx.panel.post[pairs])
+        return dataclasses.replace(ctx, panel=panel, flags=[], first_only=True)
+    roles = [_Role(role.name, role.wave, role.rows[keep[role.name]]) for role in ctx.roles]
+    clusters = {
+        name: None if codes is None else codes[keep[name]] for name, codes in ctx.clusters.items()
+    }
+    return dataclasses.replace(ctx, roles=roles, clusters=clusters, flags=[], first_only=True)
+
+
+def _cells(ctx: _Context, keep: dict[str, np.ndarray]) -> list[int]:
+    """A group's counts in the compared groups: matched pairs for a panel, else each wave's."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        return [int(keep["pre"][ctx.panel.pre].sum())]
+    return [int(keep[role.name].sum()) for role in ctx.roles]
+
+
+def _interaction_data(
+    ctx: _Context, values: dict[str, np.ndarray], codes: dict[str, np.ndarray], tested: list[int]
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], np.ndarray | None]:
+    """The rows of the tested groups as the interaction test takes them (see survey.analysis.subgroups)."""
+    if ctx.design == "panel" and ctx.panel is not None:
+        before = values["pre"][ctx.panel.pre]
+        after = values["post"][ctx.panel.post]
+        group = codes["pre"][ctx.panel.pre]
+        keep = ~np.isnan(before) & ~np.isnan(after) & np.isin(group, tested)
+        return (after - before)[keep], group[keep], [], None
+    ys, groups, posts, arms, clusters = [], [], [], [], []
+    clustered = ctx.design == "comparison" and any(c is not None for c in ctx.clusters.values())
+    for role in ctx.roles:
+        y, group = values[role.name], codes[role.name]
+        keep = ~np.isnan(y) & np.isin(group, tested)
+        ys.append(y[keep])
+        groups.append(group[keep])
+        posts.append(np.full(int(keep.sum()), float(role.name.endswith("post"))))
+        arms.append(np.full(int(keep.sum()), float(not role.name.startswith("comparison"))))
+        if clustered:
+            labels = ctx.clusters.get(role.name)
+            labels = np.full(y.size, -1) if labels is None else labels
+            clusters.append(labels[keep])
+    y, group, post, arm = (np.concatenate(parts) for parts in (ys, groups, posts, arms))
+    cluster = None
+    if clustered:
+        cluster = np.concatenate(clusters)
+        labelled = cluster >= 0
+        y, group, post, arm, cluster = (a[labelled] for a in (y, group, post, arm, cluster))
+        if np.unique(cluster).size < 2:
+            cluster = None
+    if ctx.design == "comparison":
+        return y, group, [post, arm, post * arm], cluster
+    return y, group, [post], None
+
+
+def _subgroups(
+    ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
+) -> tuple[tuple[SubgroupEffect, ...], dict[str, float | None], list[Note]]:
+    """The outcome's first effect within each group of each grouping item, Holm across the groups,
+    and the test that the effect is the same in all of them."""
+    entries: list[SubgroupEffect] = []
+    interaction: dict[str, float | None] = {}
+    notes: list[Note] = []
+    for variable in ctx.groupings:
+        if variable.levels is None:  # grouping items are categorical (the loader checks it)
+            continue
+        codes = variable.values
+        found: dict[int, _Result] = {}
+        counts: dict[object, list[int]] = {}
+        for level in range(len(variable.levels)):
+            keep = {name: codes[name] == level for name in codes}
+            cells = _cells(ctx, keep)
+            if not any(cells):
+                continue
+            counts[level] = cells
+            sub = _level_context(ctx, keep)
+            if ctx.design == "panel":
+                sub_values = values
+            else:
+                sub_values = {name: values[name][keep[name]] for name in values}
+            found[level] = _COMPARE[ctx.design](sub, subject, sub_values, binary)
+        counts[None] = _cells(ctx, {name: codes[name] < 0 for name in codes})
+        extra = _hidden_with(counts, ctx.min_cell, frozenset({None}))
+        level_effects: dict[int, EffectSummary] = {}
+        level_notes: dict[int, list[Note]] = {}
+        level_groups: dict[int, dict[str, GroupSummary]] = {}
+        for level, result in found.items():
+            effect = result.effects[0]  # _finish always lists the planned effects
+            notes_here = list(result.notes)
+            groups = result.groups
+            if extra is not None and level == extra:
+                notes_here = [
+                    _note(
+                        "hidden_with",
+                        "not shown, so that a smaller group's numbers cannot be worked out",
+                    )
+                ]
+                groups = {name: GroupSummary(n=None, mean=None, sd=None) for name in groups}
+                effect = _blank(effect.name, effect.method)
+            level_effects[level], level_notes[level], level_groups[level] = (
+                effect,
+                notes_here,
+                groups,
+            )
+        ordered = list(found)
+        adjusted = adjust_pvalues(
+            [
+                math.nan if level_effects[k].p_value is None else level_effects[k].p_value
+                for k in ordered
+            ],
+            method="holm",
+        )
+        for level, p_adjusted in zip(ordered, adjusted, strict=True):
+            entries.append(
+                SubgroupEffect(
+                    group=variable.key,
+                    value=variable.levels[level],
+                    label=variable.level_labels[level],
+                    groups=level_groups[level],
+                    effect=level_effects[level],
+                    p_adjusted=_number(p_adjusted),
+                    coded_notes=tuple(level_notes[level]),
+                )
+            )
+        tested = [k for k, result in found.items() if result.effects[0].estimate is not None]
+        interaction[variable.key] = None
+        if len(tested) < 2:
+            if len(found) >= 2:
+                notes.append(
+                    _note(
+                        "interaction_untestable",
+                        f"{variable.key}: fewer than two groups with an estimate; the effects are "
+                        "not compared",
+                        item=variable.key,
+                    )
+                )
+            continue
+        y, group, terms, cluster = _interaction_data(ctx, values, codes, tested)
+        try:
+            test = interaction_test(
+                y,
+                group,
+                terms,
+                cluster=cluster,
+                cov_type="HC1" if ctx.design == "comparison" else "HC2",
+            )
+        except InvalidStatistics as exc:
+            notes.append(
+                _note(
+                    "interaction_untestable",
+                    f"{variable.key}: the effects cannot be compared: {exc}",
+                    item=variable.key,
+                )
+            )
+            continue
+        interaction[variable.key] = _number(test.p_value)
+        if test.clusters is not None and test.clusters < FEW_CLUSTERS:
+            notes.append(
+                _note(
+                    "interaction_few_clusters",
+                    f"{variable.key}: the test of the groups' effects rests on {test.clusters} "
+                    f"clusters; fewer than {FEW_CLUSTERS} may make it too liberal",
+                    item=variable.key,
+                    count=test.clusters,
+                    threshold=FEW_CLUSTERS,
+                )
+            )
+    return tuple(entries), interaction, notes
+
+
 def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, str]:
     declared = [outcome.item] if outcome.kind == "proportion" else list(outcome.items or [])
     usable = [k for k in declared if k in ctx.comparable]
@@ -954,6 +1465,9 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
             comparable=False,
             notes=_texts(notes),
             coded_notes=tuple(notes),
+            adjusted_reason=_note(
+                "adjusted_no_estimate", "no adjusted effect where the crude one has none"
+            ),
         )
         return report, "outcomes"
     if outcome.kind == "score":
@@ -963,11 +1477,20 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
     else:
         values = _values(ctx, lambda d, f: proportion(d, f, outcome))
     result = _COMPARE[ctx.design](ctx, key, values, outcome.kind == "proportion")
+    if outcome.kind == "score":
+        alternative = _values(
+            ctx, lambda d, f: knowledge_scores(d, f, outcome, items=usable, skipped="missing")
+        )
+        result.notes += _skipped_reading(ctx, key, False, result, values, alternative)
     found = list(result.effects)
     if outcome.kind == "scale":
         alphas, alpha_notes = _reliability(ctx, key, usable)
         found += alphas
         notes += alpha_notes
+    binary = outcome.kind == "proportion"
+    adjusted, adjusted_for, reason, adjusted_notes = _adjusted(ctx, values, binary, result)
+    subgroups, interaction_p, subgroup_notes = _subgroups(ctx, key, values, binary)
+    everything = notes + result.notes + adjusted_notes + subgroup_notes
     report = OutcomeReport(
         key=key,
         kind=outcome.kind,
@@ -977,8 +1500,13 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         p_value=result.p_value,
         p_adjusted=None,
         comparable=True,
-        notes=_texts(notes + result.notes),
-        coded_notes=tuple(notes + result.notes),
+        notes=_texts(everything),
+        coded_notes=tuple(everything),
+        adjusted=adjusted,
+        adjusted_for=adjusted_for,
+        adjusted_reason=reason,
+        subgroups=subgroups,
+        interaction_p=interaction_p,
     )
     return report, "outcomes"
 
@@ -1021,6 +1549,9 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
                 )
             )
         values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
+        alternative = _values(
+            ctx, lambda d, f: item_correct(d, f, item.key, binary=True, skipped="missing")
+        )
     else:
         kind, family = "likert", "attitude"
         if item.reverse:
@@ -1032,6 +1563,8 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
             )
         values = _values(ctx, lambda d, f: likert_matrix(d, f, [item.key])[:, 0])
     result = _COMPARE[ctx.design](ctx, item.key, values, kind == "item")
+    if kind == "item":
+        result.notes += _skipped_reading(ctx, item.key, True, result, values, alternative)
     raw_groups = {}
     if item.reverse:
         raw_groups = _answer_groups(result.groups, reference.scale_for(item).points)
@@ -1048,8 +1581,29 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
         reverse=item.reverse,
         raw_groups=raw_groups,
         coded_notes=tuple(notes + result.notes),
+        adjusted_reason=_note(
+            "adjusted_outcomes_only",
+            "adjusted and subgroup effects are computed for the declared outcomes only",
+        ),
     )
     return report, family
+
+
+def _adjust_interactions(reports: list[OutcomeReport], method: str) -> list[OutcomeReport]:
+    """Every outcome's interaction p adjusted within one family: all the report's interaction tests
+    (outcomes × grouping items), so that one of many tests looking significant by chance does not
+    read as a difference between groups."""
+    tests = [(i, item) for i, r in enumerate(reports) for item in r.interaction_p]
+    if not tests:
+        return reports
+    raw = [math.nan if (v := reports[i].interaction_p[item]) is None else v for i, item in tests]
+    adjusted: dict[int, dict[str, float | None]] = {}
+    for (i, item), value in zip(tests, adjust_pvalues(raw, method=method), strict=True):
+        adjusted.setdefault(i, {})[item] = _number(value)
+    return [
+        msgspec.structs.replace(r, interaction_p_adjusted=adjusted[i]) if i in adjusted else r
+        for i, r in enumerate(reports)
+    ]
 
 
 def _adjust(reports: list[tuple[OutcomeReport, str]], method: str) -> list[OutcomeReport]:
@@ -1243,6 +1797,8 @@ def build_report(
         min_cell=min_cell,
         min_alpha=min_alpha,
         flags=flags,
+        covariates=_variables(roles, reference, comparable, "covariates", notes),
+        groupings=_variables(roles, reference, comparable, "subgroups", notes),
     )
     outcome_reports = [_outcome(ctx, key, o) for key, o in reference.outcomes.items()]
     item_reports = [
@@ -1251,6 +1807,9 @@ def build_report(
         if item.key in comparable and (item.is_knowledge or item.type == "likert")
     ]
     everything = _adjust(outcome_reports + item_reports, adjust)
+    everything[: len(outcome_reports)] = _adjust_interactions(
+        everything[: len(outcome_reports)], adjust
+    )
     name = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
     notes.append(
         _note(
@@ -1271,6 +1830,7 @@ def build_report(
         flags=tuple(flags),
         notes=_texts(notes),
         coded_notes=tuple(notes),
+        balance=_balance(ctx),
     )
 
 

@@ -120,17 +120,89 @@ class Note(msgspec.Struct, frozen=True, kw_only=True):
     ``panel_no_keys`` (wave), ``panel_duplicates`` (wave, count), ``panel_without_key`` (wave,
     count), ``panel_matched`` (matched, rate, pre, post, attrition: a share or None),
     ``panel_nothing_to_match``, ``cluster_item_not_choice`` (wave, item, version), ``clusters`` (item,
-    count), ``p_adjusted`` (method). Codes of an outcome or item: ``outcome_items_left_out`` (used,
+    count), ``p_adjusted`` (method), ``covariate_left_out`` (item), ``subgroup_left_out`` (item). Codes of an outcome or item: ``outcome_items_left_out`` (used,
     declared, items), ``outcome_not_comparable`` (items), ``outcome_defined_differently`` (version,
     used), ``alpha_needs_two_items``, ``alpha_undefined`` (group), ``low_reliability`` (group, alpha,
     threshold), ``partial_credit``, ``reverse_coded``, ``too_few`` (groups, min), ``no_respondents``
     (groups), ``small_sample`` (groups, sizes, threshold), ``cluster_unlabelled`` (count),
-    ``cluster_fallback``, and ``effect`` (effect, note: a method's own technical note).
+    ``cluster_fallback``, ``adjusted_dropped`` (count), ``adjusted_few`` (per, threshold),
+    ``interaction_untestable`` (item), ``interaction_few_clusters`` (item, count, threshold),
+    ``skipped_reading`` (verdict, alternative, estimate, ci_low, ci_high: the
+    first effect's conclusion, and the conclusion, estimate and interval with skipped knowledge
+    questions counted as not answered instead of wrong), and ``effect`` (effect, note: a method's own
+    technical note). Why an outcome has no adjusted effect (``adjusted_reason``):
+    ``adjusted_design`` (design), ``adjusted_no_covariates``, ``adjusted_no_estimate``,
+    ``adjusted_outcomes_only``, ``adjusted_failed`` (why). Notes of a subgroup: those of an outcome,
+    and ``hidden_with``.
     """
 
     code: str
     params: dict[str, Param] = {}
     text: str
+
+
+class SubgroupEffect(msgspec.Struct, frozen=True, kw_only=True):
+    """One outcome's effect within one group of a grouping item (the ``analysis.subgroups`` block).
+
+    ``group`` is the grouping item's key, ``value`` the group (a choice value, or a band such as
+    ``"18–21"``) and ``label`` its label per language (the choice's label; a band's is its numbers).
+    ``groups`` describe the outcome in the group, as :attr:`OutcomeReport.groups` for the whole
+    sample; ``effect`` is the design's first effect (the raw difference) within the group, with its
+    own p; ``p_adjusted`` is that p adjusted by Holm across the groups of the same item. A group
+    with a cell under 5 (``too_few`` in its notes), and the smallest other group when it is the only
+    one so hidden (``hidden_with`` in its notes, so that its numbers cannot be worked out from the
+    totals), has every number null.
+    """
+
+    group: str
+    value: str
+    label: dict[str, str]
+    groups: dict[str, GroupSummary]
+    effect: EffectSummary
+    p_adjusted: float | None = None
+    coded_notes: tuple[Note, ...] = ()
+
+
+class LevelShare(msgspec.Struct, frozen=True, kw_only=True):
+    """One category of a covariate in one wave: how many answered it, and their share of the wave.
+
+    ``value`` is the choice value or band, None for the respondents who did not answer; 1 to 4
+    respondents (or a cell hidden with such a one) show ``n`` and ``share`` as null.
+    """
+
+    value: str | None
+    label: dict[str, str]
+    n: int | None
+    share: float | None
+
+
+class CovariateSummary(msgspec.Struct, frozen=True, kw_only=True):
+    """A covariate's distribution in one wave: its categories' shares, or a number's mean and SD.
+
+    ``n`` counts the complete responses of the wave (categorical) or those that answered (numeric).
+    """
+
+    n: int | None
+    mean: float | None = None
+    sd: float | None = None
+    levels: tuple[LevelShare, ...] = ()
+
+
+class CovariateBalance(msgspec.Struct, frozen=True, kw_only=True):
+    """One covariate before and after: the campaign's ``balance`` (independent samples).
+
+    ``kind`` is ``categorical`` (a choice item, or an integer in bands) or ``numeric``; ``groups``
+    holds the ``pre`` and ``post`` distributions; ``standardized_difference`` is Cohen's d of the
+    two waves for a number (post minus pre over the root mean of the two variances, Austin 2009) and
+    Yang & Dalton's (2012) multivariate d of the categories' shares for a categorical covariate (not
+    signed); 0.1 and above is the usual mark of imbalance.
+    """
+
+    key: str
+    kind: str
+    label: dict[str, str]
+    groups: dict[str, CovariateSummary]
+    standardized_difference: float | None
 
 
 class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
@@ -145,6 +217,14 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     is better: ``groups`` and ``effects`` are of that score, and ``raw_groups`` describe the answers
     as given, in the direction of the item's own wording (the means of the CSV export).
     ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`).
+
+    ``adjusted`` is the first effect adjusted for the questionnaire's covariates (independent
+    samples: regression adjustment, see :mod:`survey.analysis.adjustment`), an effect of the same
+    name, with ``adjusted_for`` the covariates used; when there is none, ``adjusted_reason`` says
+    why. ``subgroups`` holds the effect within each group of each grouping item, and
+    ``interaction_p`` per grouping item the p of the test that the effect is the same in all its
+    groups (None when it cannot be tested), and ``interaction_p_adjusted`` that p adjusted for
+    multiplicity across all the report's interaction tests (every outcome and grouping item).
     """
 
     key: str
@@ -159,18 +239,24 @@ class OutcomeReport(msgspec.Struct, frozen=True, kw_only=True):
     reverse: bool = False
     raw_groups: dict[str, GroupSummary] = {}
     coded_notes: tuple[Note, ...] = ()
+    adjusted: EffectSummary | None = None
+    adjusted_for: tuple[str, ...] = ()
+    adjusted_reason: Note | None = None
+    subgroups: tuple[SubgroupEffect, ...] = ()
+    interaction_p: dict[str, float | None] = {}
+    interaction_p_adjusted: dict[str, float | None] = {}
 
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):
     """A caveat a reader must see: ``code`` for programs, ``message`` for people.
 
     Codes: ``incomparable_items``, ``missing_wave``, ``small_sample``, ``small_cell``,
-    ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``. ``subject`` is the outcome
+    ``low_reliability``, ``low_match_rate``, ``duplicate_panel_keys``, ``skipped_reading``. ``subject`` is the outcome
     or item key the flag is about, or None for the whole campaign. ``params`` hold the numbers and
     names of ``message``, so that a page can write it in its reader's language: ``incomparable_items``
     (items), ``missing_wave`` (phase, arm), ``small_sample`` (groups, sizes, threshold),
     ``small_cell`` (min), ``low_reliability`` (group, alpha, threshold), ``low_match_rate`` (rate,
-    threshold), ``duplicate_panel_keys`` (wave, count).
+    threshold), ``duplicate_panel_keys`` (wave, count), ``skipped_reading`` (verdict, alternative).
     """
 
     code: str
@@ -182,7 +268,8 @@ class Flag(msgspec.Struct, frozen=True, kw_only=True):
 class Report(msgspec.Struct, frozen=True, kw_only=True):
     """The campaign report; ``msgspec.json.encode(report)`` is the JSON of DESIGN.md.
 
-    ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`).
+    ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`). ``balance`` describes
+    each covariate before and after (independent samples with declared covariates; empty otherwise).
     """
 
     campaign: str
@@ -194,3 +281,4 @@ class Report(msgspec.Struct, frozen=True, kw_only=True):
     flags: tuple[Flag, ...] = ()
     notes: tuple[str, ...] = ()
     coded_notes: tuple[Note, ...] = ()
+    balance: tuple[CovariateBalance, ...] = ()

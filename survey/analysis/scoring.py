@@ -22,17 +22,21 @@ Columns of a frame
 Missing answers
 ---------------
 The collect layer stores nothing for a question left empty, and nothing for a question hidden by its
-``show_if``: from the stored answers alone the two cannot be told apart. The rules are therefore:
+``show_if``; both are told apart here from the respondent's own answers, as the form did. One rule holds
+for every response, complete or not (docs/analysis.md, "Missing knowledge answers"):
 
-* Knowledge items (:func:`item_correct`): an answer is right (1) or wrong (0; "don't know" is an
-  ordinary wrong answer). A missing answer counts as wrong (0) only when the respondent completed the
-  questionnaire *and* the item is shown to everyone (neither the item nor its section has a
-  ``show_if``): such a respondent saw the question and skipped it. Otherwise (an unfinished response,
-  or a conditional item that may have been hidden) it is NaN, "not administered". A caller that knows
-  which conditional items were shown can pass them as ``shown`` to :func:`frame_from_answers`; then
-  the shown-and-unanswered ones count as wrong too.
-* A knowledge score is the mean over the outcome's items that are not NaN; NaN when all are, and
-  NaN for a respondent who answered none of the outcome's items (a test not taken).
+* A knowledge item is *administered* to a respondent who was shown it: its ``show_if`` and its
+  section's are true on the respondent's answers (evaluated as the form evaluates them, see
+  :func:`frame_from_columns`), and the respondent reached it: a complete response reached every item;
+  an unfinished one reached the items up to the last question it answered, in questionnaire order
+  (later items are "not reached", as PISA codes the omissions at the end of an unfinished test).
+* :func:`item_correct` scores an administered item right (1) or wrong (0; "don't know" is an ordinary
+  wrong answer), and, under the report's reading ``skipped="wrong"``, an administered item left
+  unanswered as wrong (0): the respondent saw the question and skipped it. An item not administered is
+  NaN, whatever its reading. Under the other reading, ``skipped="missing"``, every unanswered item is
+  NaN. The report computes both and says where their conclusions differ.
+* A knowledge score is the mean over the outcome's items that are not NaN; NaN when all are. A
+  respondent who was shown the items and skipped every one scores 0 under ``skipped="wrong"``.
 * Scale scores use the answered items only; see :func:`scale_scores`.
 * Proportions use the respondents who answered the item; see :func:`proportion`.
 """
@@ -43,14 +47,18 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat
+from typing import Literal
 
 import numpy as np
 
 from survey.errors import InvalidStatistics
+from survey.questionnaire.expressions import compile_expression, names, parse
 from survey.questionnaire.model import CONSENT_VALUES, Item, Outcome, Questionnaire
 
 __all__ = [
+    "SKIPPED_READINGS",
     "ResponseFrame",
+    "SkippedReading",
     "frame_from_answers",
     "frame_from_columns",
     "item_correct",
@@ -59,7 +67,13 @@ __all__ = [
     "outcome_scores",
     "proportion",
     "scale_scores",
+    "visibility_items",
 ]
+
+SkippedReading = Literal["wrong", "missing"]
+#: The two readings of a knowledge item a respondent was shown and left unanswered: the report's,
+#: "skipped = wrong", first; "skipped = not answered" second (see "Missing answers" above).
+SKIPPED_READINGS: tuple[SkippedReading, ...] = ("wrong", "missing")
 
 _CODED = ("choice", "consent")
 _NUMERIC = ("likert", "integer", "decimal")
@@ -92,8 +106,14 @@ class ResponseFrame:
     complete
         True for a response whose respondent completed the questionnaire.
     shown
-        Optional, per item: True where the item was shown to the respondent. Items not listed here are
-        shown to everyone when neither they nor their section has a ``show_if``, and unknown otherwise.
+        Per knowledge item with a ``show_if`` (its own or its section's): True where it was shown to the
+        respondent, worked out from the answers by :func:`frame_from_columns` or given by the caller.
+        Items not listed are shown to everyone when neither they nor their section has a ``show_if``,
+        and unknown (treated as not shown) otherwise.
+    last_answered
+        Per response, the position (in ``definition.items()`` order) of the last item it answered, -1
+        for none: an unfinished response reached the items up to there. Empty when every response is
+        complete.
     invalid
         Per item, how many stored answers could not be read (not a choice, out of range, not a number)
         and were treated as missing.
@@ -107,6 +127,7 @@ class ResponseFrame:
     values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     complete: np.ndarray = field(default_factory=lambda: np.ones(0, dtype=bool))
     shown: dict[str, np.ndarray] = field(default_factory=dict)
+    last_answered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     invalid: dict[str, int] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
@@ -217,8 +238,16 @@ def frame_from_columns(
     n: int | None = None,
     complete: Sequence[bool] | np.ndarray | None = None,
     shown: Mapping[str, Sequence[bool] | np.ndarray] | None = None,
+    last_answered: Sequence[int] | np.ndarray | None = None,
 ) -> ResponseFrame:
     """Build a frame from one sequence of stored answers per item.
+
+    Which knowledge items each respondent was shown is worked out here (``ResponseFrame.shown``): the
+    ``show_if`` of a knowledge item and of its section are evaluated on the respondent's answers, as the
+    form evaluated them, once per distinct combination of the answers they refer to (a handful, even
+    for a million responses). This needs the columns of the items the expressions refer to, of any type
+    (``survey.reports.data.report_items`` reads them); an expression whose items are not all among
+    ``columns`` leaves its items unknown, which counts them as not shown.
 
     Parameters
     ----------
@@ -234,7 +263,10 @@ def frame_from_columns(
     complete
         Per response, True when it was completed; all True by default.
     shown
-        Optional, per item: True where the item was shown (see the module docstring).
+        Optional, per item: True where the item was shown, in place of what the answers tell.
+    last_answered
+        Optional, per response: the position of the last item it answered (see
+        :class:`ResponseFrame`); by default worked out from ``columns`` for unfinished responses.
 
     Returns
     -------
@@ -243,7 +275,7 @@ def frame_from_columns(
     Raises
     ------
     InvalidStatistics
-        If the columns, ``complete`` or ``shown`` differ in length.
+        If the columns, ``complete``, ``shown`` or ``last_answered`` differ in length.
     """
     lengths = {len(column) for column in columns.values()}
     if n is not None:
@@ -253,12 +285,16 @@ def frame_from_columns(
     if len(lengths) > 1:
         raise InvalidStatistics(f"columns: different numbers of responses {sorted(lengths)}")
     rows = lengths.pop() if lengths else 0
-    frame = ResponseFrame(
-        n=rows,
-        complete=(
-            np.ones(rows, dtype=bool) if complete is None else np.asarray(complete, dtype=bool)
-        ),
-    )
+    done = np.ones(rows, dtype=bool) if complete is None else np.asarray(complete, dtype=bool)
+    if last_answered is not None:
+        last = np.asarray(last_answered, dtype=np.int64)
+        if last.shape != (rows,):
+            raise InvalidStatistics(f"last_answered: expected {rows} values, got {last.size}")
+    elif done.all():
+        last = np.zeros(0, dtype=np.int64)
+    else:
+        last = _last_answered(definition, columns, rows)
+    frame = ResponseFrame(n=rows, complete=done, last_answered=last)
     empty: Sequence[object] = [None] * rows
     for item in definition.items():
         if item.type not in (*_CODED, *_NUMERIC, "multi"):
@@ -278,12 +314,92 @@ def frame_from_columns(
             frame.numbers[item.key], bad = _encode_numbers(column, item, definition)
         if bad:
             frame.invalid[item.key] = bad
+    frame.shown.update(_visibility(definition, columns, rows))
     for key, mask in (shown or {}).items():
         array = np.asarray(mask, dtype=bool)
         if array.shape != (rows,):
             raise InvalidStatistics(f"shown[{key!r}]: expected {rows} values, got {array.size}")
         frame.shown[key] = array
     return frame
+
+
+def _last_answered(
+    definition: Questionnaire, columns: Mapping[str, Sequence[object]], rows: int
+) -> np.ndarray:
+    """Per response, the position of the last item of ``columns`` it answered (-1 for none)."""
+    last = np.full(rows, -1, dtype=np.int64)
+    for position, item in enumerate(definition.items()):
+        column = columns.get(item.key)
+        if column is not None:
+            answered = np.fromiter((v is not None for v in column), dtype=bool, count=rows)
+            last[answered] = position
+    return last
+
+
+def _pattern(value: object) -> object:
+    """A hashable stand-in for a stored answer that tells apart what the expressions tell apart
+    (``1`` from ``True`` and ``1.0`` from ``"1"``; a list by its elements)."""
+    if value is None or value.__class__ is str:
+        return value
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_pattern(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("unhashable", type(value).__name__, repr(value))
+    return (type(value).__name__, value)
+
+
+def _expression_mask(
+    source: str, columns: Mapping[str, Sequence[object]], rows: int
+) -> np.ndarray | None:
+    """The truth of a ``show_if`` for every response, or None when a column it needs is absent.
+
+    The predicate runs once per distinct combination of the answers it refers to, on the answers of
+    the first response with that combination.
+    """
+    keys = sorted(names(parse(source)))
+    if any(key not in columns for key in keys):
+        return None
+    if not keys:
+        return np.full(rows, compile_expression(source)({}), dtype=bool)
+    patterns: list[object]
+    if len(keys) == 1:
+        patterns = [_pattern(v) for v in columns[keys[0]]]
+    else:
+        patterns = list(zip(*([_pattern(v) for v in columns[k]] for k in keys), strict=True))
+    first: dict[object, int] = {}
+    for row, pattern in enumerate(patterns):
+        first.setdefault(pattern, row)
+    predicate = compile_expression(source)
+    truth = {
+        pattern: predicate({key: columns[key][row] for key in keys})
+        for pattern, row in first.items()
+    }
+    return np.fromiter(map(truth.__getitem__, patterns), dtype=bool, count=rows)
+
+
+def _visibility(
+    definition: Questionnaire, columns: Mapping[str, Sequence[object]], rows: int
+) -> dict[str, np.ndarray]:
+    """Per knowledge item with a ``show_if`` (its own or its section's): where it was shown."""
+    masks: dict[str, np.ndarray | None] = {}
+
+    def mask(source: str) -> np.ndarray | None:
+        if source not in masks:
+            masks[source] = _expression_mask(source, columns, rows)
+        return masks[source]
+
+    out: dict[str, np.ndarray] = {}
+    for section in definition.sections:
+        for item in section.items:
+            sources = [s for s in (section.show_if, item.show_if) if s]
+            if not item.is_knowledge or not sources:
+                continue
+            found = [mask(source) for source in sources]
+            if all(m is not None for m in found):
+                out[item.key] = np.logical_and.reduce(found)  # type: ignore[arg-type]
+    return out
 
 
 def frame_from_answers(
@@ -331,9 +447,37 @@ def frame_from_answers(
     >>> frame.codes["k1"].tolist()
     [0, 1, -1]
     """
-    wanted = [item.key for item in definition.items() if item.type in (*_CODED, *_NUMERIC, "multi")]
+    wanted = {item.key for item in definition.items() if item.type in (*_CODED, *_NUMERIC, "multi")}
+    wanted |= visibility_items(definition)
     columns = {key: [a.get(key) for a in answers] for key in wanted}
-    return frame_from_columns(definition, columns, n=len(answers), complete=complete, shown=shown)
+    last = None
+    if complete is not None and not all(complete):
+        positions = {item.key: i for i, item in enumerate(definition.items())}
+        last = [
+            max((positions.get(k, -1) for k, v in a.items() if v is not None), default=-1)
+            for a in answers
+        ]
+    return frame_from_columns(
+        definition,
+        columns,
+        n=len(answers),
+        complete=complete,
+        shown=shown,
+        last_answered=last,
+    )
+
+
+def visibility_items(definition: Questionnaire) -> set[str]:
+    """The items whose answers decide whether a knowledge item was shown (the items its ``show_if``
+    and its section's refer to): the columns :func:`frame_from_columns` needs beside the scored ones."""
+    found: set[str] = set()
+    for section in definition.sections:
+        for item in section.items:
+            if item.is_knowledge:
+                for source in (section.show_if, item.show_if):
+                    if source:
+                        found |= names(parse(source))
+    return found
 
 
 # -- scoring ----------------------------------------------------------------------------------------
@@ -368,8 +512,33 @@ def _shown_to_all(definition: Questionnaire, item: Item) -> bool:
     return item.show_if is None and definition.section_of(item.key).show_if is None
 
 
+def _administered(definition: Questionnaire, frame: ResponseFrame, item: Item) -> np.ndarray:
+    """Where the item was administered: shown to the respondent, who reached it (module docstring)."""
+    if item.key in frame.shown:
+        shown = frame.shown[item.key]
+    elif _shown_to_all(definition, item):
+        shown = np.ones(frame.n, dtype=bool)
+    else:
+        shown = np.zeros(frame.n, dtype=bool)
+    if frame.complete.all():
+        return shown
+    position = next(i for i, other in enumerate(definition.items()) if other.key == item.key)
+    last = frame.last_answered if frame.last_answered.size else np.full(frame.n, -1)
+    return shown & (frame.complete | (last >= position))
+
+
+def _reading(skipped: str) -> None:
+    if skipped not in SKIPPED_READINGS:
+        raise InvalidStatistics(f'skipped: must be "wrong" or "missing", got {skipped!r}')
+
+
 def item_correct(
-    definition: Questionnaire, frame: ResponseFrame, item_key: str, *, binary: bool = False
+    definition: Questionnaire,
+    frame: ResponseFrame,
+    item_key: str,
+    *,
+    binary: bool = False,
+    skipped: SkippedReading = "wrong",
 ) -> np.ndarray:
     """Per respondent, how right the answer to one knowledge item is.
 
@@ -383,8 +552,9 @@ def item_correct(
       selecting at random on average before the floor: each wrong selection costs what a blind one
       is expected to gain, the principle of formula scoring (Lord 1975). docs/questionnaire-format.md
       works an example of each rule.
-    * No answer: 0 when the respondent completed the questionnaire and saw the item, NaN otherwise
-      (see "Missing answers" in the module docstring).
+    * No answer: with ``skipped="wrong"``, 0 when the item was administered (shown to the respondent,
+      who reached it) and NaN when it was not; with ``skipped="missing"``, NaN (see "Missing answers"
+      in the module docstring).
 
     Parameters
     ----------
@@ -397,6 +567,9 @@ def item_correct(
     binary
         When True, a partial-credit multi item is scored all-or-nothing (1 only when every choice is
         classified right), so that the result is 0/1 (the report's per-item proportions).
+    skipped
+        ``"wrong"`` (the report's reading) or ``"missing"``: what an administered item left
+        unanswered counts as.
 
     Returns
     -------
@@ -406,8 +579,10 @@ def item_correct(
     Raises
     ------
     InvalidStatistics
-        If the item is unknown, is not a knowledge item, or has no column in the frame.
+        If the item is unknown, is not a knowledge item, has no column in the frame, or ``skipped``
+        is neither reading.
     """
+    _reading(skipped)
     item = _item_of(definition, item_key)
     if not item.is_knowledge or item.type not in ("choice", "multi"):
         raise InvalidStatistics(f'"{item_key}" is not a knowledge item (it has no "correct")')
@@ -428,15 +603,12 @@ def item_correct(
             score = _corrected(frame.selected[item_key], key)
         else:
             score = right.all(axis=1).astype(float)
-    if item_key in frame.shown:
-        seen = frame.shown[item_key]
-    elif _shown_to_all(definition, item):
-        seen = np.ones(frame.n, dtype=bool)
+    if skipped == "wrong":
+        omitted = ~answered & _administered(definition, frame, item)
+        score[omitted] = 0.0
+        score[~answered & ~omitted] = np.nan
     else:
-        seen = np.zeros(frame.n, dtype=bool)
-    skipped = ~answered & seen & frame.complete
-    score[skipped] = 0.0
-    score[~answered & ~skipped] = np.nan
+        score[~answered] = np.nan
     return score
 
 
@@ -484,14 +656,15 @@ def knowledge_scores(
     outcome_key: str | Outcome,
     *,
     items: Iterable[str] | None = None,
+    skipped: SkippedReading = "wrong",
 ) -> np.ndarray:
     """Per respondent, the share of a ``score`` outcome's knowledge items answered right.
 
     The mean of :func:`item_correct` over the outcome's items that are not NaN for that respondent
-    (partial-credit items contribute their share, skipped items count as wrong). NaN for a
-    respondent who answered none of the items: skipping the whole test says nothing about what
-    they know (omitted items count as wrong, a test not taken is missing, as in large assessments
-    such as PISA). NaN for everyone when ``items`` is empty.
+    (partial-credit items contribute their share; an administered item left unanswered counts as
+    wrong under ``skipped="wrong"`` and is left out under ``skipped="missing"``). NaN for a
+    respondent with no item left (none administered, or none answered under ``"missing"``), and for
+    everyone when ``items`` is empty.
 
     Parameters
     ----------
@@ -505,23 +678,23 @@ def knowledge_scores(
     items
         Only these of the outcome's items (the report leaves out items that changed between the
         compared versions); all of them by default.
+    skipped
+        ``"wrong"`` (the report's reading) or ``"missing"``, as in :func:`item_correct`.
 
     Returns
     -------
     numpy.ndarray
         float64, one value per response, in [0, 1] or NaN.
     """
+    _reading(skipped)
     outcome, name = _outcome_of(definition, outcome_key, "score")
     keys = _item_list(outcome, items, name)
     if not keys:
         return np.full(frame.n, np.nan)
-    matrix = np.column_stack([item_correct(definition, frame, key) for key in keys])
-    scores = _row_mean(matrix)[0]
-    attempted = np.zeros(frame.n, dtype=bool)
-    for key in keys:
-        attempted |= frame.answered(key)
-    scores[~attempted] = np.nan
-    return scores
+    matrix = np.column_stack(
+        [item_correct(definition, frame, key, skipped=skipped) for key in keys]
+    )
+    return _row_mean(matrix)[0]
 
 
 def likert_matrix(

@@ -65,7 +65,9 @@ class Diff(msgspec.Struct, frozen=True):
 
     Item and outcome keys are listed in questionnaire order (``removed`` in the older version's order).
     ``other`` names changes to the questionnaire itself: ``languages``, ``title.<lang>``,
-    ``description.<lang>``, and sections added, removed or changed (``section attitudes: show_if``).
+    ``description.<lang>``, sections added, removed or changed (``section attitudes: show_if``), and
+    the analysis block (``analysis.covariates``, ``analysis.subgroups``), which changes what is
+    reported, never what is asked.
     """
 
     added: list[str]
@@ -228,4 +230,9 @@ def _other_changes(old: Questionnaire, new: Questionnaire) -> list[str]:
         k for k in new_sections if k in old_sections
     ]:
         other.append("section order")
+    for kind in ("covariates", "subgroups"):
+        before = getattr(old.analysis, kind) if old.analysis else []
+        after = getattr(new.analysis, kind) if new.analysis else []
+        if before != after:
+            other.append(f"analysis.{kind}")
     return other

@@ -42,12 +42,14 @@ from survey.questionnaire.model import (
     CONSENT_VALUES,
     DEFAULT_MAX_LENGTH,
     ITEM_TYPES,
+    Analysis,
     Choice,
     Item,
     LikertScale,
     Outcome,
     Questionnaire,
     Text,
+    Variable,
 )
 
 __all__ = [
@@ -79,6 +81,23 @@ _MAX_TEXT_LENGTH = 10_000  # largest max_length an item may declare
 _MAX_BOUND = 10**15
 
 _POINTS = (2, 11)
+
+# The analysis block. Every grouping item adds a row per group to each outcome's plot, and every
+# covariate parameters to each adjusted model: more would make the report long and the models thin.
+_MAX_COVARIATES = 10
+_MAX_SUBGROUPS = 5
+_MAX_BANDS = 10
+# What each list of the analysis block takes, and how to say it.
+_ANALYSIS_TYPES: dict[str, tuple[frozenset[str], str]] = {
+    "covariates": (
+        frozenset({"choice", "integer", "decimal"}),
+        "a covariate is a choice, integer or decimal item",
+    ),
+    "subgroups": (
+        frozenset({"choice", "integer"}),
+        "a grouping item is a choice item, or an integer item with bands",
+    ),
+}
 
 # Which item types may carry each optional field (the format's item table).
 _FIELD_TYPES: dict[str, frozenset[str]] = {
@@ -622,7 +641,20 @@ def _complete(q: Questionnaire) -> Questionnaire:
         msgspec.structs.replace(s, items=[item_done(i) for i in s.items]) for s in q.sections
     ]
     outcomes = {name: _default_objects(o) for name, o in q.outcomes.items()}
-    return msgspec.structs.replace(q, sections=sections, outcomes=outcomes)
+    return msgspec.structs.replace(
+        q, sections=sections, outcomes=outcomes, analysis=_analysis_done(q.analysis)
+    )
+
+
+def _analysis_done(analysis: Analysis | None) -> Analysis | None:
+    """The analysis block in one spelling: an entry without bands as its key, an empty block as none."""
+    if analysis is None or not (analysis.covariates or analysis.subgroups):
+        return None
+
+    def entries(found: list[str | Variable]) -> list[str | Variable]:
+        return [e.item if isinstance(e, Variable) and e.bands is None else e for e in found]
+
+    return Analysis(covariates=entries(analysis.covariates), subgroups=entries(analysis.subgroups))
 
 
 def _default_objects(struct: _S) -> _S:
@@ -677,6 +709,9 @@ class _Validator:
         self.check_sections()
         for name, outcome in q.outcomes.items():
             self.check_outcome(_child("outcomes", name), name, outcome)
+        if q.analysis is not None and q.sections:
+            for kind in ("covariates", "subgroups"):
+                self.check_variables(kind, getattr(q.analysis, kind))
         return self.errors
 
     # -- keys, languages, texts
@@ -1125,6 +1160,84 @@ class _Validator:
             here = f"{path}.value" if isinstance(outcome.value, str) else f"{path}.value[{i}]"
             if values is not None and value not in values:
                 self.error(here, _not_a_choice(value, values))
+
+    # -- the analysis block
+
+    def check_variables(self, kind: str, entries: list[str | Variable]) -> None:
+        """``analysis.covariates`` or ``analysis.subgroups``: items describing who answered."""
+        limit = _MAX_COVARIATES if kind == "covariates" else _MAX_SUBGROUPS
+        path = f"analysis.{kind}"
+        if len(entries) > limit:
+            self.error(path, f"at most {limit} items, not {len(entries)}")
+            return
+        allowed, rule = _ANALYSIS_TYPES[kind]
+        outcome_of = {
+            key: name
+            for name, o in self.q.outcomes.items()
+            for key in ([o.item] if o.kind == "proportion" else (o.items or []))
+        }
+        seen: set[str] = set()
+        for i, entry in enumerate(entries):
+            here = _index(path, i)
+            variable = Variable(item=entry) if isinstance(entry, str) else entry
+            where = here if isinstance(entry, str) else f"{here}.item"
+            key = variable.item
+            if key in seen:
+                self.error(where, f'"{key}" is listed twice')
+                continue
+            seen.add(key)
+            if key not in self.items:
+                self.error(where, f'unknown item "{key}"')
+                continue
+            item = self.items[key][1]
+            if item.type not in allowed:
+                self.error(where, f'"{key}" is {_a(item.type)} item; {rule}')
+            elif item.is_knowledge:
+                self.error(
+                    where,
+                    f'"{key}" is a knowledge item (it has "correct"): what people know is an '
+                    "outcome, not a description of who answered",
+                )
+            elif key in outcome_of:
+                self.error(
+                    where,
+                    f'"{key}" is the item of outcome "{outcome_of[key]}": an outcome cannot describe '
+                    "who answered",
+                )
+            elif variable.bands is not None:
+                self.check_bands(f"{here}.bands", item, variable.bands)
+            elif kind == "subgroups" and item.type == "integer":
+                self.error(
+                    where,
+                    f'"{key}" is an integer item: give it bands to form groups, e.g. '
+                    f"{{item: {key}, bands: [25, 35]}}",
+                )
+
+    def check_bands(self, path: str, item: Item, bands: list[int]) -> None:
+        if item.type != "integer":
+            self.error(
+                path, f'only an integer item has bands ("{item.key}" is {_a(item.type)} item)'
+            )
+            return
+        if not bands:
+            self.error(path, "at least one number is required (each starts a band)")
+        elif len(bands) > _MAX_BANDS:
+            self.error(path, f"at most {_MAX_BANDS} numbers, not {len(bands)}")
+        low, high = item.min, item.max
+        for i, cut in enumerate(bands):
+            here = _index(path, i)
+            if i and cut <= bands[i - 1]:
+                self.error(
+                    here, f"{cut} does not come after {bands[i - 1]}: list them in increasing order"
+                )
+            elif isinstance(low, int) and cut <= low:
+                self.error(
+                    here, f"{cut} is not above the item's min {low}: the first band starts there"
+                )
+            elif isinstance(high, int) and cut > high:
+                self.error(
+                    here, f"{cut} is above the item's max {high}: no answer can be in its band"
+                )
 
 
 _REFERENCE = (expressions.Name, expressions.Selected, expressions.Answered)

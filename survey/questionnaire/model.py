@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_MAX_LENGTH",
     "ITEM_TYPES",
     "SCORINGS",
+    "Analysis",
     "Choice",
     "Item",
     "ItemType",
@@ -29,6 +30,7 @@ __all__ = [
     "Scoring",
     "Section",
     "Text",
+    "Variable",
 ]
 
 Text = dict[str, str]
@@ -135,6 +137,37 @@ class Outcome(msgspec.Struct, **_OPTIONS):
     value: str | list[str] | None = None
 
 
+class Variable(msgspec.Struct, **_OPTIONS):
+    """An item that describes respondents, for the ``analysis:`` block: a covariate or a grouping item.
+
+    ``bands`` cuts the answers of an ``integer`` item into groups: each number starts a band, so
+    ``[22, 25]`` on ages 18 to 27 gives 18–21, 22–24 and 25–27. In a definition's canonical form an
+    entry without bands is written as the item's key alone.
+    """
+
+    item: str
+    bands: list[int] | None = None
+
+
+class Analysis(msgspec.Struct, **_OPTIONS):
+    """What the analysis adjusts for and where it breaks effects down (the ``analysis:`` block).
+
+    ``covariates``: ``choice`` items (each answer a category), ``integer`` and ``decimal`` items (a
+    number, or bands of an integer) describing who answered; effects of independent samples are
+    adjusted for them and the report shows their balance before and after. ``subgroups``: ``choice``
+    items, or ``integer`` items with ``bands``, whose groups each get their own effect. An entry is an
+    item key or a :class:`Variable`; :meth:`variables` gives both kinds as Variables.
+    """
+
+    covariates: list[str | Variable] = []
+    subgroups: list[str | Variable] = []
+
+    @staticmethod
+    def variables(entries: list[str | Variable]) -> list[Variable]:
+        """The entries of ``covariates`` or ``subgroups`` as :class:`Variable` objects."""
+        return [Variable(item=e) if isinstance(e, str) else e for e in entries]
+
+
 class Questionnaire(msgspec.Struct, dict=True, **_OPTIONS):
     """A whole questionnaire definition (one ``forms/<key>.yaml`` file)."""
 
@@ -146,6 +179,7 @@ class Questionnaire(msgspec.Struct, dict=True, **_OPTIONS):
     choice_lists: dict[str, list[Choice]] = {}
     likert_scales: dict[str, LikertScale] = {}
     outcomes: dict[str, Outcome] = {}
+    analysis: Analysis | None = None
 
     @property
     def default_language(self) -> str:

@@ -2379,6 +2379,16 @@ class _Exporter:
         self.q = q
         self.version = version
         self.report: list[ReportLine] = []
+        if q.analysis is not None:
+            # XLSForm has no place for it (KoboToolbox and ODK never analyse): said, not carried.
+            self.report.append(
+                ReportLine(
+                    sheet="settings",
+                    row=None,
+                    message="the analysis block (covariates, subgroups) is not carried over: "
+                    "add it to the YAML again after an import",
+                )
+            )
         self.languages = q.languages
         self.columns = {code: _language_column(code) for code in q.languages}
 

@@ -15,12 +15,12 @@ import asyncpg
 
 from survey.analysis.report import WaveData, build_report, reference_definition
 from survey.analysis.results import Report
-from survey.analysis.scoring import frame_from_columns
+from survey.analysis.scoring import frame_from_columns, visibility_items
 from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
 from survey.db.campaigns import Campaign
 from survey.db.questionnaires import QuestionnaireVersion, get_version_by_id
-from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.model import Analysis, Questionnaire
 
 __all__ = ["ReportSource", "campaign_report", "campaign_waves", "report_items", "report_source"]
 
@@ -28,12 +28,14 @@ _SCORED = ("choice", "consent", "multi", "likert", "integer", "decimal")
 
 
 def report_items(definition: Questionnaire, versions: Sequence[Questionnaire] = ()) -> list[str]:
-    """The items of ``definition`` that the report scores, in the definition's order.
+    """The items of ``definition`` that the report reads, in the definition's order.
 
-    The knowledge and Likert items (the item tables and scales) and every item an outcome names, of
-    this definition or of another version of the campaign (the report scores the newest version's
-    outcomes and items on every wave). Only these are read: a questionnaire's other questions
-    (demographics, free text) cost read time and are never analysed.
+    The knowledge and Likert items (the item tables and scales), every item an outcome names and every
+    covariate and grouping item of the analysis block, of this definition or of another version of the
+    campaign (the report scores the newest version's outcomes and items on every wave), and the items
+    whose answers decide whether a knowledge item was shown (``scoring.visibility_items``: a skipped item counts as wrong only where it was shown).
+    Only these are read: a questionnaire's other questions (demographics, free text) cost read time
+    and are never analysed.
 
     Parameters
     ----------
@@ -47,7 +49,15 @@ def report_items(definition: Questionnaire, versions: Sequence[Questionnaire] = 
         named.update(item.key for item in q.items() if item.is_knowledge or item.type == "likert")
         for outcome in q.outcomes.values():
             named.update([outcome.item] if outcome.kind == "proportion" else (outcome.items or []))
-    return [item.key for item in definition.items() if item.type in _SCORED and item.key in named]
+        if q.analysis is not None:
+            entries = [*q.analysis.covariates, *q.analysis.subgroups]
+            named.update(v.item for v in Analysis.variables(entries))
+    shown = visibility_items(definition)
+    return [
+        item.key
+        for item in definition.items()
+        if (item.type in _SCORED and item.key in named) or item.key in shown
+    ]
 
 
 async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[Campaign, list[WaveData]]:

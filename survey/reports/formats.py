@@ -9,11 +9,18 @@ import csv
 import io
 import math
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import msgspec
 
-from survey.analysis.results import EffectSummary, OutcomeReport, Report
+from survey.analysis.results import (
+    CovariateSummary,
+    EffectSummary,
+    GroupSummary,
+    LevelShare,
+    OutcomeReport,
+    Report,
+)
 
 __all__ = [
     "PERCENT_KINDS",
@@ -138,10 +145,27 @@ def report_table(report: Report, width: int = 100) -> str:
                 f"{_interval(raw, percent):{raw_w}} {_interval(std, False, short):{std_w}} "
                 f"{_p(outcome.p_adjusted):>{p_w}}"
             )
+            if outcome.adjusted is not None:
+                label = "  adjusted"
+                lines.append(
+                    f"{label:{key_w}} {'':{n_w}} {_interval(outcome.adjusted, percent):{raw_w}} "
+                    f"for {', '.join(outcome.adjusted_for)}"
+                )
+            for sub in outcome.subgroups:
+                label = _short(f"  {sub.group}={sub.value}", key_w)
+                sizes = _sizes(msgspec.structs.replace(outcome, groups=sub.groups), names)
+                lines.append(
+                    f"{label:{key_w}} {sizes:{n_w}} {_interval(sub.effect, percent):{raw_w}} "
+                    f"{'':{std_w}} {_p(sub.p_adjusted):>{p_w}}"
+                )
+            for item, p in outcome.interaction_p.items():
+                lines.append(f"  {item}: the groups' effects differ? interaction p = {_p(p)}")
     lines += [
         "",
-        "Differences of percentages are in percentage points; p adjusted (Holm) per family.",
+        "Differences of percentages are in percentage points; p adjusted (Holm) per family, and for",
+        "groups (item=value) across the item's groups. 'adjusted': for the covariates named after it.",
     ]
+    lines += _balance_lines(report)
     caveats = [flag.message for flag in report.flags]
     if caveats:
         lines += ["", "Caveats"]
@@ -150,11 +174,60 @@ def report_table(report: Report, width: int = 100) -> str:
     return "\n".join(line[:width].rstrip() for line in lines) + "\n"
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _balance_lines(report: Report) -> list[str]:
+    """Who answered before and after: each covariate's categories (count and share) or mean, and its
+    standardised difference."""
+    if not report.balance:
+        return []
+    lines = [
+        "",
+        "Balance (who answered before / after; standardised difference d, 0.1 and above: imbalance)",
+    ]
+    for covariate in report.balance:
+        d = covariate.standardized_difference
+        lines.append(f"{covariate.key:34} d = {'–' if d is None else f'{d:.2f}'}")
+        pre, post = covariate.groups.get("pre"), covariate.groups.get("post")
+        if covariate.kind == "numeric":
+            cells = [
+                "<5" if g is None or g.mean is None else f"{g.mean:.1f} (SD {g.sd or 0:.1f})"
+                for g in (pre, post)
+            ]
+            lines.append(f"  {'mean':32} {cells[0]:>16} {cells[1]:>16}")
+            continue
+        before = {level.value: level for level in pre.levels} if pre else {}
+        after = {level.value: level for level in post.levels} if post else {}
+        for value in [*before, *(v for v in after if v not in before)]:
+            name = _short("(not answered)" if value is None else value, 32)
+            cells = (_share(before.get(value)), _share(after.get(value)))
+            lines.append(f"  {name:32} {cells[0]:>16} {cells[1]:>16}")
+    return lines
+
+
+def _share(level: LevelShare | None) -> str:
+    if level is None:
+        return "–"
+    if level.n is None or level.share is None:
+        return "<5"
+    return f"{level.n} ({100 * level.share:.0f}%)"
+
+
 # -- CSV ----------------------------------------------------------------------------------------------
 
 
 def report_csv(report: Report) -> str:
     """The report as CSV: one row per outcome or item and effect, with every group's n, mean and sd.
+
+    Beside the ``outcome`` and ``item`` rows: an ``adjusted`` row per outcome with an adjusted effect
+    (its p in ``p_value``); a ``subgroup`` row per outcome and group (``subgroup`` the grouping item,
+    ``level`` the group, the groups' numbers within it, ``p_adjusted`` by Holm across the item's
+    groups, ``interaction_p`` the item's test); and ``balance`` rows per covariate (``key``), one per
+    category (``level``, "(not answered)" for those who did not answer; ``n_`` its count, ``mean_`` its
+    share) and one with the standardised difference (``effect`` standardized_difference; a number's
+    ``n_``, ``mean_`` and ``sd_`` on it).
 
     Numbers are written in full precision (``repr`` of the float); a suppressed or undefined number is
     an empty cell.
@@ -180,19 +253,31 @@ def report_csv(report: Report) -> str:
             "method",
             "p_value",
             "p_adjusted",
+            "subgroup",
+            "level",
+            "interaction_p",
         ]
     )
 
     def cell(value: float | int | None) -> str:
         return "" if value is None else repr(value)
 
-    for section, outcome in _rows(report):
-        groups = []
+    def numbers(groups: Mapping[str, GroupSummary | CovariateSummary]) -> list[str]:
+        out = []
         for name in names:
-            group = outcome.groups.get(name)
-            groups += (
+            group = groups.get(name)
+            out += (
                 ["", "", ""] if group is None else [cell(group.n), cell(group.mean), cell(group.sd)]
             )
+        return out
+
+    def effect_cells(effect: EffectSummary | None) -> list[str]:
+        if effect is None:
+            return ["", "", "", "", ""]
+        low, high = cell(effect.ci_low), cell(effect.ci_high)
+        return [effect.name, cell(effect.estimate), low, high, effect.method]
+
+    for section, outcome in _rows(report):
         head = [
             report.campaign,
             report.design,
@@ -201,21 +286,49 @@ def report_csv(report: Report) -> str:
             outcome.kind,
             outcome.label.get("en", ""),
             "true" if outcome.comparable else "false",
-            *groups,
         ]
-        tail = [cell(outcome.p_value), cell(outcome.p_adjusted)]
+        groups = numbers(outcome.groups)
+        tail = [cell(outcome.p_value), cell(outcome.p_adjusted), "", "", ""]
         if not outcome.effects:
-            writer.writerow([*head, "", "", "", "", "", *tail])
+            writer.writerow([*head, *groups, *effect_cells(None), *tail])
         for effect in outcome.effects:
+            writer.writerow([*head, *groups, *effect_cells(effect), *tail])
+        if outcome.adjusted is not None:
+            adjusted = outcome.adjusted
+            marked = [*head[:2], "adjusted", *head[3:]]
+            p_cells = [cell(adjusted.p_value), "", "", "", ""]
+            writer.writerow([*marked, *groups, *effect_cells(adjusted), *p_cells])
+        for sub in outcome.subgroups:
+            marked = [*head[:2], "subgroup", *head[3:]]
+            p_cells = [cell(sub.effect.p_value), cell(sub.p_adjusted)]
+            by = [sub.group, sub.value, cell(outcome.interaction_p.get(sub.group))]
             writer.writerow(
-                [
-                    *head,
-                    effect.name,
-                    cell(effect.estimate),
-                    cell(effect.ci_low),
-                    cell(effect.ci_high),
-                    effect.method,
-                    *tail,
-                ]
+                [*marked, *numbers(sub.groups), *effect_cells(sub.effect), *p_cells, *by]
             )
+    for covariate in report.balance:
+        head = [
+            report.campaign,
+            report.design,
+            "balance",
+            covariate.key,
+            covariate.kind,
+            covariate.label.get("en", ""),
+            "true",
+        ]
+        values: list[str | None] = []
+        for summary in covariate.groups.values():
+            values += [level.value for level in summary.levels if level.value not in values]
+        for value in values:
+            shares = []
+            for name in names:
+                summary = covariate.groups.get(name)
+                level = (
+                    next((v for v in summary.levels if v.value == value), None) if summary else None
+                )
+                shares += ["", "", ""] if level is None else [cell(level.n), cell(level.share), ""]
+            level_name = "(not answered)" if value is None else value
+            writer.writerow([*head, *shares, *effect_cells(None), "", "", "", level_name, ""])
+        difference = covariate.standardized_difference
+        row = [*head, *numbers(covariate.groups), "standardized_difference", cell(difference)]
+        writer.writerow([*row, "", "", "", "", "", "", "", ""])
     return buffer.getvalue()

@@ -133,6 +133,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Campaign group: {campaign_before} before, {campaign_after} after. Comparison group: "
         "{comparison_before} before, {comparison_after} after.",
     },
+    # -- the change taking into account who answered (independent samples) --------------------------
+    "adjusted.rose": {
+        "mn": "Хариулагчдын бүрэлдэхүүнийг тооцвол: {diff} {unit} буюу өссөн ({level} итгэх завсар "
+        "{low} ба {high} хооронд).",
+        "en": "Taking into account who answered: rose by {diff} {unit} ({level} interval {low} to "
+        "{high}).",
+    },
+    "adjusted.fell": {
+        "mn": "Хариулагчдын бүрэлдэхүүнийг тооцвол: {diff} {unit} буюу буурсан ({level} итгэх "
+        "завсар {low} ба {high} хооронд).",
+        "en": "Taking into account who answered: fell by {diff} {unit} ({level} interval {low} to "
+        "{high}).",
+    },
+    "adjusted.unclear": {
+        "mn": "Хариулагчдын бүрэлдэхүүнийг тооцвол: тодорхой өөрчлөлт алга, {diff} {unit} ({level} "
+        "итгэх завсар {low} ба {high} хооронд буюу өөрчлөлтгүй байх боломжийг багтаана).",
+        "en": "Taking into account who answered: no clear change, {diff} {unit} ({level} interval "
+        "{low} to {high}, which includes no change).",
+    },
+    "adjusted.no_interval": {
+        "mn": "Хариулагчдын бүрэлдэхүүнийг тооцвол: өөрчлөлт нь {diff} {unit} боловч итгэх завсар "
+        "тооцох боломжгүй.",
+        "en": "Taking into account who answered: a change of {diff} {unit}, but no interval can be "
+        "computed.",
+    },
     "change.none": {
         "mn": "Тооцоолол харуулах боломжгүй: аль нэг бүлэгт хариулагч хэт цөөн, эсвэл өгөгдөл алга.",
         "en": "No estimate can be shown: a group has too few people, or no answers.",
@@ -244,6 +269,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Faint lines mark what Cohen's conventions call small (0.2), medium (0.5) and large "
         "(0.8) effects.",
     },
+    "plot.desc_group": {
+        "mn": "{label}: өөрчлөлт {estimate}; {level} итгэх завсар {low} ба {high} хооронд.",
+        "en": "{label}: a change of {estimate}, {level} interval from {low} to {high}.",
+    },
+    "plot.empty_groups": {
+        "mn": "Ангилал бүрийн өөрчлөлтийг харуулах боломжгүй.",
+        "en": "No group's change can be shown.",
+    },
     "plot.empty": {
         "mn": "Стандартчилсан нөлөө харуулах боломжгүй.",
         "en": "No standardised effect can be shown.",
@@ -325,6 +358,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "For {count} of the {total} outcomes and questions a group has fewer than "
         "{threshold} people, so no numbers are shown for it.",
     },
+    "flag.skipped_reading": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дараах үр дүнгийн "
+        "дүгнэлт өөр гарна: {subjects}. Тэдгээрийг болгоомжтой уншина уу.",
+        "en": "Counting skipped questions as not answered, rather than as wrong, changes the "
+        "conclusion for: {subjects}. Read them with care.",
+    },
+    "flag.skipped_reading_many": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол нийт {total} "
+        "үзүүлэлт, асуултаас {count} нь өөр дүгнэлттэй гарна. Тэдгээрийг болгоомжтой уншина уу.",
+        "en": "Counting skipped questions as not answered, rather than as wrong, changes the "
+        "conclusion for {count} of the {total} outcomes and questions. Read them with care.",
+    },
     "flag.low_reliability": {
         "mn": "{subject}: өгүүлбэрүүдэд өгсөн хариулт хоорондоо сул уялдаатай ({group}: "
         "Кронбахын альфа {alpha}, босго {threshold}) тул нэг зүйлийг хэмжиж чадахгүй байж "
@@ -395,7 +440,52 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Бүлгийн тоо {threshold} хүрэхгүй үед ийм итгэх завсар хэт нарийн гарч болно.",
         "en": "With fewer than {threshold} groups, such intervals can be too narrow.",
     },
+    "note.covariate_left_out": {
+        "mn": "«{item}» асуулт судалгааны шат бүрт ижил асуугдаагүй тул хариулагчдын бүрэлдэхүүнийг "
+        "тооцсон үнэлгээнд ороогүй.",
+        "en": "“{item}” is not taken into account in the estimates adjusted for who answered: it "
+        "was not asked alike in every survey round.",
+    },
+    "note.subgroup_left_out": {
+        "mn": "«{item}» асуулт судалгааны шат бүрт ижил асуугдаагүй тул түүгээр ангилж нөлөөг "
+        "тооцоогүй.",
+        "en": "The effects are not broken down by “{item}”: it was not asked alike in every survey "
+        "round.",
+    },
     # -- notes of one outcome or item ---------------------------------------------------------------
+    "note.adjusted_failed": {
+        "mn": "Эдгээр хариултаар хариулагчдын бүрэлдэхүүнийг тооцсон үнэлгээ гаргах боломжгүй.",
+        "en": "No estimate that takes into account who answered can be computed from these answers.",
+    },
+    "note.adjusted_dropped": {
+        "mn": "Бүрэлдэхүүнийг тооцоход ашигласан асуултад хариулаагүй {count} хүнийг тэр үнэлгээнд "
+        "оруулаагүй.",
+        "en": "{count} people who did not answer a question used to take into account who answered "
+        "are left out of that estimate.",
+    },
+    "note.adjusted_few": {
+        "mn": "Бүрэлдэхүүнийг тооцсон үнэлгээ нь харгалзан үзсэн шинж чанаруудын тоонд харьцуулахад "
+        "цөөн хүнд тулгуурласан тул тогтворгүй байж болно.",
+        "en": "The estimate that takes into account who answered rests on few people for the number "
+        "of characteristics it allows for, so it may be unstable.",
+    },
+    "note.interaction_untestable": {
+        "mn": "«{item}» асуултын ангилал хооронд өөрчлөлт ялгаатай эсэхийг эдгээр хариултаар шалгах "
+        "боломжгүй.",
+        "en": "Whether the change differs between the groups of “{item}” cannot be tested with these "
+        "answers.",
+    },
+    "note.interaction_few_clusters": {
+        "mn": "«{item}»: бүлгийн тоо ердөө {count} ({threshold} хүрэхгүй) тул ангилал хооронд "
+        "өөрчлөлт ялгаатай эсэхийг шалгах тест ялгааг хэт амархан илрүүлж болзошгүй.",
+        "en": "“{item}”: with only {count} clusters (fewer than {threshold}), the test of whether the "
+        "change differs between its groups can find a difference too easily.",
+    },
+    "note.hidden_with": {
+        "mn": "Цөөн хүнтэй бүлгийн тоог нийт дүнгээс тооцоолж олохоос сэргийлж харуулаагүй.",
+        "en": "Not shown, so that the numbers of a smaller group cannot be worked out from the "
+        "totals.",
+    },
     "note.outcome_items_left_out": {
         "mn": "Нийт {declared} асуултаас {used} асуултаар тооцсон; өөрчлөгдсөн тул хассан: {items}.",
         "en": "Computed on {used} of its {declared} questions; left out because they changed: "
@@ -428,6 +518,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "A question with several answers to choose: counted correct only when every choice "
         "is right; the knowledge score corrects it for guessing.",
     },
+    "note.skipped_reading": {
+        "mn": "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дүгнэлт «{verdict}» "
+        "болж өөрчлөгдөнө: өөрчлөлт нь {diff} {unit}; {level} итгэх завсар {low} ба {high} "
+        "хооронд байна.",
+        "en": "Counted as not answered rather than as wrong, skipped questions change the "
+        "conclusion to “{verdict}”: a change of {diff} {unit}, with a {level} interval from {low} "
+        "to {high}.",
+    },
     "note.too_few": {
         "mn": "Бүлэгт {min} хүрэхгүй хүн байгаа тул тоог нь харуулаагүй.",
         "en": "A group has fewer than {min} people, so its numbers are not shown.",
@@ -447,6 +545,98 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "note.cluster_fallback": {
         "mn": "Бүлэг 2 хүрэхгүй тул итгэх завсарт бүлэглэлтийг тооцоогүй.",
         "en": "Fewer than two groups: the interval does not allow for grouping.",
+    },
+    # -- who answered before and after (the covariates' balance) ------------------------------------
+    "balance.heading": {
+        "mn": "Хэн хариулсан бэ: өмнө ба дараа",
+        "en": "Who answered, before and after",
+    },
+    "balance.intro": {
+        "mn": "Өмнө ба дараа нь өөр өөр хүмүүс хариулсан тул тэдний шинж чанарыг энд харьцуулав. "
+        "Ялгаатай бол үр дүнгийн карт бүрт тэр ялгааг тооцсон өөрчлөлтийг мөн өгсөн.",
+        "en": "Different people answered before and after, so here they are compared. Where they "
+        "differ, each outcome's card also gives the change taking that difference into account.",
+    },
+    "col.answer": {"mn": "Хариулт", "en": "Answer"},
+    "balance.share": {"mn": "{n} ({share})", "en": "{n} ({share})"},
+    "balance.mean": {"mn": "Дундаж (стандарт хазайлт)", "en": "Average (standard deviation)"},
+    "balance.mean_sd": {"mn": "{mean} ({sd})", "en": "{mean} ({sd})"},
+    "balance.not_answered": {"mn": "Хариулаагүй", "en": "Not answered"},
+    "balance.differs": {
+        "mn": "Стандартчилсан зөрүү {d}: хоёр шатны хариулагчид энэ талаараа мэдэгдэхүйц ялгаатай "
+        "({threshold} ба түүнээс дээш).",
+        "en": "Standardised difference {d}: the two rounds' people differ noticeably in this "
+        "({threshold} or more).",
+    },
+    "balance.alike": {
+        "mn": "Стандартчилсан зөрүү {d}: хоёр шатны хариулагчид энэ талаараа ойролцоо ({threshold} "
+        "хүрэхгүй).",
+        "en": "Standardised difference {d}: the two rounds' people are alike in this (under "
+        "{threshold}).",
+    },
+    "balance.no_difference": {
+        "mn": "Стандартчилсан зөрүүг тооцох боломжгүй.",
+        "en": "No standardised difference can be computed.",
+    },
+    # -- where did it change (changes by group) ------------------------------------------------------
+    "groups.heading": {"mn": "Хаана, хэнд өөрчлөгдсөн бэ", "en": "Where did it change?"},
+    "groups.intro": {
+        "mn": "Үр дүн бүрийн өөрчлөлтийг хүмүүсийн ангилал тус бүрээр, {level} итгэх завсрын хамт "
+        "харуулав. Ангилал хооронд өөрчлөлт ялгаатай эсэхийг график бүрийн доорх шалгалт хэлнэ: нэг "
+        "ангиллын завсар тэгийг багтааж, нөгөөгийнх багтаахгүй байх нь ялгааг нотлохгүй.",
+        "en": "Each outcome's change within groups of people, with its {level} interval. Whether "
+        "the change differs between the groups is told by the test under each plot: one group's "
+        "interval including zero while another's does not is no proof of a difference.",
+    },
+    "groups.not_adjusted": {
+        "mn": "Эдгээр нь ангилал доторх өөрчлөлт бөгөөд хариулагчдын бүрэлдэхүүний ялгааг тооцоогүй.",
+        "en": "These are the changes within each group, not adjusted for who answered.",
+    },
+    "groups.everyone": {"mn": "Бүх хариулагч", "en": "Everyone"},
+    "groups.differ": {
+        "mn": "{item}: ангилал хооронд өөрчлөлт ялгаатай (харилцан нөлөөллийн шалгалт, "
+        "тохируулсан {p}).",
+        "en": "{item}: the change differs between the groups (test of interaction, adjusted {p}).",
+    },
+    "groups.cannot_tell": {
+        "mn": "{item}: ангилал хооронд өөрчлөлт ялгаатай эсэхийг хариултаар ялгах боломжгүй "
+        "(харилцан нөлөөллийн шалгалт, тохируулсан {p}).",
+        "en": "{item}: the answers cannot tell whether the change differs between the groups (test "
+        "of interaction, adjusted {p}).",
+    },
+    "groups.axis_percent": {
+        "mn": "Өөрчлөлт, нэгж хувиар",
+        "en": "Change, in percentage points",
+    },
+    "groups.axis_scale": {"mn": "Өөрчлөлт: {unit}", "en": "Change, {unit}"},
+    "groups.axis_percent_did": {
+        "mn": "Өөрчлөлтийн зөрүү, нэгж хувиар",
+        "en": "Difference of changes, in percentage points",
+    },
+    "groups.axis_scale_did": {
+        "mn": "Өөрчлөлтийн зөрүү: {unit}",
+        "en": "Difference of changes, {unit}",
+    },
+    "groups.plot_title": {
+        "mn": "{label}: ангилал бүрийн өөрчлөлт ба түүний итгэх завсар",
+        "en": "{label}: the change in each group, with its interval",
+    },
+    "groups.numbers": {"mn": "Тоогоор", "en": "The numbers"},
+    "col.people_four": {
+        "mn": "Хүний тоо (кампанит ажлын бүлэг өмнө · дараа · харьцуулах бүлэг өмнө · дараа)",
+        "en": "People (campaign group before · after · comparison group before · after)",
+    },
+    "col.p_groups": {
+        "mn": "Тохируулсан p (ангиллуудын дунд)",
+        "en": "Adjusted p (across the groups)",
+    },
+    "more.print": {
+        "mn": "Цаасан дээр энэ хэсэг ордоггүй.",
+        "en": "On paper this part is left out.",
+    },
+    "more.print_link": {
+        "mn": "Энэ хэсгийг хамт хэвлэх",
+        "en": "Print it too",
     },
     # -- questions left out -------------------------------------------------------------------------
     "left_out.heading": {
@@ -585,6 +775,49 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "харуулна. 0,7 хүрэхгүй бол өгүүлбэрүүд нэг зүйлийг хэмжихгүй байж магадгүй.",
         "en": "How consistently people answer a scale's statements, from 0 to 1. Below 0.7 the "
         "statements may not measure one thing.",
+    },
+    "term.balance": {
+        "mn": "Хариулагчдын бүрэлдэхүүн, стандартчилсан зөрүү",
+        "en": "Who answered, and the standardised difference",
+    },
+    "term.balance.body": {
+        "mn": "Өмнө ба дараа нь өөр хүмүүс хариулбал, жишээ нь дараагийн шатанд боловсрол өндөртэй "
+        "хүн олон байвал, кампанит ажилгүйгээр ч мэдлэг «өссөн» мэт харагдана. Тайлан хариулагчдын "
+        "шинж чанарыг харьцуулж, ижил шинжтэй хүмүүсийн дундах өөрчлөлтийг мөн тооцдог. "
+        "Стандартчилсан зөрүү нь хоёр шатны хариулагчид хэр ялгаатайг хэмжинэ: 0,1 ба түүнээс дээш "
+        "бол мэдэгдэхүйц ялгаа.",
+        "en": "When different people answer before and after, a change in who answered (more "
+        "university graduates after, say) can look like a rise in knowledge without any campaign. "
+        "The report compares who answered, and also gives each change among people of the same "
+        "description. The standardised difference measures how different the two rounds' people "
+        "are: 0.1 or more is a noticeable difference.",
+    },
+    "term.groups": {
+        "mn": "Ангилал хоорондын ялгаа (харилцан нөлөөлөл)",
+        "en": "Differences between groups (interaction)",
+    },
+    "term.groups.body": {
+        "mn": "Ангилал бүрийн өөрчлөлтийг өөрийн итгэх завсартай харуулдаг. Өөрчлөлт ангилал "
+        "хооронд ялгаатай эсэхийг харилцан нөлөөллийн шалгалт хэлнэ; жижиг p нь ялгааг илтгэнэ. "
+        "Олон ангилал, олон шалгалтыг зэрэг харахад аль нэг нь санамсаргүйгээр онцгой харагдаж "
+        "болох тул ангилал бүрийн p утгыг, мөн энэ хэсгийн шалгалтуудын p утгыг {method} "
+        "тохируулсан. 5 хүрэхгүй хүнтэй ангиллыг харуулдаггүй.",
+        "en": "Each group's change is shown with its own interval. Whether the change differs "
+        "between the groups is told by the test of interaction: a small p is evidence of a "
+        "difference. With many groups and many tests, one of them is bound to look special by "
+        "chance, so each group's p, and each test's p across this section, is adjusted "
+        "({method}). No group of fewer than 5 people is shown.",
+    },
+    "term.skipped": {"mn": "Алгассан асуулт", "en": "Skipped questions"},
+    "term.skipped.body": {
+        "mn": "Хүнд харагдсан боловч хариулаагүй орхисон мэдлэгийн асуултыг буруу хариулт гэж "
+        "тооцдог. Өмнөх хариултаас шалтгаалан харагдаагүй, эсвэл судалгааг дуусгаагүй хүн хүрч "
+        "амжаагүй асуултыг тооцдоггүй. Алгассан асуултыг хариулаагүй гэж тооцоход дүгнэлт өөр "
+        "гарвал тайланд тэр тухай бичнэ.",
+        "en": "A knowledge question someone was shown and left unanswered counts as a wrong "
+        "answer. A question not shown to them (because of an earlier answer), or one they never "
+        "reached because they stopped before it, does not count. Where counting skipped questions "
+        "as not answered would change a conclusion, the report says so.",
     },
     "term.privacy": {"mn": "5 хүрэхгүй хүнтэй бүлэг", "en": "Groups of fewer than 5"},
     "term.privacy.body": {

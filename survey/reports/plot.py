@@ -10,6 +10,10 @@ changes) for averages and scores, Cohen's h for shares. They are different scale
 an axis. Each panel has ticks, an axis title, a dashed line at zero, and faint guides at ±0.2, ±0.5 and
 ±0.8 labelled with the names Cohen's conventions give them. The SVG's ``<title>`` and ``<desc>`` state
 every estimate and interval in words, for screen readers.
+
+:func:`subgroup_plot` draws one outcome's raw change in each group of people (percentage points for
+shares, scale points for averages), everyone first, the groups under the heading of their grouping
+item: the same rows, without Cohen's guides, which belong to standardised effects.
 """
 
 from __future__ import annotations
@@ -22,7 +26,14 @@ from html import escape
 from survey.reports.messages import CATALOGUE
 from survey.reports.words import CONVENTIONS, decimal
 
-__all__ = ["LABEL_CHARACTERS", "TITLE_CHARACTERS", "PlotPanel", "PlotRow", "forest_plot"]
+__all__ = [
+    "LABEL_CHARACTERS",
+    "TITLE_CHARACTERS",
+    "PlotPanel",
+    "PlotRow",
+    "forest_plot",
+    "subgroup_plot",
+]
 
 #: Characters per line of a row's label: what 13 px text fits in the narrowest plot (a 360 px phone
 #: less the page's margins, 328 px) in a wide font (DejaVu Sans, up to 9 px a Cyrillic letter); the
@@ -47,22 +58,32 @@ _LINE, _GAP = 17, 10
 
 @dataclass(frozen=True)
 class PlotRow:
-    """One outcome: its label in the reader's language, its estimate and interval."""
+    """One outcome (or group): its label in the reader's language, its estimate and interval.
+
+    ``heading`` is written above the row when it differs from the row before (a grouping item).
+    """
 
     key: str
     label: str
     estimate: float
     ci_low: float
     ci_high: float
+    heading: str = ""
 
 
 @dataclass(frozen=True)
 class PlotPanel:
-    """The rows of one kind of standardised effect (``effect`` is its name in the report JSON)."""
+    """The rows of one kind of standardised effect (``effect`` is its name in the report JSON).
+
+    A panel of raw changes (:func:`subgroup_plot`) multiplies its numbers by ``scale`` when written
+    (100 for shares, in percentage points), has no Cohen's guides, and its axis title is ``axis``.
+    """
 
     effect: str
     kind: str  # "means" or "shares"
     rows: tuple[PlotRow, ...]
+    scale: float = 1.0
+    axis: str | None = None
 
 
 def _axis(rows: tuple[PlotRow, ...]) -> tuple[float, float, list[float]]:
@@ -87,10 +108,17 @@ def _text(x: str, y: float, text: str, cls: str, anchor: str = "start") -> str:
     return f'<text class="{cls}" x="{x}" y="{y:g}" text-anchor="{anchor}">{escape(text)}</text>'
 
 
+def _number(value: float, panel: PlotPanel, lang: str) -> str:
+    """A plotted number as the panel writes it: 2 decimals, or whole percentage points."""
+    decimals = 0 if panel.scale != 1.0 else 2
+    return decimal(value * panel.scale, decimals, lang, sign=True)
+
+
 def _panel(panel: PlotPanel, lang: str, top: float) -> tuple[list[str], float]:
     """The SVG elements of one panel starting at ``top``, and the panel's height."""
     t = CATALOGUE.bound(lang)
-    name = t(f"effect.{panel.effect}")
+    raw = panel.axis is not None
+    name = "" if raw else t(f"effect.{panel.effect}")
     low, high, ticks = _axis(panel.rows)
 
     def position(value: float) -> float:
@@ -106,29 +134,39 @@ def _panel(panel: PlotPanel, lang: str, top: float) -> tuple[list[str], float]:
 
     y = top
     parts = []
-    for line in textwrap.wrap(t(f"plot.panel.{panel.kind}", name=name), TITLE_CHARACTERS):
-        y += 18
-        parts.append(_text(_INSET, y, line, "panel-title"))
-    # Guide labels in three staggered lines (small, medium, large), so that they never overlap.
-    guides_top = y + 8
-    y = guides_top + 3 * 14 + 6
-    body_top = y - 8
     guides = []
-    for row, (bound, size) in enumerate(sorted(CONVENTIONS)):
-        for value in (-bound, bound):
-            if low < value < high:
-                guides.append(value)
-                parts.append(
-                    _text(
-                        x(value),
-                        guides_top + 12 + 14 * row,
-                        t(f"size.word.{size}"),
-                        "guide-label",
-                        anchor(value),
+    if raw:
+        y += 8
+        body_top = y
+    else:
+        for line in textwrap.wrap(t(f"plot.panel.{panel.kind}", name=name), TITLE_CHARACTERS):
+            y += 18
+            parts.append(_text(_INSET, y, line, "panel-title"))
+        # Guide labels in three staggered lines (small, medium, large), so that they never overlap.
+        guides_top = y + 8
+        y = guides_top + 3 * 14 + 6
+        body_top = y - 8
+        for row, (bound, size) in enumerate(sorted(CONVENTIONS)):
+            for value in (-bound, bound):
+                if low < value < high:
+                    guides.append(value)
+                    parts.append(
+                        _text(
+                            x(value),
+                            guides_top + 12 + 14 * row,
+                            t(f"size.word.{size}"),
+                            "guide-label",
+                            anchor(value),
+                        )
                     )
-                )
     rows = []
+    heading = ""
     for r in panel.rows:
+        if r.heading and r.heading != heading:
+            heading = r.heading
+            for line in textwrap.wrap(heading, TITLE_CHARACTERS):
+                y += 18
+                rows.append(_text(_INSET, y, line, "row-heading"))
         lines = textwrap.wrap(r.label, LABEL_CHARACTERS) or [r.key]
         group = [
             f'<g class="row" data-key="{escape(r.key)}" data-estimate="{r.estimate!r}" '
@@ -144,9 +182,9 @@ def _panel(panel: PlotPanel, lang: str, top: float) -> tuple[list[str], float]:
                 y,
                 t(
                     "plot.row",
-                    estimate=decimal(r.estimate, 2, lang, sign=True),
-                    low=decimal(r.ci_low, 2, lang, sign=True),
-                    high=decimal(r.ci_high, 2, lang, sign=True),
+                    estimate=_number(r.estimate, panel, lang),
+                    low=_number(r.ci_low, panel, lang),
+                    high=_number(r.ci_high, panel, lang),
                 ),
                 "value",
             )
@@ -179,7 +217,7 @@ def _panel(panel: PlotPanel, lang: str, top: float) -> tuple[list[str], float]:
             _text(
                 x(value),
                 y + 19,
-                decimal(value, 1 if value % 1 else 0, lang),
+                decimal(value * panel.scale, 1 if (value * panel.scale) % 1 else 0, lang),
                 "tick-label",
                 "middle",
             )
@@ -195,7 +233,8 @@ def _panel(panel: PlotPanel, lang: str, top: float) -> tuple[list[str], float]:
         f"{escape(rise)}</text>"
     )
     y += 38
-    for line in textwrap.wrap(t("plot.axis", name=name), TITLE_CHARACTERS + 6):
+    axis = panel.axis if panel.axis is not None else t("plot.axis", name=name)
+    for line in textwrap.wrap(axis, TITLE_CHARACTERS + 6):
         y += 16
         parts.append(_text("50%", y, line, "axis-title", "middle"))
     return parts, y + 8 - top
@@ -229,9 +268,15 @@ def forest_plot(panels: list[PlotPanel], lang: str, level: str) -> str:
         for r in panel.rows
     ]
     desc = " ".join([*sentences, t("plot.desc_guides")]) if sentences else t("plot.empty")
+    return _svg(shown, lang, "forest", t("plot.title", level=level), desc)
+
+
+def _svg(panels: list[PlotPanel], lang: str, name: str, title: str, desc: str) -> str:
+    """The panels one under the other in one SVG, labelled by ``title`` and ``desc`` (ids from
+    ``name``, unique on the page)."""
     body: list[str] = []
     top = 0.0
-    for panel in shown:
+    for panel in panels:
         parts, height = _panel(panel, lang, top)
         body += [f'<g class="panel" data-effect="{escape(panel.effect)}">', *parts, "</g>"]
         top += height + 16
@@ -239,10 +284,43 @@ def forest_plot(panels: list[PlotPanel], lang: str, level: str) -> str:
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="forest" role="img" width="100%" '
-            f'height="{height:g}" aria-labelledby="forest-title forest-desc">',
-            f'<title id="forest-title">{escape(t("plot.title", level=level))}</title>',
-            f'<desc id="forest-desc">{escape(desc)}</desc>',
+            f'height="{height:g}" aria-labelledby="{name}-title {name}-desc">',
+            f'<title id="{name}-title">{escape(title)}</title>',
+            f'<desc id="{name}-desc">{escape(desc)}</desc>',
             *body,
             "</svg>",
         ]
     )
+
+
+def subgroup_plot(panel: PlotPanel, lang: str, level: str, name: str, title: str) -> str:
+    """One outcome's raw change in each group (see the module docstring), as inline SVG.
+
+    Parameters
+    ----------
+    panel
+        The rows (everyone, then the groups with their grouping item as ``heading``), ``scale`` and
+        ``axis`` set.
+    lang
+        The reader's language.
+    level
+        The intervals' confidence level as shown, e.g. "95%".
+    name
+        A name unique on the page, for the ids that label the SVG.
+    title
+        What the plot shows, for screen readers.
+    """
+    t = CATALOGUE.bound(lang)
+    sentences = [
+        t(
+            "plot.desc_group",
+            label=f"{r.heading}: {r.label}" if r.heading else r.label,
+            estimate=_number(r.estimate, panel, lang),
+            level=level,
+            low=_number(r.ci_low, panel, lang),
+            high=_number(r.ci_high, panel, lang),
+        )
+        for r in panel.rows
+    ]
+    desc = " ".join(sentences) if sentences else t("plot.empty_groups")
+    return _svg([panel] if panel.rows else [], lang, name, title, desc)

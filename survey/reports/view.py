@@ -30,15 +30,16 @@ from survey.analysis.results import (
     EffectSummary,
     Flag,
     GroupSummary,
+    LevelShare,
     Note,
     OutcomeReport,
     Param,
     Report,
 )
 from survey.questionnaire.model import Questionnaire
-from survey.reports.formats import main_effects
+from survey.reports.formats import PERCENT_KINDS, main_effects
 from survey.reports.messages import CATALOGUE
-from survey.reports.plot import PlotPanel, PlotRow, forest_plot
+from survey.reports.plot import PlotPanel, PlotRow, forest_plot, subgroup_plot
 from survey.reports.words import (
     Change,
     Direction,
@@ -50,12 +51,14 @@ from survey.reports.words import (
     percent,
     signed,
     size_key,
+    unit,
 )
 from survey.web.i18n import LANGUAGES, language_name
 
 __all__ = [
     "Card",
     "Cell",
+    "GroupSection",
     "LanguageLink",
     "ReportPage",
     "Row",
@@ -75,7 +78,9 @@ _COMPARISON = ("comparison_pre", "comparison_post")
 #: Codes of notes that the page shows in another form, or not at all: missing waves and repeated
 #: panel codes are flags; changed items are the "left out" list; how p is adjusted is explained with
 #: the terms; a reverse-coded item has its own line; a scale's low reliability is a flag; an outcome
-#: that cannot be compared says so in its sentence; an effect's own method note is technical.
+#: that cannot be compared says so in its sentence; an effect's own method note is technical; why an
+#: outcome has no adjusted effect is plain from the design or the questionnaire (only a model that
+#: failed is said, by its card).
 NOTES_SHOWN_ELSEWHERE = frozenset(
     {
         "missing_wave",
@@ -87,14 +92,20 @@ NOTES_SHOWN_ELSEWHERE = frozenset(
         "low_reliability",
         "outcome_not_comparable",
         "effect",
+        "adjusted_design",
+        "adjusted_no_covariates",
+        "adjusted_no_estimate",
+        "adjusted_outcomes_only",
     }
 )
 _FAMILIES = (("outcomes", None), ("knowledge", "item"), ("attitude", "likert"))
 #: Above this many outcomes and questions with small samples (or small cells), the caveat counts them
 #: instead of naming each: with few respondents it would otherwise list the whole questionnaire.
 _LISTED_SUBJECTS = 4
+#: Notes of an outcome that its section of changes by group shows, not its card or row.
+_GROUP_NOTES = frozenset({"interaction_untestable", "interaction_few_clusters"})
 #: Notes a table row leaves to the caveats and to its cells (which say "fewer than 5" themselves).
-_ROW_NOTES_LEFT_OUT = frozenset({"small_sample", "too_few"})
+_ROW_NOTES_LEFT_OUT = frozenset({"small_sample", "too_few"}) | _GROUP_NOTES
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,7 @@ class Card:
     sizes: str | None
     reversed_items: str | None
     notes: tuple[str, ...]
+    adjusted: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +172,19 @@ class Table:
     first: str
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    legend: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    """One outcome's change in each group of people: the plot, a sentence per grouping item on
+    whether the change differs between its groups, and the numbers as a table."""
+
+    key: str
+    label: str
+    plot: str
+    tests: tuple[str, ...]
+    table: Table
 
 
 @dataclass(frozen=True)
@@ -196,6 +221,10 @@ class ReportPage:
     reliability: Table | None
     terms: tuple[Term, ...]
     comparison: bool = False
+    balance: tuple[Table, ...] = ()
+    balance_intro: str | None = None
+    groups: tuple[GroupSection, ...] = ()
+    groups_intro: str | None = None
 
 
 class _Words:
@@ -289,6 +318,8 @@ def _param_text(words: _Words, name: str, value: Param) -> str:
         return words.t("list.and").join(_param_text(words, "", v) for v in value)
     if name == "group":
         return words.group(value)
+    if name == "item":
+        return words.label(str(value))
     if value is None or isinstance(value, (bool, str)):
         return str(value)
     if name in ("rate", "attrition"):
@@ -298,12 +329,31 @@ def _param_text(words: _Words, name: str, value: Param) -> str:
     return decimal(value, 2, lang)
 
 
-def _note_text(words: _Words, note: Note) -> str | None:
-    """A note as a sentence for a program lead; None for notes shown elsewhere or not at all."""
+def _note_text(words: _Words, note: Note, kind: str = "score") -> str | None:
+    """A note as a sentence for a program lead; None for notes shown elsewhere or not at all.
+
+    ``kind`` is that of the outcome or item the note is about (its changes' unit).
+    """
     if note.code in NOTES_SHOWN_ELSEWHERE:
         return None
     params = dict(note.params)
     t = words.t
+    if note.code == "skipped_reading":
+        lang = words.lang
+
+        def number(name: str) -> str:
+            value = params.get(name)
+            return signed(value if isinstance(value, float | int) else None, kind, lang)
+
+        return t(
+            "note.skipped_reading",
+            verdict=t(f"verdict.{params.get('alternative')}"),
+            diff=number("estimate"),
+            unit=unit(kind, None, lang),
+            level=words.level,
+            low=number("ci_low"),
+            high=number("ci_high"),
+        )
     if note.code == "small_sample":
         sizes = zip(params.get("groups") or [], params.get("sizes") or [], strict=False)
         listed = "; ".join(f"{words.group(g)}: {count(int(n), words.lang)}" for g, n in sizes)
@@ -342,7 +392,7 @@ def _flag_texts(words: _Words, flags: Iterable[Flag], report: Report) -> list[st
     threshold: dict[str, Param] = {}
     for flag in flags:
         params = dict(flag.params)
-        if flag.code in ("small_sample", "small_cell"):
+        if flag.code in ("small_sample", "small_cell", "skipped_reading"):
             threshold[flag.code] = params.get("threshold", params.get("min"))
             subjects = by_subject.setdefault(flag.code, [])
             label = words.label(flag.subject) if flag.subject else ""
@@ -520,7 +570,9 @@ def _reversed_items(outcome: OutcomeReport, words: _Words) -> str | None:
 def _notes(
     outcome: OutcomeReport, words: _Words, leave_out: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:
-    found = (_note_text(words, n) for n in outcome.coded_notes if n.code not in leave_out)
+    found = (
+        _note_text(words, n, outcome.kind) for n in outcome.coded_notes if n.code not in leave_out
+    )
     return tuple(text for text in found if text)
 
 
@@ -540,7 +592,30 @@ def _card(design: str, outcome: OutcomeReport, words: _Words) -> Card:
         standardised=_standardised(std, words) if outcome.comparable else None,
         sizes=_sizes(design, outcome, words),
         reversed_items=_reversed_items(outcome, words),
-        notes=_notes(outcome, words),
+        notes=_notes(outcome, words, _GROUP_NOTES),
+        adjusted=_adjusted(outcome, words),
+    )
+
+
+def _adjusted(outcome: OutcomeReport, words: _Words) -> str | None:
+    """The change taking into account who answered, as its sentence; or why it cannot be given when
+    a model failed (other reasons are plain from the design or the questionnaire)."""
+    effect = outcome.adjusted
+    if effect is None:
+        reason = outcome.adjusted_reason
+        return (
+            words.t("note.adjusted_failed") if reason and reason.code == "adjusted_failed" else None
+        )
+    kind, lang = outcome.kind, words.lang
+    verdict = direction(effect.ci_low, effect.ci_high)
+    key = "adjusted.no_interval" if verdict == "none" else f"adjusted.{verdict}"
+    return words.t(
+        key,
+        diff=signed(effect.estimate, kind, lang),
+        unit=unit(kind, words.points(outcome.key, kind), lang),
+        level=words.level,
+        low=signed(effect.ci_low, kind, lang),
+        high=signed(effect.ci_high, kind, lang),
     )
 
 
@@ -686,6 +761,206 @@ def _plot(report: Report, words: _Words) -> tuple[str, str | None]:
     return svg, not_plotted
 
 
+# -- who answered, and changes by group ---------------------------------------------------------------
+
+#: A standardised difference from this on marks a noticeable imbalance (Austin 2009).
+IMBALANCE = 0.1
+
+
+def _share_text(level: LevelShare | None, words: _Words) -> str:
+    if level is None:
+        return "–"
+    if level.n is None or level.share is None:
+        return words.t("fewer_than", min=count(5, words.lang))
+    return words.t(
+        "balance.share", n=count(level.n, words.lang), share=percent(level.share, words.lang)
+    )
+
+
+def _balance(report: Report, words: _Words) -> tuple[Table, ...]:
+    """One table per covariate: its categories (or its mean) before and after, and a line on how
+    different the two rounds' people are."""
+    t, lang = words.t, words.lang
+    columns = (t("col.before"), t("col.after"))
+    tables = []
+    for covariate in report.balance:
+        before, after = covariate.groups.get("pre"), covariate.groups.get("post")
+        rows = []
+        if covariate.kind == "numeric":
+            cells = []
+            for column, group in zip(columns, (before, after), strict=True):
+                if group is None or group.mean is None:
+                    text = t("fewer_than", min=count(5, lang)) if group else "–"
+                else:
+                    text = t(
+                        "balance.mean_sd",
+                        mean=decimal(group.mean, 1, lang),
+                        sd=decimal(group.sd or 0.0, 1, lang),
+                    )
+                cells.append(Cell(column, text))
+            rows.append(Row("mean", t("balance.mean"), "none", "", tuple(cells), ()))
+        else:
+            shown = {
+                name: {level.value: level for level in group.levels}
+                for name, group in (("pre", before), ("post", after))
+                if group is not None
+            }
+            values: list[str | None] = []
+            for levels in shown.values():
+                values += [v for v in levels if v not in values]
+            for value in values:
+                first = shown.get("pre", {}).get(value) or shown.get("post", {}).get(value)
+                label = (
+                    t("balance.not_answered")
+                    if value is None
+                    else words.text(first.label if first else None, str(value))
+                )
+                cells = tuple(
+                    Cell(column, _share_text(shown.get(name, {}).get(value), words))
+                    for column, name in zip(columns, ("pre", "post"), strict=True)
+                )
+                rows.append(Row(str(value or "none"), label, "none", "", cells, ()))
+        d = covariate.standardized_difference
+        if d is None:
+            legend = t("balance.no_difference")
+        else:
+            which = "balance.differs" if abs(d) >= IMBALANCE else "balance.alike"
+            legend = t(which, d=decimal(d, 2, lang), threshold=decimal(IMBALANCE, 1, lang))
+        caption = words.text(covariate.label, covariate.key)
+        tables.append(
+            Table(
+                f"balance-{covariate.key}", caption, t("col.answer"), columns, tuple(rows), legend
+            )
+        )
+    return tuple(tables)
+
+
+def _group_columns(design: str, words: _Words) -> tuple[str, ...]:
+    t = words.t
+    people = {
+        "panel": t("col.people"),
+        "comparison": t("col.people_four"),
+    }.get(design, t("col.people_before_after"))
+    return (
+        people,
+        t("col.change_did" if design == "comparison" else "col.change"),
+        t("col.interval", level=words.level),
+        t("col.p_groups"),
+    )
+
+
+def _people_of(design: str, groups: Mapping[str, GroupSummary], words: _Words) -> str:
+    names = {"panel": ("pre",), "comparison": (*_GROUPS["comparison"], *_COMPARISON)}.get(
+        design, _GROUPS[design]
+    )
+    return " · ".join(words.people(groups.get(name)) for name in names)
+
+
+def _group_sections(report: Report, words: _Words) -> tuple[GroupSection, ...]:
+    """Each outcome's change in each group of each grouping item (analysis.subgroups)."""
+    t, lang = words.t, words.lang
+    alpha = 1 - report.confidence_level
+    sections = []
+    columns = _group_columns(report.design, words)
+    for outcome in report.outcomes:
+        if not outcome.subgroups:
+            continue
+        kind = outcome.kind
+        raw, _ = main_effects(outcome)
+        plotted: list[PlotRow] = []
+        if raw is not None and raw.estimate is not None and raw.ci_low is not None:
+            plotted.append(
+                PlotRow("all", t("groups.everyone"), raw.estimate, raw.ci_low, raw.ci_high or 0.0)
+            )
+        rows = []
+        for sub in outcome.subgroups:
+            heading = words.label(sub.group)
+            label = words.text(sub.label, sub.value)
+            effect = sub.effect
+            hidden = [n.code for n in sub.coded_notes if n.code in ("too_few", "hidden_with")]
+            if (
+                effect.estimate is not None
+                and effect.ci_low is not None
+                and effect.ci_high is not None
+            ):
+                plotted.append(
+                    PlotRow(
+                        f"{sub.group}-{sub.value}",
+                        label,
+                        effect.estimate,
+                        effect.ci_low,
+                        effect.ci_high,
+                        heading=heading,
+                    )
+                )
+            interval = "–"
+            if effect.ci_low is not None and effect.ci_high is not None:
+                interval = t(
+                    "interval",
+                    low=signed(effect.ci_low, kind, lang),
+                    high=signed(effect.ci_high, kind, lang),
+                )
+            values = (
+                _people_of(report.design, sub.groups, words),
+                signed(effect.estimate, kind, lang),
+                interval,
+                words.p(sub.p_adjusted),
+            )
+            verdict = (
+                direction(effect.ci_low, effect.ci_high) if effect.estimate is not None else "none"
+            )
+            notes = [t(f"note.{code}", min=count(5, lang)) for code in hidden]
+            rows.append(
+                Row(
+                    key=f"{sub.group}-{sub.value}",
+                    label=f"{heading}: {label}",
+                    verdict=verdict,
+                    verdict_text=t(f"verdict.{verdict}"),
+                    cells=tuple(Cell(c, v) for c, v in zip(columns, values, strict=True)),
+                    notes=tuple(notes[:1]),
+                )
+            )
+        tests = []
+        for item, raw_p in outcome.interaction_p.items():
+            name = words.label(item)
+            quoted = f"«{name}»" if lang == "mn" else f"“{name}”"
+            # The adjusted p (across every interaction test of the report) decides and is shown.
+            p = outcome.interaction_p_adjusted.get(item, raw_p)
+            if p is None:
+                continue
+            key = "groups.differ" if p < alpha else "groups.cannot_tell"
+            shown = words.p(p)
+            tests.append(t(key, item=quoted, p=f"p {shown}" if shown[0] == "<" else f"p = {shown}"))
+        tests += [
+            text
+            for text in (
+                _note_text(words, n, kind) for n in outcome.coded_notes if n.code in _GROUP_NOTES
+            )
+            if text
+        ]
+        points = words.points(outcome.key, kind)
+        did = "_did" if report.design == "comparison" else ""
+        axis = (
+            t(f"groups.axis_percent{did}")
+            if kind in PERCENT_KINDS
+            else t(f"groups.axis_scale{did}", unit=unit(kind, points, lang))
+        )
+        panel = PlotPanel(
+            effect=outcome.key,
+            kind="shares" if kind in PERCENT_KINDS else "means",
+            rows=tuple(plotted),
+            scale=100.0 if kind in PERCENT_KINDS else 1.0,
+            axis=axis,
+        )
+        label = words.label(outcome.key)
+        plot = subgroup_plot(
+            panel, lang, words.level, f"groups-{outcome.key}", t("groups.plot_title", label=label)
+        )
+        table = Table(f"groups-{outcome.key}", label, t("col.group"), columns, tuple(rows))
+        sections.append(GroupSection(outcome.key, label, plot, tuple(tests), table))
+    return tuple(sections)
+
+
 # -- the page -----------------------------------------------------------------------------------------
 
 
@@ -732,6 +1007,14 @@ def _terms(report: Report, words: _Words) -> tuple[Term, ...]:
         bodies["reverse"] = {}
     if any(o.kind == "scale" for o in report.outcomes):
         bodies["reliability"] = {}
+    if any(o.kind == "score" for o in report.outcomes) or any(
+        o.kind == "item" for o in report.items
+    ):
+        bodies["skipped"] = {}
+    if report.balance:
+        bodies["balance"] = {}
+    if any(o.subgroups for o in report.outcomes):
+        bodies["groups"] = {"method": t("method.holm")}
     bodies["privacy"] = {}
     return tuple(
         Term(
@@ -782,6 +1065,7 @@ def report_page(
     words = _Words(report, lang, definition, cluster_item)
     t = words.t
     plot, not_plotted = _plot(report, words)
+    groups = _group_sections(report, words)
     notes = (_note_text(words, note) for note in report.coded_notes)
     return ReportPage(
         lang=lang,
@@ -809,4 +1093,16 @@ def report_page(
         reliability=_reliability(report, words),
         terms=_terms(report, words),
         comparison=report.design == "comparison",
+        balance=_balance(report, words),
+        balance_intro=t("balance.intro") if report.balance else None,
+        groups=groups,
+        groups_intro=_groups_intro(report, words) if groups else None,
     )
+
+
+def _groups_intro(report: Report, words: _Words) -> str:
+    """What the changes by group are, and, beside adjusted effects, that they are not adjusted."""
+    text = words.t("groups.intro", level=words.level)
+    if any(o.adjusted is not None for o in report.outcomes):
+        text += " " + words.t("groups.not_adjusted")
+    return text

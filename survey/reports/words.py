@@ -1,6 +1,7 @@
 """How the report puts a number and a change into words, in the reader's language.
 
-One rule decides every verb of the report, for outcomes and items alike (:func:`direction`): a change
+One rule decides every verb of the report, for outcomes and items alike (:func:`direction`, the
+analysis' own, :func:`survey.analysis.report.direction`, so that its notes and the page agree): a change
 "rose" or "fell" only when its whole interval lies above or below zero. An interval that includes zero,
 even at its very edge, says "no clear change" and gives the interval, because the answers cannot tell a
 rise from a fall. Nothing is called "significant".
@@ -12,10 +13,9 @@ change never reads as a level.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
+from survey.analysis.report import Direction, direction
 from survey.reports.formats import PERCENT_KINDS
 from survey.reports.messages import CATALOGUE
 
@@ -30,9 +30,8 @@ __all__ = [
     "percent",
     "signed",
     "size_key",
+    "unit",
 ]
-
-Direction = Literal["rose", "fell", "unclear", "none"]
 
 #: The smallest standardised effect Cohen (1988) calls small, medium and large.
 CONVENTIONS: tuple[tuple[float, str], ...] = ((0.8, "large"), (0.5, "medium"), (0.2, "small"))
@@ -41,21 +40,6 @@ _MINUS = "\N{MINUS SIGN}"
 #: A number's decimals are increased up to this many when rounding would show a non-zero bound as
 #: zero ("+0.00" for 0.004 would read as "no change" beside a "rose").
 _MAX_DECIMALS = 4
-
-
-def direction(ci_low: float | None, ci_high: float | None) -> Direction:
-    """The verb a change earns from its interval: the report's one rule for rose and fell.
-
-    ``"rose"`` only when the whole interval lies above zero, ``"fell"`` only when it lies below;
-    ``"unclear"`` when it includes zero, at its edge too; ``"none"`` when there is no interval.
-    """
-    if ci_low is None or ci_high is None:
-        return "none"
-    if ci_low > 0:
-        return "rose"
-    if ci_high < 0:
-        return "fell"
-    return "unclear"
 
 
 def decimal(value: float, decimals: int, lang: str, *, sign: bool = False) -> str:
@@ -128,11 +112,19 @@ class Change:
     comparison: bool = False
 
 
-def _measure_and_unit(change: Change, t: Callable[..., str]) -> tuple[str, str]:
-    if change.kind in PERCENT_KINDS:
-        return t(f"measure.{change.kind}"), t("unit.percent")
-    unit = t("unit.scale", points=change.points) if change.points else t("unit.scale_plain")
-    return t("measure.scale"), unit
+def unit(kind: str, points: int | None, lang: str) -> str:
+    """The unit of a change of an outcome of ``kind``: percentage points for shares, else points of
+    the answer scale (with its range when ``points`` is known)."""
+    t = CATALOGUE.bound(lang)
+    if kind in PERCENT_KINDS:
+        return t("unit.percent")
+    return t("unit.scale", points=points) if points else t("unit.scale_plain")
+
+
+def _measure_and_unit(change: Change, lang: str) -> tuple[str, str]:
+    t = CATALOGUE.bound(lang)
+    measure = t(f"measure.{change.kind}") if change.kind in PERCENT_KINDS else t("measure.scale")
+    return measure, unit(change.kind, change.points, lang)
 
 
 def change_sentence(change: Change, lang: str, level: str) -> str:
@@ -152,11 +144,11 @@ def change_sentence(change: Change, lang: str, level: str) -> str:
         not change.comparison and (change.before is None or change.after is None)
     ):
         return t("change.none")
-    measure, unit = _measure_and_unit(change, t)
+    measure, unit_text = _measure_and_unit(change, lang)
     verb = direction(change.ci_low, change.ci_high)
     numbers = {
         "diff": signed(change.estimate, change.kind, lang),
-        "unit": unit,
+        "unit": unit_text,
         "level": level,
         "low": signed(change.ci_low, change.kind, lang),
         "high": signed(change.ci_high, change.kind, lang),

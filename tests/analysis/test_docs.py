@@ -6,12 +6,22 @@ from pathlib import Path
 
 import pytest
 
-from survey.analysis import effects, multiplicity, power, reliability, scoring
+from survey.analysis import (
+    adjustment,
+    effects,
+    multiplicity,
+    power,
+    reliability,
+    scoring,
+    subgroups,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "analysis.md"
 
 
-@pytest.mark.parametrize("module", [effects, multiplicity, power, reliability, scoring])
+@pytest.mark.parametrize(
+    "module", [adjustment, effects, multiplicity, power, reliability, scoring, subgroups]
+)
 def test_every_public_function_is_in_the_methods_document(module: object) -> None:
     text = DOC.read_text(encoding="utf-8")
     # Functions only (not result types); the frame builders parse answers and compute nothing.

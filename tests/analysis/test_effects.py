@@ -468,6 +468,15 @@ def test_prob_superiority_counts_pairs_and_uses_rank_variance(a: list, b: list) 
     assert e.p_value == pytest.approx(stats.brunnermunzel(a, b).pvalue, rel=1e-9)
 
 
+def test_prob_superiority_warns_below_ten_per_group() -> None:
+    """Neubert & Brunner (2007): under about ten per group the Brunner-Munzel t approximation can be
+    inaccurate; the docstring's warning travels with the effect."""
+    few, enough = [1, 2, 2, 3, 4, 4, 5, 3, 2], [1, 2, 3, 3, 4, 5, 2, 3, 4, 1]
+    assert any("permutation" in note for note in ef.prob_superiority(few, enough).notes)
+    assert any("permutation" in note for note in ef.prob_superiority(enough, few).notes)
+    assert not any("permutation" in n for n in ef.prob_superiority(enough, enough[::-1]).notes)
+
+
 # ------------------------------------------------------------------ difference in differences
 
 

@@ -23,6 +23,7 @@ from survey.errors import InvalidStatistics
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
+from tests.helpers import holm
 
 DEFINITION = """
 key: tiny
@@ -98,6 +99,9 @@ outcomes:
 """
 
 V1 = load_definition(DEFINITION)
+#: The same questionnaire with an analysis block: the aimag describes who answered, and effects are
+#: also given per aimag.
+ANALYSED = load_definition(DEFINITION + "analysis: {covariates: [aimag], subgroups: [aimag]}\n")
 KNOWLEDGE = ("k_offer", "k_passport", "k_signs", "k_all", "k_cond")
 LIKERT = ("a_report", "a_help", "a_hotline")
 SIGNS = ("passport", "debt", "isolation", "travel")
@@ -151,8 +155,9 @@ def slow_item(q: Questionnaire, key: str, a: dict[str, object], binary: bool) ->
     """One knowledge item for one complete respondent; NaN when not administered."""
     item = q.item(key)
     if key not in a:
-        # Shown to everyone and skipped → wrong; a conditional item may have been hidden → NaN.
-        return math.nan if item.show_if else 0.0
+        # Skipped: wrong when shown (k_cond only after k_offer "yes"), NaN when hidden.
+        hidden = key == "k_cond" and a.get("k_offer") != "yes"
+        return math.nan if hidden else 0.0
     if item.type == "choice":
         return float(a[key] == item.correct)
     picked, wanted = set(a[key]), set(item.correct)
@@ -174,9 +179,7 @@ def slow_scores(
     for a in answers:
         items = [slow_item(q, k, a, binary=False) for k in knowledge]
         items = [x for x in items if not math.isnan(x)]
-        # No score for a respondent who answered none of the items (a test not taken).
-        attempted = any(k in a for k in knowledge)
-        out["knowledge"].append(sum(items) / len(items) if attempted else math.nan)
+        out["knowledge"].append(sum(items) / len(items) if items else math.nan)
         likert = [float(6 - a[k] if k == "a_help" else a[k]) for k in LIKERT if k in a]
         out["confidence"].append(sum(likert) / len(likert) if len(likert) >= 2 else math.nan)
         out["would_report"].append(float(a["q_would"] == "yes") if "q_would" in a else math.nan)
@@ -233,18 +236,6 @@ def assert_effect(entry: object, expected: effects.Effect) -> None:
         assert getattr(got, field) == pytest.approx(getattr(expected, field), rel=1e-12, abs=1e-14)
 
 
-def holm(p: Sequence[float]) -> list[float]:
-    """Holm (1979) written out: the i-th smallest times (m - i), running maximum, capped at 1."""
-    m = len(p)
-    order = sorted(range(m), key=lambda i: p[i])
-    out = [0.0] * m
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p[i]))
-        out[i] = running
-    return out
-
-
 def bh(p: Sequence[float]) -> list[float]:
     """Benjamini-Hochberg (1995) written out: m/i times the i-th smallest, running minimum from the top."""
     m = len(p)
@@ -275,8 +266,9 @@ def test_json_shape_matches_design(independent) -> None:
     report, _, _ = independent
     example = json.loads(DESIGN_EXAMPLE)
     got = msgspec.json.decode(msgspec.json.encode(report))
-    # Exactly the keys of DESIGN.md, plus those the report adds beside them.
-    assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes"}
+    # Exactly the keys of DESIGN.md, plus those the report adds beside them (issue 18: the
+    # campaign's balance, each outcome's adjusted and subgroup effects).
+    assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes", "balance"}
     assert {"campaign": got["campaign"], "design": got["design"]} == {
         "campaign": "trafficking-2024",
         "design": "independent",
@@ -287,7 +279,17 @@ def test_json_shape_matches_design(independent) -> None:
     template = example["outcomes"][0]
     assert [o["key"] for o in got["outcomes"]] == ["knowledge", "confidence", "would_report"]
     for entry in got["outcomes"] + got["items"]:
-        assert set(entry) == set(template) | {"reverse", "raw_groups", "coded_notes"}
+        assert set(entry) == set(template) | {
+            "reverse",
+            "raw_groups",
+            "coded_notes",
+            "adjusted",
+            "adjusted_for",
+            "adjusted_reason",
+            "subgroups",
+            "interaction_p",
+            "interaction_p_adjusted",
+        }
         assert set(entry["groups"]) == set(template["groups"])
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
@@ -350,6 +352,53 @@ def test_a_corrected_item_scores_the_outcome_and_is_a_proportion_alone() -> None
     assert_effect(entries["knowledge"], effects.mean_difference(a, b))
     assert any("guessing-corrected" in note for note in entries["k_signs"].notes)
     assert entries["k_signs"].kind == "item"
+
+
+def test_where_skips_decide_the_conclusion_the_report_says_so() -> None:
+    """k_passport: half of the 60 before are right; after, 24 of 60 answer it, all rightly, and 36
+    skip it. Counted as wrong, the 36 skips make 24/60 = 40% (no clear change from 50%); counted as
+    not answered, 24/24 = 100% (a rise). Every other question is answered by everyone, the same way
+    before and after, so only k_passport and the knowledge score can differ."""
+    base = {"k_offer": "no", "k_signs": ["passport"], "k_all": ["debt"], "q_would": "yes"}
+    pre = [{**base, "k_passport": "yes" if i % 2 else "no"} for i in range(60)]
+    post = [{**base, "k_passport": "yes"} if i < 24 else dict(base) for i in range(60)]
+    report = build_report("s", "independent", [wave("a", "pre", pre), wave("b", "post", post)])
+    entries = by_key(report)
+    item = entries["k_passport"]
+    raw = effect(item, "risk_difference")
+    primary = effects.risk_difference(24, 60, 30, 60)
+    assert (raw.estimate, raw.ci_low, raw.ci_high) == pytest.approx(
+        (primary.estimate, primary.ci_low, primary.ci_high), rel=1e-12
+    )
+    assert raw.ci_low < 0 < raw.ci_high
+    other = effects.risk_difference(24, 24, 30, 60)
+    assert other.ci_low > 0
+    note = next(n for n in item.coded_notes if n.code == "skipped_reading")
+    assert note.params["verdict"] == "unclear" and note.params["alternative"] == "rose"
+    assert [note.params[k] for k in ("estimate", "ci_low", "ci_high")] == pytest.approx(
+        [other.estimate, other.ci_low, other.ci_high], rel=1e-12
+    )
+    flagged = {f.subject for f in report.flags if f.code == "skipped_reading"}
+    assert "k_passport" in flagged
+    # Items nobody skipped get no such note.
+    for key in ("k_offer", "k_signs", "k_all"):
+        assert all(n.code != "skipped_reading" for n in entries[key].coded_notes), key
+        assert key not in flagged
+    # The knowledge score: k_offer 1, k_signs 3/4 (partial credit: passport picked, debt missed),
+    # k_all 0 for everyone, k_passport as above (k_cond hidden, k_offer being "no"). Before: 2.75/4
+    # or 1.75/4. After, skips as wrong: 2.75/4 or 1.75/4; as missing: 2.75/4 or 1.75/3.
+    knowledge = entries["knowledge"]
+    b = np.array([(2.75 if i % 2 else 1.75) / 4 for i in range(60)])
+    a_wrong = np.array([2.75 / 4 if i < 24 else 1.75 / 4 for i in range(60)])
+    a_missing = np.array([2.75 / 4 if i < 24 else 1.75 / 3 for i in range(60)])
+    assert_effect(knowledge, effects.mean_difference(a_wrong, b))
+    mine = effects.mean_difference(a_wrong, b)
+    theirs = effects.mean_difference(a_missing, b)
+    # −0.025 points, an interval around zero; as missing +0.067, an interval above it.
+    assert mine.ci_low < 0 < mine.ci_high and theirs.ci_low > 0
+    note = next(n for n in knowledge.coded_notes if n.code == "skipped_reading")
+    assert note.params["estimate"] == pytest.approx(theirs.estimate, rel=1e-12)
+    assert {"k_passport", "knowledge"} <= flagged
 
 
 def test_reverse_coded_item_keeps_its_answers_as_given() -> None:
@@ -882,6 +931,7 @@ def test_report_never_raises(design: str, data: list, present: list[bool]) -> No
                 phase,
                 [a for a, _ in rows],
                 arm=arm,
+                q=ANALYSED,
                 panel_key=codes,
                 cluster=codes,
             )
@@ -898,8 +948,14 @@ def test_report_never_raises(design: str, data: list, present: list[bool]) -> No
         "flags",
         "notes",
         "coded_notes",
+        "balance",
     }
     for entry in (*report.outcomes, *report.items):
+        for sub in entry.subgroups:
+            if sub.effect.estimate is not None and sub.effect.ci_low is not None:
+                assert sub.effect.ci_low <= sub.effect.estimate + 1e-9
+        if entry.adjusted is not None and entry.adjusted.ci_low is not None:
+            assert entry.adjusted.ci_low <= entry.adjusted.estimate + 1e-9
         if entry.p_value is not None:
             assert 0.0 <= entry.p_value <= 1.0
             assert entry.p_adjusted is not None and entry.p_adjusted >= entry.p_value - 1e-15

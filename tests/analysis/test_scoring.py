@@ -154,8 +154,13 @@ def test_choice_item_correct_dk_is_wrong_and_skips() -> None:
     # k_offer (correct "no"): R1 no → 1, R2 yes → 0, R3 skipped but completed, item shown to all → 0,
     # R4 no → 1, R5 yes → 0.
     assert_same(item_correct(Q, frame(), "k_offer"), [1, 0, 0, 1, 0])
-    # k_passport (correct "yes"): R1 dk → 0, R2 → 1, R3 skipped → 0, R4 unfinished → NaN, R5 no → 0.
+    # k_passport (correct "yes"): R1 dk → 0, R2 → 1, R3 skipped → 0, R4 stopped before it (not
+    # reached) → NaN, R5 no → 0.
     assert_same(item_correct(Q, frame(), "k_passport"), [0, 1, 0, NAN, 0])
+    # The other reading: a skip is not an answer, wherever it happened.
+    assert_same(item_correct(Q, frame(), "k_offer", skipped="missing"), [1, 0, NAN, 1, 0])
+    with pytest.raises(InvalidStatistics, match="skipped"):
+        item_correct(Q, frame(), "k_offer", skipped="zero")  # type: ignore[arg-type]
 
 
 def test_multi_partial_and_all_or_nothing() -> None:
@@ -163,7 +168,7 @@ def test_multi_partial_and_all_or_nothing() -> None:
     # share of the 4 choices classified right.
     # R1 {passport}: passport ✓, debt ✗, isolation ✓, travel ✓ → 3/4.
     # R2 {}: passport ✗, debt ✗, isolation ✓, travel ✓ → 2/4.
-    # R3 no answer, completed → 0; R4 unfinished → NaN.
+    # R3 no answer, completed → 0; R4 stopped before it → NaN.
     # R5 {passport, debt, travel}: ✓ ✓ ✓ ✗ → 3/4.
     assert_same(item_correct(Q, frame(), "k_signs"), [0.75, 0.5, 0, NAN, 0.75])
     # The same item scored all-or-nothing (the report's per-item proportions): nobody got all 4.
@@ -251,40 +256,129 @@ def test_corrected_with_every_choice_correct_is_the_share_selected() -> None:
     assert_same(item_correct(q, f, "k"), [0.2, 1.0])
 
 
-def test_conditional_item_missing_is_not_administered() -> None:
-    # k_cond is shown only when k_offer == 'yes'; a missing answer cannot be told from a hidden item,
-    # so it is NaN, except R2 who answered it ("no", right).
-    assert_same(item_correct(Q, frame(), "k_cond"), [NAN, 1, NAN, NAN, NAN])
-    # When the caller knows R5 was shown it (R5 answered k_offer "yes"), R5's skip counts as wrong.
-    shown = {"k_cond": [False, True, False, False, True]}
-    assert_same(item_correct(Q, frame(shown=shown), "k_cond"), [NAN, 1, NAN, NAN, 0])
+def test_conditional_item_is_administered_where_its_condition_holds() -> None:
+    # k_cond is shown only when k_offer == 'yes', which the answers tell: R1 and R4 said "no" and R3
+    # skipped k_offer, so it was hidden from them (NaN); R2 answered it ("no", right); R5 said "yes",
+    # saw it and skipped it (0).
+    assert frame().shown["k_cond"].tolist() == [False, True, False, False, True]
+    assert_same(item_correct(Q, frame(), "k_cond"), [NAN, 1, NAN, NAN, 0])
+    # A caller that knows better says so: then R5's skip is not administered either.
+    shown = {"k_cond": [False, True, False, False, False]}
+    assert_same(item_correct(Q, frame(shown=shown), "k_cond"), [NAN, 1, NAN, NAN, NAN])
 
 
 def test_knowledge_scores() -> None:
-    # Mean of the non-NaN item scores (k_offer, k_passport, k_signs, k_all, k_cond):
-    # R1 (1 + 0 + 0.75 + 1) / 4; R2 (0 + 1 + 0.5 + 0 + 1) / 5; R3 answered no knowledge item at
-    # all: no score (a test not taken), although each item alone counts R3's skip as wrong;
-    # R4 only k_offer: 1; R5 (0 + 0 + 0.75 + 0) / 4.
-    expected = [2.75 / 4, 2.5 / 5, NAN, 1.0, 0.75 / 4]
-    assert_same(knowledge_scores(Q, frame(), "knowledge"), expected)
-    # With R5 known to have seen k_cond: (0 + 0 + 0.75 + 0 + 0) / 5.
-    shown = {"k_cond": [False, True, False, False, True]}
-    assert knowledge_scores(Q, frame(shown=shown), "knowledge")[4] == pytest.approx(0.75 / 5)
+    # Mean of the administered item scores (k_offer, k_passport, k_signs, k_all, k_cond):
+    # R1 (1 + 0 + 0.75 + 1) / 4, k_cond hidden; R2 (0 + 1 + 0.5 + 0 + 1) / 5; R3 completed and
+    # skipped every knowledge question it was shown: 0 / 4; R4 stopped after k_offer (right), the
+    # rest not reached: 1; R5 (0 + 0 + 0.75 + 0 + 0) / 5, k_cond shown and skipped.
+    assert_same(knowledge_scores(Q, frame(), "knowledge"), [2.75 / 4, 2.5 / 5, 0.0, 1.0, 0.75 / 5])
+    # "Skipped = not answered": R3 has no score, R5's skip of k_cond is left out.
+    assert_same(
+        knowledge_scores(Q, frame(), "knowledge", skipped="missing"),
+        [2.75 / 4, 2.5 / 5, NAN, 1.0, 0.75 / 4],
+    )
     # A subset of the items (the report drops changed ones): k_offer and k_all only.
     assert_same(
         knowledge_scores(Q, frame(), "knowledge", items=["k_offer", "k_all"]),
-        [1.0, 0.0, NAN, 1.0, 0.0],
+        [1.0, 0.0, 0.0, 1.0, 0.0],
     )
-    # R3 skipping only one item of the outcome: a complete respondent's skip counts as wrong.
-    answers = [{"k_offer": "no"}]
-    f = frame_from_answers(Q, answers)
-    # k_offer 1, k_passport 0, k_signs 0, k_all 0 (skipped), k_cond hidden → 1 / 4.
+    # Skipping only some items: k_offer 1, k_passport 0, k_signs 0, k_all 0 (skipped), k_cond
+    # hidden → 1 / 4.
+    f = frame_from_answers(Q, [{"k_offer": "no"}])
     assert_same(knowledge_scores(Q, f, "knowledge"), [0.25])
 
 
-def test_knowledge_score_nan_when_nothing_administered() -> None:
+def test_one_rule_for_complete_and_unfinished_responses() -> None:
+    # Two respondents skip k_passport and answer k_signs after it; one finishes, one stops there.
+    # Both were shown k_passport and went past it, so both skips count as wrong; the items after
+    # the unfinished respondent's last answer were not reached and count for nothing.
+    answers = [
+        {"k_offer": "no", "k_signs": ["passport", "debt"]},
+        {"k_offer": "no", "k_signs": ["passport", "debt"]},
+    ]
+    f = frame_from_answers(Q, answers, complete=[True, False])
+    assert f.last_answered.tolist() == [4, 4]  # k_signs is the 5th item
+    assert_same(item_correct(Q, f, "k_passport"), [0, 0])
+    assert_same(item_correct(Q, f, "k_all"), [0, NAN])
+    # k_offer 1, k_passport 0, k_signs 1; k_all 0 for the one who finished; k_cond hidden.
+    assert_same(knowledge_scores(Q, f, "knowledge"), [2 / 4, 2 / 3])
+
+
+def test_knowledge_score_when_nothing_was_administered() -> None:
+    # An unfinished response with no answer reached nothing: no score. One that answered an attitude
+    # statement (after the knowledge section) went through the knowledge questions and skipped them.
     f = frame_from_answers(Q, [{}, {"a_report": 3}], complete=[False, False])
-    assert np.isnan(knowledge_scores(Q, f, "knowledge")).all()
+    assert_same(knowledge_scores(Q, f, "knowledge"), [NAN, 0.0])
+    assert np.isnan(knowledge_scores(Q, f, "knowledge", skipped="missing")).all()
+
+
+GATED = """
+key: gated
+languages: [en]
+title: {en: Gated}
+sections:
+  - key: start
+    items:
+      - {key: consent, type: consent, text: {en: "Agree?"}}
+      - {key: name, type: text, text: {en: "Name"}}
+      - {key: n, type: integer, text: {en: "How many?"}}
+  - key: knowledge
+    show_if: "consent == 'yes'"
+    items:
+      - key: k1
+        type: choice
+        text: {en: "K1"}
+        choices: [{value: a, label: {en: A}}, {value: b, label: {en: B}}]
+        correct: a
+      - key: k2
+        type: choice
+        text: {en: "K2"}
+        show_if: "answered(name) and n >= 2"
+        choices: [{value: a, label: {en: A}}, {value: b, label: {en: B}}]
+        correct: b
+"""
+
+
+def test_a_section_behind_consent_counts_skips_of_those_who_agreed() -> None:
+    # The shipped questionnaires put their knowledge sections behind "consent == 'yes'".
+    q = load_definition(GATED)
+    answers = [
+        {"consent": "yes", "name": "x", "n": 3},  # shown k1 and k2, skipped both
+        {"consent": "yes", "n": 3},  # k2 hidden: no name
+        {"consent": "yes", "name": "x", "n": 1, "k1": "a"},  # k2 hidden: n < 2
+        {"consent": "no"},  # nothing shown
+    ]
+    f = frame_from_answers(q, answers)
+    assert_same(item_correct(q, f, "k1"), [0, 0, 1, NAN])
+    assert_same(item_correct(q, f, "k2"), [0, NAN, NAN, NAN])
+    # Without the columns an expression refers to (a caller that read only the scored items), the
+    # items behind it are unknown and count as not shown.
+    partial = frame_from_columns(q, {"k1": [None, None, "a", None], "n": [3, 3, 1, None]})
+    assert "k1" not in partial.shown and "k2" not in partial.shown
+    assert_same(item_correct(q, partial, "k1"), [NAN, NAN, 1, NAN])
+
+
+def test_visibility_is_the_forms_own_evaluation_row_by_row() -> None:
+    """Random answers, some corrupt: the shown masks equal the expression evaluated on each response
+    by the evaluator the form uses (survey.questionnaire.expressions.evaluate)."""
+    from survey.questionnaire.expressions import evaluate, parse
+
+    q = load_definition(GATED)
+    rng = np.random.default_rng(3)
+    odd = [None, "yes", "no", 1, True, 2.0, "2", [], ["x"], {"a": 1}, "", 0]
+    answers = []
+    for _ in range(400):
+        a = {
+            "consent": odd[rng.integers(len(odd))] if rng.random() < 0.2 else "yes",
+            "name": odd[rng.integers(len(odd))],
+            "n": odd[rng.integers(len(odd))] if rng.random() < 0.5 else int(rng.integers(0, 4)),
+        }
+        answers.append({k: v for k, v in a.items() if v is not None})
+    f = frame_from_answers(q, answers)
+    section, k2 = parse("consent == 'yes'"), parse("answered(name) and n >= 2")
+    assert f.shown["k1"].tolist() == [evaluate(section, a) for a in answers]
+    assert f.shown["k2"].tolist() == [evaluate(section, a) and evaluate(k2, a) for a in answers]
 
 
 def test_scale_scores_reverse_and_min_answered() -> None:
@@ -388,10 +482,14 @@ def test_vectorised_scoring_agrees_with_a_slow_loop() -> None:
         answers.append(a)
         complete.append(bool(rng.random() < 0.9))
 
-    def right(key: str, a: dict[str, object], done: bool, conditional: bool) -> float | None:
+    order = [item.key for item in Q.items()]
+
+    def right(key: str, a: dict[str, object], done: bool) -> float | None:
         item = Q.item(key)
         if key not in a:
-            return 0.0 if done and not conditional else None
+            shown = key != "k_cond" or a.get("k_offer") == "yes"
+            reached = done or any(order.index(k) >= order.index(key) for k in a)
+            return 0.0 if shown and reached else None
         if item.type == "choice":
             return float(a[key] == item.correct)
         picked, wanted = set(a[key]), set(item.correct)
@@ -402,12 +500,10 @@ def test_vectorised_scoring_agrees_with_a_slow_loop() -> None:
     expected_k, expected_s = [], []
     for a, done in zip(answers, complete, strict=True):
         scores = [
-            right(k, a, done, k == "k_cond")
-            for k in ("k_offer", "k_passport", "k_signs", "k_all", "k_cond")
+            right(k, a, done) for k in ("k_offer", "k_passport", "k_signs", "k_all", "k_cond")
         ]
         scores = [s for s in scores if s is not None]
-        attempted = any(k in a for k in ("k_offer", "k_passport", "k_signs", "k_all", "k_cond"))
-        expected_k.append(sum(scores) / len(scores) if scores and attempted else NAN)
+        expected_k.append(sum(scores) / len(scores) if scores else NAN)
         likert = [
             6 - a[k] if k == "a_help" else a[k]
             for k in ("a_report", "a_help", "a_hotline")

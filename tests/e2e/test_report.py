@@ -102,15 +102,26 @@ def test_the_report_reads_on_each_screen(
     assert scroll <= inner, f"{what}: the page scrolls sideways ({scroll} > {inner})"
     cut = cut_elements(page)
     assert not cut, f"{what}: " + "; ".join(cut)
-    # The plot: a labelled image, its text never scaled below 12 CSS pixels.
-    plot = page.locator("section.plot svg.forest")
-    expect(plot).to_be_visible()
-    expect(plot).to_have_attribute("role", "img")
-    sizes = plot.evaluate(
-        """svg => [...svg.querySelectorAll('text')].map(t =>
-            parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
-    )
-    assert sizes and min(sizes) >= 12, f"{what}: plot text of {min(sizes):.1f} px"
+    # The plots (the standardised effects, and each outcome's changes by group): labelled images,
+    # their text never scaled below 12 CSS pixels.
+    expect(page.locator("section.plot svg.forest")).to_be_visible()
+    plots = page.locator("main svg.forest")
+    assert plots.count() > 1, f"{what}: no plot of changes by group"
+    for plot in plots.all():
+        expect(plot).to_have_attribute("role", "img")
+        sizes = plot.evaluate(
+            """svg => [...svg.querySelectorAll('text')].map(t =>
+                parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)"""
+        )
+        assert sizes and min(sizes) >= 12, f"{what}: plot text of {min(sizes):.1f} px"
+    # Where did it change: a sentence per grouping item on whether the change differs.
+    expect(page.locator("section.groups p.test").first).to_be_visible()
+    if campaign == "demo-trafficking":
+        # Different people before and after: each card also takes into account who answered, and
+        # the balance of who answered is shown.
+        for card in page.locator("section.cards article.card").all():
+            expect(card.locator("p.adjusted")).not_to_be_empty()
+        expect(page.locator("section.balance table").first).to_be_visible()
     # Headline cards, each with a sentence.
     cards = page.locator("section.cards article.card")
     assert cards.count() >= 3
@@ -168,3 +179,24 @@ def test_the_print_fits_two_a4_pages(
         )
     assert page.locator(".details").evaluate("d => getComputedStyle(d).breakBefore") == "page"
     expect(page.locator("header.site")).to_be_hidden()
+
+
+@pytest.mark.parametrize("campaign", DEMOS)
+def test_who_answered_and_the_groups_print_only_when_asked(
+    server: Server, demo: None, new_page: Callable[..., Page], campaign: str
+) -> None:
+    """The changes by group (and who answered) would take the brief past two pages: on paper they are
+    left out, unless the reader follows the page's link to them first, which prints them after."""
+    page = new_page()
+    open_report(page, server, campaign, "en")
+    page.emulate_media(media="print")
+    expect(page.locator("section.groups")).to_be_hidden()
+    brief = max(int(n) for n in re.findall(rb"/Count\s+(\d+)", page.pdf(format="A4")))
+    page.emulate_media(media="screen")
+    # A link within the page: no navigation, the part becomes the page's target.
+    page.get_by_role("link", name=CATALOGUE.translate("more.print_link", "en")).click()
+    page.wait_for_url("**#more")
+    page.emulate_media(media="print")
+    expect(page.locator("section.groups")).to_be_visible()
+    whole = max(int(n) for n in re.findall(rb"/Count\s+(\d+)", page.pdf(format="A4")))
+    assert whole > brief <= 2, (brief, whole)

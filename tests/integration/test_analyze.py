@@ -645,3 +645,150 @@ async def test_columns_of_waves_are_each_waves_columns(db: asyncpg.Connection) -
         await analysis_db.complete_columns_of_waves(db, requests, None, fail)
     assert await db.fetchval("SELECT 1") == 1
     assert await analysis_db.complete_columns_of_waves(db, [], None, consume) == []
+
+
+# -- who answered: adjusted, subgroup and balance numbers (issue 18, items 7 and 8) -----------------
+# A questionnaire with an analysis block; the after wave has more of the better educated, who know
+# more. Recomputed from the CSV export with statsmodels' formula interface.
+
+CQ = (
+    AQ.replace("key: aq\n", "key: cq\n", 1).replace(
+        "    items:\n",
+        "    items:\n"
+        "      - key: education\n"
+        "        type: choice\n"
+        '        text: {mn: "Боловсрол", en: "Education"}\n'
+        "        choices:\n"
+        '          - {value: school, label: {mn: "Сургууль", en: "School"}}\n'
+        '          - {value: college, label: {mn: "Коллеж", en: "College"}}\n'
+        '          - {value: degree, label: {mn: "Дээд", en: "Degree"}}\n',
+        1,
+    )
+    + "analysis:\n  covariates: [education]\n  subgroups: [aimag]\n"
+)
+EDUCATIONS = ("school", "college", "degree")
+
+
+async def make_composed(conn: asyncpg.Connection) -> None:
+    await publish(conn, load_definition(CQ))
+    await campaigns_db.create_campaign(conn, "mix", questionnaire="cq", design="independent")
+    rng = np.random.default_rng(20270305)
+    for phase, shares, gain in (("pre", (0.5, 0.3, 0.2), 0.0), ("post", (0.2, 0.3, 0.5), 0.1)):
+        wave = await campaigns_db.add_wave(conn, "mix", phase=phase)
+        for _ in range(120):
+            education = int(rng.choice(3, p=shares))
+            answers = answers_for(rng, 1, 0.35 + 0.15 * education + gain, int(gain > 0))[0]
+            answers["education"] = EDUCATIONS[education]
+            await add_response(conn, wave, answers)
+
+
+def test_adjusted_subgroup_and_balance_numbers_recomputed_from_the_export(
+    cli_env: Settings, capsys, tmp_path
+) -> None:
+    async def go() -> None:
+        conn = await connect(cli_env.database_url or "")
+        try:
+            await make_composed(conn)
+        finally:
+            await conn.close()
+
+    asyncio.run(go())
+    table, report = exported(cli_env, capsys, tmp_path, "mix")
+    table["post"] = (table["phase"] == "post").astype(int)
+    outcomes = {o["key"]: o for o in report["outcomes"]}
+    for key, kind in (("knowledge", "ols"), ("attitude", "ols"), ("would_report", "logit")):
+        adjusted = outcomes[key]["adjusted"]
+        if kind == "ols":
+            fit = smf.ols(f"{key} ~ post + C(education)", table).fit(cov_type="HC2", use_t=True)
+            low, high = fit.conf_int(0.05).loc["post"]
+            expected = (fit.params["post"], low, high, fit.pvalues["post"])
+        else:
+            fit = smf.logit(f"{key} ~ post + C(education)", table).fit(disp=0, cov_type="HC0")
+            margins = fit.get_margeff(at="overall", dummy=True).summary_frame().loc["post"]
+            expected = (
+                margins["dy/dx"],
+                margins["Conf. Int. Low"],
+                margins["Cont. Int. Hi."],
+                margins["Pr(>|z|)"],
+            )
+        found = (adjusted["estimate"], adjusted["ci_low"], adjusted["ci_high"], adjusted["p_value"])
+        assert found == pytest.approx(expected, rel=1e-6), key
+        assert outcomes[key]["adjusted_for"] == ["education"]
+    # Better educated after: the crude knowledge change is larger than the adjusted one.
+    assert (
+        outcomes["knowledge"]["effects"][0]["estimate"]
+        > outcomes["knowledge"]["adjusted"]["estimate"]
+    )
+    # Each aimag's change, and the test that they are alike.
+    knowledge = outcomes["knowledge"]
+    for sub in knowledge["subgroups"]:
+        mine = table[table["aimag"] == sub["value"]]
+        a, b = mine.loc[mine.post == 1, "knowledge"], mine.loc[mine.post == 0, "knowledge"]
+        low, high = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+        assert (sub["effect"]["ci_low"], sub["effect"]["ci_high"]) == pytest.approx(
+            (low, high), rel=1e-9
+        )
+        assert (sub["groups"]["pre"]["n"], sub["groups"]["post"]["n"]) == (len(b), len(a))
+    fit = smf.ols("knowledge ~ 0 + C(aimag) + C(aimag):post", table).fit(cov_type="HC2", use_t=True)
+    first, *others = sorted(AIMAGS)
+    contrasts = ", ".join(f"C(aimag)[{first}]:post = C(aimag)[{a}]:post" for a in others)
+    wald = fit.wald_test(contrasts, use_f=True, scalar=True)
+    assert knowledge["interaction_p"]["aimag"] == pytest.approx(float(wald.pvalue), rel=1e-9)
+    # Balance: each education's count and share per wave.
+    (education,) = report["balance"]
+    for phase in ("pre", "post"):
+        wave = table[table["phase"] == phase]
+        for level in education["groups"][phase]["levels"]:
+            count = int((wave["education"] == level["value"]).sum())
+            assert (level["n"], level["share"]) == (count, pytest.approx(count / len(wave)))
+
+    # The same numbers in the terminal table and the CSV.
+    assert main(["analyze", "mix"]) == 0
+    text = capsys.readouterr().out
+    assert max(len(line) for line in text.splitlines()) <= 100
+    adjusted = knowledge["adjusted"]
+    lines = text.splitlines()
+    below = lines[next(i for i, x in enumerate(lines) if x.startswith("knowledge ")) + 1 :]
+    line = next(x for x in below if x.startswith("  adjusted"))
+    assert f"{100 * adjusted['estimate']:+.1f} [{100 * adjusted['ci_low']:+.1f}," in line
+    assert "for education" in line
+    assert any(x.startswith("  aimag=darkhan") for x in text.splitlines())
+    assert "  aimag: the groups' effects differ? interaction p = " in text
+    assert "Balance (who answered before / after" in text
+    assert main(["analyze", "mix", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    row = next(r for r in rows if r["section"] == "adjusted" and r["key"] == "knowledge")
+    assert float(row["estimate"]) == pytest.approx(adjusted["estimate"], rel=1e-12)
+    sub_rows = [r for r in rows if r["section"] == "subgroup" and r["key"] == "knowledge"]
+    assert {r["level"] for r in sub_rows} == set(AIMAGS)
+    for r in sub_rows:
+        assert float(r["interaction_p"]) == pytest.approx(knowledge["interaction_p"]["aimag"])
+    shares = [r for r in rows if r["section"] == "balance" and r["level"]]
+    assert {r["level"] for r in shares} == set(EDUCATIONS)
+    assert sum(int(r["n_pre"]) for r in shares) == 120
+
+
+async def test_the_effects_api_carries_adjusted_subgroup_and_balance_numbers(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await make_composed(db)
+    token = await new_token(db, await make_account(db, "viewer"))
+    response = await client.get(
+        "/api/v1/campaigns/mix/effects", headers={"authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    found = response.json()
+    knowledge = next(o for o in found["outcomes"] if o["key"] == "knowledge")
+    assert knowledge["adjusted"]["name"] == "mean_difference"
+    assert knowledge["adjusted_for"] == ["education"] and knowledge["adjusted_reason"] is None
+    assert {s["value"] for s in knowledge["subgroups"]} == set(AIMAGS)
+    assert set(knowledge["subgroups"][0]) >= {"group", "value", "effect"}
+    assert set(knowledge["interaction_p"]) == {"aimag"}
+    assert [b["key"] for b in found["balance"]] == ["education"]
+    for item in found["items"]:
+        assert item["adjusted"] is None
+        assert item["adjusted_reason"]["code"] == "adjusted_outcomes_only"
+    # The same numbers as the report computed directly.
+    from survey.reports.data import campaign_report
+
+    assert close(found, json.loads(msgspec.json.encode(await campaign_report(db, "mix"))))

@@ -215,7 +215,7 @@ SHIPPED = FORMS / "trafficking-knowledge.yaml"
             "show_if: \"offer_received == 'yes' and\"",
             'expected a value after "and"',
         ),
-        ("      - key: aimag\n", "      - key: age\n", '"age"'),
+        ("      - key: plan_abroad\n", "      - key: age\n", '"age"'),
     ],
     ids=["correct-not-a-choice", "missing-mn", "unknown-item", "syntax-error", "duplicate-key"],
 )

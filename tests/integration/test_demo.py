@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from survey.cli import main
-from survey.demo import CUTS, DEMO_CAMPAIGNS, TRAIT_SHARE, _answer, _Model, _Person
+from survey.demo import CUTS, DEMO_CAMPAIGNS, TRAIT_SHARE, _answer, _Model, _people, _Person
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
 from tests.conftest import FORMS
@@ -37,12 +37,13 @@ def test_likert_expectation_of_the_model_is_the_textbook_one() -> None:
 
 # -- the generator, without the database ---------------------------------------------------------------
 #
-# The generating model as the module docstring of survey/demo.py states it, written out here: knowledge
-# item j of J is right with p = 0.30 + 0.35 j / (J - 1) before and min(p + gain, 0.97) after; a
-# proportion's value is chosen with 0.40 before and 0.40 + change after; a Likert item is a latent
-# N(-0.3 (+ shift after), 1) cut at CUTS. DRAWS answers per wave and item give a standard error of at
-# most sqrt(0.25 / DRAWS) = 0.0035 per share, so a 25% bias in the smallest effect (0.10, i.e. 0.025)
-# is over 5 standard errors of an effect; the bands below are 4.5 standard errors wide.
+# The generating model as the module docstring of survey/demo.py states it, written out here, for a
+# respondent without characteristics (no shift, a factor of 1): knowledge item j of J is right with
+# p = 0.25 + 0.30 j / (J - 1) before and p + gain after; a proportion's value is chosen with 0.40 before
+# and 0.40 + change after; a Likert item is a latent N(-0.3 (+ shift after), 1) cut at CUTS. DRAWS
+# answers per wave and item give a standard error of at most sqrt(0.25 / DRAWS) = 0.0035 per share, so
+# a 25% bias in the smallest effect (0.10, i.e. 0.025) is over 5 standard errors of an effect; the
+# bands below are 4.5 standard errors wide.
 DRAWS = 20_000
 
 
@@ -50,7 +51,7 @@ def _draw(spec, after: bool, seed: int) -> tuple[dict[str, float], dict[str, flo
     """Per item: the share of draws right (knowledge) or equal to the value (proportion), and the mean
     Likert answer after reverse-coding back to the desirable direction."""
     q = load_file(str(FORMS / f"{spec.questionnaire}.yaml"))
-    model = _Model(q, spec.changes)
+    model = _Model(q, spec)
     rng = random.Random(seed)
     shares: dict[str, float] = {}
     means: dict[str, float] = {}
@@ -98,8 +99,7 @@ def test_generator_answers_every_outcome_as_the_stated_model(spec) -> None:
             elif outcome.kind == "score":
                 items = list(outcome.items or [])
                 for j, item_key in enumerate(items):
-                    p = 0.30 + 0.35 * j / max(len(items) - 1, 1)
-                    p = min(p + change, 0.97)
+                    p = 0.25 + 0.30 * j / max(len(items) - 1, 1) + change
                     band = 4.5 * math.sqrt(p * (1 - p) / DRAWS)
                     assert abs(shares[item_key] - p) < band, (key, item_key, after)
             else:
@@ -107,6 +107,34 @@ def test_generator_answers_every_outcome_as_the_stated_model(spec) -> None:
                 for item_key in outcome.items or []:
                     # A 1..5 answer has a standard deviation under 2.
                     assert abs(means[item_key] - expected) < 4.5 * 2 / math.sqrt(DRAWS), item_key
+
+
+def test_who_answers_and_for_whom_it_works_as_the_spec_states() -> None:
+    """demo-trafficking draws education from its stated shares, different after (the composition
+    the adjusted estimates correct), shifts knowledge by it, and gives the youngest a larger gain;
+    demo-corruption's sectors have their factors. Shares within 4.5 standard errors of 20,000 draws."""
+    trafficking = next(s for s in DEMO_CAMPAIGNS if s.key == "demo-trafficking")
+    q = load_file(str(FORMS / f"{trafficking.questionnaire}.yaml"))
+    model = _Model(q, trafficking)
+    (education,) = trafficking.characteristics
+    for after, shares in ((False, education.before), (True, education.after)):
+        people = _people(random.Random(3 + after), DRAWS, model, "T", [], after=after)
+        for value, share in shares.items():
+            found = sum(p.attributes["education"] == value for p in people) / DRAWS
+            assert abs(found - share) < 4.5 * math.sqrt(share * (1 - share) / DRAWS), value
+        for person in people[:200]:
+            assert person.shift == education.knowledge[person.attributes["education"]]
+            age = int(person.attributes["age"])
+            assert 18 <= age <= 27
+            assert person.factor == (1.3 if age < 22 else 0.8)
+    # The factors average 1 over ages 18 to 27 (4 of the 10 ages are under 22).
+    assert pytest.approx(1.0) == 0.4 * 1.3 + 0.6 * 0.8
+    corruption = next(s for s in DEMO_CAMPAIGNS if s.key == "demo-corruption")
+    q = load_file(str(FORMS / f"{corruption.questionnaire}.yaml"))
+    people = _people(random.Random(4), 600, _Model(q, corruption), "C", [], after=False)
+    for person in people:
+        sector = person.attributes["sector"]
+        assert person.factor == (2.0 if sector in ("civil_society", "media") else 0.5)
 
 
 async def _counts(url: str) -> tuple[dict[str, int], int]:
@@ -133,25 +161,61 @@ def test_demo_reports_cover_the_true_effects_and_running_twice_adds_nothing(
     assert "sign in at " in out and "demo@example.org" in out
 
     # Every outcome of each campaign: the raw effect (mean or risk difference, paired for the panel,
-    # the DiD for the comparison design) must cover the true effect. The true effect is derived here
-    # from the model's stated parameters (see _draw above), not taken from survey.demo.
+    # the DiD for the comparison design), or for demo-trafficking (independent samples whose after
+    # wave holds more of the better educated) the effect adjusted for who answered, must cover the
+    # true effect. The true effect is derived here from the model's stated parameters (see _draw
+    # above), not taken from survey.demo: the gain times the mean factor, which is 1.
     for spec in DEMO_CAMPAIGNS:
         q = load_file(str(FORMS / f"{spec.questionnaire}.yaml"))
         section = out.split(f"\n{spec.key} (")[1].split("report:")[0]
-        rows = {row.split()[0]: row.split() for row in section.splitlines()[2:] if row.strip()}
+        rows: dict[str, list[str]] = {}
+        adjusted: dict[str, list[str]] = {}
+        for row in section.splitlines()[2:]:
+            if row[:2] == "  " and row[2:3].strip():
+                current = row.split()[0]
+                rows[current] = row.split()
+            elif row.startswith("    adjusted for who answered"):
+                adjusted[current] = row.split()
         assert set(rows) == set(q.outcomes), spec.key
         for key, outcome in q.outcomes.items():
             change = spec.changes.get(key, 0.0)
+            # The groups of the modifier with their shares: ages 18–21 are 4 of 18–27; the sectors
+            # are drawn alike.
+            groups = [(1.0, 1.0)]
+            if spec.modifier is not None and spec.modifier.cut is not None:
+                groups = [
+                    (0.4, spec.modifier.factors["below"]),
+                    (0.6, spec.modifier.factors["from"]),
+                ]
+            elif spec.modifier is not None:
+                factors = spec.modifier.factors.values()
+                groups = [(1 / len(factors), f) for f in factors]
             if outcome.kind == "scale":
-                truth = _likert_expectation(-0.3 + change) - _likert_expectation(-0.3)
+                truth = sum(
+                    share * (_likert_expectation(-0.3 + change * f) - _likert_expectation(-0.3))
+                    for share, f in groups
+                )
             else:
-                # Every item's p_pre + gain stays below 0.97 for these gains: the mean gain is the gain.
+                # Every item's chance stays within (0, 1) for these gains: the mean gain is the gain.
                 truth = change
             fields = rows[key]
-            true, low, high = float(fields[1]), float(fields[3]), float(fields[5])
+            assert float(fields[1]) == pytest.approx(truth, abs=5e-4), key
+            if spec.design == "independent":
+                assert "(not adjusted" in " ".join(fields), key
+                fields = adjusted[key]
+                true, low, high = float(fields[4]), float(fields[6]), float(fields[8])
+            else:
+                true, low, high = float(fields[1]), float(fields[3]), float(fields[5])
             assert true == pytest.approx(truth, abs=5e-4), key
             assert low <= truth <= high, " ".join(fields)
             assert "misses" not in fields
+    # The groups of the modifier: their own true effects, the gain times their factor.
+    corruption = out.split("\ndemo-corruption (")[1].split("report:")[0]
+    for sector, factor in next(
+        s for s in DEMO_CAMPAIGNS if s.key == "demo-corruption"
+    ).modifier.factors.items():
+        fields = next(row.split() for row in corruption.splitlines() if f"sector {sector} " in row)
+        assert float(fields[2]) == pytest.approx(0.10 * factor, abs=5e-4), sector
 
     counts, accounts = asyncio.run(_counts(cli_env.database_url or ""))
     assert set(counts) == {spec.key for spec in DEMO_CAMPAIGNS} and accounts == 1

@@ -438,16 +438,19 @@ async def test_outcome_scores_agree_with_the_report_for_a_conditional_item(db) -
     await publish(db, q)
     await campaigns_db.create_campaign(db, "cond", questionnaire="cq", design="independent")
     wave = await campaigns_db.add_wave(db, "cond", phase="pre")
-    # Worked out by hand from the rules in survey.analysis.scoring ("Missing answers"): k2 is shown
-    # only to those who heard of the hotline, so when it is missing it was not administered and the
-    # score is the share of the other items; k1 is shown to everyone, so a complete respondent who
-    # left it empty got it wrong, but an unfinished response has not been asked it yet.
+    # Worked out by hand from the rule in survey.analysis.scoring ("Missing answers"): k2 is shown
+    # only to those who heard of the hotline, so when it is missing from the others it was not
+    # administered and the score is the share of the other items; a question that was shown and
+    # skipped is wrong, for a complete or an unfinished response alike, unless the unfinished
+    # response stopped before it (nothing answered after it: not reached).
     cases = {
         "hidden": ({"heard": "no", "k1": "a"}, "complete", 1.0),  # k2 hidden: 1 of 1
         "both": ({"heard": "yes", "k1": "a", "k2": "c"}, "complete", 0.5),  # 1 of 2
         "skipped": ({"heard": "yes", "k2": "b"}, "complete", 0.5),  # k1 skipped = wrong: 1 of 2
-        "unfinished": ({"heard": "yes", "k2": "b"}, "in_progress", 1.0),  # k1 not reached: 1 of 1
-        "nothing": ({"heard": "yes"}, "complete", None),  # no knowledge item answered: no score
+        "unfinished": ({"heard": "yes", "k2": "b"}, "in_progress", 0.5),  # k1 skipped too: 1 of 2
+        "stopped": ({"heard": "yes", "k1": "a"}, "in_progress", 1.0),  # k2 not reached: 1 of 1
+        "nothing": ({"heard": "yes"}, "complete", 0.0),  # both shown, both skipped: 0 of 2
+        "not started": ({"heard": "yes"}, "in_progress", None),  # nothing reached: no score
     }
     ids = {}
     for n, (name, (given, status, _)) in enumerate(cases.items()):

@@ -30,7 +30,7 @@ from survey.settings import Settings
 from survey.web.i18n import Catalogue
 from tests.conftest import FORMS
 from tests.helpers import english_left, visible_text
-from tests.integration.test_analyze import answers_for, make_campaign
+from tests.integration.test_analyze import answers_for, make_campaign, make_composed
 from tests.integration.test_console import (
     add_response,
     client_fixture,  # noqa: F401 (the client fixture)
@@ -390,3 +390,137 @@ def _csv_means(rows: list[dict[str, str]], key: str, design: str) -> tuple[float
         if k in last["post"] and last["pre"][k][key] != "" and last["post"][k][key] != ""
     ]
     return mean([b for b, _ in pairs]), mean([a for _, a in pairs])
+
+
+async def test_a_conclusion_that_rests_on_skipped_questions_is_named(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Item 3 of issue 18: k2 is answered right by half of 60 before; after, 24 of 60 answer it, all
+    rightly, and 36 skip it. Skips counted as wrong: 40%, no clear change; counted as not answered:
+    100%, a rise. The page names the question in its caveats, and its row says what the other
+    reading gives, in each language."""
+    await make_campaign(db, key="big")  # publishes the questionnaire
+    await campaigns_db.create_campaign(db, "skips", questionnaire="aq", design="independent")
+    pre = await campaigns_db.add_wave(db, "skips", phase="pre")
+    post = await campaigns_db.add_wave(db, "skips", phase="post")
+    base = {"aimag": "ub", "k1": "no", "k3": "no", "k4": "dk", "a1": 3, "a2": 3, "a3": 3}
+    for i in range(60):
+        await add_response(db, pre, {**base, "k2": "yes" if i % 2 else "no", "would": "yes"})
+        after = {**base, "k2": "yes"} if i < 24 else dict(base)
+        await add_response(db, post, {**after, "would": "yes"})
+    await sign_in_as(client, db, "viewer")
+    expected = {
+        "en": (
+            "Counted as not answered rather than as wrong, skipped questions change the conclusion "
+            "to “Rose”: a change of +50 percentage points",
+            "Counting skipped questions as not answered, rather than as wrong, changes the "
+            "conclusion for: Knowledge; Q2.",
+        ),
+        "mn": (
+            "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дүгнэлт «Өссөн» болж "
+            "өөрчлөгдөнө: өөрчлөлт нь +50 нэгж хувь",
+            "Алгассан асуултыг буруу хариулт биш, хариулаагүй гэж тооцвол дараах үр дүнгийн "
+            "дүгнэлт өөр гарна: Мэдлэг; А2.",
+        ),
+    }
+    for lang, (row_note, caveat) in expected.items():
+        html = (await client.get(f"/campaigns/skips/report?lang={lang}")).text
+        rows = rows_of(html, "knowledge")
+        assert row_note in rows["k2"]["_head"], (lang, rows["k2"]["_head"])
+        assert caveat in visible_text(html), lang
+        for key in ("k1", "k3", "k4"):
+            assert row_note.split(":")[0] not in rows[key]["_head"], (lang, key)
+        term = "Skipped questions" if lang == "en" else "Алгассан асуулт"
+        assert f'<details id="term-skipped"><summary>{term}</summary>' in html
+
+
+async def test_few_clusters_are_named_in_words(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Item 6 of issue 18: the cluster-robust difference in differences warns under 20 clusters
+    (Cameron & Miller 2015); the page says so in each language. Three aimags here."""
+    await make_campaign(db, key="big")  # publishes the questionnaire
+    await campaigns_db.create_campaign(
+        db, "few", questionnaire="aq", design="comparison", cluster_item="aimag"
+    )
+    rng = np.random.default_rng(8)
+    for arm in ("campaign", "comparison"):
+        for phase in ("pre", "post"):
+            wave = await campaigns_db.add_wave(db, "few", phase=phase, arm=arm)
+            gain = phase == "post" and arm == "campaign"
+            for answers in answers_for(rng, 30, 0.6 if gain else 0.45, int(gain)):
+                await add_response(db, wave, answers)
+    await sign_in_as(client, db, "viewer")
+    expected = {
+        "en": "People are grouped by the question “Province” (3 groups); the intervals allow for "
+        "people in the same group answering alike. With fewer than 20 groups, such intervals can "
+        "be too narrow.",
+        "mn": "Хариулагчдыг «Аймаг» асуултаар бүлэглэсэн (бүлгийн тоо 3); нэг бүлгийн хүмүүс ижил "
+        "төстэй хариулах хандлагыг итгэх завсарт тооцсон. Бүлгийн тоо 20 хүрэхгүй үед ийм итгэх "
+        "завсар хэт нарийн гарч болно.",
+    }
+    for lang, sentence in expected.items():
+        text = visible_text((await client.get(f"/campaigns/few/report?lang={lang}")).text)
+        assert sentence in text, lang
+
+
+async def test_adjusted_group_and_balance_numbers_on_the_page(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    """Issue 18, items 7 and 8: the card's change taking into account who answered, each group's
+    change and whether they differ, and who answered before and after, as the JSON has them."""
+    await make_composed(db)
+    report = await campaign_report(db, "mix")
+    knowledge = next(o for o in report.outcomes if o.key == "knowledge")
+    adjusted = knowledge.adjusted
+    assert adjusted is not None and adjusted.ci_low > 0
+    await sign_in_as(client, db, "viewer")
+    pages = {
+        lang: (await client.get(f"/campaigns/mix/report?lang={lang}")).text for lang in ("en", "mn")
+    }
+    en, mn = pages["en"], pages["mn"]
+
+    def pp(value: float) -> str:
+        return f"{100 * value:+.0f}".replace("-", "\N{MINUS SIGN}")
+
+    card = visible_text(re.search(r'id="outcome-knowledge".*?</article>', en, re.S).group(0))
+    assert (
+        f"Taking into account who answered: rose by {pp(adjusted.estimate)} percentage points "
+        f"(95% interval {pp(adjusted.ci_low)} to {pp(adjusted.ci_high)})."
+    ) in card
+    card = visible_text(re.search(r'id="outcome-knowledge".*?</article>', mn, re.S).group(0))
+    assert (
+        f"Хариулагчдын бүрэлдэхүүнийг тооцвол: {pp(adjusted.estimate)} нэгж хувь буюу өссөн" in card
+    )
+    # Each aimag's change, in the table under the knowledge plot.
+    rows = rows_of(en, "groups-knowledge")
+    for sub in knowledge.subgroups:
+        cells = rows[f"aimag-{sub.value}"]
+        assert cells["Change"] == pp(sub.effect.estimate)
+        assert cells["95% interval"] == f"{pp(sub.effect.ci_low)} to {pp(sub.effect.ci_high)}"
+        assert cells["People (before · after)"] == (
+            f"{sub.groups['pre'].n} · {sub.groups['post'].n}"
+        )
+        assert cells["_head"].startswith(f"Province: {sub.label['en']}")
+    # Whether the change differs between aimags: the adjusted interaction p decides and is shown.
+    p = knowledge.interaction_p_adjusted["aimag"]
+    verdict = "the change differs" if p < 0.05 else "the answers cannot tell"
+    assert f"“Province”: {verdict}" in visible_text(en)
+    assert f"adjusted p = {p:.3f})" in visible_text(en) or p < 0.001
+    # Who answered: each education's count and share, before and after.
+    (education,) = report.balance
+    rows = rows_of(en, "balance-education")
+    for level in education.groups["pre"].levels:
+        after = next(x for x in education.groups["post"].levels if x.value == level.value)
+        cells = rows[level.value or "none"]
+        assert cells["Before"] == f"{level.n} ({100 * level.share:.0f}%)"
+        assert cells["After"] == f"{after.n} ({100 * after.share:.0f}%)"
+    d = education.standardized_difference
+    assert f"Standardised difference {d:.2f}: the two rounds' people differ noticeably" in (
+        visible_text(en)
+    )
+    assert "Хэн хариулсан бэ: өмнө ба дараа" in visible_text(mn)
+    assert english_left(mn, CATALOGUE) == []
+    assert english_left(en, MONGOLIAN) == []
+    for html in pages.values():
+        assert not INTERNAL.findall(visible_text(html)), INTERNAL.findall(visible_text(html))

@@ -167,6 +167,20 @@ def test_questionnaire_level_changes() -> None:
     )
 
 
+def test_the_analysis_block_is_listed_and_never_breaks_a_comparison() -> None:
+    with_block = variant(lambda d: d.__setitem__("analysis", {"covariates": ["aimag"]}))
+    d = diff(OLD, with_block)
+    assert d.other == ["analysis.covariates"] and d.breaking == [] and not d.changed
+    assert format_diff(d) == "~ questionnaire  analysis.covariates"
+    regrouped = variant(
+        lambda d: d.__setitem__(
+            "analysis", {"covariates": ["aimag"], "subgroups": [{"item": "age", "bands": [30]}]}
+        )
+    )
+    assert diff(with_block, regrouped).other == ["analysis.subgroups"]
+    assert diff(with_block, OLD).other == ["analysis.covariates"]
+
+
 def test_diff_is_serialisable() -> None:
     import msgspec
 

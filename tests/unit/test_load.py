@@ -176,6 +176,38 @@ def test_explicit_defaults_give_an_equal_definition() -> None:
     assert implicit == explicit
 
 
+def test_the_analysis_block_has_one_spelling() -> None:
+    """An entry without bands is its key; an empty block is no block; neither the block nor its
+    absence touches what is asked (the items' fingerprints)."""
+    from survey.questionnaire.fingerprint import definition_hash, item_fingerprints
+    from survey.questionnaire.model import Analysis, Variable
+
+    plain = load_object(mutated())
+    spelt = load_object(
+        mutated(
+            set_(
+                ("analysis",),
+                {"covariates": [{"item": "aimag"}, {"item": "age", "bands": [25, 40]}]},
+            )
+        )
+    )
+    short = load_object(
+        mutated(set_(("analysis",), {"covariates": ["aimag", {"item": "age", "bands": [25, 40]}]}))
+    )
+    assert spelt == short
+    assert spelt.analysis == Analysis(covariates=["aimag", Variable(item="age", bands=[25, 40])])
+    assert Analysis.variables(spelt.analysis.covariates) == [
+        Variable(item="aimag"),
+        Variable(item="age", bands=[25, 40]),
+    ]
+    assert load_object(mutated(set_(("analysis",), {}))) == plain
+    assert load_object(mutated(set_(("analysis",), {"subgroups": []}))).analysis is None
+    assert item_fingerprints(spelt) == item_fingerprints(plain)
+    assert definition_hash(spelt) != definition_hash(plain)
+    # A definition without the block keeps the hash it had before the block existed.
+    assert b'"analysis"' not in msgspec.json.encode(plain)
+
+
 def test_json_is_accepted() -> None:
     q = load_definition(msgspec.json.encode(BASE))
     assert q == load_object(BASE)
@@ -256,6 +288,89 @@ CASES: list[tuple[str, Mutation, str]] = [
         lambda d: d["outcomes"].__setitem__("Would-Report", d["outcomes"].pop("would_report")),
         'outcomes.Would-Report: "Would-Report" is not a valid name '
         '(lower-case letters, digits and "_", starting with a letter)',
+    ),
+    # the analysis block
+    (
+        "unknown covariate",
+        set_(("analysis",), {"covariates": ["agee"]}),
+        'analysis.covariates[0]: unknown item "agee"',
+    ),
+    (
+        "knowledge item as a covariate",
+        set_(("analysis",), {"covariates": ["aimag", "k_job_offer"]}),
+        'analysis.covariates[1]: "k_job_offer" is a knowledge item (it has "correct"): what people '
+        "know is an outcome, not a description of who answered",
+    ),
+    (
+        "an outcome's item as a covariate",
+        set_(("analysis",), {"covariates": ["q_would_report"]}),
+        'analysis.covariates[0]: "q_would_report" is the item of outcome "would_report": an '
+        "outcome cannot describe who answered",
+    ),
+    (
+        "likert item as a grouping item",
+        set_(("analysis",), {"subgroups": ["a_report"]}),
+        'analysis.subgroups[0]: "a_report" is a likert item; a grouping item is a choice item, or '
+        "an integer item with bands",
+    ),
+    (
+        "integer grouping item without bands",
+        set_(("analysis",), {"subgroups": ["aimag", "age"]}),
+        'analysis.subgroups[1]: "age" is an integer item: give it bands to form groups, e.g. '
+        "{item: age, bands: [25, 35]}",
+    ),
+    (
+        "date covariate",
+        set_(("analysis",), {"covariates": [{"item": "arrived"}]}),
+        'analysis.covariates[0].item: "arrived" is a date item; a covariate is a choice, integer '
+        "or decimal item",
+    ),
+    (
+        "bands on a choice item",
+        set_(("analysis",), {"subgroups": [{"item": "aimag", "bands": [2]}]}),
+        'analysis.subgroups[0].bands: only an integer item has bands ("aimag" is a choice item)',
+    ),
+    (
+        "band at the item's min",
+        set_(("analysis",), {"subgroups": [{"item": "age", "bands": [15, 30]}]}),
+        "analysis.subgroups[0].bands[0]: 15 is not above the item's min 15: the first band "
+        "starts there",
+    ),
+    (
+        "band above the item's max",
+        set_(("analysis",), {"covariates": [{"item": "age", "bands": [30, 81]}]}),
+        "analysis.covariates[0].bands[1]: 81 is above the item's max 80: no answer can be in its "
+        "band",
+    ),
+    (
+        "bands out of order",
+        set_(("analysis",), {"subgroups": [{"item": "age", "bands": [30, 25]}]}),
+        "analysis.subgroups[0].bands[1]: 25 does not come after 30: list them in increasing order",
+    ),
+    (
+        "no bands",
+        set_(("analysis",), {"subgroups": [{"item": "age", "bands": []}]}),
+        "analysis.subgroups[0].bands: at least one number is required (each starts a band)",
+    ),
+    (
+        "covariate listed twice",
+        set_(("analysis",), {"covariates": ["aimag", {"item": "aimag"}]}),
+        'analysis.covariates[1].item: "aimag" is listed twice',
+    ),
+    (
+        "too many grouping items",
+        set_(("analysis",), {"subgroups": ["aimag"] + [f"x{i}" for i in range(5)]}),
+        "analysis.subgroups: at most 5 items, not 6",
+    ),
+    (
+        "a number as a covariate",
+        set_(("analysis",), {"covariates": [3]}),
+        "analysis.covariates[0]: expected a string or a mapping, got an integer (put it in quotes)",
+    ),
+    (
+        "misspelt analysis field",
+        set_(("analysis",), {"subgroup": ["aimag"]}),
+        'analysis: unknown field "subgroup" (did you mean "subgroups"?)',
     ),
     # languages
     ("no language", set_(("languages",), []), "languages: at least one language is required"),
