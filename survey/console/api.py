@@ -50,6 +50,14 @@ API_ERRORS: dict[int, ResponseSpec] = {
     404: ResponseSpec(
         data_container=ErrorOut, description="No such questionnaire, version or campaign."
     ),
+    414: ResponseSpec(
+        data_container=ErrorOut,
+        description="The address or its query string is longer than any of ours (docs/security.md).",
+    ),
+    503: ResponseSpec(
+        data_container=ErrorOut,
+        description="Every database connection is busy; try again after Retry-After seconds.",
+    ),
 }
 
 
