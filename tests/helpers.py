@@ -6,7 +6,9 @@
 - a study for the console, the API and the exports (a questionnaire published in two versions, a campaign
   whose pre and post waves use different versions, responses inserted through SQL);
 - the console: accounts signed in without the cost of argon2 on every request, API tokens, forms posted
-  with their CSRF token (:func:`post_console_form`).
+  with their CSRF token (:func:`post_console_form`);
+- the routes of the application, each with a real address (:func:`handlers`, :func:`url_for`), for the
+  tests that walk them all.
 """
 
 from __future__ import annotations
@@ -476,11 +478,24 @@ def password_hash() -> str:
 
 
 async def make_account(
-    db: asyncpg.Connection, role: str, email: str | None = None, *, language: str | None = None
+    db: asyncpg.Connection,
+    role: str,
+    email: str | None = None,
+    *,
+    language: str | None = None,
+    team: str = "default",
+    installation_admin: bool | None = None,
 ) -> Account:
-    """An account with :data:`PASSWORD`; in Mongolian (the default for new accounts) unless ``language``."""
+    """An account with :data:`PASSWORD` and ``role`` in ``team`` (an admin of the default team also
+    administers the installation unless ``installation_admin`` says otherwise, as on the command line);
+    in Mongolian (the default for new accounts) unless ``language``."""
     account = await accounts_db.create_account(
-        db, email or f"{role}@example.org", role=role, password_hash=password_hash()
+        db,
+        email or f"{role}@example.org",
+        role=role,
+        password_hash=password_hash(),
+        team=team,
+        installation_admin=installation_admin,
     )
     if language is not None:
         await accounts_db.set_language(db, account.id, language)
@@ -493,10 +508,16 @@ async def new_session(db: asyncpg.Connection, account: Account) -> str:
     return await auth.start_session(db, account.id, None)
 
 
-async def new_token(db: asyncpg.Connection, account: Account) -> str:
-    token = auth.new_api_token()
-    await accounts_db.create_api_token(db, account.id, auth.hash_token(token), "test")
-    return token
+async def new_token(
+    db: asyncpg.Connection,
+    account: Account,
+    *,
+    scopes: Sequence[str] = accounts_db.SCOPES,
+    days: int = 30,
+) -> str:
+    """A live API token of the account (both scopes unless ``scopes``), as the console makes them."""
+    issued = await auth.issue_api_token(db, account.id, name="test", scopes=scopes, days=days)
+    return issued.secret
 
 
 HOST = "testserver.local"  # where litestar's test client sends requests, and cookies belong
@@ -550,3 +571,63 @@ async def study_fixture(db: asyncpg.Connection) -> Study:
 def text_of(html: str) -> str:
     """The visible text of a page, tags removed and spaces collapsed (enough for assertions)."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+# -- every route -----------------------------------------------------------------------------------
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+#: The path segments whose parameter names something of a team: a campaign, a wave, a questionnaire (which
+#: may be kept to its team), the team itself.
+TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams")
+
+
+def handlers(app: Any) -> list[tuple[str, str, Any]]:
+    """(method, path, handler) of every registered route, litestar's own OPTIONS answers included."""
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(getattr(handler, "http_methods", ())):
+                found.append((method, route.path, handler))
+    return found
+
+
+def route_values(study: Study, account_id: int) -> dict[str, str]:
+    """A value for each route parameter, by the path segment before it: objects that exist (the study's
+    campaign and waves, the default team, the account ``account_id``)."""
+    return {
+        "questionnaires": "tq",
+        "campaigns": study.campaign.key,
+        "waves": study.pre.key,
+        "r": study.pre.token,
+        "versions": "1",
+        "p": "1",
+        "users": str(account_id),
+        "teams": "default",
+        "members": str(account_id),
+        "tokens": "1",
+        "reset-password": "no-such-link",
+        "static": "css/survey.css",
+        "schema": "openapi.json",
+    }
+
+
+def url_for(path: str, values: Mapping[str, str]) -> str:
+    """A real URL for a route path: each parameter filled with ``values[segment before it]``."""
+    parts = path.split("/")
+    for n, part in enumerate(parts):
+        if part.startswith("{"):
+            assert parts[n - 1] in values, f"add a value for the parameter of {path} to the test"
+            parts[n] = values[parts[n - 1]]
+    return "/".join(parts)
+
+
+def team_bound(path: str) -> bool:
+    """Whether a route names something of a team (so that another team's members get 404 there)."""
+    parts = path.split("/")
+    return any(
+        part.startswith("{") and parts[n - 1] in TEAM_SEGMENTS for n, part in enumerate(parts)
+    )
+
+
+def sent_to_sign_in(response: Any) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/sign-in")
