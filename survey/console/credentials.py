@@ -42,6 +42,7 @@ from survey.db import accounts as accounts_db
 from survey.db.accounts import SCOPES
 from survey.errors import NotFound
 from survey.web import request_pool
+from survey.web.i18n import LANGUAGES, request_language
 
 __all__ = ["ROUTES"]
 
@@ -295,8 +296,10 @@ async def _reset_page(
 ) -> Template:
     async with request_pool(request).acquire() as conn:
         found = await accounts_db.password_reset(conn, auth.hash_token(token))
+    chosen = request.query_params.get("lang")
     context = ResetPage(
-        action=f"/reset-password/{token}",
+        action=f"/reset-password/{token}"
+        + (f"?{urlencode({'lang': chosen})}" if chosen in LANGUAGES else ""),
         email=found.email if found else "",
         expires_at=found.expires_at if found else None,
         min_length=auth.PASSWORD_MIN_LENGTH,
@@ -333,7 +336,9 @@ async def reset_submit(request: Request, token: FromPath[str]) -> Response:
         return await _reset_page(request, token, error=error, status=outcome.status)
     if outcome is None:
         return await _reset_page(request, token)
-    return Redirect("/sign-in?reset=1", status_code=303)
+    # The sign-in page in the language the reset page spoke.
+    lang = request_language(request, outcome.language)
+    return Redirect(f"/sign-in?{urlencode({'reset': '1', 'lang': lang})}", status_code=303)
 
 
 # -- the first administrator ------------------------------------------------------------------------
@@ -346,9 +351,16 @@ SETUP_DONE: Final = "This installation has an administrator: sign in, or ask the
 
 @dataclass(frozen=True, slots=True)
 class SetupPage:
+    action: str = "/setup"
+    """``/setup``, with ``?lang=`` when a language was chosen on the page (the answer keeps it)."""
     email: str = ""
     min_length: int = auth.PASSWORD_MIN_LENGTH
     error: str = ""
+
+
+def _setup_action(request: Request) -> str:
+    chosen = request.query_params.get("lang")
+    return "/setup" + (f"?{urlencode({'lang': chosen})}" if chosen in LANGUAGES else "")
 
 
 @get("/setup", opt={"roles": "public"})
@@ -357,7 +369,7 @@ async def setup_page(request: Request) -> Template:
     async with request_pool(request).acquire() as conn:
         if not await accounts_db.setup_needed(conn):
             raise NotFound(SETUP_DONE)
-    return console_web.page(request, "setup.html", SetupPage())
+    return console_web.page(request, "setup.html", SetupPage(action=_setup_action(request)))
 
 
 @post("/setup", opt={"roles": "public"})
@@ -381,7 +393,11 @@ async def setup_submit(request: Request) -> Response:
         except NotFound:
             raise NotFound(SETUP_DONE) from None
         if isinstance(outcome, Rejected):
-            context = SetupPage(email=draft.email, error=console_web.refusal(request, outcome))
+            context = SetupPage(
+                action=_setup_action(request),
+                email=draft.email,
+                error=console_web.refusal(request, outcome),
+            )
             return console_web.page(request, "setup.html", context, status=outcome.status)
         token = await auth.start_session(conn, outcome.id, request.cookies.get(auth.SESSION_COOKIE))
     return Redirect("/console/teams", status_code=303, cookies=_fresh_session(request, token))

@@ -31,7 +31,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "nav.audit": {"mn": "Аудитын бүртгэл", "en": "Audit log"},
     "nav.sign_out": {"mn": "Гарах", "en": "Sign out"},
     "form.optional": {"mn": "заавал биш", "en": "optional"},
-    "frame.teams": {"mn": "Багийн тоо: {count}", "en": "{count} teams"},
+    "frame.teams": {"mn": "{count} баг", "en": "{count} teams"},
     "frame.no_team": {"mn": "Багт ороогүй", "en": "In no team"},
     "copy.done": {"mn": "Хууллаа.", "en": "Copied."},
     # -- words for stored codes -------------------------------------------------------------------------
@@ -556,7 +556,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "reset.ended": {
         "mn": "Хуучин нууц үг, бүх нэвтрэлт дууссан. Хүчингүй болсон API токены тоо: {tokens}.",
-        "en": "The old password and every session have ended, and {tokens} API tokens were revoked.",
+        "en": "The old password and every session have ended. API tokens revoked: {tokens}.",
     },
     "account.active": {"mn": "Идэвхтэй", "en": "Active"},
     "account.title": {"mn": "Миний бүртгэл", "en": "My account"},
@@ -601,8 +601,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "токены тоо: {tokens}."
         ),
         "en": (
-            "Your password is changed. {sessions} other sessions have ended and {tokens} API tokens "
-            "were revoked."
+            "Your password is changed. Other sessions ended: {sessions}. API tokens revoked: {tokens}."
         ),
     },
     "tokens.title": {"mn": "API токенууд", "en": "API tokens"},
@@ -664,7 +663,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "token.active": {"mn": "Хүчинтэй", "en": "Active"},
     "token.expired": {"mn": "Хугацаа дууссан", "en": "Expired"},
     "token.revoked": {"mn": "Хүчингүй болсон", "en": "Revoked"},
-    "token.days": {"mn": "Хоног: {days}", "en": "{days} days"},
+    "token.days": {"mn": "{days} хоног", "en": "{days} days"},
     "scope.campaigns": {"mn": "Кампанит ажил", "en": "Campaigns"},
     "scope.campaigns.hint": {
         "mn": "Асуулга, кампанит ажил, судалгааны шат, тайлангийн тоон үр дүн.",
@@ -682,6 +681,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "This link works until {when} (UTC).",
     },
     "reset.submit": {"mn": "Нууц үг тохируулах", "en": "Set the password"},
+    "reset.gone_title": {"mn": "Холбоос ажиллахгүй байна", "en": "This link no longer works"},
     "reset.gone": {
         "mn": (
             "Энэ холбоос ашиглагдсан, хугацаа нь дууссан, эсвэл шинэ холбоосоор солигдсон байна. "
@@ -988,8 +988,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "There is no such team; choose one of the list.",
     },
     "error.questionnaire_not_shared": {
-        "mn": "«{questionnaire}» асуулга өөр багийнх тул «{team}» багийн кампанит ажилд ашиглах боломжгүй.",
-        "en": "The questionnaire “{questionnaire}” is kept to another team: the team {team} cannot use it.",
+        "mn": (
+            "«{questionnaire}» асуулга өөр багт хамаардаг тул сонгосон багийн кампанит ажилд ашиглах "
+            "боломжгүй."
+        ),
+        "en": (
+            "The questionnaire “{questionnaire}” is kept to another team: the chosen team's "
+            "campaigns cannot use it."
+        ),
     },
     "error.questionnaire_key_taken": {
         "mn": "«{key}» нэртэй асуулга өөр багт байна. Асуулгад өөр товч нэр өгнө үү.",

@@ -312,7 +312,9 @@ async def create_campaign(
     except NotFound:
         return Rejected("questionnaire_unknown", params={"questionnaire": draft.questionnaire})
     if not chosen.shared and chosen.team_id != team.team_id:
-        return Rejected("questionnaire_unknown", params={"questionnaire": draft.questionnaire})
+        # One the caller sees through another of its teams, kept to that team.
+        params = {"questionnaire": draft.questionnaire, "team": team.team}
+        return Rejected("questionnaire_not_shared", params=params)
     try:
         return await campaigns_db.create_campaign(
             conn,

@@ -192,10 +192,18 @@ def _frame(request: Request, lang: str, section: str) -> Frame:
 
 
 def page(
-    request: Request, name: str, context: Any, *, section: str = "", status: int = 200
+    request: Request,
+    name: str,
+    context: Any,
+    *,
+    section: str = "",
+    status: int = 200,
+    default_language: str | None = None,
 ) -> Template:
-    """Render ``console/<name>`` with its one typed context, in the request's language."""
-    lang = language(request)
+    """Render ``console/<name>`` with its one typed context, in the request's language
+    (``default_language`` when neither ``?lang=`` nor a signed-in account chooses one: a page that knows
+    whose it is before anyone signs in, a reset link's, speaks its account's language)."""
+    lang = request_language(request, default_language) if default_language else language(request)
     return Template(
         template_name=f"console/{name}",
         context={

@@ -23,7 +23,9 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,9 +103,10 @@ class Server:
             raise AssertionError(f"survey {' '.join(args)} exited {done.returncode}: {done.stderr}")
         return done.stdout
 
-    def create_user(self, email: str, role: str) -> None:
-        """An account with :data:`PASSWORD`, given on standard input as a script would."""
-        self.cli("users", "create", email, "--role", role, stdin=PASSWORD + "\n")
+    def create_user(self, email: str, role: str, team: str = "default") -> None:
+        """An account with :data:`PASSWORD` and ``role`` in ``team``, given on standard input as a script
+        would."""
+        self.cli("users", "create", email, "--role", role, "--team", team, stdin=PASSWORD + "\n")
 
     def open_wave(self, campaign: str, phase: str) -> str:
         """Add and open a wave of ``campaign``; its respondent link."""
@@ -128,11 +131,18 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float
     raise AssertionError(f"survey serve did not answer within {seconds} s: {log.read_text()}")
 
 
-@pytest.fixture(scope="package")
-def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
+def _run(work: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to its end from any thread: Playwright's own event loop may be running in this one
+    (a server started for one test stops while the browser goes on)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result()
+
+
+@contextmanager
+def serving(pg_server_url: str, template_database: str) -> Iterator[Server]:
     """``survey serve`` on a free port, its own data directory and database; stopped with SIGTERM."""
     name = f"e2e_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    _run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = server_data_dir()
@@ -163,8 +173,15 @@ def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
         if process.poll() is None:
             process.kill()
             process.wait()
-        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
+    """The server the browser tests share (accounts, campaigns and the demo made by them)."""
+    with serving(pg_server_url, template_database) as running:
+        yield running
 
 
 @pytest.fixture(scope="package")
@@ -279,3 +296,83 @@ def check_axe(axe_js: Path) -> Callable[[Page, str], None]:
         assert not violations, f"axe-core on {what}:\n" + "\n".join(violations)
 
     return check
+
+
+# -- a respondent's way through a form ----------------------------------------------------------------
+
+#: The few answers the export is checked against; any other question gets its first option.
+#: ``offer_received == 'yes'`` shows ``offer_source`` on a page of its own, so skip logic is crossed.
+ANSWERS: dict[str, list[str]] = {
+    "consent": ["yes"],
+    "offer_received": ["yes"],
+    "offer_source": ["social_media", "agency"],
+    "k_offer": ["warning"],
+    "k_red_flags": ["passport", "debt"],
+    "q_would_check": ["maybe"],
+}
+THANKS_MN = "Баярлалаа!"
+NEXT_MN = "Үргэлжлүүлэх"
+
+
+def answer_page(page: Page, typed: dict[str, str]) -> None:
+    """Answer every question of the page as a person would: tapping labels, typing, choosing."""
+    form = page.locator("#form-area form")
+    chosen: dict[str, list[str]] = {}
+    for control in form.locator("input[type=radio], input[type=checkbox]").all():
+        name = control.get_attribute("name") or ""
+        value = control.get_attribute("value") or ""
+        wanted = chosen.setdefault(name, ANSWERS.get(name, [value]))
+        if value in wanted:
+            form.locator(f"label[for='{control.get_attribute('id')}']").click()
+    for select in form.locator("select").all():
+        select.select_option(index=len(select.locator("option").all()) - 1)
+    for field in form.locator("input[type=text], input:not([type]), textarea").all():
+        field.fill(typed[field.get_attribute("name") or ""])
+
+
+def press(page: Page, button: str, javascript: bool) -> None:
+    """Press a button of the page's form and wait for the page it leads to (or the same one with its
+    errors)."""
+    if javascript:
+        # htmx exchanges only the form area: wait for the old one to be replaced.
+        page.locator("#form-area").evaluate("area => area.setAttribute('data-sent', '')")
+        page.locator(button).click()
+        page.locator("#form-area:not([data-sent])").wait_for()
+        # htmx gives elements that keep their id their new attributes (an error's class) only when the swap
+        # settles, a few milliseconds later: wait for that too.
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
+    else:
+        with page.expect_navigation():
+            page.locator(button).click()
+
+
+def send(page: Page, javascript: bool) -> None:
+    """Press the page's main button (Next, or Submit on the last page)."""
+    press(page, "#form-area form button[type=submit]:not([name=_back])", javascript)
+
+
+def complete(page: Page, javascript: bool, age: str, on_errors: Callable[[Page], None]) -> None:
+    """Answer every page until the thank-you page; the first page with a required question is first
+    sent empty, its errors checked and handed to ``on_errors``."""
+    from playwright.sync_api import expect
+
+    errors_seen = False
+    for _ in range(20):
+        heading = page.locator("#form-area h1")
+        if heading.inner_text().strip() == THANKS_MN:
+            return
+        if not errors_seen and page.locator("#form-area form [required]").count():
+            send(page, javascript)
+            summary = page.locator(".error-summary")
+            expect(summary).to_be_visible()
+            # One line in the summary per question marked invalid beside its field.
+            expect(page.locator("#form-area .field.invalid").first).to_be_visible()
+            invalid = page.locator("#form-area .field.invalid").count()
+            expect(summary.locator("li")).to_have_count(invalid)
+            on_errors(page)
+            errors_seen = True
+        answer_page(page, {"age": age})
+        send(page, javascript)
+    raise AssertionError("no thank-you page after 20 pages")

@@ -35,6 +35,10 @@ PAGES = [
     "/console/xlsform",
     "/console/users",
     "/console/audit",
+    "/console/teams",
+    "/console/teams/default",
+    "/console/account",
+    "/console/account/tokens",
 ]
 #: Controls a person taps. Radio buttons and checkboxes are tapped through their label (``.option``),
 #: which is measured instead; a link inside a sentence is exempt (WCAG 2.5.8).

@@ -155,8 +155,9 @@ async def test_a_reset_link_works_once_and_the_old_password_stops_at_once(
     )
     assert short.status_code == 400  # and the link still works
     done = await client.post(path, data={"password": NEW, "again": NEW, "_csrf_token": token})
-    assert done.status_code == 303 and done.headers["location"] == "/sign-in?reset=1"
-    assert MN("reset.done") in unescape((await client.get("/sign-in?reset=1")).text)
+    # To the sign-in page, in her language (Mongolian: new accounts' own).
+    assert done.status_code == 303 and done.headers["location"] == "/sign-in?reset=1&lang=mn"
+    assert MN("reset.done") in unescape((await client.get(done.headers["location"])).text)
     assert await can_sign_in(db, ana.email, NEW)
     again = await client.post(
         path, data={"password": PASSWORD, "again": PASSWORD, "_csrf_token": token}

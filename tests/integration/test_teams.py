@@ -198,6 +198,16 @@ async def test_a_questionnaire_kept_to_a_team_is_nobody_elses(
     # Its team sees it, may share it; then every team does, and may run campaigns on it.
     await signed_in(client, db, insider)
     assert "iomq" in (await client.get("/console/questionnaires")).text
+    # A member of both teams sees it too, and is told why another team's campaign cannot use it.
+    await teams_db.add_member(db, await teams_db.get_team(db, "default"), insider.id, "researcher")
+    await signed_in(client, db, insider)
+    elsewhere = await post_console_form(
+        client,
+        "/console/campaigns",
+        {"key": "elsewhere", "questionnaire": "iomq", "design": "independent", "team": "default"},
+    )
+    assert elsewhere.status_code == 400
+    assert MN("error.questionnaire_not_shared", questionnaire="iomq") in unescape(elsewhere.text)
     shared = await post_console_form(
         client, "/console/questionnaires/iomq/sharing", {"shared": "on"}
     )
