@@ -10,6 +10,8 @@
                                                administrators)
 ``POST /console/users/{id}/disable|enable``    disable or enable an account (the same)
 ``POST /console/users/{id}/reset``             a one-time link to set a new password (the same)
+``POST /console/users/{id}/installation-admin``  make it an installation administrator, or no longer
+                                               (the same; never one's own)
 ``GET  /console/audit``                        exports, API reads of responses, changes of teams,
                                                tokens and passwords (the same)
 =============================================  =================================================
@@ -167,6 +169,9 @@ class AccountRow:
     action_label: str
     can_reset: bool
     """Whether a reset link may be made (not for one's own account, nor a disabled one)."""
+    admin_action: str | None
+    """``on`` (make it an installation administrator) or ``off``; None for one's own account."""
+    admin_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +243,12 @@ async def _users_page(
                 action=action,
                 action_label=t(f"account.{action}") if action else "",
                 can_reset=a.id != who.account_id and not a.disabled,
+                admin_action=None
+                if a.id == who.account_id
+                else ("off" if a.installation_admin else "on"),
+                admin_label=t(
+                    "account.revoke_admin" if a.installation_admin else "account.grant_admin"
+                ),
             )
         )
     chosen_team = draft.team or teams_db.DEFAULT_TEAM
@@ -301,6 +312,20 @@ async def disable_user(request: Request, account_id: FromPath[int]) -> Response:
 async def enable_user(request: Request, account_id: FromPath[int]) -> Response:
     """Enable a disabled account again (its old sessions and tokens stay revoked)."""
     return await _set_disabled(request, account_id, False)
+
+
+@post("/console/users/{account_id:int}/installation-admin", opt={"roles": INSTALLATION_ADMINS})
+async def set_installation_admin(request: Request, account_id: FromPath[int]) -> Response:
+    """Make the account an administrator of the installation (``admin=on``), or no longer one."""
+    form = await console_web.read_form(request)
+    async with request_pool(request).acquire() as conn:
+        refused = await service.set_installation_admin(
+            conn, principal(request), account_id, form.get("admin") == "on"
+        )
+    if refused is not None:
+        error = console_web.refusal(request, refused)
+        return await _users_page(request, status=refused.status, error=error)
+    return Redirect("/console/users", status_code=303)
 
 
 @post("/console/users/{account_id:int}/reset", opt={"roles": INSTALLATION_ADMINS}, status_code=200)
@@ -386,6 +411,7 @@ ROUTES = [
     create_user,
     disable_user,
     enable_user,
+    set_installation_admin,
     reset_user_password,
     audit_page,
 ]

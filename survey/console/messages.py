@@ -720,6 +720,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "account.disabled": {"mn": "Идэвхгүй", "en": "Disabled"},
     "account.disable": {"mn": "Идэвхгүй болгох", "en": "Disable"},
     "account.enable": {"mn": "Идэвхжүүлэх", "en": "Enable"},
+    "account.grant_admin": {
+        "mn": "Системийн админ болгох",
+        "en": "Make installation administrator",
+    },
+    "account.revoke_admin": {
+        "mn": "Системийн админ эрхийг хасах",
+        "en": "Remove as installation administrator",
+    },
     "audit.title": {"mn": "Аудитын бүртгэл", "en": "Audit log"},
     "audit.intro": {
         "mn": "Өгөгдөл татсан, API-аар хариулт уншсан бүх үйлдэл; хамгийн сүүлийнх нь эхэндээ.",
@@ -753,6 +761,14 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.password_reset": {
         "mn": "Нууц үг шинэчлэх холбоос үүсгэсэн",
         "en": "Password reset link made",
+    },
+    "audit.installation_admin_granted": {
+        "mn": "Системийн админ эрх олгосон",
+        "en": "Made installation administrator",
+    },
+    "audit.installation_admin_removed": {
+        "mn": "Системийн админ эрхийг хассан",
+        "en": "Removed as installation administrator",
     },
     "audit.token_created": {"mn": "API токен үүсгэсэн", "en": "API token created"},
     "audit.token_revoked": {"mn": "API токен хүчингүй болгосон", "en": "API token revoked"},
@@ -1004,6 +1020,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "error.questionnaire_in_use": {
         "mn": "Өөр багийн кампанит ажил ({teams}) энэ асуулгыг ашиглаж байгаа тул бүх багт нээлттэй хэвээр үлдэнэ.",
         "en": "Campaigns of other teams ({teams}) use this questionnaire, so it stays shared.",
+    },
+    "error.installation_admin_self": {
+        "mn": "Өөрийн системийн админ эрхийг хасах боломжгүй: өөр админ үүнийг хийнэ.",
+        "en": "You cannot remove yourself as installation administrator: another one can.",
     },
     "error.reset_self": {
         "mn": "Өөрийн нууц үгийг «Миний бүртгэл» хуудаснаас солино уу.",

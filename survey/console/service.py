@@ -651,6 +651,25 @@ async def set_disabled(
     return None
 
 
+async def set_installation_admin(
+    conn: asyncpg.Connection, who: Principal, account_id: int, admin: bool
+) -> Rejected | None:
+    """Make an account an administrator of the installation, or no longer one (never one's own: the
+    installation always keeps the administrator who asks)."""
+    if not admin and account_id == who.account_id:
+        return Rejected("installation_admin_self")
+    account = await accounts_db.get_account(conn, account_id)
+    await accounts_db.set_installation_admin(conn, account_id, admin)
+    await accounts_db.record_audit(
+        conn,
+        action="installation_admin_granted" if admin else "installation_admin_removed",
+        actor=who.email,
+        account_id=who.account_id,
+        detail={"member": account.email},
+    )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class ResetLink:
     """A reset link just made: its secret (shown once) and what it ended."""

@@ -305,3 +305,30 @@ async def test_a_new_start_replaces_the_code(db: asyncpg.Connection) -> None:
         assert not await accounts_db.use_setup_code(db, auth.hash_setup_code(old))
     async with db.transaction():
         assert await accounts_db.use_setup_code(db, auth.hash_setup_code(new))
+
+
+# -- installation administrators ------------------------------------------------------------------------
+
+
+async def test_an_installation_administrator_makes_another_and_never_unmakes_itself(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    root = await make_account(db, "admin", "root@example.org")
+    ana = await make_account(db, "researcher", "ana@example.org")
+    set_cookie(client, auth.SESSION_COOKIE, await new_session(db, root))
+    made = await post_console_form(
+        client, f"/console/users/{ana.id}/installation-admin", {"admin": "on"}
+    )
+    assert made.status_code == 303
+    assert (await accounts_db.get_account(db, ana.id)).installation_admin
+    myself = await post_console_form(client, f"/console/users/{root.id}/installation-admin", {})
+    assert myself.status_code == 400
+    assert MN("error.installation_admin_self") in unescape(myself.text)
+    assert (await accounts_db.get_account(db, root.id)).installation_admin
+    unmade = await post_console_form(client, f"/console/users/{ana.id}/installation-admin", {})
+    assert unmade.status_code == 303
+    assert not (await accounts_db.get_account(db, ana.id)).installation_admin
+    actions = [r["action"] for r in await db.fetch("SELECT action FROM audit_log ORDER BY id")]
+    assert actions == ["installation_admin_granted", "installation_admin_removed"]
+    log = text_of((await client.get("/console/audit")).text)
+    assert MN("audit.installation_admin_granted") in log and "ana@example.org" in log
