@@ -77,6 +77,7 @@ __all__ = [
     "authorize",
     "check_password",
     "declared_roles",
+    "declared_scope",
     "end_session",
     "hash_password",
     "hash_setup_code",
