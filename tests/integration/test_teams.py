@@ -44,7 +44,10 @@ MN = CATALOGUE.bound("mn")
 
 
 async def signed_in(client: AsyncTestClient, db: asyncpg.Connection, account) -> None:
+    """The client becomes this account's browser: a new session, and no CSRF token of another (the next
+    form fetches its own)."""
     set_cookie(client, auth.SESSION_COOKIE, await new_session(db, account))
+    client.cookies.delete("csrftoken")
 
 
 # -- the team pages ----------------------------------------------------------------------------------------
