@@ -57,6 +57,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "correct horse battery staple"
+#: What a person meets on a console page, as a list of problems: the page wider than the screen, a control
+#: they tap under 44 px tall or cut at the edge. Radio buttons and checkboxes are tapped through their
+#: label (``.option``), which is measured instead; a link inside a sentence is exempt (WCAG 2.5.8).
+MEASURE = """() => {
+  const tap = 44 - 0.5;
+  const width = window.innerWidth;
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
+                      && !el.closest("details:not([open]) > :not(summary)");
+  const inSentence = (el) => el.tagName === "A" && ["P", "LI", "SMALL", "DD"].includes(el.parentElement.tagName)
+                      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3;
+  const controls = document.querySelectorAll(
+    "a[href], button, select, textarea, summary, label.option, " +
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])");
+  for (const el of controls) {
+    if (!shown(el) || inSentence(el)) continue;
+    const r = el.getBoundingClientRect();
+    const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || "").trim().slice(0, 40)}"`;
+    if (r.height < tap) problems.push(`${name} is ${r.height.toFixed(1)} px tall`);
+    if (r.right > width + 0.5 || r.left < -0.5) problems.push(`${name} is cut at the edge (${r.left}–${r.right})`);
+  }
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll > width) problems.push(`the page is ${scroll} px wide on a ${width} px screen`);
+  return problems;
+}"""
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 

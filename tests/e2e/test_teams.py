@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from survey.console.messages import CATALOGUE
-from tests.e2e.conftest import PASSWORD, Server, complete, serving, sign_in
+from tests.e2e.conftest import MEASURE, PASSWORD, Server, complete, serving, sign_in
 from tests.helpers import english_left
 
 pytestmark = pytest.mark.e2e
@@ -32,27 +32,6 @@ WIDTHS = {"phone": {"width": 360, "height": 740}, "laptop": {"width": 1280, "hei
 CAMPAIGN = "iom-2027"
 RESEARCHER = "ana@iom.example.org"
 STRANGER = "bat@save.example.org"
-#: Whatever a person sees on a page: no sideways scrolling, every control big enough and on the screen.
-MEASURE = """() => {
-  const width = window.innerWidth;
-  const problems = [];
-  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
-                      && !el.closest("details:not([open]) > :not(summary)");
-  const inSentence = (el) => el.tagName === "A" && ["P", "LI", "SMALL", "DD"].includes(el.parentElement.tagName)
-                      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3;
-  for (const el of document.querySelectorAll(
-      "a[href], button, select, textarea, summary, label.option, " +
-      "input:not([type=hidden]):not([type=radio]):not([type=checkbox])")) {
-    if (!shown(el) || inSentence(el)) continue;
-    const r = el.getBoundingClientRect();
-    const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || "").trim().slice(0, 40)}"`;
-    if (r.height < 43.5) problems.push(`${name} is ${r.height.toFixed(1)} px tall`);
-    if (r.right > width + 0.5 || r.left < -0.5) problems.push(`${name} is cut at the edge`);
-  }
-  const scroll = document.documentElement.scrollWidth;
-  if (scroll > width) problems.push(`the page is ${scroll} px wide on a ${width} px screen`);
-  return problems;
-}"""
 
 
 def readable(page: Page, check_axe: Callable[[Page, str], None], what: str, lang: str) -> None:
