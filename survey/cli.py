@@ -102,8 +102,14 @@ async def cmd_forms_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-async def publish_paths(conn: asyncpg.Connection, paths: Sequence[Path]) -> list[str]:
-    """Publish each file; raise InvalidDefinition with every error of every file before storing any."""
+async def publish_paths(
+    conn: asyncpg.Connection, paths: Sequence[Path], *, team: str | None = None
+) -> list[str]:
+    """Publish each file; raise InvalidDefinition with every error of every file before storing any.
+
+    A questionnaire published for the first time is shared with every team, or, with ``team``, belongs to
+    that team and is kept to it.
+    """
     from survey.questionnaire.load import load_file
 
     definitions, errors = [], []
@@ -116,14 +122,17 @@ async def publish_paths(conn: asyncpg.Connection, paths: Sequence[Path]) -> list
         raise InvalidDefinition(errors)
     lines = []
     for definition in definitions:
-        result = await questionnaires_db.publish(conn, definition)
+        if team is None:
+            result = await questionnaires_db.publish(conn, definition)
+        else:
+            result = await questionnaires_db.publish(conn, definition, team=team, shared=False)
         lines.append(f"{result.key} v{result.version}" + ("" if result.created else " unchanged"))
     return lines
 
 
 async def cmd_forms_publish(args: argparse.Namespace, settings: Settings) -> int:
     async with open_database(settings) as conn:
-        for line in await publish_paths(conn, form_paths(args.paths)):
+        for line in await publish_paths(conn, form_paths(args.paths), team=args.team):
             out(line)
     return 0
 
@@ -229,9 +238,11 @@ async def cmd_campaigns_create(args: argparse.Namespace, settings: Settings) -> 
             questionnaire=args.questionnaire,
             design=args.design,
             cluster_item=args.cluster,
+            team=args.team,
         )
     out(
-        f"created campaign {campaign.key} ({campaign.design}, questionnaire {campaign.questionnaire})"
+        f"created campaign {campaign.key} ({campaign.design}, questionnaire {campaign.questionnaire}, "
+        f"team {campaign.team})"
     )
     return 0
 
@@ -243,7 +254,7 @@ async def cmd_campaigns_list(args: argparse.Namespace, settings: Settings) -> in
             out("no campaign yet (survey campaigns create KEY --questionnaire Q --design D)")
         for c in found:
             cluster = f" cluster={c.cluster_item}" if c.cluster_item else ""
-            out(f"{c.key:32} {c.design:12} {c.questionnaire}{cluster}")
+            out(f"{c.key:32} {c.design:12} {c.questionnaire} team={c.team}{cluster}")
             for w in await campaigns_db.waves_of(conn, c.key):
                 out(f"  {w.key:30} {w.phase:4} {w.arm:10} v{w.version:<3} {w.status}")
     return 0
@@ -316,9 +327,11 @@ async def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
     password_hash = hash_password(read_new_password(), email=args.email)
     async with open_database(settings) as conn:
         account = await accounts_db.create_account(
-            conn, args.email, role=args.role, password_hash=password_hash
+            conn, args.email, role=args.role, password_hash=password_hash, team=args.team
         )
-    out(f"created account {account.email} ({account.role})")
+    # The line scripts read: "created account EMAIL (ROLE)", and the team when not the default one.
+    team = "" if args.team == "default" else f" in team {args.team}"
+    out(f"created account {account.email} ({args.role}{team})")
     return 0
 
 
@@ -329,25 +342,122 @@ async def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -
     async with open_database(settings) as conn:
         account = await accounts_db.get_account_by_email(conn, args.email)
         password_hash = hash_password(read_new_password(), email=account.email)
-        await accounts_db.set_password_hash(conn, account.email, password_hash)
-    out(f"new password set for {account.email}; their sessions have ended")
+        ended = await accounts_db.set_password_hash(conn, account.email, password_hash)
+    out(
+        f"new password set for {account.email}; their sessions have ended and {ended.tokens} API "
+        "tokens were revoked"
+    )
     return 0
 
 
+def _scopes(values: Sequence[str]) -> list[str]:
+    """``--scope campaigns --scope responses`` or ``--scope campaigns,responses``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
 async def cmd_tokens_create(args: argparse.Namespace, settings: Settings) -> int:
-    from survey.console.auth import hash_token, new_api_token
+    from survey.console.auth import issue_api_token
     from survey.db import accounts as accounts_db
 
     async with open_database(settings) as conn:
         account = await accounts_db.get_account_by_email(conn, args.email)
         if account.disabled:
             raise InvalidAnswer(f"account {account.email} is disabled")
-        token = new_api_token()
-        await accounts_db.create_api_token(conn, account.id, hash_token(token), args.name)
+        issued = await issue_api_token(
+            conn,
+            account.id,
+            name=args.name,
+            scopes=_scopes(args.scope or ["campaigns"]),
+            days=args.days,
+        )
     sys.stderr.write(
-        f"API token for {account.email} ({account.role}); it is shown only this once:\n"
+        f"API token {issued.token.id} for {account.email} (reads {', '.join(issued.token.scopes)}; "
+        f"expires {issued.token.expires_at:%Y-%m-%d}); it is shown only this once:\n"
     )
-    out(token)
+    out(issued.secret)
+    return 0
+
+
+async def cmd_tokens_list(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from survey.db import accounts as accounts_db
+
+    async with open_database(settings) as conn:
+        account_id = None
+        if args.email:
+            account_id = (await accounts_db.get_account_by_email(conn, args.email)).id
+        tokens = await accounts_db.list_api_tokens(conn, account_id)
+    if not tokens:
+        out("no API token")
+    now = datetime.now(UTC)
+    for token in tokens:
+        used = f"{token.last_used_at:%Y-%m-%d}" if token.last_used_at else "never"
+        out(
+            f"{token.id:<6} {token.status(now):8} {token.email:32} {','.join(token.scopes):20} "
+            f"expires {token.expires_at:%Y-%m-%d}  last used {used}  {token.name}"
+        )
+    return 0
+
+
+async def cmd_tokens_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import accounts as accounts_db
+
+    async with open_database(settings) as conn:
+        token = await accounts_db.revoke_api_token(conn, args.id)
+    out(f"revoked API token {token.id} ({token.name}) of {token.email}")
+    return 0
+
+
+# -- teams -------------------------------------------------------------------------------------------
+
+
+async def cmd_teams_create(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import teams as teams_db
+
+    async with open_database(settings) as conn:
+        team = await teams_db.create_team(conn, args.key, args.name)
+    out(f"created team {team.key}" + (f" ({team.name})" if team.name else ""))
+    return 0
+
+
+async def cmd_teams_list(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import teams as teams_db
+
+    async with open_database(settings) as conn:
+        teams = await teams_db.list_teams(conn)
+        for team in teams:
+            out(
+                f"{team.key:32} {team.members:>4} members {team.campaigns:>4} campaigns  "
+                f"{team.name or ''}".rstrip()
+            )
+            for member in await teams_db.members(conn, team.id):
+                out(f"  {member.email:40} {member.role}")
+    return 0
+
+
+async def cmd_teams_add(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import accounts as accounts_db
+    from survey.db import teams as teams_db
+
+    async with open_database(settings) as conn:
+        team = await teams_db.get_team(conn, args.key)
+        account = await accounts_db.get_account_by_email(conn, args.email)
+        added = await teams_db.add_member(conn, team, account.id, args.role)
+    verb = "added" if added else "changed the role of"
+    out(f"{verb} {account.email} in team {team.key}: {args.role}")
+    return 0
+
+
+async def cmd_teams_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import accounts as accounts_db
+    from survey.db import teams as teams_db
+
+    async with open_database(settings) as conn:
+        team = await teams_db.get_team(conn, args.key)
+        account = await accounts_db.get_account_by_email(conn, args.email)
+        await teams_db.remove_member(conn, team, account.id)
+    out(f"removed {account.email} from team {team.key}; their API tokens have ended")
     return 0
 
 
@@ -659,12 +769,31 @@ async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, An
                 directory = forms_dir(settings)
                 for line in await publish_paths(conn, sorted(directory.glob("*.yaml"))):
                     logging.getLogger("survey").info("published %s", line)
+            await announce_setup(conn, settings)
         finally:
             await conn.close()
     except BaseException:
         database.stop()
         raise
     return database.url, database
+
+
+async def announce_setup(conn: asyncpg.Connection, settings: Settings) -> None:
+    """While the installation has no administrator, a new set-up code for ``/setup``, in the log.
+
+    A warning, so that it shows at every log level; each start makes a new one (the last one printed
+    is the one that works), and it works once.
+    """
+    from survey.console.auth import prepare_setup
+
+    code = await prepare_setup(conn)
+    if code is not None:
+        logging.getLogger("survey").warning(
+            "no administrator yet: open %s/setup and give the set-up code %s "
+            "(or create one with: survey users create EMAIL --role admin)",
+            settings.base_url.rstrip("/"),
+            code,
+        )
 
 
 def configure_logging(settings: Settings) -> None:
@@ -769,6 +898,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH")
     publish = command(forms, "publish", cmd_forms_publish, "publish files as immutable versions")
     publish.add_argument("paths", nargs="+", metavar="PATH")
+    publish.add_argument(
+        "--team",
+        default=None,
+        metavar="KEY",
+        help="a new questionnaire belongs to this team and is kept to it (default: the default team, "
+        "shared with every team)",
+    )
     command(forms, "list", cmd_forms_list, "list published questionnaires")
     show = command(forms, "show", cmd_forms_show, "print a published version")
     show.add_argument("key")
@@ -808,6 +944,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--questionnaire", required=True, metavar="QKEY")
     create.add_argument("--design", required=True, choices=["independent", "panel", "comparison"])
     create.add_argument("--cluster", default=None, metavar="ITEM", help="item key to cluster by")
+    create.add_argument(
+        "--team", default="default", metavar="KEY", help="the team it belongs to (default: default)"
+    )
     command(campaigns, "list", cmd_campaigns_list, "list campaigns and their waves")
 
     waves = commands.add_parser("waves", help="pre and post waves").add_subparsers(
@@ -834,7 +973,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     user_create.add_argument("email")
     user_create.add_argument(
-        "--role", required=True, choices=["admin", "researcher", "analyst", "viewer"]
+        "--role",
+        required=True,
+        choices=["admin", "researcher", "analyst", "viewer"],
+        help="the role in the team; an admin of the default team also administers the installation",
+    )
+    user_create.add_argument(
+        "--team", default="default", metavar="KEY", help="its team (default: default)"
     )
     set_password = command(users, "set-password", cmd_users_set_password, "set a new password")
     set_password.add_argument("email")
@@ -844,7 +989,44 @@ def build_parser() -> argparse.ArgumentParser:
     )
     token_create = command(tokens, "create", cmd_tokens_create, "create an API token (shown once)")
     token_create.add_argument("email")
-    token_create.add_argument("--name", default="", help="what the token is for")
+    token_create.add_argument("--name", default="command line", help="what the token is for")
+    token_create.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="campaigns (questionnaires, campaigns, waves, reports) and/or responses; repeat or join "
+        "with commas (default: campaigns)",
+    )
+    token_create.add_argument(
+        "--days",
+        type=int,
+        default=30,
+        metavar="N",
+        help="days until it expires (1-365, default 30)",
+    )
+    token_list = command(tokens, "list", cmd_tokens_list, "list API tokens (never their secret)")
+    token_list.add_argument("email", nargs="?", default=None, help="one account's only")
+    token_revoke = command(tokens, "revoke", cmd_tokens_revoke, "revoke one API token")
+    token_revoke.add_argument("id", type=int, metavar="ID", help="as tokens list shows it")
+
+    teams = commands.add_parser("teams", help="teams and their members").add_subparsers(
+        dest="teams_command", required=True, parser_class=Parser
+    )
+    team_create = command(teams, "create", cmd_teams_create, "create a team")
+    team_create.add_argument("key")
+    team_create.add_argument("--name", default=None, help="what people call it")
+    command(teams, "list", cmd_teams_list, "list teams and their members")
+    team_add = command(teams, "add", cmd_teams_add, "add an account to a team, or change its role")
+    team_add.add_argument("key", metavar="KEY")
+    team_add.add_argument("email", metavar="EMAIL")
+    team_add.add_argument(
+        "--role", required=True, choices=["admin", "researcher", "analyst", "viewer"]
+    )
+    team_remove = command(
+        teams, "remove", cmd_teams_remove, "take an account out of a team (its API tokens end)"
+    )
+    team_remove.add_argument("key", metavar="KEY")
+    team_remove.add_argument("email", metavar="EMAIL")
 
     export = command(commands, "export", cmd_export, "export a campaign's responses")
     export.add_argument("campaign")

@@ -14,7 +14,7 @@ import asyncpg
 import pytest
 
 from survey.db.migrate import migrate
-from survey.db.pool import connect
+from survey.db.pool import connect, create_pool
 from survey.db.server import start_embedded, with_database
 from survey.settings import Settings
 
@@ -97,6 +97,16 @@ async def db(database_url: str) -> AsyncIterator[asyncpg.Connection]:
         yield conn
     finally:
         await conn.close()
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A small pool on the test's database, for code that takes connections only while it needs them."""
+    connections = await create_pool(database_url, max_size=2)
+    try:
+        yield connections
+    finally:
+        await connections.close()
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@
 - a study for the console, the API and the exports (a questionnaire published in two versions, a campaign
   whose pre and post waves use different versions, responses inserted through SQL);
 - the console: accounts signed in without the cost of argon2 on every request, API tokens, forms posted
-  with their CSRF token (:func:`post_console_form`).
+  with their CSRF token (:func:`post_console_form`);
+- the routes of the application, each with a real address (:func:`handlers`, :func:`url_for`), for the
+  tests that walk them all.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -169,9 +172,10 @@ class Server:
             raise AssertionError(f"survey {' '.join(args)} exited {done.returncode}: {done.stderr}")
         return done.stdout
 
-    def create_user(self, email: str, role: str) -> None:
-        """An account with :data:`PASSWORD`, given on standard input as a script would."""
-        self.cli("users", "create", email, "--role", role, stdin=PASSWORD + "\n")
+    def create_user(self, email: str, role: str, team: str = "default") -> None:
+        """An account with :data:`PASSWORD` and ``role`` in ``team``, given on standard input as a script
+        would."""
+        self.cli("users", "create", email, "--role", role, "--team", team, stdin=PASSWORD + "\n")
 
     def signed_in(self, email: str, password: str = PASSWORD) -> httpx.Client:
         """An HTTP client signed in as ``email`` through the sign-in form, as a browser is."""
@@ -218,6 +222,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float
     raise AssertionError(f"survey serve did not answer within {seconds} s: {log.read_text()}")
 
 
+def _run(work: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to its end from any thread: Playwright's own event loop may be running in this one
+    (a server started for one test stops while the browser goes on)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, work).result()
+
+
 @contextmanager
 def running_server(
     pg_server_url: str, template_database: str, *, env: Mapping[str, str] | None = None
@@ -225,7 +236,7 @@ def running_server(
     """``survey serve`` on a free port, with its own data directory and its own database (a clone of
     the migrated template); ``env`` adds settings. Stopped with SIGTERM, which must end it cleanly."""
     name = f"serve_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    _run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = server_data_dir()
@@ -257,7 +268,7 @@ def running_server(
         if process.poll() is None:
             process.kill()
             process.wait()
-        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -653,11 +664,24 @@ def password_hash() -> str:
 
 
 async def make_account(
-    db: asyncpg.Connection, role: str, email: str | None = None, *, language: str | None = None
+    db: asyncpg.Connection,
+    role: str,
+    email: str | None = None,
+    *,
+    language: str | None = None,
+    team: str = "default",
+    installation_admin: bool | None = None,
 ) -> Account:
-    """An account with :data:`PASSWORD`; in Mongolian (the default for new accounts) unless ``language``."""
+    """An account with :data:`PASSWORD` and ``role`` in ``team`` (an admin of the default team also
+    administers the installation unless ``installation_admin`` says otherwise, as on the command line);
+    in Mongolian (the default for new accounts) unless ``language``."""
     account = await accounts_db.create_account(
-        db, email or f"{role}@example.org", role=role, password_hash=password_hash()
+        db,
+        email or f"{role}@example.org",
+        role=role,
+        password_hash=password_hash(),
+        team=team,
+        installation_admin=installation_admin,
     )
     if language is not None:
         await accounts_db.set_language(db, account.id, language)
@@ -670,10 +694,16 @@ async def new_session(db: asyncpg.Connection, account: Account) -> str:
     return await auth.start_session(db, account.id, None)
 
 
-async def new_token(db: asyncpg.Connection, account: Account) -> str:
-    token = auth.new_api_token()
-    await accounts_db.create_api_token(db, account.id, auth.hash_token(token), "test")
-    return token
+async def new_token(
+    db: asyncpg.Connection,
+    account: Account,
+    *,
+    scopes: Sequence[str] = accounts_db.SCOPES,
+    days: int = 30,
+) -> str:
+    """A live API token of the account (both scopes unless ``scopes``), as the console makes them."""
+    issued = await auth.issue_api_token(db, account.id, name="test", scopes=scopes, days=days)
+    return issued.secret
 
 
 HOST = "testserver.local"  # where litestar's test client sends requests, and cookies belong
@@ -727,3 +757,63 @@ async def study_fixture(db: asyncpg.Connection) -> Study:
 def text_of(html: str) -> str:
     """The visible text of a page, tags removed and spaces collapsed (enough for assertions)."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+# -- every route -----------------------------------------------------------------------------------
+
+UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
+#: The path segments whose parameter names something of a team: a campaign, a wave, a questionnaire (which
+#: may be kept to its team), the team itself.
+TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams")
+
+
+def handlers(app: Any) -> list[tuple[str, str, Any]]:
+    """(method, path, handler) of every registered route, litestar's own OPTIONS answers included."""
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(getattr(handler, "http_methods", ())):
+                found.append((method, route.path, handler))
+    return found
+
+
+def route_values(study: Study, account_id: int) -> dict[str, str]:
+    """A value for each route parameter, by the path segment before it: objects that exist (the study's
+    campaign and waves, the default team, the account ``account_id``)."""
+    return {
+        "questionnaires": "tq",
+        "campaigns": study.campaign.key,
+        "waves": study.pre.key,
+        "r": study.pre.token,
+        "versions": "1",
+        "p": "1",
+        "users": str(account_id),
+        "teams": "default",
+        "members": str(account_id),
+        "tokens": "1",
+        "reset-password": "no-such-link",
+        "static": "css/survey.css",
+        "schema": "openapi.json",
+    }
+
+
+def url_for(path: str, values: Mapping[str, str]) -> str:
+    """A real URL for a route path: each parameter filled with ``values[segment before it]``."""
+    parts = path.split("/")
+    for n, part in enumerate(parts):
+        if part.startswith("{"):
+            assert parts[n - 1] in values, f"add a value for the parameter of {path} to the test"
+            parts[n] = values[parts[n - 1]]
+    return "/".join(parts)
+
+
+def team_bound(path: str) -> bool:
+    """Whether a route names something of a team (so that another team's members get 404 there)."""
+    parts = path.split("/")
+    return any(
+        part.startswith("{") and parts[n - 1] in TEAM_SEGMENTS for n, part in enumerate(parts)
+    )
+
+
+def sent_to_sign_in(response: Any) -> bool:
+    return response.status_code == 303 and response.headers["location"].startswith("/sign-in")

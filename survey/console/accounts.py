@@ -1,15 +1,23 @@
 """Console pages of accounts: signing in and out, the language switch, accounts and the audit log.
 
 =============================================  =================================================
-``GET  /sign-in``, ``POST /sign-in``           the sign-in form (``?lang=`` before signing in)
+``GET  /sign-in``, ``POST /sign-in``           the sign-in form (``?lang=`` before signing in); on
+                                               an installation with no account yet, the way to
+                                               ``/setup``
 ``POST /sign-out``                             end the session
 ``POST /console/language``                     keep the account's interface language
-``GET  /console/users``, ``POST``              accounts, and creating one (admins)
-``POST /console/users/{id}/disable|enable``    disable or enable an account (admins)
-``GET  /console/audit``                        exports and API reads of responses (admins)
+``GET  /console/users``, ``POST``              accounts, and creating one in a team (installation
+                                               administrators)
+``POST /console/users/{id}/disable|enable``    disable or enable an account (the same)
+``POST /console/users/{id}/reset``             a one-time link to set a new password (the same)
+``POST /console/users/{id}/installation-admin``  make it an installation administrator, or no longer
+                                               (the same; never one's own)
+``GET  /console/audit``                        exports, API reads of responses, changes of teams,
+                                               tokens and passwords (the same)
 =============================================  =================================================
 
-The sign-in logic itself (limits, sessions) is :mod:`survey.console.auth`'s.
+The sign-in logic itself (limits, sessions) is :mod:`survey.console.auth`'s; one's own password and API
+tokens, reset links and the first administrator's set-up are :mod:`survey.console.credentials`'.
 """
 
 from __future__ import annotations
@@ -27,10 +35,12 @@ from litestar.response import Redirect, Template
 
 from survey.console import auth, service
 from survey.console import web as console_web
-from survey.console.auth import ADMINS, ALL_ROLES, principal
+from survey.console.auth import INSTALLATION_ADMINS, SIGNED_IN, principal
 from survey.console.messages import CATALOGUE
 from survey.console.service import AccountDraft, Rejected
+from survey.console.web import team_name
 from survey.db import accounts as accounts_db
+from survey.db import teams as teams_db
 from survey.db.accounts import ROLES
 from survey.errors import InvalidAnswer
 from survey.web import request_pool
@@ -49,6 +59,8 @@ class SignInPage:
     email: str = ""
     next: str = "/console"
     error: str = ""
+    notice: str = ""
+    """After a password was set through a reset link: sign in with it."""
 
 
 def _sign_in_action(request: Request) -> str:
@@ -62,11 +74,18 @@ def _refusal(request: Request, outcome: auth.SignInOutcome) -> str:
 
 
 @get("/sign-in", opt={"roles": "public"}, name="sign_in_page")
-async def sign_in_page(request: Request) -> Template:
-    """The sign-in form."""
+async def sign_in_page(request: Request) -> Response:
+    """The sign-in form; on an installation with no account at all, the way to set up the first
+    administrator instead."""
+    async with request_pool(request).acquire() as conn:
+        if not await accounts_db.any_account(conn):
+            return Redirect("/setup", status_code=303)
     context = SignInPage(
         action=_sign_in_action(request),
         next=auth.safe_next(request.query_params.get("next")),
+        notice=console_web.translator(request)("reset.done")
+        if request.query_params.get("reset") == "1"
+        else "",
     )
     return console_web.page(request, "sign_in.html", context)
 
@@ -77,7 +96,7 @@ async def sign_in_submit(request: Request) -> Response:
 
     A language chosen on the sign-in page (``?lang=``) becomes the account's.
     """
-    form = await console_web.read_form(request, password=auth.PASSWORD_MAX_LENGTH)
+    form = await console_web.read_form(request)
     email = form.get("email", "").strip()
     target = auth.safe_next(form.get("next"))
     chosen = request.query_params.get("lang")
@@ -131,7 +150,7 @@ async def sign_out(request: Request) -> Response:
     )
 
 
-@post("/console/language", opt={"roles": ALL_ROLES})
+@post("/console/language", opt={"roles": SIGNED_IN})
 async def set_language(request: Request) -> Response:
     """Keep the account's interface language and come back to the page the switch was on."""
     form = await console_web.read_form(request)
@@ -149,7 +168,8 @@ async def set_language(request: Request) -> Response:
 class AccountRow:
     id: int
     email: str
-    role: str
+    teams: str
+    """Its teams and its role in each, in words (and whether it administers the installation)."""
     created_at: datetime
     last_sign_in_at: datetime | None
     disabled: bool
@@ -157,6 +177,11 @@ class AccountRow:
     action: str | None
     """``disable`` or ``enable``; None for one's own account."""
     action_label: str
+    can_reset: bool
+    """Whether a reset link may be made (not for one's own account, nor a disabled one)."""
+    admin_action: str | None
+    """``on`` (make it an installation administrator) or ``off``; None for one's own account."""
+    admin_label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,60 +192,104 @@ class RoleChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class ResetShown:
+    """A reset link just made, shown once on the accounts page."""
+
+    email: str
+    link: str
+    hours: int
+    tokens: int
+    """How many API tokens of the account the reset ended."""
+
+
+@dataclass(frozen=True, slots=True)
 class UsersPage:
     accounts: tuple[AccountRow, ...]
     roles: tuple[RoleChoice, ...]
+    teams: tuple[RoleChoice, ...]
     email: str = ""
     error: str = ""
     created: str = ""
+    reset: ResetShown | None = None
+
+
+def _teams_text(t: Callable[..., str], listing: service.AccountListing) -> str:
+    parts = [
+        t("users.team_role", team=team_name(t, m.team, m.name), role=t(f"role.{m.role}"))
+        for m in listing.teams
+    ]
+    if listing.account.installation_admin:
+        parts.insert(0, t("role.installation_admin"))
+    return "; ".join(parts) or t("users.no_team")
 
 
 async def _users_page(
-    request: Request, *, status: int = 200, draft: AccountDraft | None = None, error: str = ""
+    request: Request,
+    *,
+    status: int = 200,
+    draft: AccountDraft | None = None,
+    error: str = "",
+    reset: ResetShown | None = None,
 ) -> Template:
     t = console_web.translator(request)
     who = principal(request)
     draft = draft or AccountDraft()
     async with request_pool(request).acquire() as conn:
         found = await service.list_accounts(conn, who)
+        teams = await teams_db.list_teams(conn)
     rows = []
-    for a in found:
+    for listing in found:
+        a = listing.account
         action = None if a.id == who.account_id else ("enable" if a.disabled else "disable")
         rows.append(
             AccountRow(
                 id=a.id,
                 email=a.email,
-                role=t(f"role.{a.role}"),
+                teams=_teams_text(t, listing),
                 created_at=a.created_at,
                 last_sign_in_at=a.last_sign_in_at,
                 disabled=a.disabled,
                 status=t("account.disabled" if a.disabled else "account.active"),
                 action=action,
                 action_label=t(f"account.{action}") if action else "",
+                can_reset=a.id != who.account_id and not a.disabled,
+                admin_action=None
+                if a.id == who.account_id
+                else ("off" if a.installation_admin else "on"),
+                admin_label=t(
+                    "account.revoke_admin" if a.installation_admin else "account.grant_admin"
+                ),
             )
         )
+    chosen_team = draft.team or teams_db.DEFAULT_TEAM
     context = UsersPage(
         accounts=tuple(rows),
         roles=tuple(RoleChoice(r, t(f"role.{r}"), r == draft.role) for r in ROLES),
+        teams=tuple(
+            RoleChoice(team.key, team_name(t, team.key, team.name), team.key == chosen_team)
+            for team in teams
+        ),
         email=draft.email,
         error=error,
         created=request.query_params.get("created", "") if not error else "",
+        reset=reset,
     )
     return console_web.page(request, "users.html", context, section="users", status=status)
 
 
-@get("/console/users", opt={"roles": ADMINS})
+@get("/console/users", opt={"roles": INSTALLATION_ADMINS})
 async def users_page(request: Request) -> Template:
-    """Accounts: who may sign in, with which role."""
+    """Accounts: who may sign in, in which teams, with which role in each."""
     return await _users_page(request)
 
 
-@post("/console/users", opt={"roles": ADMINS})
+@post("/console/users", opt={"roles": INSTALLATION_ADMINS})
 async def create_user(request: Request) -> Response:
-    """Create an account with a first password (the person changes it with the administrator's help)."""
+    """Create an account with a first password and a role in one team."""
     form = await console_web.read_form(request)
     draft = AccountDraft(
         email=form.get("email", "").strip(),
+        team=form.get("team", "").strip(),
         role=form.get("role", ""),
         password=form.get("password", ""),
     )
@@ -242,16 +311,54 @@ async def _set_disabled(request: Request, account_id: int, disabled: bool) -> Re
     return Redirect("/console/users", status_code=303)
 
 
-@post("/console/users/{account_id:int}/disable", opt={"roles": ADMINS})
+@post("/console/users/{account_id:int}/disable", opt={"roles": INSTALLATION_ADMINS})
 async def disable_user(request: Request, account_id: FromPath[int]) -> Response:
     """Disable an account: its sessions end and its API tokens stop working."""
     return await _set_disabled(request, account_id, True)
 
 
-@post("/console/users/{account_id:int}/enable", opt={"roles": ADMINS})
+@post("/console/users/{account_id:int}/enable", opt={"roles": INSTALLATION_ADMINS})
 async def enable_user(request: Request, account_id: FromPath[int]) -> Response:
     """Enable a disabled account again (its old sessions and tokens stay revoked)."""
     return await _set_disabled(request, account_id, False)
+
+
+@post("/console/users/{account_id:int}/installation-admin", opt={"roles": INSTALLATION_ADMINS})
+async def set_installation_admin(request: Request, account_id: FromPath[int]) -> Response:
+    """Make the account an administrator of the installation (``admin=on``), or no longer one."""
+    form = await console_web.read_form(request)
+    async with request_pool(request).acquire() as conn:
+        refused = await service.set_installation_admin(
+            conn, principal(request), account_id, form.get("admin") == "on"
+        )
+    if refused is not None:
+        error = console_web.refusal(request, refused)
+        return await _users_page(request, status=refused.status, error=error)
+    return Redirect("/console/users", status_code=303)
+
+
+@post("/console/users/{account_id:int}/reset", opt={"roles": INSTALLATION_ADMINS}, status_code=200)
+async def reset_user_password(request: Request, account_id: FromPath[int]) -> Template:
+    """A one-time link that lets the person set a new password, shown once on the page; their old
+    password, sessions and API tokens end at once."""
+    async with request_pool(request).acquire() as conn:
+        outcome = await service.reset_password(
+            conn, principal(request), account_id, start=auth.start_password_reset
+        )
+    if isinstance(outcome, Rejected):
+        error = console_web.refusal(request, outcome)
+        return await _users_page(request, status=outcome.status, error=error)
+    base = console_web.settings(request).base_url.rstrip("/")
+    shown = ResetShown(
+        email=outcome.account.email,
+        link=f"{base}/reset-password/{outcome.secret}",
+        hours=int(auth.RESET_LINK_LIFETIME.total_seconds() // 3600),
+        tokens=outcome.ended.tokens,
+    )
+    page = await _users_page(request, reset=shown)
+    # The page holds a secret: no cache keeps it.
+    page.headers["cache-control"] = "no-store"
+    return page
 
 
 # -- audit log ----------------------------------------------------------------------------------------
@@ -291,9 +398,10 @@ def _audit_row(t: Callable[..., str], entry: accounts_db.AuditEntry) -> AuditRow
     )
 
 
-@get("/console/audit", opt={"roles": ADMINS})
+@get("/console/audit", opt={"roles": INSTALLATION_ADMINS})
 async def audit_page(request: Request) -> Template:
-    """Exports and API reads of raw responses, newest first."""
+    """Exports and API reads of raw responses, and changes of teams, tokens and passwords, newest
+    first."""
     async with request_pool(request).acquire() as conn:
         entries, older = await service.audit_entries(
             conn, principal(request), request.query_params.get("before")
@@ -312,5 +420,7 @@ ROUTES = [
     create_user,
     disable_user,
     enable_user,
+    set_installation_admin,
+    reset_user_password,
     audit_page,
 ]

@@ -1,7 +1,10 @@
 """The read-only JSON API under ``/api/v1``, authenticated by personal API tokens.
 
-A token (``survey tokens create EMAIL``) acts with its owner's *current* role: demoting or disabling the
-account limits or stops the token at once. Send it as ``Authorization: Bearer svy_...``. The OpenAPI
+A token (made in the console, or ``survey tokens create EMAIL``) acts with its owner's *current* teams
+and roles: a campaign is readable only through its team, and removing the owner from the team, demoting
+or disabling the account limits or stops the token at once. A token also has a scope (``campaigns``:
+questionnaires, campaigns, waves and reports; ``responses``: raw answers), which every route declares
+(``opt={"scope": ...}``), and an expiry. Send it as ``Authorization: Bearer svy_...``. The OpenAPI
 document is at ``/schema/openapi.json``.
 """
 
@@ -11,18 +14,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 from litestar import Controller, Request, get
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, PathParameter, QueryParameter
 
-from survey.console import auth
+from survey.console import auth, service
 from survey.console.auth import ALL_ROLES, CAMPAIGN_READERS, DESIGNERS
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db import console as console_db
-from survey.db import questionnaires as questionnaires_db
-from survey.db.campaigns import Wave
+from survey.db.campaigns import Campaign, Wave
 from survey.db.console import ApiResponse
 from survey.errors import InvalidAnswer
 from survey.web import request_pool
@@ -45,10 +48,14 @@ class ErrorOut(msgspec.Struct, frozen=True, kw_only=True):
 API_ERRORS: dict[int, ResponseSpec] = {
     401: ResponseSpec(data_container=ErrorOut, description="No valid API token was sent."),
     403: ResponseSpec(
-        data_container=ErrorOut, description="The token owner's role does not allow this."
+        data_container=ErrorOut,
+        description="The token owner's role in the campaign's team, or the token's scope, does not "
+        "allow this.",
     ),
     404: ResponseSpec(
-        data_container=ErrorOut, description="No such questionnaire, version or campaign."
+        data_container=ErrorOut,
+        description="No such questionnaire, version or campaign, or not one of the token owner's "
+        "teams.",
     ),
     414: ResponseSpec(
         data_container=ErrorOut,
@@ -89,6 +96,8 @@ class VersionDetailOut(msgspec.Struct, frozen=True, kw_only=True):
 
 class CampaignOut(msgspec.Struct, frozen=True, kw_only=True):
     key: str
+    team: str
+    """The key of the team the campaign belongs to."""
     questionnaire: str
     design: str
     cluster_item: str | None
@@ -111,6 +120,7 @@ class WaveOut(msgspec.Struct, frozen=True, kw_only=True):
 
 class CampaignDetailOut(msgspec.Struct, frozen=True, kw_only=True):
     key: str
+    team: str
     questionnaire: str
     design: str
     cluster_item: str | None
@@ -128,6 +138,7 @@ class ResponsePage(msgspec.Struct, frozen=True, kw_only=True):
 
 def _wave_out(request: Request, wave: Wave) -> WaveOut:
     user = auth.principal(request)
+    runs_it = user.role_in(wave.team_id) in DESIGNERS
     return WaveOut(
         key=wave.key,
         campaign=wave.campaign,
@@ -138,8 +149,13 @@ def _wave_out(request: Request, wave: Wave) -> WaveOut:
         status=wave.status,
         opens_at=wave.opens_at,
         closes_at=wave.closes_at,
-        link=wave.link(request.app.state.settings.base_url) if user.role in DESIGNERS else None,
+        link=wave.link(request.app.state.settings.base_url) if runs_it else None,
     )
+
+
+async def _campaign(conn: asyncpg.Connection, request: Request, key: str) -> Campaign:
+    """The campaign, when the token owner's role in its team lets it read campaigns (404 outside it)."""
+    return await service.campaign_for(conn, auth.principal(request), key, CAMPAIGN_READERS)
 
 
 class ApiV1(Controller):
@@ -149,11 +165,16 @@ class ApiV1(Controller):
     opt = {"auth": "token"}  # noqa: RUF012 (litestar reads it from the class)
     tags = ["api"]  # noqa: RUF012
 
-    @get("/questionnaires", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
+    @get(
+        "/questionnaires",
+        opt={"roles": CAMPAIGN_READERS, "scope": "campaigns"},
+        responses=API_ERRORS,
+    )
     async def questionnaires(self, request: Request) -> list[QuestionnaireOut]:
-        """Every published questionnaire with its latest version."""
+        """Every published questionnaire the token owner's teams may see (shared with every team, or
+        their own), with its latest version."""
         async with request_pool(request).acquire() as conn:
-            found = await questionnaires_db.list_questionnaires(conn)
+            found = await service.questionnaires(conn, auth.principal(request))
         return [
             QuestionnaireOut(
                 key=q.key,
@@ -166,12 +187,15 @@ class ApiV1(Controller):
         ]
 
     @get(
-        "/questionnaires/{key:str}/versions", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS
+        "/questionnaires/{key:str}/versions",
+        opt={"roles": CAMPAIGN_READERS, "scope": "campaigns"},
+        responses=API_ERRORS,
     )
     async def versions(self, request: Request, key: FromPath[str]) -> list[VersionOut]:
         """The versions of a questionnaire, oldest first."""
         async with request_pool(request).acquire() as conn:
-            await questionnaires_db.get_version(conn, key)  # NotFound for an unknown questionnaire
+            # NotFound for an unknown questionnaire, or one kept to another team
+            await service.questionnaire_for(conn, auth.principal(request), key)
             found = await console_db.list_versions(conn, key)
         return [
             VersionOut(key=key, version=v.version, sha256=v.sha256, published_at=v.published_at)
@@ -180,7 +204,7 @@ class ApiV1(Controller):
 
     @get(
         "/questionnaires/{key:str}/versions/{version:int}",
-        opt={"roles": CAMPAIGN_READERS},
+        opt={"roles": CAMPAIGN_READERS, "scope": "campaigns"},
         responses=API_ERRORS,
     )
     async def version(
@@ -191,7 +215,7 @@ class ApiV1(Controller):
     ) -> VersionDetailOut:
         """One version: its definition and item fingerprints."""
         async with request_pool(request).acquire() as conn:
-            found = await questionnaires_db.get_version(conn, key, version)
+            found = await service.questionnaire_for(conn, auth.principal(request), key, version)
         return VersionDetailOut(
             key=found.key,
             version=found.version,
@@ -201,14 +225,16 @@ class ApiV1(Controller):
             definition=msgspec.to_builtins(found.definition),
         )
 
-    @get("/campaigns", opt={"roles": ALL_ROLES}, responses=API_ERRORS)
+    @get("/campaigns", opt={"roles": ALL_ROLES, "scope": "campaigns"}, responses=API_ERRORS)
     async def campaigns(self, request: Request) -> list[CampaignOut]:
-        """Every campaign."""
+        """The campaigns of the token owner's teams."""
+        teams = [m.team_id for m in auth.principal(request).teams]
         async with request_pool(request).acquire() as conn:
-            found = await campaigns_db.list_campaigns(conn)
+            found = await campaigns_db.list_campaigns(conn, teams)
         return [
             CampaignOut(
                 key=c.key,
+                team=c.team,
                 questionnaire=c.questionnaire,
                 design=c.design,
                 cluster_item=c.cluster_item,
@@ -217,14 +243,19 @@ class ApiV1(Controller):
             for c in found
         ]
 
-    @get("/campaigns/{key:str}", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
+    @get(
+        "/campaigns/{key:str}",
+        opt={"roles": CAMPAIGN_READERS, "scope": "campaigns"},
+        responses=API_ERRORS,
+    )
     async def campaign(self, request: Request, key: FromPath[str]) -> CampaignDetailOut:
         """A campaign with its waves."""
         async with request_pool(request).acquire() as conn:
-            c = await campaigns_db.get_campaign(conn, key)
+            c = await _campaign(conn, request, key)
             waves = await campaigns_db.waves_of(conn, key)
         return CampaignDetailOut(
             key=c.key,
+            team=c.team,
             questionnaire=c.questionnaire,
             design=c.design,
             cluster_item=c.cluster_item,
@@ -232,14 +263,23 @@ class ApiV1(Controller):
             waves=[_wave_out(request, w) for w in waves],
         )
 
-    @get("/campaigns/{key:str}/waves", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
+    @get(
+        "/campaigns/{key:str}/waves",
+        opt={"roles": CAMPAIGN_READERS, "scope": "campaigns"},
+        responses=API_ERRORS,
+    )
     async def waves(self, request: Request, key: FromPath[str]) -> list[WaveOut]:
         """The waves of a campaign."""
         async with request_pool(request).acquire() as conn:
+            await _campaign(conn, request, key)
             found = await campaigns_db.waves_of(conn, key)
         return [_wave_out(request, w) for w in found]
 
-    @get("/campaigns/{key:str}/responses", opt={"roles": CAMPAIGN_READERS}, responses=API_ERRORS)
+    @get(
+        "/campaigns/{key:str}/responses",
+        opt={"roles": CAMPAIGN_READERS, "scope": "responses"},
+        responses=API_ERRORS,
+    )
     async def responses(
         self,
         request: Request,
@@ -264,7 +304,7 @@ class ApiV1(Controller):
         statuses = console_db.STATUSES if include_partial else ("complete",)
         user = auth.principal(request)
         async with request_pool(request).acquire() as conn:
-            campaign = await campaigns_db.get_campaign(conn, key)
+            campaign = await _campaign(conn, request, key)
             if wave is not None and wave not in {
                 w.key for w in await campaigns_db.waves_of(conn, key)
             }:

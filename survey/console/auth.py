@@ -1,13 +1,17 @@
-"""Who may do what: passwords (argon2id), server-side sessions, API tokens, sign-in limits, and the guard.
+"""Who may do what: passwords (argon2id), server-side sessions, API tokens (scopes, expiry), password
+reset links, the first administrator's set-up code, sign-in limits, and the guard.
 
-Every route handler declares its roles in ``opt={"roles": ...}``: the string ``"public"``, or a tuple
-(or frozenset) drawn from :data:`ROLES`. One app-level guard, :func:`authorize`, enforces it: public routes
-pass without touching the database; any other route needs a signed-in account (a session cookie) or, under
-``/api/``, a personal API token, whose role is in the declared set. A route that declares nothing is refused
-(and ``tests/integration/test_route_matrix.py`` fails), so forgetting to declare can never open a route.
+Every route handler declares its roles in ``opt={"roles": ...}`` (:mod:`survey.console.roles`):
+``"public"``, ``"signed_in"``, or a set drawn from :data:`ROLES` and ``installation_admin``. One app-level
+guard, :func:`authorize`, enforces it: public routes pass without touching the database; any other route
+needs a signed-in account (a session cookie) or, under ``/api/``, a personal API token; for a set of
+roles, the account must hold one of them in some team (the route then checks its role in the team of
+what it names). An API route also declares the token scope it needs (``opt={"scope": ...}``,
+:data:`~survey.db.accounts.SCOPES`). A route that declares nothing is refused (and
+``tests/integration/test_route_matrix.py`` fails), so forgetting to declare can never open a route.
 
 Anonymous requests to pages are sent to ``/sign-in?next=...`` (303); to the API they get 401 JSON; a role
-that is not allowed gets 403.
+or a token scope that does not allow the route gets 403.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Literal, TypeVar
+from typing import Final, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import argon2
@@ -39,8 +43,18 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.response import Redirect
 
 from survey.console.messages import CATALOGUE
+from survey.console.roles import (
+    ALL_ROLES,
+    CAMPAIGN_READERS,
+    DESIGNERS,
+    INSTALLATION_ADMIN,
+    INSTALLATION_ADMINS,
+    SIGNED_IN,
+    TEAM_MANAGERS,
+    TEAM_READERS,
+)
 from survey.db import accounts as accounts_db
-from survey.db.accounts import ROLES, Principal
+from survey.db.accounts import ROLES, SCOPES, Principal
 from survey.errors import Forbidden, RuleBroken, SurveyError
 from survey.settings import Settings
 from survey.web.errors import error_response, wants_json
@@ -54,9 +68,17 @@ __all__ = [
     "API_TOKEN_PREFIX",
     "CAMPAIGN_READERS",
     "DESIGNERS",
+    "INSTALLATION_ADMINS",
     "PASSWORD_MIN_LENGTH",
+    "RESET_LINK_LIFETIME",
     "ROLES",
     "SESSION_COOKIE",
+    "SIGNED_IN",
+    "TEAM_MANAGERS",
+    "TEAM_READERS",
+    "TOKEN_DAYS",
+    "TOKEN_MAX_DAYS",
+    "IssuedToken",
     "SignInLimits",
     "SignInOutcome",
     "SignInRequired",
@@ -64,29 +86,28 @@ __all__ = [
     "check_password",
     "client_key",
     "declared_roles",
+    "declared_scope",
     "end_session",
     "forget_old_client_addresses",
     "hash_password",
+    "hash_setup_code",
     "hash_token",
+    "issue_api_token",
     "new_api_token",
+    "prepare_setup",
     "principal",
     "request_client_key",
     "safe_next",
     "session_cookie",
     "sign_in",
     "sign_in_required_handler",
+    "start_password_reset",
     "start_session",
 ]
 
-# Who may use what (docs/roles.md is the table). Handlers use these names in ``opt={"roles": ...}``.
-ALL_ROLES: frozenset[str] = frozenset(ROLES)
-"""Every signed-in account."""
-CAMPAIGN_READERS: frozenset[str] = frozenset({"admin", "researcher", "analyst"})
-"""Questionnaires, campaign details, monitoring, exports and the API's data: everyone but viewers."""
-DESIGNERS: frozenset[str] = frozenset({"admin", "researcher"})
-"""Creating campaigns and waves, opening and closing them, handing out links."""
-ADMINS: frozenset[str] = frozenset({"admin"})
-"""Accounts and the audit log."""
+# Who may use what: the sets are survey.console.roles' (docs/roles.md is the table); handlers import them
+# from here or from there.
+_DECLARABLE: Final = ALL_ROLES | INSTALLATION_ADMINS
 
 SESSION_COOKIE = "survey_session"
 SESSION_IDLE = timedelta(hours=12)
@@ -366,6 +387,114 @@ def new_api_token() -> str:
     return API_TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
+#: How long a token may live: a year at most, so that a token forgotten in a script or a notebook stops by
+#: itself; the console offers these lifetimes, a month unless chosen otherwise.
+TOKEN_MAX_DAYS: Final = 365
+TOKEN_DAYS: Final = (7, 30, 90, 180, 365)
+TOKEN_DEFAULT_DAYS: Final = 30
+#: A token's name says what it is for ("R script", "dashboard"); a line, not a text.
+TOKEN_NAME_MAX: Final = 100
+
+
+class IssuedToken(msgspec.Struct, frozen=True, kw_only=True):
+    """A token just made: its secret (shown once, never stored) and the token as stored."""
+
+    secret: str
+    token: accounts_db.ApiToken
+
+
+def _token_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise RuleBroken("a token needs a name saying what it is for", reason="token_name_missing")
+    if not accounts_db.is_one_line(name, TOKEN_NAME_MAX):
+        raise RuleBroken(
+            f"a token's name has at most {TOKEN_NAME_MAX} characters and no control character",
+            reason="token_name_invalid",
+            max=TOKEN_NAME_MAX,
+        )
+    return name
+
+
+async def issue_api_token(
+    conn: asyncpg.Connection, account_id: int, *, name: str, scopes: Iterable[str], days: int
+) -> IssuedToken:
+    """A new personal API token for the account: named, limited to ``scopes`` (:data:`SCOPES`), expiring
+    in ``days`` (1 to :data:`TOKEN_MAX_DAYS`). RuleBroken names what is wrong; nothing is stored then."""
+    clean_name = _token_name(name)
+    chosen = accounts_db.check_scopes(scopes)
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise RuleBroken(
+            f"a token lives from 1 to {TOKEN_MAX_DAYS} days, not {days}",
+            reason="token_days_invalid",
+            max=TOKEN_MAX_DAYS,
+        )
+    secret = new_api_token()
+    stored = await accounts_db.create_api_token(
+        conn,
+        account_id,
+        hash_token(secret),
+        clean_name,
+        scopes=chosen,
+        lifetime=timedelta(days=days),
+    )
+    return IssuedToken(secret=secret, token=stored)
+
+
+# -- password reset links and the set-up code ------------------------------------------------------
+
+#: How long a reset link works: long enough to reach its person through a message the same day, short
+#: enough that a link found later in a chat history opens nothing.
+RESET_LINK_LIFETIME: Final = timedelta(hours=24)
+
+
+async def start_password_reset(
+    conn: asyncpg.Connection, account_id: int, *, created_by: int | None
+) -> tuple[str, accounts_db.CredentialsEnded]:
+    """A one-time reset link's secret for the account. From now on its old password, sessions, API tokens
+    and earlier links are void: only the link lets anyone in, once, within :data:`RESET_LINK_LIFETIME`."""
+    secret = secrets.token_urlsafe(32)
+    # The password is replaced by the hash of a secret nobody keeps: the old one stops working at once.
+    locked = await asyncio.to_thread(_hasher().hash, secrets.token_urlsafe(32))
+    ended = await accounts_db.start_password_reset(
+        conn,
+        account_id,
+        hash_token(secret),
+        locked_hash=locked,
+        expires_at=datetime.now(UTC) + RESET_LINK_LIFETIME,
+        created_by=created_by,
+    )
+    return secret, ended
+
+
+#: The set-up code's letters: Crockford's base 32, which leaves out I, L, O and U, so that a code copied
+#: by hand from a log cannot be misread; 12 of them (60 bits), in three groups of four.
+SETUP_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_SETUP_READS_AS: Final = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def new_setup_code() -> str:
+    raw = "".join(secrets.choice(SETUP_ALPHABET) for _ in range(12))
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def hash_setup_code(code: str) -> bytes:
+    """The stored form of a set-up code, as typed: case, spaces and dashes ignored, O read as 0, I and L as
+    1 (Crockford's rule)."""
+    normal = "".join(code.upper().split()).replace("-", "").translate(_SETUP_READS_AS)
+    return hash_token("setup:" + normal)
+
+
+async def prepare_setup(conn: asyncpg.Connection) -> str | None:
+    """A new set-up code when the installation has no administrator yet (its hash stored, any earlier
+    code void), for the server to print in its log at start; None when an administrator exists."""
+    if not await accounts_db.setup_needed(conn):
+        return None
+    code = new_setup_code()
+    await accounts_db.replace_setup_code(conn, hash_setup_code(code))
+    return code
+
+
 async def start_session(conn: asyncpg.Connection, account_id: int, previous: str | None) -> str:
     """A new session for the account; the previous session presented by the browser is revoked.
 
@@ -439,19 +568,29 @@ def _is_automatic_options(handler: BaseRouteHandler) -> bool:
     return fn == "litestar.routes.http" and set(methods) == {"OPTIONS"}
 
 
-def declared_roles(handler: BaseRouteHandler) -> Literal["public"] | frozenset[str] | None:
-    """The roles a handler declares: ``"public"``, a set of roles, or None when it declares none.
+Declared = Literal["public", "signed_in"] | frozenset[str]
+
+
+def declared_roles(handler: BaseRouteHandler) -> Declared | None:
+    """The roles a handler declares: ``"public"``, ``"signed_in"``, a set of roles, or None when it
+    declares none.
 
     A declaration naming an unknown role counts as none (a typo must not open a route).
     """
     if _is_automatic_options(handler):
         return "public"
     roles = handler.opt.get("roles")
-    if roles == "public":
-        return "public"
-    if isinstance(roles, (tuple, list, set, frozenset)) and roles and set(roles) <= ALL_ROLES:
+    if roles in ("public", SIGNED_IN):
+        return roles
+    if isinstance(roles, (tuple, list, set, frozenset)) and roles and set(roles) <= _DECLARABLE:
         return frozenset(roles)
     return None
+
+
+def declared_scope(handler: BaseRouteHandler) -> str | None:
+    """The token scope an API route declares (``opt={"scope": ...}``), or None (then it is refused)."""
+    scope = handler.opt.get("scope")
+    return scope if scope in SCOPES else None
 
 
 async def _authenticate(connection: ASGIConnection, *, api: bool) -> Principal | None:
@@ -474,7 +613,8 @@ async def _authenticate(connection: ASGIConnection, *, api: bool) -> Principal |
 
 
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    """The app-level guard: enforce the roles the handler declares (see the module docstring)."""
+    """The app-level guard: enforce the roles (and, for the API, the token scope) the handler declares
+    (see the module docstring)."""
     roles = declared_roles(handler)
     if roles is None:
         logger.error("route %s declares no roles; refused", connection.url.path)
@@ -482,6 +622,10 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     if roles == "public":
         return
     api = handler.opt.get("auth") == "token"
+    scope = declared_scope(handler) if api else None
+    if api and scope is None:
+        logger.error("API route %s declares no token scope; refused", connection.url.path)
+        raise Forbidden("This route declares no token scope, so no token may use it.")
     found = await _authenticate(connection, api=api)
     if found is None:
         raise SignInRequired(
@@ -490,8 +634,15 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
             else "Please sign in."
         )
     connection.scope["user"] = found  # type: ignore[typeddict-unknown-key]
-    if found.role not in roles:
-        raise Forbidden(f"Your role ({found.role}) does not allow this.")
+    if scope is not None and scope not in found.scopes:
+        raise Forbidden(
+            f"This token may read {' and '.join(sorted(found.scopes))} only; this needs the "
+            f"{scope} scope."
+        )
+    if roles == SIGNED_IN:
+        return
+    if not found.holds(roles):
+        raise Forbidden("None of your roles allows this.")
 
 
 def principal(request: Request) -> Principal:
@@ -514,10 +665,17 @@ def sign_in_required_handler(request: Request, exc: SignInRequired) -> Response:
     return Redirect(target, status_code=303)
 
 
-def roles_text(roles: Literal["public"] | Iterable[str] | None) -> str:
-    """``admin, researcher`` in the order of :data:`ROLES`, for docs and messages."""
+def roles_text(roles: Declared | Iterable[str] | None) -> str:
+    """``admin, researcher`` in the order of :data:`ROLES` (then ``installation admin``), or ``public``,
+    ``signed in``: for docs and messages."""
     if roles is None:
         return "(none declared)"
     if roles == "public":
         return "public"
-    return ", ".join(r for r in ROLES if r in set(roles))
+    if roles == SIGNED_IN:
+        return "signed in"
+    named = set(roles)
+    words = [r for r in ROLES if r in named]
+    if INSTALLATION_ADMIN in named:
+        words.append("installation admin")
+    return ", ".join(words)

@@ -12,7 +12,11 @@
 ``GET  /console/waves/{key}/qr.svg|png``  the wave's link as a QR code
 ========================================  ===========================================================
 
-Viewers (program leads) may not open a campaign's page: in their list each campaign links to its report.
+A campaign belongs to a team: the list shows the campaigns of the account's teams, each as its role in
+that team allows (a viewer's lead to their reports: program leads may not open a campaign's page); the
+other pages check the account's role in the campaign's team (:mod:`survey.console.service`), and answer
+404 to anyone outside it. A new campaign is made in one of the teams where the account is an
+administrator or a researcher.
 """
 
 from __future__ import annotations
@@ -27,9 +31,10 @@ from litestar.response import Redirect, Template
 
 from survey.console import service
 from survey.console import web as console_web
-from survey.console.auth import ALL_ROLES, CAMPAIGN_READERS, DESIGNERS, principal
+from survey.console.auth import ALL_ROLES, CAMPAIGN_READERS, DESIGNERS, SIGNED_IN, principal
 from survey.console.messages import language_name
 from survey.console.service import CampaignDraft, Rejected, WaveCounts, WaveDraft, text_in
+from survey.console.web import Choice, team_name
 from survey.db.campaigns import DESIGNS, default_wave_key
 from survey.db.questionnaires import QuestionnaireSummary
 from survey.web import request_pool
@@ -61,6 +66,8 @@ class CampaignRow:
     key: str
     href: str
     """The campaign's page, or its report for a role that may not open the page."""
+    team: str
+    """The team's name."""
     design: str
     questionnaire: str
     waves: tuple[WaveTag, ...]
@@ -73,6 +80,10 @@ class CampaignRow:
 class CampaignsPage:
     campaigns: tuple[CampaignRow, ...]
     can_create: bool
+    show_team: bool
+    """Whether the account is in several teams (then each campaign says whose it is)."""
+    no_team: bool
+    """Whether the account is in no team at all (it sees no campaign, and the page says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +109,11 @@ class WaveCard:
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
-    value: str
-    label: str
-    selected: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class CampaignPage:
     key: str
+    team: str
+    """The team's name."""
+    team_key: str
     design: str
     questionnaire: str
     cluster: str | None
@@ -128,6 +135,9 @@ class CampaignPage:
 
 @dataclass(frozen=True, slots=True)
 class NewCampaignPage:
+    teams: tuple[Choice, ...]
+    """The teams the campaign may belong to: those where the account is an administrator or a
+    researcher."""
     questionnaires: tuple[Choice, ...]
     designs: tuple[tuple[Choice, str], ...]
     """Each design with a sentence saying what it is."""
@@ -139,9 +149,9 @@ class NewCampaignPage:
 EXPORT_FORMATS = ("csv", "xlsx", "sav", "codebook-csv", "codebook-json")
 
 
-def _wave_card(request: Request, w: WaveCounts) -> WaveCard:
+def _wave_card(request: Request, w: WaveCounts, *, can_run: bool) -> WaveCard:
+    """A wave's card; ``can_run`` when the account's role in the campaign's team lets it run waves."""
     t = console_web.translator(request)
-    can_run = console_web.may(request, DESIGNERS)
     base = f"/console/waves/{w.wave.key}"
     action: Literal["open", "close"] | None = None
     if can_run:
@@ -172,18 +182,20 @@ def _campaign_page(
 ) -> CampaignPage:
     t = console_web.translator(request)
     campaign = detail.campaign
-    can_run = console_web.may(request, DESIGNERS)
+    can_run = detail.role in DESIGNERS
     draft = draft or WaveDraft(phase="post" if detail.waves else "pre")
     base_url = console_web.settings(request).base_url
     latest = detail.versions[-1] if detail.versions else None
     chosen_version = draft.version or str(latest)
     return CampaignPage(
         key=campaign.key,
+        team=team_name(t, campaign.team, campaign.team_name),
+        team_key=campaign.team,
         design=t(f"design.{campaign.design}"),
         questionnaire=campaign.questionnaire,
         cluster=campaign.cluster_item,
         report_href=_report_href(campaign.key),
-        waves=tuple(_wave_card(request, w) for w in detail.waves),
+        waves=tuple(_wave_card(request, w, can_run=can_run) for w in detail.waves),
         can_run=can_run,
         loopback=base_url if can_run and service.is_loopback(base_url) else None,
         phases=tuple(Choice(p, t(f"phase.{p}"), p == draft.phase) for p in ("pre", "post")),
@@ -209,10 +221,11 @@ def _campaign_page(
 def _campaign_row(request: Request, overview: service.CampaignOverview) -> CampaignRow:
     t = console_web.translator(request)
     key = overview.campaign.key
-    opens_page = console_web.may(request, CAMPAIGN_READERS)
+    opens_page = overview.role in CAMPAIGN_READERS
     return CampaignRow(
         key=key,
         href=f"/console/campaigns/{key}" if opens_page else _report_href(key),
+        team=team_name(t, overview.campaign.team, overview.campaign.team_name),
         design=t(f"design.{overview.campaign.design}"),
         questionnaire=overview.campaign.questionnaire,
         waves=tuple(
@@ -228,20 +241,24 @@ def _campaign_row(request: Request, overview: service.CampaignOverview) -> Campa
 # -- routes -------------------------------------------------------------------------------------------
 
 
-@get("/console", opt={"roles": ALL_ROLES})
+@get("/console", opt={"roles": SIGNED_IN})
 async def console_home(request: Request) -> Response:
     """The console starts at the campaign list."""
     return Redirect("/console/campaigns", status_code=303)
 
 
-@get("/console/campaigns", opt={"roles": ALL_ROLES})
+@get("/console/campaigns", opt={"roles": SIGNED_IN})
 async def campaigns_page(request: Request) -> Template:
-    """Every campaign, its waves and how many responses each has, each with a link to its report."""
+    """The campaigns of the account's teams, their waves and how many responses each has, each with a
+    link to its report."""
+    who = principal(request)
     async with request_pool(request).acquire() as conn:
-        found = await service.campaigns_overview(conn, principal(request))
+        found = await service.campaigns_overview(conn, who)
     context = CampaignsPage(
         campaigns=tuple(_campaign_row(request, c) for c in found),
         can_create=console_web.may(request, DESIGNERS),
+        show_team=len(who.teams_as(ALL_ROLES)) > 1,
+        no_team=not who.teams,
     )
     return console_web.page(request, "campaigns.html", context, section="campaigns")
 
@@ -256,9 +273,13 @@ async def _new_campaign(
     request: Request, draft: CampaignDraft, *, error: str = "", status: int = 200
 ) -> Template:
     t = console_web.translator(request)
+    who = principal(request)
     async with request_pool(request).acquire() as conn:
-        found = await service.questionnaires(conn, principal(request))
+        found = await service.questionnaires(conn, who, DESIGNERS)
+    teams = service.designer_teams(who)
+    chosen = draft.team or (teams[0].team if teams else "")
     context = NewCampaignPage(
+        teams=tuple(Choice(m.team, team_name(t, m.team, m.name), m.team == chosen) for m in teams),
         questionnaires=tuple(
             Choice(q.key, _titled(q, console_web.language(request)), q.key == draft.questionnaire)
             for q in found
@@ -289,6 +310,7 @@ async def create_campaign(request: Request) -> Response:
         questionnaire=form.get("questionnaire", "").strip(),
         design=form.get("design", "").strip(),
         cluster=form.get("cluster", "").strip(),
+        team=form.get("team", "").strip(),
     )
     async with request_pool(request).acquire() as conn:
         outcome = await service.create_campaign(conn, principal(request), draft)
@@ -338,7 +360,8 @@ async def _set_status(
         found = await service.set_wave_status(conn, principal(request), key, status)
     if not request.htmx:
         return Redirect(f"/console/campaigns/{found.wave.campaign}", status_code=303)
-    return console_web.fragment(request, "_wave.html", _wave_card(request, found))
+    # Only an administrator or a researcher of the campaign's team got here.
+    return console_web.fragment(request, "_wave.html", _wave_card(request, found, can_run=True))
 
 
 @post("/console/waves/{key:str}/open", opt={"roles": DESIGNERS})
@@ -355,7 +378,7 @@ async def close_wave(request: HTMXRequest, key: FromPath[str]) -> Response:
 
 async def _qr(request: Request, key: str, kind: Literal["svg", "png"]) -> Response:
     async with request_pool(request).acquire() as conn:
-        wave = await service.wave_for(conn, principal(request), key)
+        wave = await service.wave_for(conn, principal(request), key, DESIGNERS)
     body = service.qr_code(wave.link(console_web.settings(request).base_url), kind, title=wave.key)
     return Response(
         body,

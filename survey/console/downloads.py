@@ -13,7 +13,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from survey import exports
-from survey.console import auth
+from survey.console import auth, service
 from survey.console.auth import CAMPAIGN_READERS
 from survey.console.web import read_form
 from survey.web import request_pool
@@ -26,10 +26,12 @@ async def export_campaign(request: Request, key: FromPath[str]) -> Response:
     """Download the campaign's responses (or one wave's) as CSV, Excel, SPSS or the codebook.
 
     Recorded in the audit log. A POST with the CSRF token, so no other site can make a signed-in browser
-    start (and log) an export.
+    start (and log) an export. Only for the campaign's team (404 for anyone outside it).
     """
     form = await read_form(request)
     user = auth.principal(request)
+    async with request_pool(request).acquire() as conn:
+        await service.campaign_for(conn, user, key, CAMPAIGN_READERS)
     download = await exports.export_download(
         request_pool(request),
         key,

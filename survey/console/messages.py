@@ -23,15 +23,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "nav.skip": {"mn": "Үндсэн агуулга руу шилжих", "en": "Skip to the content"},
     "nav.campaigns": {"mn": "Кампанит ажил", "en": "Campaigns"},
     "nav.questionnaires": {"mn": "Асуулга", "en": "Questionnaires"},
+    "nav.teams": {"mn": "Багууд", "en": "Teams"},
     "nav.users": {"mn": "Хэрэглэгчид", "en": "Accounts"},
+    "nav.account": {"mn": "Миний бүртгэл", "en": "My account"},
     "nav.audit": {"mn": "Аудитын бүртгэл", "en": "Audit log"},
     "nav.sign_out": {"mn": "Гарах", "en": "Sign out"},
     "form.optional": {"mn": "заавал биш", "en": "optional"},
+    "frame.teams": {"mn": "{count} баг", "en": "{count} teams"},
+    "frame.no_team": {"mn": "Багт ороогүй", "en": "In no team"},
+    "copy.done": {"mn": "Хууллаа.", "en": "Copied."},
     # -- words for stored codes -------------------------------------------------------------------------
     "role.admin": {"mn": "Админ", "en": "Administrator"},
     "role.researcher": {"mn": "Судлаач", "en": "Researcher"},
     "role.analyst": {"mn": "Шинжээч", "en": "Analyst"},
     "role.viewer": {"mn": "Тайлан үзэгч", "en": "Viewer (reports)"},
+    "role.installation_admin": {"mn": "Системийн админ", "en": "Installation administrator"},
+    "team.default_name": {"mn": "Үндсэн баг", "en": "Default team"},
     "design.independent": {"mn": "Бие даасан түүвэр", "en": "Independent samples"},
     "design.independent.hint": {
         "mn": "Кампанит ажлын өмнө болон дараа өөр өөр хүмүүс хариулна.",
@@ -128,6 +135,18 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "campaigns.read_report": {"mn": "Тайлан унших", "en": "Read the report"},
     "campaigns.no_waves": {"mn": "Шат нэмээгүй", "en": "No wave yet"},
     "campaigns.none": {"mn": "Одоогоор кампанит ажил алга.", "en": "No campaign yet."},
+    "campaigns.team": {"mn": "Баг", "en": "Team"},
+    "campaigns.no_team": {
+        "mn": (
+            "Та одоогоор ямар ч багт ороогүй тул кампанит ажил харагдахгүй. Багийн админ эсвэл "
+            "системийн админ таныг багтаа нэмэх хэрэгтэй."
+        ),
+        "en": (
+            "You are in no team yet, so no campaign shows here. A team's administrator, or the "
+            "installation's, adds you to a team."
+        ),
+    },
+    "campaigns.see_teams": {"mn": "Багууд", "en": "Teams"},
     # -- a new campaign --------------------------------------------------------------------------------
     "new_campaign.title": {"mn": "Шинэ кампанит ажил", "en": "New campaign"},
     "new_campaign.key": {"mn": "Товч нэр", "en": "Key"},
@@ -139,6 +158,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Lower-case letters, digits, - and _, for example tip-2027. Waves are named after it.",
     },
     "new_campaign.questionnaire": {"mn": "Асуулга", "en": "Questionnaire"},
+    "new_campaign.team": {"mn": "Баг", "en": "Team"},
+    "new_campaign.team_hint": {
+        "mn": "Кампанит ажлыг зөвхөн энэ багийн гишүүд харж, ажиллуулна.",
+        "en": "Only this team's members see the campaign and work on it.",
+    },
     "new_campaign.design": {"mn": "Судалгааны загвар", "en": "Design"},
     "new_campaign.cluster": {"mn": "Кластерын асуулт", "en": "Cluster item"},
     "new_campaign.cluster_hint": {
@@ -160,6 +184,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Design: {design}. Questionnaire: {questionnaire}.",
     },
     "campaign.cluster": {"mn": "Кластерын асуулт: {item}.", "en": "Clustered by {item}."},
+    "campaign.team": {"mn": "Баг: {team}.", "en": "Team: {team}."},
     "campaign.loopback_title": {
         "mn": "Холбоос зөвхөн энэ компьютер дээр нээгдэнэ",
         "en": "These links open only on this computer",
@@ -294,6 +319,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "questionnaires.latest": {"mn": "Сүүлийн хувилбар", "en": "Latest version"},
     "questionnaires.versions": {"mn": "Хувилбарын тоо", "en": "Versions"},
     "questionnaires.published": {"mn": "Нийтэлсэн", "en": "Published"},
+    "questionnaires.sharing": {"mn": "Хэн ашиглах", "en": "Who may use it"},
     "questionnaires.none": {
         "mn": "Одоогоор нийтэлсэн асуулга алга:",
         "en": "No questionnaire is published yet:",
@@ -307,6 +333,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Outcomes: {outcomes}.",
     },
     "questionnaire.versions": {"mn": "Хувилбарууд", "en": "Versions"},
+    "questionnaire.shared": {
+        "mn": "Эзэмшигч баг: {team}. Бүх баг ашиглаж болно.",
+        "en": "Belongs to the team {team}; every team may use it.",
+    },
+    "questionnaire.kept": {
+        "mn": "Эзэмшигч баг: {team}. Зөвхөн энэ баг ашиглана.",
+        "en": "Belongs to the team {team}, and only that team uses it.",
+    },
+    "questionnaire.share": {"mn": "Бүх багт нээх", "en": "Share with every team"},
+    "questionnaire.keep": {"mn": "Зөвхөн өөрийн багт үлдээх", "en": "Keep it to its own team"},
     "questionnaire.version": {"mn": "Хувилбар", "en": "Version"},
     "questionnaire.sha": {"mn": "SHA-256", "en": "SHA-256"},
     "questionnaire.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
@@ -422,6 +458,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Шинэ хувилбар үүснэ; яг ижил тодорхойлолт аль хэдийн нийтлэгдсэн бол юу ч өөрчлөгдөхгүй.",
         "en": "A new version, or nothing if this exact definition is already published.",
     },
+    "xlsform.team": {"mn": "Эзэмшигч баг", "en": "Team"},
+    "xlsform.team_hint": {
+        "mn": "Асуулгын шинэ хувилбарыг зөвхөн энэ багийн админ, судлаачид нийтэлнэ.",
+        "en": "Only this team's administrators and researchers publish its new versions.",
+    },
+    "xlsform.share": {
+        "mn": "Бүх баг энэ асуулгыг харж, кампанит ажилдаа ашиглаж болно",
+        "en": "Every team may see this questionnaire and run campaigns on it",
+    },
     "xlsform.upload_another": {"mn": "Өөр файл оруулах", "en": "Upload another workbook"},
     "xlsform.upload": {"mn": "Файл оруулах", "en": "Upload a workbook"},
     "xlsform.workbook": {"mn": "XLSForm файл", "en": "XLSForm workbook"},
@@ -469,24 +514,223 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "users.create": {"mn": "Үүсгэх", "en": "Create"},
     "users.roles_hint": {
         "mn": (
-            "Админ: бүх зүйл, хэрэглэгчид болон аудитын бүртгэл. Судлаач: асуулга, кампанит ажил, "
-            "судалгааны шат, өгөгдөл татах. Шинжээч: үр дүн, өгөгдөл татах; кампанит ажлыг зөвхөн "
-            "үзнэ. Тайлан үзэгч: тайлан."
+            "Үүрэг багт хамаарна. Админ: судлаачийн бүх эрх, багийн гишүүдийг удирдана. Судлаач: "
+            "асуулга, кампанит ажил, судалгааны шат, өгөгдөл татах. Шинжээч: үр дүн, өгөгдөл татах; "
+            "кампанит ажлыг зөвхөн үзнэ. Тайлан үзэгч: тайлан."
         ),
         "en": (
-            "Administrator: everything, accounts and the audit log. Researcher: questionnaires, "
-            "campaigns, waves, exports. Analyst: results and exports; campaigns read-only. Viewer: "
-            "reports."
+            "A role holds in one team. Administrator: all a researcher does, and the team's members. "
+            "Researcher: questionnaires, campaigns, waves, exports. Analyst: results and exports; "
+            "campaigns read-only. Viewer: reports."
         ),
     },
-    "users.password_hint": {
-        "mn": "Шинэ нууц үгийг серверийн командын мөрөөс тохируулна:",
-        "en": "A new password is set on the server's command line:",
+    "users.teams": {"mn": "Баг ба үүрэг", "en": "Teams and roles"},
+    "users.team": {"mn": "Баг", "en": "Team"},
+    "users.team_role": {"mn": "{team}: {role}", "en": "{team}: {role}"},
+    "users.no_team": {"mn": "Багт ороогүй", "en": "In no team"},
+    "users.reset": {"mn": "Нууц үг шинэчлэх холбоос", "en": "Password reset link"},
+    "users.reset_hint": {
+        "mn": (
+            "Нууц үгээ мартсан хүнд зориулж нэг удаагийн холбоос үүсгэнэ. Холбоос үүсгэмэгц тухайн "
+            "хүний хуучин нууц үг ажиллахаа больж, бүх нэвтрэлт, API токен нь хүчингүй болно."
+        ),
+        "en": (
+            "A one-time link for someone who lost their password. As soon as it is made, their old "
+            "password stops working and all their sessions and API tokens end."
+        ),
+    },
+    "reset.made_title": {
+        "mn": "Нууц үг шинэчлэх холбоос: {email}",
+        "en": "Password reset link for {email}",
+    },
+    "reset.made": {
+        "mn": (
+            "Энэ холбоосыг итгэлтэй сувгаар эзэнд нь өгнө үү. Дахин харагдахгүй тул одоо хуулж "
+            "аваарай. Холбоос нэг удаа, ирэх {hours} цагийн дотор ажиллана."
+        ),
+        "en": (
+            "Give this link to its owner through a channel you trust, and copy it now: it is not shown "
+            "again. It works once, within {hours} hours."
+        ),
+    },
+    "reset.link_label": {
+        "mn": "Нууц үг шинэчлэх холбоос: {email}",
+        "en": "The password reset link for {email}",
+    },
+    "reset.ended": {
+        "mn": "Хуучин нууц үг, бүх нэвтрэлт дууссан. Хүчингүй болсон API токены тоо: {tokens}.",
+        "en": "The old password and every session have ended. API tokens revoked: {tokens}.",
     },
     "account.active": {"mn": "Идэвхтэй", "en": "Active"},
+    "account.title": {"mn": "Миний бүртгэл", "en": "My account"},
+    "account.teams": {"mn": "Баг ба үүрэг", "en": "Teams and roles"},
+    "account.no_team": {
+        "mn": "Та одоогоор ямар ч багт ороогүй байна.",
+        "en": "You are in no team yet.",
+    },
+    "account.see_teams": {"mn": "Багуудыг харах", "en": "See the teams"},
+    "account.tokens": {"mn": "API токен", "en": "API tokens"},
+    "account.tokens_intro": {
+        "mn": "Скрипт, программ өгөгдлийг API-аар унших токен.",
+        "en": "Tokens with which scripts and programs read data through the API.",
+    },
+    "account.manage_tokens": {"mn": "Токенуудаа удирдах", "en": "Manage your tokens"},
+    "password.title": {"mn": "Нууц үг солих", "en": "Change your password"},
+    "password.last_changed": {
+        "mn": "Нууц үгээ сүүлд сольсон: {when} (UTC).",
+        "en": "Last changed {when} (UTC).",
+    },
+    "password.warning": {
+        "mn": (
+            "Нууц үгээ сольмогц энэ хөтчөөс бусад бүх нэвтрэлт дуусч, таны бүх API токен хүчингүй "
+            "болно. Скриптүүддээ шинэ токен үүсгэх шаардлагатай."
+        ),
+        "en": (
+            "Changing your password signs you out everywhere but in this browser and ends all your "
+            "API tokens: your scripts will need new ones."
+        ),
+    },
+    "password.current": {"mn": "Одоогийн нууц үг", "en": "Current password"},
+    "password.new": {"mn": "Шинэ нууц үг", "en": "New password"},
+    "password.again": {"mn": "Шинэ нууц үгээ давтах", "en": "New password again"},
+    "password.rule": {
+        "mn": "Дор хаяж {min} тэмдэгт. Хэд хэдэн холбоогүй үгийг нийлүүлбэл санахад амар.",
+        "en": "At least {min} characters; a few unrelated words are easy to remember.",
+    },
+    "password.change": {"mn": "Нууц үг солих", "en": "Change the password"},
+    "password.changed": {
+        "mn": (
+            "Нууц үг солигдлоо. Дууссан бусад нэвтрэлтийн тоо: {sessions}; хүчингүй болсон API "
+            "токены тоо: {tokens}."
+        ),
+        "en": (
+            "Your password is changed. Other sessions ended: {sessions}. API tokens revoked: {tokens}."
+        ),
+    },
+    "tokens.title": {"mn": "API токенууд", "en": "API tokens"},
+    "tokens.intro": {
+        "mn": (
+            "Токен таны одоогийн баг, үүргийн эрхээр, сонгосон хүрээнд л уншина. Токен бүр тодорхой "
+            "хугацаанд хүчинтэй бөгөөд хэдийд ч хүчингүй болгож болно."
+        ),
+        "en": (
+            "A token reads with your current teams and roles, within the scope you choose. Each one "
+            "expires, and you may revoke it at any time."
+        ),
+    },
+    "tokens.issued_title": {"mn": "Шинэ токен: {name}", "en": "New token: {name}"},
+    "tokens.issued": {
+        "mn": (
+            "Токеныг одоо хуулж, нууцлалтай газар хадгална уу: дахин харагдахгүй. Хүчинтэй хугацаа "
+            "нь {when} өдөр дуусна."
+        ),
+        "en": "Copy the token now and keep it somewhere safe: it is not shown again. It expires on {when}.",
+    },
+    "tokens.secret_label": {"mn": "Шинэ токен: {name}", "en": "The new token {name}"},
+    "tokens.use": {
+        "mn": "Скрипт токеныг Authorization толгойд ингэж илгээнэ:",
+        "en": "A script sends it in the Authorization header:",
+    },
+    "tokens.revoked": {
+        "mn": "«{name}» токеныг хүчингүй болголоо.",
+        "en": "The token “{name}” is revoked.",
+    },
+    "tokens.name": {"mn": "Нэр", "en": "Name"},
+    "tokens.scope": {"mn": "Юу унших", "en": "What it may read"},
+    "tokens.created": {"mn": "Үүсгэсэн", "en": "Created"},
+    "tokens.expires": {"mn": "Дуусах огноо", "en": "Expires"},
+    "tokens.last_used": {"mn": "Сүүлд ашигласан", "en": "Last used"},
+    "tokens.revoke": {"mn": "Хүчингүй болгох", "en": "Revoke"},
+    "tokens.none": {"mn": "Танд одоогоор токен алга.", "en": "You have no token yet."},
+    "tokens.ends": {
+        "mn": (
+            "Нууц үгээ солих, шинэчлэх, бүртгэл идэвхгүй болох, эсвэл багаас хасагдах үед таны бүх "
+            "токен хүчингүй болно."
+        ),
+        "en": (
+            "All your tokens end when your password is changed or reset, when your account is "
+            "disabled, or when you are taken out of a team."
+        ),
+    },
+    "tokens.new": {"mn": "Шинэ токен", "en": "New token"},
+    "tokens.name_hint": {
+        "mn": "Юунд зориулсныг бичнэ үү, жишээ нь «R скрипт» эсвэл «Самбар».",
+        "en": "What it is for, for example “R script” or “dashboard”.",
+    },
+    "tokens.expires_in": {"mn": "Хүчинтэй хугацаа", "en": "Expires in"},
+    "tokens.expires_hint": {
+        "mn": "Хамгийн ихдээ {max} хоног. Хугацаа дуусахад шинэ токен үүсгэнэ.",
+        "en": "At most {max} days; make a new token when it ends.",
+    },
+    "tokens.create": {"mn": "Токен үүсгэх", "en": "Create the token"},
+    "token.active": {"mn": "Хүчинтэй", "en": "Active"},
+    "token.expired": {"mn": "Хугацаа дууссан", "en": "Expired"},
+    "token.revoked": {"mn": "Хүчингүй болсон", "en": "Revoked"},
+    "token.days": {"mn": "{days} хоног", "en": "{days} days"},
+    "scope.campaigns": {"mn": "Кампанит ажил", "en": "Campaigns"},
+    "scope.campaigns.hint": {
+        "mn": "Асуулга, кампанит ажил, судалгааны шат, тайлангийн тоон үр дүн.",
+        "en": "Questionnaires, campaigns, waves, and the reports' numbers.",
+    },
+    "scope.responses": {"mn": "Хариултууд", "en": "Responses"},
+    "scope.responses.hint": {
+        "mn": "Оролцогчдын хариултыг мөр мөрөөр нь (уншилт бүрийг бүртгэнэ).",
+        "en": "The respondents' answers, row by row (every read is logged).",
+    },
+    "reset.title": {"mn": "Шинэ нууц үг тохируулах", "en": "Set a new password"},
+    "reset.for": {"mn": "Бүртгэл: {email}", "en": "For the account {email}"},
+    "reset.until": {
+        "mn": "Холбоос {when} (UTC) хүртэл ажиллана.",
+        "en": "This link works until {when} (UTC).",
+    },
+    "reset.submit": {"mn": "Нууц үг тохируулах", "en": "Set the password"},
+    "reset.gone_title": {"mn": "Холбоос ажиллахгүй байна", "en": "This link no longer works"},
+    "reset.gone": {
+        "mn": (
+            "Энэ холбоос ашиглагдсан, хугацаа нь дууссан, эсвэл шинэ холбоосоор солигдсон байна. "
+            "Системийн админаас шинэ холбоос хүснэ үү."
+        ),
+        "en": (
+            "This link has been used, has expired or was replaced by a newer one. Ask an "
+            "administrator for a new link."
+        ),
+    },
+    "reset.done": {
+        "mn": "Шинэ нууц үг тохирлоо. Түүгээрээ нэвтэрнэ үү.",
+        "en": "Your new password is set: sign in with it.",
+    },
+    "setup.title": {"mn": "Анхны админ үүсгэх", "en": "Set up the first administrator"},
+    "setup.intro": {
+        "mn": (
+            "Энэ системд одоогоор админ алга. Серверийг эхлүүлэхэд бүртгэлд (log) хэвлэсэн "
+            "тохируулгын кодыг оруулж, өөрийн бүртгэлийг үүсгэнэ үү."
+        ),
+        "en": (
+            "This installation has no administrator yet. Give the set-up code the server printed in "
+            "its log when it started, and create your account."
+        ),
+    },
+    "setup.code": {"mn": "Тохируулгын код", "en": "Set-up code"},
+    "setup.code_hint": {
+        "mn": "Серверийн бүртгэлд «set-up code» гэсэн мөрөнд байгаа, жишээ нь 7KQ2-M9XD-4HRT.",
+        "en": "On the server log's line with “set-up code”, for example 7KQ2-M9XD-4HRT.",
+    },
+    "setup.submit": {"mn": "Админ үүсгэх", "en": "Create the administrator"},
+    "setup.once": {
+        "mn": "Код нэг л удаа ажиллана. Админ үүссэний дараа энэ хуудас алга болно.",
+        "en": "The code works once; once an administrator exists, this page is gone.",
+    },
     "account.disabled": {"mn": "Идэвхгүй", "en": "Disabled"},
     "account.disable": {"mn": "Идэвхгүй болгох", "en": "Disable"},
     "account.enable": {"mn": "Идэвхжүүлэх", "en": "Enable"},
+    "account.grant_admin": {
+        "mn": "Системийн админ болгох",
+        "en": "Make installation administrator",
+    },
+    "account.revoke_admin": {
+        "mn": "Системийн админ эрхийг хасах",
+        "en": "Remove as installation administrator",
+    },
     "audit.title": {"mn": "Аудитын бүртгэл", "en": "Audit log"},
     "audit.intro": {
         "mn": "Өгөгдөл татсан, API-аар хариулт уншсан бүх үйлдэл; хамгийн сүүлийнх нь эхэндээ.",
@@ -512,6 +756,109 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "audit.detail.language": {"mn": "хэл", "en": "language"},
     "audit.detail.limit": {"mn": "хязгаар", "en": "limit"},
     "audit.detail.cursor": {"mn": "үргэлжлэл", "en": "cursor"},
+    "audit.detail.team": {"mn": "баг", "en": "team"},
+    "audit.detail.member": {"mn": "гишүүн", "en": "member"},
+    "audit.detail.role": {"mn": "үүрэг", "en": "role"},
+    "audit.detail.token": {"mn": "токен", "en": "token"},
+    "audit.detail.scopes": {"mn": "хүрээ", "en": "scope"},
+    "audit.password_reset": {
+        "mn": "Нууц үг шинэчлэх холбоос үүсгэсэн",
+        "en": "Password reset link made",
+    },
+    "audit.installation_admin_granted": {
+        "mn": "Системийн админ эрх олгосон",
+        "en": "Made installation administrator",
+    },
+    "audit.installation_admin_removed": {
+        "mn": "Системийн админ эрхийг хассан",
+        "en": "Removed as installation administrator",
+    },
+    "audit.token_created": {"mn": "API токен үүсгэсэн", "en": "API token created"},
+    "audit.token_revoked": {"mn": "API токен хүчингүй болгосон", "en": "API token revoked"},
+    "audit.team_created": {"mn": "Баг үүсгэсэн", "en": "Team created"},
+    "audit.team_member_added": {"mn": "Багт гишүүн нэмсэн", "en": "Member added to a team"},
+    "audit.team_member_role": {"mn": "Гишүүний үүрэг өөрчилсөн", "en": "Member's role changed"},
+    "audit.team_member_removed": {
+        "mn": "Багаас гишүүн хассан",
+        "en": "Member taken out of a team",
+    },
+    # -- teams ------------------------------------------------------------------------------------------
+    "teams.title": {"mn": "Багууд", "en": "Teams"},
+    "teams.intro": {
+        "mn": (
+            "Кампанит ажил бүр нэг багт хамаарна. Гишүүд тухайн багийн кампанит ажлыг багт эзэлж буй "
+            "үүргийнхээ хэрээр харна; бусад баг юу ч харахгүй."
+        ),
+        "en": (
+            "Every campaign belongs to one team. Members see the team's campaigns as their role in it "
+            "allows; other teams see nothing of them."
+        ),
+    },
+    "teams.team": {"mn": "Баг", "en": "Team"},
+    "teams.your_role": {"mn": "Таны үүрэг", "en": "Your role"},
+    "teams.members": {"mn": "Гишүүд", "en": "Members"},
+    "teams.campaigns": {"mn": "Кампанит ажил", "en": "Campaigns"},
+    "teams.none": {
+        "mn": "Та одоогоор ямар ч багт ороогүй байна.",
+        "en": "You are in no team yet.",
+    },
+    "teams.new": {"mn": "Шинэ баг", "en": "New team"},
+    "teams.key": {"mn": "Товч нэр", "en": "Key"},
+    "teams.key_hint": {
+        "mn": (
+            "Жижиг латин үсэг, тоо, «-», «_» тэмдэгт, жишээ нь iom-mongolia. Командын мөрөнд энэ "
+            "нэрээр нэрлэнэ."
+        ),
+        "en": "Lower-case letters, digits, - and _, for example iom-mongolia; the command line uses it.",
+    },
+    "teams.name": {"mn": "Нэр", "en": "Name"},
+    "teams.name_hint": {
+        "mn": "Хүмүүс багийг юу гэж нэрлэдэг вэ, жишээ нь «ОУЦБ Монгол».",
+        "en": "What people call the team, for example “IOM Mongolia”.",
+    },
+    "teams.create": {"mn": "Баг үүсгэх", "en": "Create the team"},
+    "team.your_role": {"mn": "Таны үүрэг: {role}.", "en": "Your role: {role}."},
+    "team.not_member": {
+        "mn": "Та энэ багийн гишүүн биш: системийн админ учраас гишүүдийг удирдаж байна.",
+        "en": "You are not a member: you manage its members as the installation's administrator.",
+    },
+    "team.members": {"mn": "Гишүүд", "en": "Members"},
+    "team.added_at": {"mn": "Нэмсэн", "en": "Added"},
+    "team.you": {"mn": "та", "en": "you"},
+    "team.role_of": {"mn": "Үүрэг: {email}", "en": "Role of {email}"},
+    "team.change_role": {"mn": "Үүрэг солих", "en": "Change the role"},
+    "team.remove": {"mn": "Багаас хасах", "en": "Take out of the team"},
+    "team.no_members": {"mn": "Одоогоор гишүүн алга.", "en": "No member yet."},
+    "team.add": {"mn": "Гишүүн нэмэх", "en": "Add a member"},
+    "team.add_button": {"mn": "Нэмэх", "en": "Add"},
+    "team.add_hint": {
+        "mn": (
+            "Бүртгэлтэй хүнийг имэйл хаягаар нь нэмнэ. Бүртгэлгүй бол системийн админ эхлээд "
+            "бүртгэл үүсгэнэ."
+        ),
+        "en": (
+            "An account is added by its address; for someone without one, the installation's "
+            "administrator creates it first."
+        ),
+    },
+    "team.remove_hint": {
+        "mn": (
+            "Багаас хасагдсан хүн багийн кампанит ажлыг харахаа больж, түүний бүх API токен "
+            "хүчингүй болно. Баг дор хаяж нэг админтай байна."
+        ),
+        "en": (
+            "Someone taken out of the team no longer sees its campaigns, and all their API tokens "
+            "end. A team keeps at least one administrator."
+        ),
+    },
+    "team.rename": {"mn": "Багийн нэр", "en": "The team's name"},
+    "team.rename_button": {"mn": "Нэр хадгалах", "en": "Save the name"},
+    "team.campaigns": {"mn": "Багийн кампанит ажил", "en": "The team's campaigns"},
+    "team.added": {"mn": "Багт нэмлээ: {email}.", "en": "Added {email}."},
+    "team.removed": {
+        "mn": "Гишүүнийг багаас хаслаа. Түүний API токенууд хүчингүй боллоо.",
+        "en": "The member is out of the team, and their API tokens have ended.",
+    },
     # -- why a form was refused (error.<reason>) -------------------------------------------------------
     "error.unexpected": {
         "mn": "Хүсэлтийг биелүүлж чадсангүй. Оруулсан утгаа шалгаад дахин оролдоно уу.",
@@ -660,6 +1007,125 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "error.disable_self": {
         "mn": "Өөрийн бүртгэлийг идэвхгүй болгох боломжгүй.",
         "en": "You cannot disable your own account.",
+    },
+    "error.team_not_yours": {
+        "mn": "Та зөвхөн админ эсвэл судлаачаар ажилладаг багтаа кампанит ажил үүсгэнэ.",
+        "en": "Choose one of the teams where you are an administrator or a researcher.",
+    },
+    "error.team_unknown": {
+        "mn": "Ийм баг алга. Жагсаалтаас сонгоно уу.",
+        "en": "There is no such team; choose one of the list.",
+    },
+    "error.questionnaire_not_shared": {
+        "mn": (
+            "«{questionnaire}» асуулга өөр багт хамаардаг тул сонгосон багийн кампанит ажилд ашиглах "
+            "боломжгүй."
+        ),
+        "en": (
+            "The questionnaire “{questionnaire}” is kept to another team: the chosen team's "
+            "campaigns cannot use it."
+        ),
+    },
+    "error.questionnaire_key_taken": {
+        "mn": "«{key}» нэртэй асуулга өөр багт байна. Асуулгад өөр товч нэр өгнө үү.",
+        "en": "A questionnaire “{key}” belongs to another team; give this one another key.",
+    },
+    "error.questionnaire_in_use": {
+        "mn": "Өөр багийн кампанит ажил ({teams}) энэ асуулгыг ашиглаж байгаа тул бүх багт нээлттэй хэвээр үлдэнэ.",
+        "en": "Campaigns of other teams ({teams}) use this questionnaire, so it stays shared.",
+    },
+    "error.installation_admin_self": {
+        "mn": "Өөрийн системийн админ эрхийг хасах боломжгүй: өөр админ үүнийг хийнэ.",
+        "en": "You cannot remove yourself as installation administrator: another one can.",
+    },
+    "error.reset_self": {
+        "mn": "Өөрийн нууц үгийг «Миний бүртгэл» хуудаснаас солино уу.",
+        "en": "Change your own password on your account's page.",
+    },
+    "error.passwords_differ": {
+        "mn": "Шинэ нууц үгийг хоёр удаа ижил бичнэ үү.",
+        "en": "Type the same new password twice.",
+    },
+    "error.current_password_wrong": {
+        "mn": "Одоогийн нууц үг буруу байна.",
+        "en": "The current password is wrong.",
+    },
+    "error.password_attempts_limited": {
+        "mn": "Хэт олон удаа буруу нууц үг оруулсан байна. Хэсэг хүлээгээд дахин оролдоно уу.",
+        "en": "Too many wrong passwords just now. Wait a while and try again.",
+    },
+    "error.password_refused": {
+        "mn": "Энэ нууц үгийг хүлээн авах боломжгүй.",
+        "en": "This password cannot be accepted.",
+    },
+    "error.token_days_invalid": {
+        "mn": "Хүчинтэй хугацааг жагсаалтаас сонгоно уу.",
+        "en": "Choose how long the token lives from the list.",
+    },
+    "error.token_refused": {"mn": "Токен үүсгэж чадсангүй.", "en": "The token could not be made."},
+    "error.token_name_missing": {
+        "mn": "Токен юунд зориулсныг нэрэнд нь бичнэ үү.",
+        "en": "Give the token a name saying what it is for.",
+    },
+    "error.token_name_invalid": {
+        "mn": "Токены нэр хамгийн ихдээ {max} тэмдэгттэй, нэг мөр байна.",
+        "en": "A token's name is one line of at most {max} characters.",
+    },
+    "error.token_scope_invalid": {
+        "mn": "Токен юу уншихыг дор хаяж нэгийг сонгоно уу.",
+        "en": "Choose at least one thing the token may read.",
+    },
+    "error.team_key_missing": {
+        "mn": "Багийн товч нэрийг бичнэ үү (жижиг латин үсэг, тоо, «-», «_»).",
+        "en": "A team needs a key (lower-case letters, digits, - and _).",
+    },
+    "error.team_key_format": {
+        "mn": (
+            "Товч нэрэнд зөвхөн жижиг латин үсэг, тоо, «-», «_» орно; үсэг эсвэл тоогоор эхэлж, 63 "
+            "тэмдэгтээс хэтрэхгүй."
+        ),
+        "en": (
+            "A team key has lower-case letters, digits, - and _, starts with a letter or a digit and "
+            "has at most 63 characters."
+        ),
+    },
+    "error.team_exists": {
+        "mn": "«{key}» нэртэй баг аль хэдийн байна.",
+        "en": "A team “{key}” already exists.",
+    },
+    "error.team_name_invalid": {
+        "mn": "Багийн нэр хамгийн ихдээ {max} тэмдэгттэй, нэг мөр байна.",
+        "en": "A team's name is one line of at most {max} characters.",
+    },
+    "error.team_refused": {"mn": "Багийг хадгалж чадсангүй.", "en": "The team could not be saved."},
+    "error.member_email_missing": {
+        "mn": "Нэмэх хүний имэйл хаягийг бичнэ үү.",
+        "en": "Give the address of the account to add.",
+    },
+    "error.member_unknown": {
+        "mn": "«{email}» хаягтай бүртгэл алга. Системийн админ эхлээд бүртгэл үүсгэнэ.",
+        "en": "No account has the address “{email}”; the installation's administrator creates it first.",
+    },
+    "error.member_refused": {
+        "mn": "Гишүүнийг өөрчилж чадсангүй.",
+        "en": "The member could not be changed.",
+    },
+    "error.last_team_admin": {
+        "mn": "Баг админгүй үлдэх тул болохгүй. Эхлээд өөр гишүүнийг админ болгоно уу.",
+        "en": "The team would have no administrator left: make another member an administrator first.",
+    },
+    "error.setup_code_missing": {
+        "mn": "Серверийн бүртгэлд хэвлэсэн тохируулгын кодыг оруулна уу.",
+        "en": "Give the set-up code from the server's log.",
+    },
+    "error.setup_code_wrong": {
+        "mn": (
+            "Тохируулгын код буруу эсвэл аль хэдийн ашиглагдсан байна. Серверийг дахин эхлүүлбэл "
+            "шинэ код хэвлэгдэнэ."
+        ),
+        "en": (
+            "The set-up code is wrong or was used already. Restarting the server prints a new one."
+        ),
     },
     "error.language_unknown": {
         "mn": "Хэлийг жагсаалтаас сонгоно уу.",

@@ -8,8 +8,13 @@
 ``GET  /console/questionnaires/{key}/diff``          versions ``?a=`` and ``?b=`` compared item by item
 ``GET  /console/xlsform``                            the form to upload an XLSForm
 ``POST /console/xlsform``                            import it: its report and the questionnaire
+``POST /console/questionnaires/{key}/sharing``       share it with every team, or keep it to its own
 ``POST /console/xlsform/publish``                    publish what was previewed
 ===================================================  ==============================================
+
+A questionnaire belongs to the team that first published it, and is either shared with every team of the
+installation or kept to its own: the lists show what the account's teams may see, and a questionnaire kept
+to another team answers 404.
 
 The preview shows respondent fields with the respondent stylesheet inside a shadow root of each page
 (``console/preview.html``), so that no rule of either stylesheet reaches the other's elements.
@@ -17,6 +22,7 @@ The preview shows respondent fields with the respondent stylesheet inside a shad
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +32,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.utils.scope.state import ScopeState
 
 from survey.console import auth, service
@@ -34,6 +40,7 @@ from survey.console import web as console_web
 from survey.console.auth import CAMPAIGN_READERS, DESIGNERS, principal
 from survey.console.messages import CATALOGUE, language_name
 from survey.console.service import Rejected, text_in
+from survey.console.web import team_name
 from survey.db.questionnaires import PublishResult
 from survey.errors import NotFound
 from survey.questionnaire.load import MAX_DEFINITION_BYTES
@@ -62,6 +69,8 @@ class QuestionnaireRow:
     latest: int
     versions: int
     published_at: datetime
+    sharing: str
+    """Whose it is, in words: shared with every team, or kept to one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +84,7 @@ class QuestionnairesPage:
 async def questionnaires_page(request: Request) -> Template:
     """Every published questionnaire with its latest version."""
     lang = console_web.language(request)
+    t = console_web.translator(request)
     async with request_pool(request).acquire() as conn:
         found = await service.questionnaires(conn, principal(request))
     context = QuestionnairesPage(
@@ -85,6 +95,7 @@ async def questionnaires_page(request: Request) -> Template:
                 latest=q.latest_version,
                 versions=q.n_versions,
                 published_at=q.published_at,
+                sharing=_sharing(t, q.shared, team_name(t, q.team, q.team_name)),
             )
             for q in found
         ),
@@ -109,20 +120,38 @@ class VersionRow:
     """One preview per language of the questionnaire."""
 
 
+def _sharing(t: Callable[..., str], shared: bool, team: str) -> str:
+    return t("questionnaire.shared", team=team) if shared else t("questionnaire.kept", team=team)
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionnairePage:
     key: str
     title: str
     facts: str
     """Questions, languages and outcomes in one sentence."""
+    sharing: str
+    """Whose it is and who may use it, in a sentence."""
+    shared: bool
+    can_share: bool
+    """Whether the account may share it or keep it to its team (its team's administrators and
+    researchers)."""
     versions: tuple[VersionRow, ...]
     """Newest first."""
     numbers: tuple[int, ...]
     """Every version number, oldest first (for the comparison form)."""
+    error: str = ""
 
 
 def _questionnaire_page(
-    t: Callable[..., str], lang: str, latest: Questionnaire, versions: list[Any]
+    t: Callable[..., str],
+    lang: str,
+    latest: Questionnaire,
+    versions: list[Any],
+    *,
+    sharing: str,
+    shared: bool,
+    can_share: bool,
 ) -> QuestionnairePage:
     outcomes = [
         text_in(o.label, lang, latest.default_language) or key for key, o in latest.outcomes.items()
@@ -139,6 +168,9 @@ def _questionnaire_page(
         key=latest.key,
         title=text_in(latest.title, lang, latest.default_language) or latest.key,
         facts=facts,
+        sharing=sharing,
+        shared=shared,
+        can_share=can_share,
         versions=tuple(
             VersionRow(
                 version=v.version,
@@ -155,15 +187,47 @@ def _questionnaire_page(
     )
 
 
+async def _questionnaire(
+    request: Request, key: str, *, error: str = "", status: int = 200
+) -> Template:
+    who = principal(request)
+    async with request_pool(request).acquire() as conn:
+        latest, versions = await service.questionnaire_versions(conn, who, key)
+    t = console_web.translator(request)
+    context = _questionnaire_page(
+        t,
+        console_web.language(request),
+        latest.definition,
+        versions,
+        sharing=_sharing(t, latest.shared, team_name(t, latest.team, latest.team_name)),
+        shared=latest.shared,
+        can_share=who.role_in(latest.team_id) in DESIGNERS,
+    )
+    context = dataclasses.replace(context, error=error)
+    return console_web.page(
+        request, "questionnaire.html", context, section="questionnaires", status=status
+    )
+
+
 @get("/console/questionnaires/{key:str}", opt={"roles": CAMPAIGN_READERS})
 async def questionnaire_page(request: Request, key: FromPath[str]) -> Template:
-    """A questionnaire's versions, with preview and comparison."""
+    """A questionnaire's versions, with preview and comparison; whose it is, and who may use it."""
+    return await _questionnaire(request, key)
+
+
+@post("/console/questionnaires/{key:str}/sharing", opt={"roles": DESIGNERS})
+async def share_questionnaire(request: Request, key: FromPath[str]) -> Response:
+    """Share the questionnaire with every team (``shared=on``), or keep it to its own team (not while
+    campaigns of other teams use it): for its team's administrators and researchers."""
+    form = await console_web.read_form(request)
     async with request_pool(request).acquire() as conn:
-        latest, versions = await service.questionnaire_versions(conn, principal(request), key)
-    context = _questionnaire_page(
-        console_web.translator(request), console_web.language(request), latest.definition, versions
-    )
-    return console_web.page(request, "questionnaire.html", context, section="questionnaires")
+        refused = await service.set_questionnaire_shared(
+            conn, principal(request), key, form.get("shared") == "on"
+        )
+    if refused is None:
+        return Redirect(f"/console/questionnaires/{key}", status_code=303)
+    error = console_web.refusal(request, refused)
+    return await _questionnaire(request, key, error=error, status=refused.status)
 
 
 # -- preview ------------------------------------------------------------------------------------------
@@ -404,6 +468,9 @@ class XlsformPage:
     form: ImportedForm | None = None
     """The preview of an upload, with its Publish button."""
     published: PublishResult | None = None
+    teams: tuple[tuple[str, str], ...] = ()
+    """(key, name) of the teams a new questionnaire may belong to: where the account is an
+    administrator or a researcher."""
 
 
 def _imported(t: Callable[..., str], q: Questionnaire, definition: str) -> ImportedForm:
@@ -432,8 +499,18 @@ def _imported(t: Callable[..., str], q: Questionnaire, definition: str) -> Impor
 
 
 def _xlsform(request: Request, context: XlsformPage, status: int = 200) -> Template:
+    t = console_web.translator(request)
+    # The error page of a body too large is made before the guard has looked for the account.
+    who = console_web.user(request)
+    teams = tuple(
+        (m.team, team_name(t, m.team, m.name)) for m in (service.designer_teams(who) if who else ())
+    )
     return console_web.page(
-        request, "xlsform.html", context, section="questionnaires", status=status
+        request,
+        "xlsform.html",
+        dataclasses.replace(context, teams=teams),
+        section="questionnaires",
+        status=status,
     )
 
 
@@ -545,7 +622,13 @@ async def xlsform_publish(request: Request) -> Template:
     form = await console_web.read_form(request, definition=MAX_DEFINITION_BYTES)
     text = form.get("definition", "")
     async with request_pool(request).acquire() as conn:
-        outcome = await service.publish_definition(conn, principal(request), text)
+        outcome = await service.publish_definition(
+            conn,
+            principal(request),
+            text,
+            team=form.get("team", "").strip(),
+            shared=form.get("shared") == "on",
+        )
     if isinstance(outcome, Rejected):
         return _refused(request, outcome)
     q, result = outcome
@@ -560,6 +643,7 @@ ROUTES = [
     questionnaire_page,
     preview_page,
     diff_page,
+    share_questionnaire,
     xlsform_page,
     xlsform_upload,
     xlsform_publish,

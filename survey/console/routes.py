@@ -6,6 +6,8 @@
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
+:mod:`survey.console.teams`                 teams, their members and roles
+:mod:`survey.console.credentials`           one's password and API tokens, reset links, first set-up
 ==========================================  =====================================================
 
 Server-rendered pages; htmx makes some of them smoother (opening a wave swaps its card, monitoring
@@ -20,7 +22,15 @@ from __future__ import annotations
 
 from litestar import Router
 
-from survey.console import accounts, campaigns, downloads, monitoring, questionnaires
+from survey.console import (
+    accounts,
+    campaigns,
+    credentials,
+    downloads,
+    monitoring,
+    questionnaires,
+    teams,
+)
 
 __all__ = ["console_router"]
 
@@ -35,6 +45,8 @@ def console_router() -> Router:
             *monitoring.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,
+            *teams.ROUTES,
+            *credentials.ROUTES,
         ],
         include_in_schema=False,
     )

@@ -17,8 +17,8 @@ from urllib.parse import urlencode
 from litestar import Request
 from litestar.response import Template
 
-from survey.console.auth import ADMINS, ALL_ROLES, CAMPAIGN_READERS
 from survey.console.messages import CATALOGUE, language_name
+from survey.console.roles import CAMPAIGN_READERS, INSTALLATION_ADMINS
 from survey.db.accounts import Principal
 from survey.db.campaigns import Wave
 
@@ -31,6 +31,7 @@ from survey.web.static import static_url
 
 __all__ = [
     "HTMX_CONFIG",
+    "Choice",
     "Frame",
     "LanguageChoice",
     "NavLink",
@@ -40,7 +41,9 @@ __all__ = [
     "page",
     "read_form",
     "refusal",
+    "role_words",
     "settings",
+    "team_name",
     "translator",
     "user",
     "wave_title",
@@ -53,6 +56,15 @@ HTMX_CONFIG: Final = (
     '{"code":"204","swap":false},{"code":"[234]..","swap":true},'
     '{"code":".*","swap":false,"error":true}]}'
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An option of a select, a radio or a checkbox: the value sent, the words shown, whether chosen."""
+
+    value: str
+    label: str
+    selected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +91,13 @@ class Frame:
     lang: str
     user: Principal | None
     role: str
-    """The account's role in words."""
+    """The account's role in words: its role when it is in one team, how many teams otherwise."""
     links: tuple[NavLink, ...]
     languages: tuple[LanguageChoice, ...]
     here: str
     """This page's own address, where the language switch comes back to."""
+    section: str
+    """The area of the console the page belongs to (its navigation link is marked current)."""
     htmx: str | None
     htmx_config: str = HTMX_CONFIG
 
@@ -98,18 +112,45 @@ def user(request: Request) -> Principal | None:
 
 
 def may(request: Request, roles: frozenset[str]) -> bool:
+    """Whether the signed-in account holds one of ``roles`` in some team (what a page may offer; each
+    action checks the team of what it touches)."""
     found = user(request)
-    return found is not None and found.role in roles
+    return found is not None and found.holds(roles)
+
+
+def role_words(t: Callable[..., str], who: Principal | None) -> str:
+    """How the frame names an account's standing: its role when it is in one team, the number of its
+    teams when more, else that it administers the installation or is in no team."""
+    if who is None:
+        return ""
+    if len(who.teams) == 1:
+        return t(f"role.{who.teams[0].role}")
+    if who.teams:
+        return t("frame.teams", count=len(who.teams))
+    return t("role.installation_admin" if who.installation_admin else "frame.no_team")
+
+
+def team_name(t: Callable[..., str], key: str, name: str | None) -> str:
+    """What people call a team: its name, else (the default team) its name in the page's language, else
+    its key."""
+    if name:
+        return name
+    return t("team.default_name") if key == "default" else key
 
 
 def language(request: Request) -> str:
     return request_language(request)
 
 
+#: The password fields of the console's forms, which may be as long as a password may be, longer
+#: than the other fields: a too-long password is then refused by the password rule, with its message.
+PASSWORD_FIELDS: Final = {name: 1024 for name in ("password", "again", "current")}
+
+
 async def read_form(request: Request, **longer: int) -> dict[str, str]:
     """The text fields of a posted form, each within its length limit (``longer`` names the few fields
     allowed more, survey/web/inputs.py); files are read by the one route that takes them."""
-    return await form_fields(request, **longer)
+    return await form_fields(request, **{**PASSWORD_FIELDS, **longer})
 
 
 def _htmx_url() -> str | None:
@@ -128,38 +169,47 @@ def _here(request: Request) -> str:
 def _frame(request: Request, lang: str, section: str) -> Frame:
     t = CATALOGUE.bound(lang)
     found = user(request)
-    role = found.role if found else None
-    sections = [
-        ("campaigns", "/console/campaigns", ALL_ROLES),
+    sections: list[tuple[str, str, frozenset[str] | None]] = [
+        ("campaigns", "/console/campaigns", None),
         ("questionnaires", "/console/questionnaires", CAMPAIGN_READERS),
-        ("users", "/console/users", ADMINS),
-        ("audit", "/console/audit", ADMINS),
+        ("teams", "/console/teams", None),
+        ("users", "/console/users", INSTALLATION_ADMINS),
+        ("audit", "/console/audit", INSTALLATION_ADMINS),
     ]
     here = _here(request)
     joiner = "&" if "?" in here else "?"
     return Frame(
         lang=lang,
         user=found,
-        role=t(f"role.{role}") if role else "",
+        role=role_words(t, found),
         links=tuple(
             NavLink(href, t(f"nav.{name}"), name == section)
             for name, href, roles in sections
-            if role in roles
+            if found is not None and (roles is None or found.holds(roles))
         ),
         languages=tuple(
             LanguageChoice(code, language_name(code), code == lang, f"{here}{joiner}lang={code}")
             for code in LANGUAGES
         ),
         here=here,
+        section=section,
         htmx=_htmx_url(),
     )
 
 
 def page(
-    request: Request, name: str, context: Any, *, section: str = "", status: int = 200
+    request: Request,
+    name: str,
+    context: Any,
+    *,
+    section: str = "",
+    status: int = 200,
+    default_language: str | None = None,
 ) -> Template:
-    """Render ``console/<name>`` with its one typed context, in the request's language."""
-    lang = language(request)
+    """Render ``console/<name>`` with its one typed context, in the request's language
+    (``default_language`` when neither ``?lang=`` nor a signed-in account chooses one: a page that knows
+    whose it is before anyone signs in, a reset link's, speaks its account's language)."""
+    lang = request_language(request, default_language) if default_language else language(request)
     return Template(
         template_name=f"console/{name}",
         context={

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Literal
 
@@ -44,6 +45,9 @@ PROBLEMS: dict[str, str] = {
         '"{questionnaire}" has no panel_code item'
     ),
     "campaign_exists": 'a campaign "{key}" already exists',
+    "questionnaire_not_shared": (
+        'questionnaire "{questionnaire}" is kept to another team: campaigns of team "{team}" cannot use it'
+    ),
     "phase_unknown": 'phase must be pre or post, not "{phase}"',
     "arm_unknown": 'arm must be campaign or comparison, not "{arm}"',
     "comparison_arm": (
@@ -84,6 +88,10 @@ class Campaign(msgspec.Struct, frozen=True, kw_only=True):
     design: Design
     cluster_item: str | None
     created_at: datetime
+    team_id: int
+    team: str
+    """The key of the team the campaign belongs to."""
+    team_name: str | None
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Campaign:
@@ -95,6 +103,8 @@ class Wave(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     campaign: str
     campaign_id: int
+    team_id: int
+    """The team of the wave's campaign."""
     design: Design
     phase: Phase
     arm: Arm
@@ -129,7 +139,10 @@ async def create_campaign(
     questionnaire: str,
     design: str,
     cluster_item: str | None = None,
+    team: str = "default",
 ) -> Campaign:
+    """A new campaign of ``team`` (the default team unless named) on a questionnaire that team may use:
+    one shared with every team, or its own."""
     if not CAMPAIGN_KEY.fullmatch(key):
         raise _invalid("campaign_key_format", key=key)
     if key in RESERVED_KEYS:
@@ -137,6 +150,11 @@ async def create_campaign(
     if design not in DESIGNS:
         raise _invalid("design_unknown", design=design)
     definition = (await get_version(conn, questionnaire)).definition
+    owner = await conn.fetchrow(sql("team_may_use_questionnaire"), team, questionnaire)
+    if owner is None:
+        raise NotFound(f'no team "{team}"')
+    if not owner["allowed"]:
+        raise _invalid("questionnaire_not_shared", questionnaire=questionnaire, team=team)
     if cluster_item is not None and cluster_item not in {item.key for item in definition.items()}:
         raise _invalid("cluster_unknown", cluster=cluster_item, questionnaire=questionnaire)
     if design == "panel" and not any(i.type == "panel_code" for i in definition.items()):
@@ -149,6 +167,7 @@ async def create_campaign(
             design,
             cluster_item,
             secrets.token_bytes(32),
+            owner["team_id"],
         )
     if created is None:
         raise _taken("campaign_exists", key=key)
@@ -162,13 +181,18 @@ async def get_campaign(conn: asyncpg.Connection, key: str) -> Campaign:
     return Campaign.from_row(row)
 
 
-async def list_campaigns(conn: asyncpg.Connection) -> list[Campaign]:
-    return [Campaign.from_row(r) for r in await conn.fetch(sql("list_campaigns"))]
+async def list_campaigns(
+    conn: asyncpg.Connection, team_ids: Iterable[int] | None = None
+) -> list[Campaign]:
+    """Every campaign, or those of the teams ``team_ids``."""
+    teams = None if team_ids is None else list(team_ids)
+    return [Campaign.from_row(r) for r in await conn.fetch(sql("list_campaigns"), teams)]
 
 
-async def list_waves(conn: asyncpg.Connection) -> list[Wave]:
-    """Every wave of every campaign, in one query (for lists of campaigns)."""
-    return [Wave.from_row(r) for r in await conn.fetch(sql("list_waves"))]
+async def list_waves(conn: asyncpg.Connection, team_ids: Iterable[int] | None = None) -> list[Wave]:
+    """Every wave of every campaign (of the teams ``team_ids``), in one query (for lists of campaigns)."""
+    teams = None if team_ids is None else list(team_ids)
+    return [Wave.from_row(r) for r in await conn.fetch(sql("list_waves"), teams)]
 
 
 async def add_wave(

@@ -120,9 +120,10 @@ async def campaign_counts(conn: asyncpg.Connection, campaign_id: int) -> dict[st
     return _by_wave(await conn.fetch(sql("campaign_status_counts"), campaign_id))
 
 
-async def all_counts(conn: asyncpg.Connection) -> dict[str, StatusCounts]:
-    """Responses by status for every wave that has any, by wave key, in one query."""
-    return _by_wave(await conn.fetch(sql("all_status_counts")))
+async def all_counts(conn: asyncpg.Connection, team_ids: Sequence[int]) -> dict[str, StatusCounts]:
+    """Responses by status for every wave of the teams' campaigns that has any, by wave key, in one
+    query."""
+    return _by_wave(await conn.fetch(sql("all_status_counts"), list(team_ids)))
 
 
 async def wave_progress(conn: asyncpg.Connection, wave_id: int) -> WaveProgress:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import asyncpg
 import msgspec
 
 from survey.db.queries import sql
-from survey.errors import NotFound
+from survey.errors import AlreadyTaken, NotFound
 from survey.questionnaire.fingerprint import (
     canonical_definition,
     definition_hash,
@@ -26,6 +27,12 @@ class QuestionnaireVersion(msgspec.Struct, frozen=True, kw_only=True):
     fingerprints: dict[str, str]
     comparability: dict[str, str]
     published_at: datetime
+    team_id: int
+    """The team that owns the questionnaire (which first published it)."""
+    team: str
+    team_name: str | None
+    shared: bool
+    """Whether every team may see it and run campaigns on it, or only its own."""
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> QuestionnaireVersion:
@@ -38,6 +45,10 @@ class QuestionnaireVersion(msgspec.Struct, frozen=True, kw_only=True):
             fingerprints=row["fingerprints"],
             comparability=row["comparability"],
             published_at=row["published_at"],
+            team_id=row["team_id"],
+            team=row["team"],
+            team_name=row["team_name"],
+            shared=row["shared"],
         )
 
 
@@ -48,12 +59,18 @@ class QuestionnaireSummary(msgspec.Struct, frozen=True, kw_only=True):
     sha256: str
     published_at: datetime
     title: dict[str, str]
+    team_id: int
+    team: str
+    team_name: str | None
+    shared: bool
 
 
 class PublishResult(msgspec.Struct, frozen=True, kw_only=True):
     key: str
     version: int
     created: bool
+    team_id: int
+    """The team that owns the questionnaire."""
 
 
 def comparability_keys(
@@ -76,15 +93,31 @@ def comparability_keys(
     return keys
 
 
-async def publish(conn: asyncpg.Connection, definition: Questionnaire) -> PublishResult:
-    """Store ``definition`` as version N+1 unless an identical version exists (then report that one)."""
+async def publish(
+    conn: asyncpg.Connection,
+    definition: Questionnaire,
+    *,
+    team: str = "default",
+    shared: bool = True,
+) -> PublishResult:
+    """Store ``definition`` as version N+1 unless an identical version exists (then report that one).
+
+    A questionnaire published for the first time belongs to ``team``, shared with every team or kept to
+    it (``shared``); later versions keep the owner and sharing it has (who may publish them is for the
+    caller to decide). NotFound for an unknown team.
+    """
     digest = definition_hash(definition)
     async with conn.transaction():
-        questionnaire_id = await conn.fetchval(sql("questionnaire_lock"), definition.key)
+        owner = await conn.fetchrow(sql("questionnaire_lock"), definition.key, team, shared)
+        if owner is None:
+            raise NotFound(f'no team "{team}"')
+        questionnaire_id, team_id = owner["id"], owner["team_id"]
         await conn.execute(sql("questionnaire_lock_row"), questionnaire_id)
         existing = await conn.fetchval(sql("version_by_hash"), questionnaire_id, digest)
         if existing is not None:
-            return PublishResult(key=definition.key, version=existing, created=False)
+            return PublishResult(
+                key=definition.key, version=existing, created=False, team_id=team_id
+            )
         previous = await latest_version(conn, definition.key)
         number = 1 if previous is None else previous.version + 1
         fingerprints = item_fingerprints(definition)
@@ -97,7 +130,7 @@ async def publish(conn: asyncpg.Connection, definition: Questionnaire) -> Publis
             fingerprints,
             comparability_keys(definition, fingerprints, previous),
         )
-    return PublishResult(key=definition.key, version=number, created=True)
+    return PublishResult(key=definition.key, version=number, created=True, team_id=team_id)
 
 
 async def latest_version(conn: asyncpg.Connection, key: str) -> QuestionnaireVersion | None:
@@ -129,15 +162,30 @@ async def get_version_by_id(conn: asyncpg.Connection, version_id: int) -> Questi
     return QuestionnaireVersion.from_row(row)
 
 
-async def list_questionnaires(conn: asyncpg.Connection) -> list[QuestionnaireSummary]:
+async def list_questionnaires(
+    conn: asyncpg.Connection, team_ids: Iterable[int] | None = None
+) -> list[QuestionnaireSummary]:
+    """Every questionnaire with its latest version, or (``team_ids``) those these teams may see."""
+    teams = None if team_ids is None else list(team_ids)
     return [
-        QuestionnaireSummary(
-            key=r["key"],
-            latest_version=r["latest_version"],
-            n_versions=r["n_versions"],
-            sha256=r["sha256"],
-            published_at=r["published_at"],
-            title=r["title"] or {},
-        )
-        for r in await conn.fetch(sql("list_questionnaires"))
+        QuestionnaireSummary(**{**dict(r), "title": r["title"] or {}})
+        for r in await conn.fetch(sql("list_questionnaires"), teams)
     ]
+
+
+async def set_shared(conn: asyncpg.Connection, key: str, shared: bool) -> None:
+    """Share a questionnaire with every team, or keep it to its own (Conflict when campaigns of other
+    teams use it: they would lose sight of their own questionnaire)."""
+    async with conn.transaction():
+        if await conn.fetchval(sql("set_questionnaire_shared"), key, shared) is None:
+            raise NotFound(f'no questionnaire "{key}" has been published')
+        if not shared:
+            users = [r["key"] for r in await conn.fetch(sql("questionnaire_users"), key)]
+            if users:
+                raise AlreadyTaken(
+                    f'campaigns of other teams use questionnaire "{key}" ({", ".join(users)}): it stays '
+                    "shared",
+                    reason="questionnaire_in_use",
+                    key=key,
+                    teams=", ".join(users),
+                )

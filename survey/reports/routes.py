@@ -1,8 +1,10 @@
 """Program leads' report: the campaign report page and the same numbers as JSON in the API.
 
-* ``GET /campaigns/{key}/report``: the one-page report (viewer role and above; anonymous visitors are
-  sent to sign in), in Mongolian, or in English with ``?lang=en`` (``request_language``).
-* ``GET /api/v1/campaigns/{key}/effects``: the report JSON of DESIGN.md (any role, by API token).
+* ``GET /campaigns/{key}/report``: the one-page report (viewer role and above in the campaign's team;
+  anonymous visitors are sent to sign in, anyone outside the team gets 404), in Mongolian, or in English
+  with ``?lang=en`` (``request_language``).
+* ``GET /api/v1/campaigns/{key}/effects``: the report JSON of DESIGN.md (any role of the campaign's team,
+  by an API token with the ``campaigns`` scope).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from litestar.response import Template
 
 from survey.analysis.results import Report
 from survey.console.api import API_ERRORS
-from survey.console.auth import ALL_ROLES
+from survey.console.auth import ALL_ROLES, principal
+from survey.console.service import campaign_for
 from survey.reports.data import campaign_report, report_source
 from survey.reports.view import report_page
 from survey.web import request_pool
@@ -21,7 +24,7 @@ from survey.web.i18n import request_language
 
 __all__ = ["ReportsApi", "reports_router"]
 
-#: Who may read reports: every signed-in role, viewers included (docs/roles.md).
+#: Who may read reports: every role of the campaign's team, viewers included (docs/roles.md).
 REPORT_READERS = ALL_ROLES
 
 
@@ -32,11 +35,16 @@ class ReportsApi(Controller):
     opt = {"auth": "token"}  # noqa: RUF012 (litestar reads it from the class)
     tags = ["api"]  # noqa: RUF012
 
-    @get("/campaigns/{key:str}/effects", opt={"roles": REPORT_READERS}, responses=API_ERRORS)
+    @get(
+        "/campaigns/{key:str}/effects",
+        opt={"roles": REPORT_READERS, "scope": "campaigns"},
+        responses=API_ERRORS,
+    )
     async def effects(self, request: Request, key: FromPath[str]) -> Report:
         """The campaign's effects: every outcome and comparable item, with intervals, sample sizes,
         Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""
         async with request_pool(request).acquire() as conn:
+            await campaign_for(conn, principal(request), key, REPORT_READERS)
             report = await campaign_report(conn, key)
         return report
 
@@ -46,6 +54,7 @@ async def report_view(request: Request, key: FromPath[str]) -> Template:
     """The one-page report of a campaign, for program leads (printable), in Mongolian unless
     ``?lang=en`` (or the account's language) asks for English."""
     async with request_pool(request).acquire() as conn:
+        await campaign_for(conn, principal(request), key, REPORT_READERS)
         source = await report_source(conn, key)
     lang = request_language(request)
     page = report_page(source.report, lang, source.definition, source.cluster_item)

@@ -45,7 +45,32 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-__all__ = ["PASSWORD", "Server"]  # what the browser tests import from here
+__all__ = ["MEASURE", "PASSWORD", "Server", "serving"]  # what the browser tests import from here
+#: What a person meets on a console page, as a list of problems: the page wider than the screen, a control
+#: they tap under 44 px tall or cut at the edge. Radio buttons and checkboxes are tapped through their
+#: label (``.option``), which is measured instead; a link inside a sentence is exempt (WCAG 2.5.8).
+MEASURE = """() => {
+  const tap = 44 - 0.5;
+  const width = window.innerWidth;
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
+                      && !el.closest("details:not([open]) > :not(summary)");
+  const inSentence = (el) => el.tagName === "A" && ["P", "LI", "SMALL", "DD"].includes(el.parentElement.tagName)
+                      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3;
+  const controls = document.querySelectorAll(
+    "a[href], button, select, textarea, summary, label.option, " +
+    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])");
+  for (const el of controls) {
+    if (!shown(el) || inSentence(el)) continue;
+    const r = el.getBoundingClientRect();
+    const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || "").trim().slice(0, 40)}"`;
+    if (r.height < tap) problems.push(`${name} is ${r.height.toFixed(1)} px tall`);
+    if (r.right > width + 0.5 || r.left < -0.5) problems.push(`${name} is cut at the edge (${r.left}–${r.right})`);
+  }
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll > width) problems.push(`the page is ${scroll} px wide on a ${width} px screen`);
+  return problems;
+}"""
 REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
@@ -62,10 +87,14 @@ def chromium_path() -> str | None:
     return candidate if candidate and os.access(candidate, os.X_OK) else None
 
 
+#: ``survey serve`` for the browser tests: one shared by the package (``server``), or one of a test's own.
+serving = running_server
+
+
 @pytest.fixture(scope="package")
 def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
-    """``survey serve`` on a free port, its own data directory and database; stopped with SIGTERM."""
-    with running_server(pg_server_url, template_database) as running:
+    """The server the browser tests share (accounts, campaigns and the demo made by them)."""
+    with serving(pg_server_url, template_database) as running:
         yield running
 
 
@@ -181,3 +210,83 @@ def check_axe(axe_js: Path) -> Callable[[Page, str], None]:
         assert not violations, f"axe-core on {what}:\n" + "\n".join(violations)
 
     return check
+
+
+# -- a respondent's way through a form ----------------------------------------------------------------
+
+#: The few answers the export is checked against; any other question gets its first option.
+#: ``offer_received == 'yes'`` shows ``offer_source`` on a page of its own, so skip logic is crossed.
+ANSWERS: dict[str, list[str]] = {
+    "consent": ["yes"],
+    "offer_received": ["yes"],
+    "offer_source": ["social_media", "agency"],
+    "k_offer": ["warning"],
+    "k_red_flags": ["passport", "debt"],
+    "q_would_check": ["maybe"],
+}
+THANKS_MN = "Баярлалаа!"
+NEXT_MN = "Үргэлжлүүлэх"
+
+
+def answer_page(page: Page, typed: dict[str, str]) -> None:
+    """Answer every question of the page as a person would: tapping labels, typing, choosing."""
+    form = page.locator("#form-area form")
+    chosen: dict[str, list[str]] = {}
+    for control in form.locator("input[type=radio], input[type=checkbox]").all():
+        name = control.get_attribute("name") or ""
+        value = control.get_attribute("value") or ""
+        wanted = chosen.setdefault(name, ANSWERS.get(name, [value]))
+        if value in wanted:
+            form.locator(f"label[for='{control.get_attribute('id')}']").click()
+    for select in form.locator("select").all():
+        select.select_option(index=len(select.locator("option").all()) - 1)
+    for field in form.locator("input[type=text], input:not([type]), textarea").all():
+        field.fill(typed[field.get_attribute("name") or ""])
+
+
+def press(page: Page, button: str, javascript: bool) -> None:
+    """Press a button of the page's form and wait for the page it leads to (or the same one with its
+    errors)."""
+    if javascript:
+        # htmx exchanges only the form area: wait for the old one to be replaced.
+        page.locator("#form-area").evaluate("area => area.setAttribute('data-sent', '')")
+        page.locator(button).click()
+        page.locator("#form-area:not([data-sent])").wait_for()
+        # htmx gives elements that keep their id their new attributes (an error's class) only when the swap
+        # settles, a few milliseconds later: wait for that too.
+        page.wait_for_function(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+        )
+    else:
+        with page.expect_navigation():
+            page.locator(button).click()
+
+
+def send(page: Page, javascript: bool) -> None:
+    """Press the page's main button (Next, or Submit on the last page)."""
+    press(page, "#form-area form button[type=submit]:not([name=_back])", javascript)
+
+
+def complete(page: Page, javascript: bool, age: str, on_errors: Callable[[Page], None]) -> None:
+    """Answer every page until the thank-you page; the first page with a required question is first
+    sent empty, its errors checked and handed to ``on_errors``."""
+    from playwright.sync_api import expect
+
+    errors_seen = False
+    for _ in range(20):
+        heading = page.locator("#form-area h1")
+        if heading.inner_text().strip() == THANKS_MN:
+            return
+        if not errors_seen and page.locator("#form-area form [required]").count():
+            send(page, javascript)
+            summary = page.locator(".error-summary")
+            expect(summary).to_be_visible()
+            # One line in the summary per question marked invalid beside its field.
+            expect(page.locator("#form-area .field.invalid").first).to_be_visible()
+            invalid = page.locator("#form-area .field.invalid").count()
+            expect(summary.locator("li")).to_have_count(invalid)
+            on_errors(page)
+            errors_seen = True
+        answer_page(page, {"age": age})
+        send(page, javascript)
+    raise AssertionError("no thank-you page after 20 pages")

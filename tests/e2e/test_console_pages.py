@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from survey.console.messages import CATALOGUE
 from survey.db.accounts import ROLES
-from tests.e2e.conftest import Server, sign_in
+from tests.e2e.conftest import MEASURE, Server, sign_in
 from tests.helpers import english_left
 
 pytestmark = pytest.mark.e2e
@@ -35,31 +35,11 @@ PAGES = [
     "/console/xlsform",
     "/console/users",
     "/console/audit",
+    "/console/teams",
+    "/console/teams/default",
+    "/console/account",
+    "/console/account/tokens",
 ]
-#: Controls a person taps. Radio buttons and checkboxes are tapped through their label (``.option``),
-#: which is measured instead; a link inside a sentence is exempt (WCAG 2.5.8).
-MEASURE = """() => {
-  const tap = 44 - 0.5;
-  const width = window.innerWidth;
-  const problems = [];
-  const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"
-                      && !el.closest("details:not([open]) > :not(summary)");
-  const inSentence = (el) => el.tagName === "A" && ["P", "LI", "SMALL", "DD"].includes(el.parentElement.tagName)
-                      && el.parentElement.textContent.trim().length > el.textContent.trim().length + 3;
-  const controls = document.querySelectorAll(
-    "a[href], button, select, textarea, summary, label.option, " +
-    "input:not([type=hidden]):not([type=radio]):not([type=checkbox])");
-  for (const el of controls) {
-    if (!shown(el) || inSentence(el)) continue;
-    const r = el.getBoundingClientRect();
-    const name = `${el.tagName.toLowerCase()} "${(el.textContent || el.value || el.name || "").trim().slice(0, 40)}"`;
-    if (r.height < tap) problems.push(`${name} is ${r.height.toFixed(1)} px tall`);
-    if (r.right > width + 0.5 || r.left < -0.5) problems.push(`${name} is cut at the edge (${r.left}–${r.right})`);
-  }
-  const scroll = document.documentElement.scrollWidth;
-  if (scroll > width) problems.push(`the page is ${scroll} px wide on a ${width} px screen`);
-  return problems;
-}"""
 
 
 @pytest.fixture(scope="module")

@@ -9,23 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server
+from tests.e2e.conftest import NEXT_MN, THANKS_MN, Server, answer_page, complete, press, send
 
 pytestmark = pytest.mark.e2e
 
 CAMPAIGN = "e2e-respondents"
-#: The few answers the export is checked against; any other question gets its first option.
-#: ``offer_received == 'yes'`` shows ``offer_source`` on a page of its own, so skip logic is crossed.
-ANSWERS: dict[str, list[str]] = {
-    "consent": ["yes"],
-    "offer_received": ["yes"],
-    "offer_source": ["social_media", "agency"],
-    "k_offer": ["warning"],
-    "k_red_flags": ["passport", "debt"],
-    "q_would_check": ["maybe"],
-}
-THANKS_MN = "Баярлалаа!"
-NEXT_MN = "Үргэлжлүүлэх"
 
 
 @pytest.fixture(scope="module")
@@ -41,68 +29,6 @@ def links(server: Server) -> dict[str, str]:
         "independent",
     )
     return {phase: server.open_wave(CAMPAIGN, phase) for phase in ("pre", "post")}
-
-
-def answer_page(page: Page, typed: dict[str, str]) -> None:
-    """Answer every question of the page as a person would: tapping labels, typing, choosing."""
-    form = page.locator("#form-area form")
-    chosen: dict[str, list[str]] = {}
-    for control in form.locator("input[type=radio], input[type=checkbox]").all():
-        name = control.get_attribute("name") or ""
-        value = control.get_attribute("value") or ""
-        wanted = chosen.setdefault(name, ANSWERS.get(name, [value]))
-        if value in wanted:
-            form.locator(f"label[for='{control.get_attribute('id')}']").click()
-    for select in form.locator("select").all():
-        select.select_option(index=len(select.locator("option").all()) - 1)
-    for field in form.locator("input[type=text], input:not([type]), textarea").all():
-        field.fill(typed[field.get_attribute("name") or ""])
-
-
-def press(page: Page, button: str, javascript: bool) -> None:
-    """Press a button of the page's form and wait for the page it leads to (or the same one with its
-    errors)."""
-    if javascript:
-        # htmx exchanges only the form area: wait for the old one to be replaced.
-        page.locator("#form-area").evaluate("area => area.setAttribute('data-sent', '')")
-        page.locator(button).click()
-        page.locator("#form-area:not([data-sent])").wait_for()
-        # htmx gives elements that keep their id their new attributes (an error's class) only when the swap
-        # settles, a few milliseconds later: wait for that too.
-        page.wait_for_function(
-            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-        )
-    else:
-        with page.expect_navigation():
-            page.locator(button).click()
-
-
-def send(page: Page, javascript: bool) -> None:
-    """Press the page's main button (Next, or Submit on the last page)."""
-    press(page, "#form-area form button[type=submit]:not([name=_back])", javascript)
-
-
-def complete(page: Page, javascript: bool, age: str, on_errors: Callable[[Page], None]) -> None:
-    """Answer every page until the thank-you page; the first page with a required question is first
-    sent empty, its errors checked and handed to ``on_errors``."""
-    errors_seen = False
-    for _ in range(20):
-        heading = page.locator("#form-area h1")
-        if heading.inner_text().strip() == THANKS_MN:
-            return
-        if not errors_seen and page.locator("#form-area form [required]").count():
-            send(page, javascript)
-            summary = page.locator(".error-summary")
-            expect(summary).to_be_visible()
-            # One line in the summary per question marked invalid beside its field.
-            expect(page.locator("#form-area .field.invalid").first).to_be_visible()
-            invalid = page.locator("#form-area .field.invalid").count()
-            expect(summary.locator("li")).to_have_count(invalid)
-            on_errors(page)
-            errors_seen = True
-        answer_page(page, {"age": age})
-        send(page, javascript)
-    raise AssertionError("no thank-you page after 20 pages")
 
 
 def exported(server: Server, wave: str, tmp_path: Path) -> list[dict[str, str]]:

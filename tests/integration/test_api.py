@@ -7,6 +7,7 @@ from litestar.testing import AsyncTestClient
 
 from survey.console import auth
 from survey.db import accounts as accounts_db
+from survey.db import teams as teams_db
 from tests.helpers import public_id
 from tests.integration.test_console import (
     T0,
@@ -52,8 +53,9 @@ async def test_tokens_follow_their_owner(
     campaigns = await client.get("/api/v1/campaigns", headers=bearer(token))
     assert campaigns.status_code == 200
     assert [c["key"] for c in campaigns.json()] == ["tip"]
-    # Demoted: the token has the new role at once.
-    await accounts_db.set_role(db, account.id, "viewer")
+    # Demoted in the campaign's team: the token has the new role at once.
+    team = await teams_db.get_team(db, "default")
+    await teams_db.set_member_role(db, team, account.id, "viewer")
     assert (await client.get("/api/v1/campaigns/tip", headers=bearer(token))).status_code == 403
     assert (await client.get("/api/v1/campaigns", headers=bearer(token))).status_code == 200
     # Disabled: the token stops working.

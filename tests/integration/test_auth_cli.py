@@ -12,6 +12,7 @@ import pytest
 from survey.cli import main
 from survey.console import auth
 from survey.db import accounts as accounts_db
+from survey.db import teams as teams_db
 from survey.db.pool import connect
 from survey.settings import Settings
 
@@ -38,6 +39,17 @@ def credentials(settings: Settings, email: str):
     return asyncio.run(read())
 
 
+def teams_of(settings: Settings, account_id: int):
+    async def read():
+        conn = await connect(settings.database_url or "")
+        try:
+            return await teams_db.memberships_of(conn, account_id)
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())
+
+
 def one_error_line(err: str) -> str:
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), err
@@ -50,7 +62,8 @@ def test_create_reads_the_password_from_stdin(cli_env: Settings, capsys, monkeyp
                          "researcher", stdin=GOOD + "\n")  # fmt: skip
     assert (code, out, err) == (0, "created account ana@example.org (researcher)\n", "")
     found, account = credentials(cli_env, "ana@example.org")
-    assert account.role == "researcher" and found.password_hash.startswith("$argon2id$")
+    assert found.password_hash.startswith("$argon2id$") and not account.installation_admin
+    assert [(m.team, m.role) for m in teams_of(cli_env, account.id)] == [("default", "researcher")]
     assert auth._verify(found.password_hash, GOOD)  # the newline is not part of the password
 
 
@@ -110,7 +123,10 @@ def test_set_password_ends_sessions(cli_env: Settings, capsys, monkeypatch) -> N
     session = asyncio.run(open_session())
     code, out, _ = run(capsys, monkeypatch, "users", "set-password", "f@example.org",
                        stdin="another good password\n")  # fmt: skip
-    assert code == 0 and out == "new password set for f@example.org; their sessions have ended\n"
+    assert code == 0 and out == (
+        "new password set for f@example.org; their sessions have ended and 0 API tokens were "
+        "revoked\n"
+    )
     found, _ = credentials(cli_env, "f@example.org")
     assert auth._verify(found.password_hash, "another good password")
     assert not auth._verify(found.password_hash, GOOD)
@@ -147,4 +163,7 @@ def test_tokens_are_printed_once_and_stored_hashed(cli_env: Settings, capsys, mo
             await conn.close()
 
     name, principal = asyncio.run(owner())
-    assert name == "R script" and principal.email == "g@example.org" and principal.role == "analyst"
+    assert name == "R script" and principal.email == "g@example.org"
+    assert [m.role for m in principal.teams] == ["analyst"]
+    # Without --scope it reads campaigns only, and it expires (30 days unless --days says otherwise).
+    assert principal.scopes == {"campaigns"}

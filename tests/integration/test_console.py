@@ -17,6 +17,7 @@ from survey.console.messages import CATALOGUE
 from survey.console.monitoring import day_chart
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
+from survey.db import teams as teams_db
 from survey.db.console import DayCount, WaveProgress
 
 # The shared helpers live in tests/helpers.py. Test modules of other areas still import them from here,
@@ -366,7 +367,11 @@ async def test_admins_manage_accounts(client: AsyncTestClient, db: asyncpg.Conne
     )
     assert created.status_code == 303
     account = await accounts_db.get_account_by_email(db, "new@example.org")
-    assert account.role == "analyst"
+    # Put in the default team (the form's team unless another is chosen), as an analyst there.
+    assert [(m.team, m.role) for m in await teams_db.memberships_of(db, account.id)] == [
+        ("default", "analyst")
+    ]
+    assert not account.installation_admin
     short = await post_form(
         client, "/console/users", {"email": "b@example.org", "role": "analyst", "password": "short"}
     )

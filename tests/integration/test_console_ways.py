@@ -29,6 +29,7 @@ from survey.console.campaigns import EXPORT_FORMATS
 from survey.console.messages import CATALOGUE, MESSAGES
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
+from survey.db import teams as teams_db
 from survey.db.accounts import ROLES
 from survey.db.campaigns import DESIGNS, PROBLEMS
 from survey.db.migrate import migrate, migration_files
@@ -139,7 +140,20 @@ async def _every_page(
         detail={"format": "csv", "wave": None, "include_partial": True, "language": "mn"},
     )  # fmt: skip
     pages: dict[str, str] = {}
+    # An installation with no account: the first visit is the set-up of the first administrator.
+    first = await client.get("/sign-in")
+    assert first.status_code == 303 and first.headers["location"] == "/setup"
+    pages["setup"] = (await client.get("/setup")).text
+    pages["setup refused"] = (
+        await post_form(
+            client,
+            "/setup",
+            {"code": "WRONG", "email": "a@example.org", "password": PASSWORD, "again": PASSWORD},
+        )
+    ).text
+    await make_account(db, "viewer", "somebody@example.org")
     pages["sign-in"] = (await client.get("/sign-in")).text
+    pages["sign-in after a reset"] = (await client.get("/sign-in?reset=1")).text
     pages["sign-in refused"] = (
         await client.post(
             "/sign-in",
@@ -151,6 +165,13 @@ async def _every_page(
         )
     ).text
     await sign_in_as(client, db, "admin")
+    other = await teams_db.create_team(db, "other", "Өөр баг")
+    await teams_db.add_member(
+        db, other, (await accounts_db.get_account_by_email(db, "admin@example.org")).id, "analyst"
+    )
+    secret, _ = await auth.start_password_reset(
+        db, (await accounts_db.get_account_by_email(db, "somebody@example.org")).id, created_by=None
+    )
     for path in (
         "/console/campaigns",
         "/console/campaigns/new",
@@ -166,9 +187,17 @@ async def _every_page(
         "/console/xlsform",
         "/console/users",
         "/console/audit",
+        "/console/teams",
+        "/console/teams/default",
+        "/console/teams/other",
+        "/console/account",
+        "/console/account?changed=1&sessions=2&tokens=1",
+        "/console/account/tokens",
+        f"/reset-password/{secret}",
+        "/reset-password/no-such-link",
     ):
         response = await client.get(path)
-        assert response.status_code in (200, 400), (path, response.status_code)
+        assert response.status_code in (200, 400, 404), (path, response.status_code)
         pages[path] = response.text
     pages["fragment: progress"] = (await client.get("/console/waves/tip-pre", headers=HTMX)).text
     pages["fragment: wave"] = (
@@ -179,11 +208,25 @@ async def _every_page(
         "/console/campaigns/tip/waves": {"phase": "pre"},
         "/console/users": {"email": "nobody", "role": "analyst", "password": "short"},
         "/console/xlsform/publish": {"definition": "key: [broken"},
+        "/console/teams": {"key": "Bad Key!"},
+        "/console/teams/default/members": {"email": "nobody@example.org", "role": "viewer"},
+        "/console/account/password": {"current": "wrong", "password": "x", "again": "y"},
+        "/console/account/tokens": {"name": "", "scope": "campaigns", "days": "30"},
+        f"/reset-password/{secret}": {"password": "x", "again": "y"},
     }
     for path, form in refusals.items():
         response = await post_form(client, path, form)
-        assert response.status_code in (400, 409), (path, response.text[:300])
+        assert response.status_code in (400, 404, 409), (path, response.text[:300])
         pages[f"refused {path}"] = response.text
+    made = await post_form(
+        client, "/console/account/tokens", {"name": "R", "scope": "campaigns", "days": "30"}
+    )
+    assert made.status_code == 200
+    pages["a new token"] = made.text
+    somebody = await accounts_db.get_account_by_email(db, "somebody@example.org")
+    reset = await post_form(client, f"/console/users/{somebody.id}/reset")
+    assert reset.status_code == 200
+    pages["a reset link"] = reset.text
     return pages
 
 
@@ -205,6 +248,8 @@ async def test_every_console_page_in_mongolian_has_no_english_left(
         text = visible_text(html)
         for code in ("independent", "researcher)", "(admin)", "in_progress", "draft"):
             assert code not in text, (name, code)
+        # The default team is named in the reader's language, never by its key.
+        assert not re.search(r"(?<!\w)default(?!\w)", text), name
 
 
 async def test_the_same_pages_in_english_say_english(
@@ -450,7 +495,8 @@ async def _principal(db: asyncpg.Connection):
     return accounts_db.Principal(
         account_id=found.id,
         email=found.email,
-        role=found.role,
+        installation_admin=found.installation_admin,
+        teams=await teams_db.memberships_of(db, found.id),
         language=found.language,
         via="session",
     )
@@ -520,14 +566,19 @@ HOSTILE = [
 
 
 async def test_wrong_empty_huge_and_malicious_values_get_a_clear_answer(
-    client: AsyncTestClient, db: asyncpg.Connection, study: Study
+    client: AsyncTestClient, db: asyncpg.Connection, pool: asyncpg.Pool, study: Study
 ) -> None:
     await sign_in_as(client, db, "admin")
     forms = {
         "/console/campaigns": ("key", {"questionnaire": "tq", "design": "independent"}),
         "/console/campaigns/tip/waves": ("wave_key", {"phase": "post"}),
-        "/console/users": ("email", {"role": "analyst", "password": PASSWORD}),
+        "/console/users": ("email", {"role": "analyst", "password": PASSWORD, "team": "default"}),
         "/console/language": ("language", {}),
+        "/console/teams": ("key", {"name": "A team"}),
+        "/console/teams/default/name": ("name", {}),
+        "/console/teams/default/members": ("email", {"role": "viewer"}),
+        "/console/account/tokens": ("name", {"scope": "campaigns", "days": "30"}),
+        "/console/account/password": ("current", {"password": "x", "again": "y"}),
     }
     for path, (field, rest) in forms.items():
         for value in HOSTILE:
@@ -537,9 +588,17 @@ async def test_wrong_empty_huge_and_malicious_values_get_a_clear_answer(
                     form[name] = value
                 response = await post_form(client, path, form)
                 context = (path, name, value[:40], response.status_code, response.text[-500:])
-                assert 400 <= response.status_code < 500 or response.status_code == 303, context
+                # Done (303; a token is shown on its page, 200), or refused with a 4xx.
+                done = response.status_code == 303 or (
+                    path == "/console/account/tokens" and response.status_code == 200
+                )
+                assert done or 400 <= response.status_code < 500, context
                 assert "<script>alert" not in response.text, context
     # Every form had one wrong value: nothing was stored.
     assert [c.key for c in await campaigns_db.list_campaigns(db)] == ["tip"]
     assert [w.key for w in await campaigns_db.waves_of(db, "tip")] == ["tip-pre", "tip-post"]
     assert [a.email for a in await accounts_db.list_accounts(db)] == ["admin@example.org"]
+    # A token is made only with a name that is one line; no password changed.
+    names = [r["name"] for r in await db.fetch("SELECT name FROM api_token")]
+    assert all(name.strip() and "\x00" not in name and len(name) <= 100 for name in names), names
+    assert (await auth.sign_in(pool, "admin@example.org", PASSWORD)).account_id is not None

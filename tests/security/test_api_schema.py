@@ -68,11 +68,13 @@ async def _seed(url: str) -> None:
 
 @pytest.fixture
 def api_token(cli_env: Settings, capsys: pytest.CaptureFixture[str]) -> str:
-    """Data on this test's database, and an analyst's API token made by ``survey tokens create``."""
+    """Data on this test's database, and an analyst's API token made by ``survey tokens create``, with
+    both scopes."""
     assert cli_env.database_url is not None
     asyncio.run(_seed(cli_env.database_url))
     capsys.readouterr()
-    assert main(["tokens", "create", "analyst@example.org"]) == 0
+    scope = ["--scope", "campaigns,responses"]
+    assert main(["tokens", "create", "analyst@example.org", *scope]) == 0
     token = capsys.readouterr().out.strip()
     assert token.startswith("svy_")
     return token

@@ -23,7 +23,14 @@ from survey.console import auth
 from survey.console.auth import declared_roles
 from survey.db import accounts as accounts_db
 from survey.settings import Settings
-from tests.helpers import csrf_token_for
+from tests.helpers import (
+    UNSAFE,
+    csrf_token_for,
+    handlers,
+    route_values,
+    sent_to_sign_in,
+    url_for,
+)
 from tests.integration.test_auth import fill, unsafe_routes
 from tests.integration.test_console import (
     PASSWORD,
@@ -35,7 +42,6 @@ from tests.integration.test_console import (
     new_token,
     set_cookie,
 )
-from tests.integration.test_route_matrix import UNSAFE, handlers, sent_to_sign_in, url_for
 
 Forge = Callable[[asyncpg.Connection], Awaitable[str]]
 
@@ -156,7 +162,7 @@ async def test_the_matrix_refuses_forged_expired_and_revoked_credentials(
         for method, path, handler in handlers(app):
             if declared_roles(handler) == "public":  # type: ignore[arg-type]
                 continue
-            url = url_for(path, study, spare.id)
+            url = url_for(path, route_values(study, spare.id))
             data = {"_csrf_token": csrf} if method in UNSAFE else None
             if path.startswith("/api/"):
                 for why, token in tokens.items():

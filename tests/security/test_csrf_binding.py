@@ -118,7 +118,7 @@ async def test_templates_keep_their_interface_and_tokens_end_with_their_session(
     old = field_tokens[0][0]
     await admin.post("/sign-out", data={"_csrf_token": old})
     account_email = await db.fetchval(
-        "SELECT email FROM account WHERE role = 'admin' ORDER BY id LIMIT 1"
+        "SELECT email FROM account WHERE installation_admin ORDER BY id LIMIT 1"
     )
     fresh = await admin.get("/sign-in")
     (sign_in_token,) = re.findall(r'name="_csrf_token" value="([^"]+)"', fresh.text)

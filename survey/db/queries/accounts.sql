@@ -1,18 +1,29 @@
 -- name: insert_account
-INSERT INTO account (email, role, password_hash) VALUES ($1, $2, $3)
+-- A new account (its first team membership is inserted beside it); nothing returned when the address is
+-- taken.
+INSERT INTO account (email, installation_admin, password_hash) VALUES ($1, $2, $3)
 ON CONFLICT (email) DO NOTHING
 RETURNING id;
 
+-- name: team_id_by_key
+SELECT id FROM team WHERE key = $1;
+
+-- name: insert_first_membership
+INSERT INTO team_member (team_id, account_id, role) VALUES ($1, $2, $3);
+
 -- name: account_by_email
-SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
+       last_sign_in_at
 FROM account WHERE email = $1;
 
 -- name: account_by_id
-SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
+       last_sign_in_at
 FROM account WHERE id = $1;
 
 -- name: list_accounts
-SELECT id, email, role, language, disabled_at, created_at, password_changed_at, last_sign_in_at
+SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
+       last_sign_in_at
 FROM account ORDER BY email;
 
 -- name: account_credentials
@@ -22,12 +33,26 @@ SELECT id, password_hash FROM account WHERE email = $1 AND disabled_at IS NULL;
 -- name: set_password_hash
 UPDATE account SET password_hash = $2, password_changed_at = now() WHERE email = $1 RETURNING id;
 
+-- name: set_password_hash_of
+UPDATE account SET password_hash = $2, password_changed_at = now() WHERE id = $1;
+
+-- name: lock_password
+-- A password reset: the old password stops working at once ($2 is the hash of a secret nobody keeps).
+UPDATE account SET password_hash = $2, password_changed_at = now() WHERE id = $1 RETURNING id;
+
 -- name: rehash_password
 -- Store a hash made with newer parameters; only if the password did not change meanwhile.
 UPDATE account SET password_hash = $3 WHERE id = $1 AND password_hash = $2;
 
--- name: set_account_role
-UPDATE account SET role = $2 WHERE id = $1 RETURNING id;
+-- name: set_installation_admin
+UPDATE account SET installation_admin = $2 WHERE id = $1 RETURNING id;
+
+-- name: installation_admin_exists
+-- Whether the installation has an enabled administrator (until it has, the set-up page is open).
+SELECT EXISTS (SELECT 1 FROM account WHERE installation_admin AND disabled_at IS NULL);
+
+-- name: any_account
+SELECT EXISTS (SELECT 1 FROM account);
 
 -- name: set_account_language
 -- The console's interface language of one account (its own choice, from the switch in the header).
@@ -44,8 +69,9 @@ UPDATE account SET last_sign_in_at = now() WHERE id = $1;
 INSERT INTO account_session (token_hash, account_id) VALUES ($1, $2);
 
 -- name: touch_session
--- The signed-in account of a live session, which counts as seen now. A session ends when revoked, when
--- idle for longer than $2 or older than $3, or when its account is disabled.
+-- The signed-in account of a live session, which counts as seen now, with its teams and its role in
+-- each (read with the session, in one round trip). A session ends when revoked, when idle for longer
+-- than $2 or older than $3, or when its account is disabled.
 UPDATE account_session s SET last_seen_at = now()
 FROM account a
 WHERE s.token_hash = $1
@@ -54,13 +80,21 @@ WHERE s.token_hash = $1
   AND a.disabled_at IS NULL
   AND s.last_seen_at > now() - $2::interval
   AND s.created_at > now() - $3::interval
-RETURNING a.id, a.email, a.role, a.language;
+RETURNING a.id, a.email, a.installation_admin, a.language,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('team_id', t.id, 'team', t.key, 'name', t.name,
+                                                  'role', m.role) ORDER BY t.key), '[]'::jsonb)
+     FROM team_member m JOIN team t ON t.id = m.team_id WHERE m.account_id = a.id) AS teams;
 
 -- name: revoke_session
 UPDATE account_session SET revoked_at = coalesce(revoked_at, now()) WHERE token_hash = $1;
 
 -- name: revoke_sessions_of
 UPDATE account_session SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL;
+
+-- name: revoke_other_sessions_of
+-- Every live session of the account but the one whose hash is $2 (null: all of them).
+UPDATE account_session SET revoked_at = now()
+WHERE account_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2::bytea;
 
 -- name: delete_old_sessions
 -- Sessions past their absolute lifetime are of no use to anyone; keep the table small.
@@ -108,17 +142,73 @@ UPDATE sign_in_attempt SET client_key = NULL
 WHERE client_key IS NOT NULL AND attempted_at < now() - $1::interval;
 
 -- name: insert_api_token
-INSERT INTO api_token (token_hash, account_id, name) VALUES ($1, $2, $3) RETURNING id;
+-- A new token living $5 from now (the database's now, as created_at).
+WITH made AS (
+    INSERT INTO api_token (token_hash, account_id, name, scopes, expires_at)
+    VALUES ($1, $2, $3, $4, now() + $5::interval)
+    RETURNING id, account_id, name, scopes, created_at, expires_at, last_used_at, revoked_at
+)
+SELECT m.id, a.email, m.name, m.scopes, m.created_at, m.expires_at, m.last_used_at, m.revoked_at
+FROM made m JOIN account a ON a.id = m.account_id;
 
 -- name: use_api_token
--- The account behind a live API token, with the account's current role.
+-- The account behind a live API token (not revoked, not expired, its owner enabled), with the account's
+-- current teams and roles, and the token's scopes.
 UPDATE api_token t SET last_used_at = now()
 FROM account a
-WHERE t.token_hash = $1 AND a.id = t.account_id AND t.revoked_at IS NULL AND a.disabled_at IS NULL
-RETURNING a.id, a.email, a.role, a.language, t.id AS token_id;
+WHERE t.token_hash = $1 AND a.id = t.account_id AND t.revoked_at IS NULL AND t.expires_at > now()
+  AND a.disabled_at IS NULL
+RETURNING a.id, a.email, a.installation_admin, a.language, t.id AS token_id, t.scopes,
+    (SELECT coalesce(jsonb_agg(jsonb_build_object('team_id', tm.id, 'team', tm.key, 'name', tm.name,
+                                                  'role', m.role) ORDER BY tm.key), '[]'::jsonb)
+     FROM team_member m JOIN team tm ON tm.id = m.team_id WHERE m.account_id = a.id) AS teams;
+
+-- name: list_api_tokens
+-- The tokens of account $1 (every account's when null), newest first.
+SELECT t.id, a.email, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+FROM api_token t JOIN account a ON a.id = t.account_id
+WHERE $1::bigint IS NULL OR t.account_id = $1
+ORDER BY t.created_at DESC, t.id DESC;
+
+-- name: revoke_api_token
+-- Revoke one token (of account $2 only, when not null); a token revoked earlier keeps its time.
+UPDATE api_token t SET revoked_at = coalesce(t.revoked_at, now())
+FROM account a
+WHERE t.id = $1 AND a.id = t.account_id AND ($2::bigint IS NULL OR t.account_id = $2)
+RETURNING t.id, a.email, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at;
 
 -- name: revoke_api_tokens_of
 UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL;
+
+-- name: revoke_password_resets_of
+-- Unused reset links of an account end when its password changes (or a new link is made).
+UPDATE password_reset SET used_at = now() WHERE account_id = $1 AND used_at IS NULL;
+
+-- name: insert_password_reset
+INSERT INTO password_reset (token_hash, account_id, created_by, expires_at) VALUES ($1, $2, $3, $4);
+
+-- name: password_reset_by_hash
+-- A live reset link: unused, not expired, its account enabled.
+SELECT r.account_id, a.email, r.expires_at, a.language
+FROM password_reset r JOIN account a ON a.id = r.account_id
+WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > now() AND a.disabled_at IS NULL;
+
+-- name: use_password_reset
+-- Use a live reset link once; nothing is returned for a used, expired or unknown one.
+UPDATE password_reset r SET used_at = now()
+FROM account a
+WHERE r.token_hash = $1 AND a.id = r.account_id
+  AND r.used_at IS NULL AND r.expires_at > now() AND a.disabled_at IS NULL
+RETURNING r.account_id, a.email, r.expires_at, a.language;
+
+-- name: replace_setup_code
+INSERT INTO setup_code (code_hash) VALUES ($1)
+ON CONFLICT (singleton) DO UPDATE SET code_hash = excluded.code_hash, created_at = now(), used_at = NULL;
+
+-- name: use_setup_code
+-- Mark the set-up code used when $1 is its hash and it is unused (the row is locked until the caller's
+-- transaction ends, so that two uses at once cannot both pass).
+UPDATE setup_code SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL RETURNING true;
 
 -- name: insert_audit
 INSERT INTO audit_log (account_id, actor, action, campaign_id, detail)

@@ -10,10 +10,13 @@ WHERE w.campaign_id = $1
 GROUP BY w.key, r.status;
 
 -- name: all_status_counts
--- Responses of every wave by status (waves without responses have no rows): the counts of the campaign
--- list in one query, instead of one per campaign.
+-- Responses of every wave of the campaigns of teams $1 by status (waves without responses have no rows):
+-- the counts of the campaign list in one query, instead of one per campaign.
 SELECT w.key AS wave, r.status, count(*) AS n
-FROM wave w JOIN response r ON r.wave_id = w.id
+FROM wave w
+JOIN campaign c ON c.id = w.campaign_id
+JOIN response r ON r.wave_id = w.id
+WHERE c.team_id = ANY($1::bigint[])
 GROUP BY w.key, r.status;
 
 -- name: wave_per_day

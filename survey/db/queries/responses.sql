@@ -66,7 +66,7 @@ ORDER BY started_at, id;
 -- wave_select) and, when the browser's cookie names a response of that wave, the response, with its
 -- row version (xmin, which changes with every update of the row) for response_save_unchanged. One
 -- round trip instead of two.
-SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.design, w.phase, w.arm,
+SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.team_id, c.design, w.phase, w.arm,
        w.version_id, q.key AS questionnaire, v.version, w.token, w.status, w.opens_at, w.closes_at,
        w.created_at,
        r.id AS r_id, r.wave_id AS r_wave_id, r.version_id AS r_version_id, r.language AS r_language,
