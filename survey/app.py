@@ -6,12 +6,13 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from email.utils import formatdate
 
 import msgspec
 from litestar import Litestar, Request, Router, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -31,6 +32,7 @@ from survey.console.routes import console_router
 from survey.db.migrate import migrate
 from survey.db.pool import create_pool
 from survey.db.server import Database, resolve_database
+from survey.field.routes import field_router
 from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
 from survey.web import request_pool
@@ -78,6 +80,16 @@ def refuse_control_characters_in_path(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+def _logged_path(scope: Scope) -> str:
+    """The route a request matched (its template, never its values); for a request that matched none,
+    its path, with the token of a field address cut off (the token is a device's whole credential)."""
+    route = scope.get("path_template")
+    if route:
+        return route
+    path = scope.get("path", "")
+    return "/field/{token}/…" if path.startswith("/field/") else path
+
+
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
     """One log line per request: method, route, status, milliseconds. No address, no user agent."""
 
@@ -97,16 +109,28 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("path_template") or scope.get("path", "")
             logger.info(
                 "%s %s %d %.1fms",
                 scope.get("method", ""),
-                route,
+                _logged_path(scope),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
 
     return middleware
+
+
+async def add_date_header(message: Message, scope: Scope) -> None:
+    """A ``Date`` header on every reply that has none (HTTP/1.1 wants it from a server with a clock).
+
+    OpenRosa clients (ODK Collect) require it. A hook on every message sent, so that it also reaches
+    the replies no route handler made (an unknown path's 404); ``survey serve`` turns uvicorn's own
+    off, so that a reply never carries two.
+    """
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        if "date" not in headers:
+            headers["date"] = formatdate(usegmt=True)
 
 
 @get("/healthz", opt={"roles": "public"})
@@ -126,8 +150,11 @@ async def home() -> Redirect:
 
 # Only the console carries a CSRF cookie: respondent routes protect themselves with their response cookie
 # (and must set no other cookie), the API uses bearer tokens, static files and the health check are public
-# GETs. Anchored, because litestar searches these patterns anywhere in the path.
-CSRF_EXCLUDE = ["^/r/", "^/api/", "^/static/", "^/healthz", "^/schema"]
+# GETs. The field endpoints (/field/{token}/...) are called by ODK Collect, KoboCollect and Enketo, which
+# have no cookie to forge a request with: each request is authorised by the secret token in its own
+# address, which a forged cross-site request would have to know already. Anchored, because litestar
+# searches these patterns anywhere in the path.
+CSRF_EXCLUDE = ["^/r/", "^/field/", "^/api/", "^/static/", "^/healthz", "^/schema"]
 
 
 def csrf_config(settings: Settings) -> CSRFConfig:
@@ -188,6 +215,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         healthz,
         static_router(),
         collect_router(),
+        field_router(),
         console_router(),
         ApiV1,
         reports_router(),
@@ -196,6 +224,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         route_handlers=route_handlers,
         lifespan=[lifespan],
         middleware=[request_log_middleware, refuse_control_characters_in_path],
+        before_send=[add_date_header],
         plugins=[HTMXPlugin()],
         template_config=template_config(),
         compression_config=CompressionConfig(

@@ -706,7 +706,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if workers == 1:
             app = create_app(settings, database_url=url)
             logger.info("serving on http://%s:%d", host, port)
-            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+            # The application sets Date itself (survey.app.date_header_middleware): not twice.
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                date_header=False,
+            )
         else:
             # Every worker must find the same database and the same secret key: export the URL this
             # process resolved (it keeps the embedded server running) and create the key file before
@@ -722,6 +730,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 port=port,
                 log_level="warning",
                 access_log=False,
+                date_header=False,
             )
     finally:
         database.stop()
