@@ -36,7 +36,7 @@ from survey.field.routes import field_router
 from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
 from survey.web import request_pool
-from survey.web.errors import EXCEPTION_HANDLERS
+from survey.web.errors import EXCEPTION_HANDLERS, logged_path
 from survey.web.static import static_router
 from survey.web.templates import template_config
 
@@ -80,16 +80,6 @@ def refuse_control_characters_in_path(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def _logged_path(scope: Scope) -> str:
-    """The route a request matched (its template, never its values); for a request that matched none,
-    its path, with the token of a field address cut off (the token is a device's whole credential)."""
-    route = scope.get("path_template")
-    if route:
-        return route
-    path = scope.get("path", "")
-    return "/field/{token}/…" if path.startswith("/field/") else path
-
-
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
     """One log line per request: method, route, status, milliseconds. No address, no user agent."""
 
@@ -112,7 +102,7 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
             logger.info(
                 "%s %s %d %.1fms",
                 scope.get("method", ""),
-                _logged_path(scope),
+                logged_path(scope),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
