@@ -9,6 +9,7 @@ with the answers that broke a rule kept apart (``flags``) until a researcher rev
 from __future__ import annotations
 
 import secrets
+import unicodedata
 import uuid
 from datetime import datetime
 from typing import Any, Literal
@@ -18,8 +19,10 @@ import msgspec
 
 from survey.db.campaigns import Wave
 from survey.db.queries import sql
+from survey.errors import RuleBroken
 
 __all__ = [
+    "ENUMERATOR_LENGTH",
     "TOKEN_BYTES",
     "ChannelCount",
     "FieldAddress",
@@ -31,6 +34,7 @@ __all__ = [
     "accept_review",
     "address_by_token",
     "channel_counts",
+    "check_enumerator",
     "ensure_key",
     "insert_field_response",
     "insert_instance",
@@ -48,6 +52,22 @@ __all__ = [
 
 #: Random bytes of a field address token (32 characters in base64url): as unguessable as a session.
 TOKEN_BYTES = 24
+#: The longest enumerator name (the CHECK of field_key.enumerator).
+ENUMERATOR_LENGTH = 60
+
+
+def check_enumerator(name: str) -> str:
+    """An enumerator's name as stored: NFC, spaces collapsed; RuleBroken (``enumerator_name``) when
+    empty, longer than :data:`ENUMERATOR_LENGTH` or holding a control character."""
+    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
+    if not cleaned or len(cleaned) > ENUMERATOR_LENGTH or not cleaned.isprintable():
+        raise RuleBroken(
+            f"an enumerator's name has 1 to {ENUMERATOR_LENGTH} characters, none of them a control "
+            "character",
+            reason="enumerator_name",
+            max=ENUMERATOR_LENGTH,
+        )
+    return cleaned
 
 
 class FieldKey(msgspec.Struct, frozen=True, kw_only=True):
@@ -97,8 +117,10 @@ async def ensure_key(conn: asyncpg.Connection, wave_id: int, enumerator: str | N
     """The address in use of the wave for ``enumerator`` (None: the wave's own), made if there is none.
 
     Safe to call at once from several places: the partial unique index keeps one in use, and the loser
-    of a race reads the winner's.
+    of a race reads the winner's. RuleBroken for a name :func:`check_enumerator` refuses.
     """
+    if enumerator is not None:
+        enumerator = check_enumerator(enumerator)
     while True:
         row = await conn.fetchrow(
             sql("field_key_insert"), wave_id, enumerator, secrets.token_urlsafe(TOKEN_BYTES)
@@ -116,7 +138,8 @@ async def keys_of_wave(conn: asyncpg.Connection, wave_id: int) -> list[FieldKey]
 
 async def revoke_key(conn: asyncpg.Connection, wave_id: int, enumerator: str) -> bool:
     """Withdraw an enumerator's address; False when none is in use."""
-    return await conn.fetchval(sql("field_key_revoke"), wave_id, enumerator) is not None
+    name = check_enumerator(enumerator)
+    return await conn.fetchval(sql("field_key_revoke"), wave_id, name) is not None
 
 
 # -- instances -----------------------------------------------------------------------------------------
