@@ -4,6 +4,7 @@
 :mod:`survey.console.campaigns`             the campaign list, a campaign, its waves, QR codes
 :mod:`survey.console.monitoring`            a wave's collection so far
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
+:mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
 ==========================================  =====================================================
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from litestar import Router
 
-from survey.console import accounts, campaigns, downloads, monitoring, questionnaires
+from survey.console import accounts, campaigns, downloads, field, monitoring, questionnaires
 
 __all__ = ["console_router"]
 
@@ -33,6 +34,7 @@ def console_router() -> Router:
             *accounts.ROUTES,
             *campaigns.ROUTES,
             *monitoring.ROUTES,
+            *field.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,
         ],

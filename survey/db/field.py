@@ -40,6 +40,7 @@ __all__ = [
     "insert_instance",
     "instance",
     "instance_deprecated_by",
+    "key_in_use",
     "keys_of_wave",
     "pending_count",
     "pending_reviews",
@@ -129,6 +130,14 @@ async def ensure_key(conn: asyncpg.Connection, wave_id: int, enumerator: str | N
             row = await conn.fetchrow(sql("field_key_in_use"), wave_id, enumerator)
         if row is not None:  # (None only if it was revoked between the two statements)
             return FieldKey.from_row(row)
+
+
+async def key_in_use(
+    conn: asyncpg.Connection, wave_id: int, enumerator: str | None
+) -> FieldKey | None:
+    """The wave's address in use for ``enumerator`` (None: the wave's own); None when there is none."""
+    row = await conn.fetchrow(sql("field_key_in_use"), wave_id, enumerator)
+    return None if row is None else FieldKey.from_row(row)
 
 
 async def keys_of_wave(conn: asyncpg.Connection, wave_id: int) -> list[FieldKey]:

@@ -35,7 +35,7 @@ from litestar.params import FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
-from survey.collect.service import CollectState
+from survey.collect.routes import collect_state
 from survey.db import field as field_db
 from survey.db.field import FieldAddress
 from survey.field import openrosa, service
@@ -67,10 +67,7 @@ def field_state(request: Request) -> FieldState:
     """The application's field state, sharing the respondent routes' versions, secrets and limiter."""
     state = request.app.state.get("field")
     if state is None:
-        collect = request.app.state.get("collect")
-        if collect is None:
-            collect = request.app.state["collect"] = CollectState()
-        state = request.app.state["field"] = FieldState(collect)
+        state = request.app.state["field"] = FieldState(collect_state(request))
     return state
 
 
