@@ -41,7 +41,6 @@ from survey.console.field_messages import APP_MENUS
 from survey.console.messages import CATALOGUE
 from survey.db import field as field_db
 from survey.db.campaigns import Wave
-from survey.db.console import STATUSES
 from survey.db.field import FieldKey
 from survey.errors import NotFound, RuleBroken
 from survey.field import service as field_service
@@ -385,19 +384,14 @@ class ChannelRow:
 
     label: str
     complete: int
-    partial: int
-    declined: int
     pending: int
     indent: bool = False
 
 
 def _row(label: str, counts: list[field_db.ChannelCount], *, indent: bool = False) -> ChannelRow:
-    by_status = {status: sum(c.n for c in counts if c.status == status) for status in STATUSES}
     return ChannelRow(
         label=label,
-        complete=by_status["complete"],
-        partial=by_status["in_progress"],
-        declined=by_status["declined"],
+        complete=sum(c.n for c in counts if c.status == "complete"),
         pending=sum(c.pending for c in counts),
         indent=indent,
     )
@@ -417,11 +411,7 @@ async def channel_rows(
         _row(t("monitor.channel.field"), field),
     ]
     for who in sorted({c.enumerator for c in field}, key=lambda w: (w is not None, w or "")):
-        label = (
-            t("monitor.channel.field_wave")
-            if who is None
-            else t("monitor.channel.enumerator", name=who)
-        )
+        label = t("monitor.channel.field_wave") if who is None else who
         rows.append(_row(label, [c for c in field if c.enumerator == who], indent=True))
     return tuple(rows)
 

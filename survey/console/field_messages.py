@@ -27,16 +27,25 @@ FIELD_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "monitor.channel": {"mn": "Зам", "en": "Channel"},
     "monitor.channel.web": {"mn": "Вэб маягт", "en": "Web form"},
     "monitor.channel.field": {"mn": "Хээрийн төхөөрөмж", "en": "Field devices"},
-    "monitor.channel.field_wave": {
-        "mn": "Шатны нийтлэг хаягаар",
-        "en": "Through the wave's own address",
+    "monitor.channel.field_wave": {"mn": "Шатны хаягаар", "en": "The wave's address"},
+    "monitor.awaiting": {"mn": "Шалгах", "en": "To review"},
+    "monitor.channels_hint": {
+        "mn": (
+            "Хээрийн төхөөрөмжөөс ирсэн ярилцлагыг хаягаар нь (шатных эсвэл ярилцлага авагчийнх) "
+            "задлав. Төхөөрөмж зөвхөн дууссан ярилцлагыг илгээдэг. Дуусаагүй болон татгалзсан хариулт "
+            "вэб маягтаас ирнэ."
+        ),
+        "en": (
+            "Field interviews are broken down by the address they came through: the wave's, or an "
+            "enumerator's own. Devices send finished interviews only: unfinished and declined "
+            "responses come from the web form."
+        ),
     },
-    "monitor.channel.enumerator": {"mn": "Ярилцлага авагч: {name}", "en": "Enumerator: {name}"},
-    "monitor.awaiting": {"mn": "Шалгуулахаар хүлээж буй", "en": "Awaiting review"},
-    "monitor.review_link": {
-        "mn": "Судлаачийн шалгалт хүлээж буй ярилцлага: {count}. Шалгах",
-        "en": "Interviews awaiting your review: {count}. Review them",
+    "monitor.review_waiting": {
+        "mn": "Судлаачийн шалгалт хүлээж буй ярилцлага: {count}.",
+        "en": "Interviews awaiting your review: {count}.",
     },
+    "monitor.review_go": {"mn": "Шалгах", "en": "Review them"},
     "monitor.median_web": {
         "mn": "Бөглөх хугацааг зөвхөн вэб маягтаар тооцно: хээрийн ярилцлагын хугацааг төхөөрөмж илгээдэггүй.",
         "en": "The time to complete counts web responses only: field devices do not send how long an "

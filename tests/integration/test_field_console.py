@@ -207,12 +207,12 @@ async def test_monitoring_counts_by_channel_and_exports_name_the_channel(
     assert await send(client, her_token, {**GOOD, "age": "99"}) == 201
 
     monitor = text_of((await client.get(f"/console/waves/{study.pre.key}")).text)
-    # channel, complete, unfinished, declined, awaiting review
-    assert "Web form 1 0 0 0" in monitor
-    assert "Field devices 3 0 0 1" in monitor
-    assert "Through the wave's own address 1 0 0 0" in monitor
-    assert "Enumerator: Сараа 2 0 0 1" in monitor
-    assert "Interviews awaiting your review: 1" in monitor
+    # channel, complete, to review
+    assert "Web form 1 0" in monitor
+    assert "Field devices 3 1" in monitor
+    assert "The wave's address 1 0" in monitor
+    assert "Сараа 2 1" in monitor
+    assert "Interviews awaiting your review: 1. Review them" in monitor
 
     exported = await post_console_form(
         client, f"/console/campaigns/{study.campaign.key}/export", {"format": "csv"}
