@@ -88,11 +88,16 @@ def _reply(
     return Response(body, status_code=status, media_type=openrosa.XML_TYPE, headers=headers)
 
 
+#: Refusals a device may simply send again later, and when.
+_RETRY_AFTER: Final = {429: "60"}
+
+
 def _refusal(
     reason: str, status: int, *, accept_length: bool = False, **params: object
 ) -> Response[bytes]:
     body = openrosa.message(say(reason, **params), nature="error")
-    return _reply(body, status, accept_length=accept_length)
+    retry = {"Retry-After": _RETRY_AFTER[status]} if status in _RETRY_AFTER else None
+    return _reply(body, status, accept_length=accept_length, extra=retry)
 
 
 async def _address(

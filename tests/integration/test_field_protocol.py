@@ -20,6 +20,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from survey.collect import panel
+from survey.collect.ratelimit import StartLimiter
 from survey.collect.service import CollectState
 from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
@@ -418,3 +419,19 @@ async def test_a_panel_code_that_breaks_a_rule_is_never_kept_as_typed(
         await db.fetch("SELECT * FROM field_instance")
     )
     assert typed not in everything and typed.lower() not in everything
+
+
+async def test_the_waves_limit_of_new_responses_holds_for_field_devices_too(
+    client: AsyncTestClient, db: asyncpg.Connection, field: tuple[Study, str]
+) -> None:
+    study, token = field
+    client.app.state["collect"] = CollectState(StartLimiter(limit=1))
+    xform = await xform_of(client, token)
+    first = fill_instance(xform, GOOD)
+    assert (await submit(client, token, first)).status_code == 201
+    busy = await submit(client, token, fill_instance(xform, GOOD))
+    assert busy.status_code == 429 and busy.headers["retry-after"] == "60"
+    assert "Send again in a minute" in openrosa_reply(busy)
+    # An interview already taken is acknowledged whatever the limit.
+    assert (await submit(client, token, first)).status_code == 201
+    assert len(await field_rows(db, study.pre.id)) == 1
