@@ -45,6 +45,8 @@ from survey.db.field import FieldKey
 from survey.errors import NotFound, RuleBroken
 from survey.field import service as field_service
 from survey.field.openrosa import settings_code
+from survey.field.routes import field_state
+from survey.field.xform import XFormUnavailable
 from survey.questionnaire.model import Questionnaire
 from survey.web import request_pool
 
@@ -92,6 +94,8 @@ class FieldPage:
     revoked: tuple[RevokedView, ...]
     pending: int
     review_href: str
+    no_xform: str = ""
+    """Why the wave's questionnaire cannot be made into an XForm (then no device can use it)."""
     draft_name: str = ""
     error: str = ""
     message: str = ""
@@ -136,6 +140,12 @@ async def _field_page(
         await field_db.ensure_key(conn, wave.id, None)
         keys = await field_db.keys_of_wave(conn, wave.id)
         pending = await field_db.pending_count(conn, wave.id)
+        pinned = await collect_state(request).pinned(conn, wave.version_id)
+    try:
+        await field_state(request).xform(wave, pinned)
+        no_xform = ""
+    except XFormUnavailable as exc:
+        no_xform = str(exc)
     base_url = console_web.settings(request).base_url
     in_use = [k for k in keys if k.revoked_at is None]
     own = next(k for k in in_use if k.enumerator is None)
@@ -173,6 +183,7 @@ async def _field_page(
         ),
         pending=pending,
         review_href=f"/console/waves/{wave.key}/review",
+        no_xform=no_xform,
         draft_name=draft_name,
         error=error,
         message=message,

@@ -102,6 +102,20 @@ FIELD_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "open the wave again to receive them."
         ),
     },
+    "field.no_xform_title": {
+        "mn": "Энэ асуулгыг таблетад ашиглах боломжгүй",
+        "en": "This questionnaire cannot be used on tablets",
+    },
+    "field.no_xform": {
+        "mn": (
+            "Асуулгыг ODK-ийн маягт (XForm) болгож чадсангүй, тиймээс таблет үүнийг татаж чадахгүй. "
+            "Асуулгын файлыг засаад шинэ хувилбараар нь шат нэмнэ үү. Шалтгаан (англиар):"
+        ),
+        "en": (
+            "The questionnaire cannot be made into an ODK form (XForm), so tablets cannot download it. "
+            "Fix the questionnaire file and add a wave on its new version. The reason:"
+        ),
+    },
     "field.wave_address": {"mn": "Шатны серверийн хаяг", "en": "The wave's server address"},
     "field.wave_address_hint": {
         "mn": (

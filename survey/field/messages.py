@@ -147,6 +147,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
             "again once the wave is open."
         ),
     },
+    "no_xform": {
+        "mn": (
+            "Энэ шатны асуулгыг хээрийн төхөөрөмжид зориулсан маягт (XForm) болгож чадсангүй. "
+            "Судлаачдаа хандана уу."
+        ),
+        "en": "This wave's questionnaire cannot be made into a form for devices (XForm); ask your researcher.",
+    },
     "busy": {
         "mn": "Яг одоо хэт олон ярилцлага ирж байна. Нэг минутын дараа дахин илгээнэ үү.",
         "en": "Too many interviews are arriving at once. Send again in a minute.",

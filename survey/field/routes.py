@@ -42,6 +42,7 @@ from survey.field import openrosa, service
 from survey.field.instance import MAX_SUBMISSION_BYTES, Unreadable, read_instance, read_submission
 from survey.field.messages import say
 from survey.field.service import FieldState, Refused, Taken
+from survey.field.xform import XForm, XFormUnavailable
 from survey.web import request_pool
 
 __all__ = ["PUBLIC", "field_router", "field_state"]
@@ -119,15 +120,20 @@ def _base(request: Request, token: str) -> str:
     return f"{request.app.state.settings.base_url.rstrip('/')}/field/{token}"
 
 
+async def _made(request: Request, address: FieldAddress) -> XForm:
+    """The wave's XForm, made once per process (XFormUnavailable when its questionnaire has none)."""
+    state = field_state(request)
+    async with request_pool(request).acquire() as conn:
+        pinned = await state.collect.pinned(conn, address.wave.version_id)
+    return await state.xform(address.wave, pinned)
+
+
 async def _xform(request: Request, address: FieldAddress) -> openrosa.FormEntry | None:
-    """The wave's XForm (made once per process), as the form list names it; None for a closed wave."""
+    """The wave's XForm as the form list names it; None for a closed wave."""
     wave = address.wave
     if wave.status == "closed":
         return None
-    state = field_state(request)
-    async with request_pool(request).acquire() as conn:
-        pinned = await state.collect.pinned(conn, wave.version_id)
-    xform = await state.xform(wave, pinned)
+    xform = await _made(request, address)
     base = _base(request, address.key.token)
     name = f"{xform.title} ({wave.key})"
     return openrosa.FormEntry(
@@ -147,7 +153,10 @@ async def form_list(request: Request, token: FromPath[str]) -> Response[bytes]:
     if isinstance(address, Response):
         return address
     form_id = request.query_params.get("formID")
-    entry = await _xform(request, address)
+    try:
+        entry = await _xform(request, address)
+    except XFormUnavailable:
+        return _refusal("no_xform", 409)
     forms = [entry] if entry is not None and form_id in (None, entry.form_id) else []
     return _reply(openrosa.form_list(forms), 200)
 
@@ -158,10 +167,10 @@ async def xform(request: Request, token: FromPath[str]) -> Response[bytes]:
     address = await _address(request, token)
     if isinstance(address, Response):
         return address
-    state = field_state(request)
-    async with request_pool(request).acquire() as conn:
-        pinned = await state.collect.pinned(conn, address.wave.version_id)
-    found = await state.xform(address.wave, pinned)
+    try:
+        found = await _made(request, address)
+    except XFormUnavailable:
+        return _refusal("no_xform", 409)
     etag = f'"{found.md5}"'
     if etag in request.headers.get("if-none-match", ""):
         return _reply(b"", 304, cache=REVALIDATE, extra={"ETag": etag})

@@ -50,7 +50,7 @@ from survey.db import field as field_db
 from survey.db.campaigns import Wave
 from survey.db.field import FieldAddress, Flags
 from survey.field.instance import Instance, Unreadable
-from survey.field.xform import XForm, build_xform, form_fields
+from survey.field.xform import XForm, XFormUnavailable, build_xform, form_fields
 from survey.questionnaire.model import Item, Questionnaire
 
 __all__ = [
@@ -96,28 +96,40 @@ class FieldState:
 
     def __init__(self, collect: CollectState) -> None:
         self.collect = collect
-        self._xforms: OrderedDict[tuple[str, int], XForm] = OrderedDict()
+        # An XForm, or why the wave's questionnaire has none (kept too: it would fail again).
+        self._xforms: OrderedDict[tuple[str, int], XForm | XFormUnavailable] = OrderedDict()
         self._lock = asyncio.Lock()
 
     async def xform(self, wave: Wave, pinned: Pinned) -> XForm:
         """The wave's XForm (``pinned`` is its version), made once per process: pyxform runs in a
-        thread, off the event loop, and no database connection waits for it."""
+        thread, off the event loop, and no database connection waits for it.
+
+        Raises
+        ------
+        XFormUnavailable
+            When the questionnaire cannot be made into an XForm (logged once per process).
+        """
         cache_key = (wave.key, wave.version_id)
         found = self._xforms.get(cache_key)
-        if found is not None:
-            return found
-        async with self._lock:  # one conversion at a time: each takes a core for a moment
-            found = self._xforms.get(cache_key)
-            if found is None:
-                found = await asyncio.to_thread(
-                    build_xform,
-                    pinned.questionnaire,
-                    form_id=wave.key,
-                    version=str(wave.version),
-                )
-                self._xforms[cache_key] = found
-                while len(self._xforms) > XFORM_CACHE_SIZE:
-                    self._xforms.popitem(last=False)
+        if found is None:
+            async with self._lock:  # one conversion at a time: each takes a core for a moment
+                found = self._xforms.get(cache_key)
+                if found is None:
+                    try:
+                        found = await asyncio.to_thread(
+                            build_xform,
+                            pinned.questionnaire,
+                            form_id=wave.key,
+                            version=str(wave.version),
+                        )
+                    except XFormUnavailable as exc:
+                        logger.warning("field: wave %s has no XForm: %s", wave.key, exc)
+                        found = exc
+                    self._xforms[cache_key] = found
+                    while len(self._xforms) > XFORM_CACHE_SIZE:
+                        self._xforms.popitem(last=False)
+        if isinstance(found, XFormUnavailable):
+            raise found
         return found
 
 

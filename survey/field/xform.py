@@ -27,14 +27,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from survey.errors import InvalidDefinition
 from survey.field.instance import Unreadable
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import EXTRA_COLUMNS, export_xlsform
 
-__all__ = ["ACKNOWLEDGED", "XForm", "build_xform", "form_fields"]
+__all__ = ["ACKNOWLEDGED", "XForm", "XFormUnavailable", "build_xform", "form_fields"]
 
 #: The value ODK gives an ``acknowledge`` question that was acknowledged.
 ACKNOWLEDGED: Final = "OK"
+
+
+class XFormUnavailable(Exception):
+    """The questionnaire cannot be made into an XForm; the message says why (in English, from the
+    XLSForm export or pyxform): a ``show_if`` XPath cannot say, for example."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +88,20 @@ def build_xform(q: Questionnaire, *, form_id: str, version: str) -> XForm:
 
     Raises
     ------
-    pyxform.errors.PyXFormError
-        Never for a published questionnaire: the XLSForm export of every shipped form converts (a test
-        checks them all).
+    XFormUnavailable
+        When the XLSForm export refuses the questionnaire (a ``show_if`` with no XPath equivalent) or
+        pyxform does; every shipped form converts (a test checks them all).
     """
+    from pyxform.errors import PyXFormError
     from pyxform.xls2xform import convert
 
-    workbook = _field_workbook(q, form_id=form_id, version=version)
-    result = convert(workbook, pretty_print=False)
+    try:
+        workbook = _field_workbook(q, form_id=form_id, version=version)
+        result = convert(workbook, pretty_print=False)
+    except InvalidDefinition as exc:
+        raise XFormUnavailable(exc.message) from None
+    except PyXFormError as exc:
+        raise XFormUnavailable(str(exc)) from None
     return XForm(
         form_id=form_id,
         version=version,

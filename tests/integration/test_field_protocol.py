@@ -9,6 +9,7 @@ device fills it.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -25,14 +26,20 @@ from survey.collect.service import CollectState
 from survey.db import analysis as analysis_db
 from survey.db import campaigns as campaigns_db
 from survey.db import field as field_db
+from survey.db.pool import connect
+from survey.db.questionnaires import publish
 from survey.field import service
-from survey.field.instance import MAX_SUBMISSION_BYTES
+from survey.field.instance import MAX_SUBMISSION_BYTES, read_instance
+from survey.questionnaire.load import load_definition
 from tests.helpers import (
+    V1,
     Study,
     client_fixture,  # noqa: F401 (the client fixture)
     fill_instance,
     make_study,
     multipart_submission,
+    sign_in_as,
+    text_of,
 )
 
 FORM_LIST = "{http://openrosa.org/xforms/xformsList}"
@@ -435,3 +442,52 @@ async def test_the_waves_limit_of_new_responses_holds_for_field_devices_too(
     # An interview already taken is acknowledged whatever the limit.
     assert (await submit(client, token, first)).status_code == 201
     assert len(await field_rows(db, study.pre.id)) == 1
+
+
+async def test_a_questionnaire_with_no_xform_says_so_to_devices_and_researchers(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    # Texts ordered with ">" have no XPath equivalent: the XLSForm export refuses them.
+    text = V1.replace("key: tq", "key: tq_ordered").replace(
+        '      - {key: comment, type: text, text: {mn: "Сэтгэгдэл", en: "Anything else?"}}',
+        '      - {key: comment, type: text, text: {mn: "Сэтгэгдэл", en: "Anything else?"}}\n'
+        "      - key: more\n        type: text\n        show_if: \"comment > 'm'\"\n"
+        '        text: {mn: "Өөр зүйл", en: "More?"}',
+    )
+    await publish(db, load_definition(text))
+    await campaigns_db.create_campaign(
+        db, "ordered", questionnaire="tq_ordered", design="independent"
+    )
+    wave = await campaigns_db.add_wave(db, "ordered", phase="pre")
+    token = (await field_db.ensure_key(db, wave.id, None)).token
+    for path in ("formList", "form.xml"):
+        refused = await client.get(f"/field/{token}/{path}")
+        assert refused.status_code == 409
+        assert "cannot be made into a form for devices" in openrosa_reply(refused)
+    await sign_in_as(client, db, "researcher", language="en")
+    page = text_of((await client.get(f"/console/waves/{wave.key}/field")).text)
+    assert "This questionnaire cannot be used on tablets" in page
+    assert "texts cannot be ordered in XPath" in page
+
+
+async def test_the_same_interview_sent_at_once_from_five_connections_is_stored_once(
+    client: AsyncTestClient, database_url: str, db: asyncpg.Connection, field: tuple[Study, str]
+) -> None:
+    """The race the primary key of field_instance settles: five sends of one interview at the same
+    moment, each on a connection of its own, give one response, and every send hears 201."""
+    study, token = field
+    instance = read_instance(fill_instance(await xform_of(client, token), GOOD))
+    address = await field_db.address_by_token(db, token)
+    assert address is not None
+    state = service.FieldState(CollectState())
+    connections = [await connect(database_url) for _ in range(5)]
+    try:
+        outcomes = await asyncio.gather(
+            *(service.receive(conn, state, address, instance) for conn in connections)
+        )
+    finally:
+        for conn in connections:
+            await conn.close()
+    assert sorted(o.kind for o in outcomes) == ["again"] * 4 + ["created"]  # type: ignore[union-attr]
+    assert len(await field_rows(db, study.pre.id)) == 1
+    assert await db.fetchval("SELECT count(*) FROM field_instance") == 1
