@@ -397,24 +397,15 @@ def check_field(ledger: FieldLedger, rows: Sequence[dict]) -> Verdict:
 
 async def stored_field(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
     """The field responses of the benchmark's waves, each with the instanceID it was received under."""
-    settings = Settings.from_environ(survey_env(data_dir))
-    database = await resolve_database(settings)
-    try:
-        conn = await connect(database.url)
-        try:
-            rows = await conn.fetch(
-                "SELECT r.id, r.answers, i.instance_id FROM response r "
-                "JOIN wave w ON w.id = r.wave_id "
-                "LEFT JOIN field_instance i ON i.response_id = r.id "
-                "JOIN field_key k ON k.wave_id = w.id AND k.enumerator IS NULL "
-                "WHERE r.channel = 'field' AND k.token = ANY($1::text[])",
-                list(tokens),
-            )
-        finally:
-            await conn.close()
-    finally:
-        database.stop()
-    return [dict(row) for row in rows]
+    return await read_rows(
+        data_dir,
+        "SELECT r.id, r.answers, i.instance_id FROM response r "
+        "JOIN wave w ON w.id = r.wave_id "
+        "LEFT JOIN field_instance i ON i.response_id = r.id "
+        "JOIN field_key k ON k.wave_id = w.id AND k.enumerator IS NULL "
+        "WHERE r.channel = 'field' AND k.token = ANY($1::text[])",
+        tokens,
+    )
 
 
 # -- the check ---------------------------------------------------------------------------------------
@@ -491,23 +482,30 @@ def check(ledger: Ledger, rows: Sequence[dict]) -> Verdict:
     return verdict
 
 
-async def stored_responses(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
-    """The benchmark's web responses, read from the embedded server the way the application finds it."""
+async def read_rows(data_dir: Path, query: str, tokens: Sequence[str]) -> list[dict]:
+    """Rows of ``query`` (its $1: the tokens), read from the embedded server the way the application
+    finds it."""
     settings = Settings.from_environ(survey_env(data_dir))
     database = await resolve_database(settings)
     try:
         conn = await connect(database.url)
         try:
-            rows = await conn.fetch(
-                "SELECT r.id, r.answers, r.pages FROM response r JOIN wave w ON w.id = r.wave_id "
-                "WHERE w.token = ANY($1::text[]) AND r.channel = 'web'",
-                list(tokens),
-            )
+            rows = await conn.fetch(query, list(tokens))
         finally:
             await conn.close()
     finally:
         database.stop()
     return [dict(row) for row in rows]
+
+
+async def stored_responses(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
+    """The benchmark's web responses."""
+    return await read_rows(
+        data_dir,
+        "SELECT r.id, r.answers, r.pages FROM response r JOIN wave w ON w.id = r.wave_id "
+        "WHERE w.token = ANY($1::text[]) AND r.channel = 'web'",
+        tokens,
+    )
 
 
 def stop_embedded(pgdata: Path, timeout: float = 30.0) -> None:

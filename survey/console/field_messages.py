@@ -102,6 +102,22 @@ FIELD_MESSAGES: Final[dict[str, dict[str, str]]] = {
             "open the wave again to receive them."
         ),
     },
+    "field.loopback_title": {
+        "mn": "Таблет энэ хаягт хүрэхгүй",
+        "en": "Tablets cannot reach these addresses",
+    },
+    "field.loopback": {
+        "mn": (
+            "Хээрийн хаягууд {address} хаягаар эхэлж байгаа тул таблетаас хүрэх боломжгүй. "
+            "Серверийн нийтэд нээлттэй хаягийг SURVEY_BASE_URL тохиргоонд бичээд серверийг дахин "
+            "эхлүүлнэ үү, жишээ нь:"
+        ),
+        "en": (
+            "The field addresses begin with {address}, an address only this computer can open: "
+            "tablets cannot reach it. Set the server's public address in SURVEY_BASE_URL and start "
+            "the server again, for example:"
+        ),
+    },
     "field.no_xform_title": {
         "mn": "Энэ асуулгыг таблетад ашиглах боломжгүй",
         "en": "This questionnaire cannot be used on tablets",

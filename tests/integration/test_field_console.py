@@ -10,14 +10,17 @@ import re
 import uuid
 
 import asyncpg
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
+from survey.app import create_app
 from survey.console import service as console_service
 from survey.console.messages import CATALOGUE
 from survey.db import campaigns as campaigns_db
 from survey.db import field as field_db
 from survey.field.openrosa import settings_code
+from survey.settings import Settings
 from tests.helpers import (
     Study,
     add_response,
@@ -225,3 +228,15 @@ async def test_monitoring_counts_by_channel_and_exports_name_the_channel(
         ("field", "Сараа", "pending"),
         ("web", "", ""),
     ]
+
+
+async def test_a_loopback_base_url_is_pointed_out(
+    db: asyncpg.Connection, study: Study, settings: Settings
+) -> None:
+    local = msgspec.structs.replace(settings, base_url="http://127.0.0.1:8000")
+    async with AsyncTestClient(create_app(local, database_url=settings.database_url)) as client:
+        client.follow_redirects = False
+        await sign_in_as(client, db, "researcher", language="en")
+        page = text_of((await client.get(f"/console/waves/{study.pre.key}/field")).text)
+    assert "Tablets cannot reach these addresses" in page
+    assert "The field addresses begin with http://127.0.0.1:8000" in page
