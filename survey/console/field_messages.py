@@ -15,7 +15,7 @@ __all__ = ["APP_MENUS", "FIELD_MESSAGES"]
 #: ODK Collect's and KoboCollect's own names of the menus the steps name (the apps show them so).
 APP_MENUS: Final = {
     "add_project": "Add project",
-    "scan": "Scan code from another device",
+    "scan": "Configure with QR code",
     "download": "Download form",
     "send": "Ready to send",
 }
@@ -67,8 +67,8 @@ FIELD_MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "field.steps_title": {"mn": "Таблетыг хэрхэн тохируулах вэ", "en": "Setting up a tablet"},
     "field.step_project": {
-        "mn": "Програмын «{add_project}» цэсийг нээж, «{scan}» гэснийг сонгоно.",
-        "en": "In the app, choose “{add_project}”, then “{scan}”.",
+        "mn": "Програмын төслийн дүрс дээр дарж «{add_project}» сонгоно (програмыг анх нээхэд «{scan}»).",
+        "en": "In the app, tap the project icon, then “{add_project}” (when the app first starts: “{scan}”).",
     },
     "field.step_scan": {
         "mn": "Доорх тохиргооны кодыг уншуулна. Код уншуулах боломжгүй бол серверийн хаягийг гараар бичнэ.",
