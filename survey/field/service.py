@@ -235,9 +235,7 @@ def _actor(address: FieldAddress) -> str:
     return f"field: {who}" if who else f"field: {address.wave.key}"
 
 
-async def _already(
-    known: field_db.KnownInstance, instance: Instance, wave: Wave
-) -> Taken | Refused:
+def _already(known: field_db.KnownInstance, instance: Instance, wave: Wave) -> Taken | Refused:
     if known.body_sha256 == instance.sha256:
         return Taken("again")
     if not known.current:
@@ -272,7 +270,7 @@ async def receive(
         )
     known = await field_db.instance(conn, wave.id, instance.instance_id)
     if known is not None:
-        return await _already(known, instance, wave)
+        return _already(known, instance, wave)
     if not wave.accepts_answers(now):
         ended = wave.status == "closed" or (wave.closes_at is not None and now >= wave.closes_at)
         return Refused("closed" if ended else "not_open", 409)
@@ -292,7 +290,7 @@ async def receive(
         except _Raced:
             known = await field_db.instance(conn, wave.id, instance.instance_id)
             if known is not None:
-                return await _already(known, instance, wave)
+                return _already(known, instance, wave)
     raise RuntimeError("an instance was stored and then not found")
 
 
