@@ -72,17 +72,21 @@ def field_state(request: Request) -> FieldState:
     return state
 
 
+#: The languages of what the replies say (survey.field.messages.say).
+SAID_IN: Final = "mn, en"
+
+
 def _reply(
     body: bytes,
     status: int,
     *,
     cache: str = NO_STORE,
     accept_length: bool = False,
+    language: str | None = None,
     extra: dict[str, str] | None = None,
 ) -> Response[bytes]:
     headers = openrosa.headers(
-        accept_length=MAX_SUBMISSION_BYTES if accept_length else None,
-        language="mn, en" if body.startswith(b"<?xml") and b"OpenRosaResponse" in body else None,
+        accept_length=MAX_SUBMISSION_BYTES if accept_length else None, language=language
     )
     headers["Cache-Control"] = cache
     headers.update(extra or {})
@@ -98,7 +102,7 @@ def _refusal(
 ) -> Response[bytes]:
     body = openrosa.message(say(reason, **params), nature="error")
     retry = {"Retry-After": _RETRY_AFTER[status]} if status in _RETRY_AFTER else None
-    return _reply(body, status, accept_length=accept_length, extra=retry)
+    return _reply(body, status, accept_length=accept_length, language=SAID_IN, extra=retry)
 
 
 async def _address(
@@ -116,10 +120,6 @@ async def _address(
     return found
 
 
-def _base(request: Request, token: str) -> str:
-    return f"{request.app.state.settings.base_url.rstrip('/')}/field/{token}"
-
-
 async def _made(request: Request, address: FieldAddress) -> XForm:
     """The wave's XForm, made once per process (XFormUnavailable when its questionnaire has none)."""
     state = field_state(request)
@@ -134,7 +134,7 @@ async def _xform(request: Request, address: FieldAddress) -> openrosa.FormEntry 
     if wave.status == "closed":
         return None
     xform = await _made(request, address)
-    base = _base(request, address.key.token)
+    base = address.key.url(request.app.state.settings.base_url)
     name = f"{xform.title} ({wave.key})"
     return openrosa.FormEntry(
         form_id=xform.form_id,
@@ -242,7 +242,7 @@ async def submission(request: Request, token: FromPath[str]) -> Response[bytes]:
             text = say(_TAKEN_MESSAGES[kind])
         case Refused(reason=reason, status=status, params=params):
             return _refusal(reason, status, accept_length=True, **params)
-    return _reply(openrosa.message(text), 201, accept_length=True)
+    return _reply(openrosa.message(text), 201, accept_length=True, language=SAID_IN)
 
 
 def field_router() -> Router:
