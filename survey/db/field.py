@@ -217,7 +217,7 @@ async def supersede_instance(conn: asyncpg.Connection, wave_id: int, instance_id
 
 
 Flags = dict[str, dict[str, Any]]
-"""Item key → ``{"reason", "params", "sent", "value"}`` (see the 0006 migration)."""
+"""Item key → ``{"reason", "params", "sent", "value"}`` (see the field_collection migration)."""
 
 
 async def insert_field_response(
