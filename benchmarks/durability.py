@@ -1,6 +1,7 @@
 """No acknowledged answer is lost when the server dies: SIGKILL in the middle of the load, K times.
 
     python benchmarks/durability.py [--kills 3] [--seconds 30] [--respondents 30] [--workers 2]
+                                    [--devices 10]
 
 On loopback only, like ``benchmarks/load.py`` (whose server, waves and respondents it reuses): starts
 ``survey serve --workers W`` on its own data directory in /tmp, then N respondents complete the
@@ -20,9 +21,17 @@ application does, ``DATABASE_URL`` unset) and checks that
   sent), and no page is recorded twice in one response,
 - none mixes two respondents' answers: every stored answer is one its own respondent sent.
 
-Each problem is printed with the request, what the server answered and what is stored. The last line
-reads ``acked=N stored=N duplicates=D lost=L``; the exit status is 1 on any problem. Everything started
-here is stopped at the end, the embedded database included.
+The field channel runs beside them: D field devices (ODK Collect, as the OpenRosa protocol has it) send
+finished interviews to the waves' field addresses (``survey waves field``), each POST retried with the
+same XML until the server answers 201, as a device retries its outbox; after one acknowledgement in
+five the device sends the same interview again, as when the reply was lost. It checks that every
+acknowledged interview is stored once, under its instanceID, with exactly the answers sent, and that no
+field response exists that no device sent.
+
+Each problem is printed with the request, what the server answered and what is stored. The last lines
+read ``field: acked=N stored=N duplicates=D lost=L`` and ``acked=N stored=N duplicates=D lost=L`` (the
+web pages); the exit status is 1 on any problem. Everything started here is stopped at the end, the
+embedded database included.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ import shutil
 import signal
 import sys
 import time
+import uuid
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +55,7 @@ from urllib.parse import urlencode
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from load import (
     FORM_HEADERS,
@@ -54,12 +66,14 @@ from load import (
     make_data_dir,
     make_waves,
     parse_form,
+    survey_cli,
     survey_env,
 )
 
 from survey.db.pool import connect
 from survey.db.server import resolve_database
 from survey.settings import Settings
+from tests.helpers import fill_instance, multipart_submission
 
 #: How long one request is retried while the server is down or restarting.
 RETRY_SECONDS = 120.0
@@ -198,14 +212,200 @@ async def killer(server: Server, kills: int, seconds: float, ledger: Ledger) -> 
 
 
 async def run(
-    server: Server, tokens: Sequence[str], respondents: int, seconds: float, kills: int
-) -> Ledger:
+    server: Server,
+    tokens: Sequence[str],
+    addresses: Sequence[str],
+    respondents: int,
+    devices: int,
+    seconds: float,
+    kills: int,
+) -> tuple[Ledger, FieldLedger]:
     ledger = Ledger()
+    field_ledger = FieldLedger()
     await asyncio.gather(
         killer(server, kills, seconds, ledger),
         *(respondent_slot(server.base_url, tokens, n, ledger) for n in range(respondents)),
+        *(device(server.base_url, addresses, n, ledger, field_ledger) for n in range(devices)),
     )
-    return ledger
+    return ledger, field_ledger
+
+
+# -- the field channel -----------------------------------------------------------------------------------
+
+FORM_LIST = "{http://openrosa.org/xforms/xformsList}"
+#: How often a device sends an acknowledged interview again (its reply lost on the way).
+RESEND_SHARE = 0.2
+
+
+@dataclass
+class Interview:
+    """One interview as a device sent it, and whether the server acknowledged it (201)."""
+
+    token: str
+    instance_id: str
+    values: dict[str, str]
+    xml: bytes
+    acked: bool = False
+    tries: int = 0
+
+
+@dataclass
+class FieldLedger:
+    interviews: list[Interview] = field(default_factory=list)
+    problems: Counter[str] = field(default_factory=Counter)
+    details: list[str] = field(default_factory=list)
+    resent: int = 0
+
+    def problem(self, kind: str, detail: str) -> None:
+        self.problems[kind] += 1
+        if len(self.details) < 20:
+            self.details.append(detail)
+
+
+def field_tokens(data_dir: Path, prefix: str) -> list[str]:
+    """The field address token of every wave the benchmark made (``survey waves field``)."""
+    keys = [
+        line.split()[0]
+        for line in survey_cli(data_dir, "campaigns", "list").splitlines()
+        if line.startswith("  ") and line.split()[0].startswith(prefix)
+    ]
+    return [survey_cli(data_dir, "waves", "field", key).strip().rsplit("/", 1)[-1] for key in keys]
+
+
+async def fetch_xform(client: httpx.AsyncClient, ledger: Ledger, token: str) -> bytes:
+    """The wave's XForm, found as a device finds it: the form list, then its download address."""
+    listed, _ = await send(client, ledger, "GET", f"/field/{token}/formList")
+    url = ET.fromstring(listed.content).findtext(f"{FORM_LIST}xform/{FORM_LIST}downloadUrl") or ""
+    found, _ = await send(client, ledger, "GET", f"/field/{token}/{url.rsplit('/', 1)[-1]}")
+    return found.content
+
+
+def interview_values(rng: random.Random) -> dict[str, str]:
+    """Answers of a finished trafficking-knowledge interview, every rule kept."""
+    return {
+        "consent": "OK",
+        "age": str(rng.randint(18, 27)),
+        "aimag": rng.choice(["uvs", "khovd", "bulgan", "darkhan-uul"]),
+        "a_tell_family": str(rng.randint(1, 5)),
+        "a_shame": str(rng.randint(1, 5)),
+    }
+
+
+async def post_interview(
+    client: httpx.AsyncClient, web: Ledger, interview: Interview
+) -> httpx.Response:
+    """POST an interview until the server answers other than 5xx or 429, as a device retries."""
+    body, content_type = multipart_submission(interview.xml)
+    started = time.monotonic()
+    while True:
+        interview.tries += 1
+        try:
+            answer = await client.post(
+                f"/field/{interview.token}/submission",
+                content=body,
+                headers={"content-type": content_type, "x-openrosa-version": "1.0"},
+            )
+            if answer.status_code < 500 and answer.status_code != 429:
+                return answer
+        except httpx.TransportError:
+            pass
+        if time.monotonic() - started > RETRY_SECONDS:
+            raise TimeoutError(
+                f"POST {interview.instance_id}: no answer within {RETRY_SECONDS:g} s"
+            )
+        web.retried += 1
+        await asyncio.sleep(RETRY_PAUSE)
+
+
+async def device(
+    base_url: str, tokens: Sequence[str], seed: int, web: Ledger, ledger: FieldLedger
+) -> None:
+    """One field device: interviews one after another, each sent until acknowledged."""
+    rng = random.Random(10_000 + seed)
+    async with httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT) as client:
+        xforms = {token: await fetch_xform(client, web, token) for token in tokens}
+        while not web.stop.is_set():
+            token = rng.choice(tokens)
+            values = interview_values(rng)
+            instance_id = f"uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}"
+            interview = Interview(
+                token,
+                instance_id,
+                values,
+                fill_instance(xforms[token], values, instance_id=instance_id),
+            )
+            ledger.interviews.append(interview)
+            try:
+                answer = await post_interview(client, web, interview)
+                if answer.status_code == 201 and rng.random() < RESEND_SHARE:
+                    ledger.resent += 1
+                    answer = await post_interview(client, web, interview)
+            except TimeoutError as exc:
+                ledger.problem("gave up", str(exc))
+                return
+            if answer.status_code != 201:
+                ledger.problem(
+                    f"POST {answer.status_code}",
+                    f"POST interview {instance_id} try {interview.tries} -> {answer.status_code}: "
+                    f"{answer.text[:200]}",
+                )
+                return
+            interview.acked = True
+            await asyncio.sleep(rng.uniform(0, 0.2))
+
+
+def check_field(ledger: FieldLedger, rows: Sequence[dict]) -> Verdict:
+    """Every acknowledged interview stored once with its answers; no field response no device sent."""
+    verdict = Verdict()
+    by_instance: dict[str, list[dict]] = {}
+    for row in rows:
+        by_instance.setdefault(row["instance_id"] or "", []).append(row)
+    sent = {interview.instance_id for interview in ledger.interviews}
+    for interview in ledger.interviews:
+        if not interview.acked:
+            continue
+        verdict.acked += 1
+        stored = by_instance.get(interview.instance_id, [])
+        expected = {
+            "consent": "yes",
+            **{k: v for k, v in interview.values.items() if k != "consent"},
+        }
+        wrong = {
+            key: (value, stored[0]["answers"].get(key) if stored else None)
+            for key, value in expected.items()
+            if not stored or str(stored[0]["answers"].get(key)) != value
+        }
+        if wrong:
+            verdict.lost += 1
+            verdict.lines.append(
+                f"field lost: interview {interview.instance_id} acknowledged (try {interview.tries}); "
+                f"sent vs stored: {wrong}"
+            )
+        else:
+            verdict.stored += 1
+    for instance_id, stored in by_instance.items():
+        if instance_id not in sent:
+            verdict.duplicates += len(stored)
+            verdict.lines.append(f"field duplicate: {len(stored)} response(s) no device sent")
+        elif len(stored) > 1:
+            verdict.duplicates += len(stored) - 1
+            verdict.lines.append(
+                f"field duplicate: interview {instance_id} stored {len(stored)} times"
+            )
+    return verdict
+
+
+async def stored_field(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
+    """The field responses of the benchmark's waves, each with the instanceID it was received under."""
+    return await read_rows(
+        data_dir,
+        "SELECT r.id, r.answers, i.instance_id FROM response r "
+        "JOIN wave w ON w.id = r.wave_id "
+        "LEFT JOIN field_instance i ON i.response_id = r.id "
+        "JOIN field_key k ON k.wave_id = w.id AND k.enumerator IS NULL "
+        "WHERE r.channel = 'field' AND k.token = ANY($1::text[])",
+        tokens,
+    )
 
 
 # -- the check ---------------------------------------------------------------------------------------
@@ -282,23 +482,30 @@ def check(ledger: Ledger, rows: Sequence[dict]) -> Verdict:
     return verdict
 
 
-async def stored_responses(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
-    """The benchmark's responses, read from the embedded server the way the application finds it."""
+async def read_rows(data_dir: Path, query: str, tokens: Sequence[str]) -> list[dict]:
+    """Rows of ``query`` (its $1: the tokens), read from the embedded server the way the application
+    finds it."""
     settings = Settings.from_environ(survey_env(data_dir))
     database = await resolve_database(settings)
     try:
         conn = await connect(database.url)
         try:
-            rows = await conn.fetch(
-                "SELECT r.id, r.answers, r.pages FROM response r JOIN wave w ON w.id = r.wave_id "
-                "WHERE w.token = ANY($1::text[])",
-                list(tokens),
-            )
+            rows = await conn.fetch(query, list(tokens))
         finally:
             await conn.close()
     finally:
         database.stop()
     return [dict(row) for row in rows]
+
+
+async def stored_responses(data_dir: Path, tokens: Sequence[str]) -> list[dict]:
+    """The benchmark's web responses."""
+    return await read_rows(
+        data_dir,
+        "SELECT r.id, r.answers, r.pages FROM response r JOIN wave w ON w.id = r.wave_id "
+        "WHERE w.token = ANY($1::text[]) AND r.channel = 'web'",
+        tokens,
+    )
 
 
 def stop_embedded(pgdata: Path, timeout: float = 30.0) -> None:
@@ -332,9 +539,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--waves", type=int, default=4, help="open waves to spread over (default 4)"
     )
+    parser.add_argument(
+        "--devices", type=int, default=10, help="field devices sending interviews (default 10)"
+    )
     args = parser.parse_args(argv)
     if not (0 <= args.kills <= 20 and 0 < args.seconds <= 600 and 0 < args.respondents <= 1000):
         parser.error("--kills must be in 0..20, --seconds in (0, 600], --respondents in 1..1000")
+    if not 0 <= args.devices <= 200:
+        parser.error("--devices must be in 0..200")
 
     root = make_data_dir("survey-durability-")
     server = Server(root / "data", free_port(), args.workers, root / "serve.log")
@@ -342,13 +554,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         server.start()
         tokens = make_waves(server.data_dir, args.waves, prefix="durable")
+        addresses = field_tokens(server.data_dir, "durable")
         print(
-            f"survey serve --workers {args.workers}; {args.respondents} respondents for "
-            f"{args.seconds:g} s on {len(tokens)} waves; {args.kills} SIGKILLs"
+            f"survey serve --workers {args.workers}; {args.respondents} respondents and "
+            f"{args.devices} field devices for {args.seconds:g} s on {len(tokens)} waves; "
+            f"{args.kills} SIGKILLs"
         )
-        ledger = asyncio.run(run(server, tokens, args.respondents, args.seconds, args.kills))
+        ledger, field_ledger = asyncio.run(
+            run(server, tokens, addresses, args.respondents, args.devices, args.seconds, args.kills)
+        )
         rows = asyncio.run(stored_responses(server.data_dir, tokens))
         verdict = check(ledger, rows)
+        field_verdict = check_field(
+            field_ledger, asyncio.run(stored_field(server.data_dir, addresses))
+        )
         retried_saves = sum(1 for save in ledger.saves if save.acked and save.tries > 1)
         print(
             f"sent {len(ledger.saves)} pages ({retried_saves} acknowledged only after a retry), "
@@ -359,12 +578,34 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"client problem: {kind} x{count}")
         for line in ledger.details + verdict.lines[:50]:
             print(line)
+        retried_interviews = sum(1 for i in field_ledger.interviews if i.acked and i.tries > 1)
+        print(
+            f"field: sent {len(field_ledger.interviews)} interviews ({retried_interviews} "
+            f"acknowledged only after a retry, {field_ledger.resent} sent again after their "
+            "acknowledgement)"
+        )
+        for kind, count in field_ledger.problems.items():
+            print(f"field device problem: {kind} x{count}")
+        for line in field_ledger.details + field_verdict.lines[:50]:
+            print(line)
         print(f"mixed={verdict.mixed}")
+        print(
+            f"field: acked={field_verdict.acked} stored={field_verdict.stored} "
+            f"duplicates={field_verdict.duplicates} lost={field_verdict.lost}"
+        )
         print(
             f"acked={verdict.acked} stored={verdict.stored} "
             f"duplicates={verdict.duplicates} lost={verdict.lost}"
         )
-        ok = not (verdict.lost or verdict.duplicates or verdict.mixed or ledger.problems)
+        ok = not (
+            verdict.lost
+            or verdict.duplicates
+            or verdict.mixed
+            or ledger.problems
+            or field_verdict.lost
+            or field_verdict.duplicates
+            or field_ledger.problems
+        )
     finally:
         server.stop()
         stop_embedded(server.data_dir / "pg")

@@ -8,10 +8,11 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from email.utils import formatdate
 
 from litestar import Litestar, Request, Response, Router, get
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
@@ -34,11 +35,12 @@ from survey.console.routes import console_router
 from survey.db.migrate import migrate
 from survey.db.pool import DatabaseBusy, create_pool
 from survey.db.server import Database, resolve_database
+from survey.field.routes import field_router
 from survey.reports.routes import reports_router
 from survey.settings import Settings, get_settings
 from survey.web import request_pool
 from survey.web.csrf import SessionBoundCSRF
-from survey.web.errors import EXCEPTION_HANDLERS, error_response
+from survey.web.errors import EXCEPTION_HANDLERS, error_response, logged_path
 from survey.web.security import NetworkDeadlines, refuse_unusable_address, security_headers
 from survey.web.static import static_router
 from survey.web.templates import template_config
@@ -68,16 +70,28 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("path_template") or scope.get("path", "")
             logger.info(
                 "%s %s %d %.1fms",
                 scope.get("method", ""),
-                route,
+                logged_path(scope),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
 
     return middleware
+
+
+async def add_date_header(message: Message, scope: Scope) -> None:
+    """A ``Date`` header on every reply that has none (HTTP/1.1 wants it from a server with a clock).
+
+    OpenRosa clients (ODK Collect) require it. A hook on every message sent, so that it also reaches
+    the replies no route handler made (an unknown path's 404); ``survey serve`` turns uvicorn's own
+    off, so that a reply never carries two.
+    """
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        if "date" not in headers:
+            headers["date"] = formatdate(usegmt=True)
 
 
 @get("/healthz", opt={"roles": "public"})
@@ -97,8 +111,11 @@ async def home() -> Redirect:
 
 # Only the console carries a CSRF cookie: respondent routes protect themselves with their response cookie
 # (and must set no other cookie), the API uses bearer tokens, static files and the health check are public
-# GETs.
-CSRF_EXCLUDE = ["^/r/", "^/api/", "^/static/", "^/healthz", "^/schema"]
+# GETs. The field endpoints (/field/{token}/...) are called by ODK Collect, KoboCollect and Enketo, which
+# have no cookie to forge a request with: each request is authorised by the secret token in its own
+# address, which a forged cross-site request would have to know already. Anchored, because litestar
+# searches these patterns anywhere in the path.
+CSRF_EXCLUDE = ["^/r/", "^/field/", "^/api/", "^/static/", "^/healthz", "^/schema"]
 
 
 def csrf_middleware(settings: Settings) -> DefineMiddleware:
@@ -176,6 +193,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         healthz,
         static_router(),
         collect_router(),
+        field_router(),
         console_router(),
         ApiV1,
         reports_router(),
@@ -191,7 +209,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             DefineMiddleware(NetworkDeadlines, settings=settings),
             csrf_middleware(settings),
         ],
-        before_send=[security_headers(settings)],
+        before_send=[security_headers(settings), add_date_header],
         plugins=[HTMXPlugin()],
         template_config=template_config(),
         compression_config=CompressionConfig(

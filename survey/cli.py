@@ -27,7 +27,7 @@ from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
 from survey.db.pool import connect
 from survey.db.server import resolve_database
-from survey.errors import InvalidAnswer, InvalidDefinition, SurveyError
+from survey.errors import InvalidAnswer, InvalidDefinition, NotFound, SurveyError
 from survey.settings import Settings, forms_dir
 
 Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
@@ -300,6 +300,24 @@ async def cmd_waves_qr(args: argparse.Namespace, settings: Settings) -> int:
     code = segno.make(link, error="m", micro=False)
     code.save(str(path), scale=10 if kind == ".png" else 1, border=4)
     out(f"wrote {path} for wave {wave.key}: {link}")
+    return 0
+
+
+async def cmd_waves_field(args: argparse.Namespace, settings: Settings) -> int:
+    from survey.db import field as field_db
+
+    if args.revoke is not None and args.enumerator is not None:
+        raise InvalidAnswer("give --enumerator NAME or --revoke NAME, not both")
+    async with open_database(settings) as conn:
+        wave = await campaigns_db.get_wave(conn, args.key)
+        if args.revoke is not None:
+            if not await field_db.revoke_key(conn, wave.id, args.revoke):
+                raise NotFound(f'wave {wave.key} has no field address in use for "{args.revoke}"')
+            out(f'revoked the field address of "{args.revoke.strip()}" for wave {wave.key}')
+            return 0
+        key = await field_db.ensure_key(conn, wave.id, args.enumerator)
+    # Only the address, on its line: what an enumerator types into ODK Collect as its server.
+    out(key.url(settings.base_url))
     return 0
 
 
@@ -823,6 +841,8 @@ UVICORN_OPTIONS: dict[str, Any] = {
     # (SURVEY_TRUSTED_PROXIES, survey/web/security.py:client_address).
     "proxy_headers": False,
     "server_header": False,
+    # The application sets Date itself (survey.app.add_date_header), on every reply: not twice.
+    "date_header": False,
 }
 
 
@@ -964,6 +984,19 @@ def build_parser() -> argparse.ArgumentParser:
     qr = command(waves, "qr", cmd_waves_qr, "write the QR code of a wave's respondent link")
     qr.add_argument("key")
     qr.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.svg or FILE.png")
+    field = command(
+        waves,
+        "field",
+        cmd_waves_field,
+        "print the wave's field server address (ODK Collect, KoboCollect, Enketo)",
+    )
+    field.add_argument("key")
+    field.add_argument(
+        "--enumerator", default=None, metavar="NAME", help="an address of this enumerator's own"
+    )
+    field.add_argument(
+        "--revoke", default=None, metavar="NAME", help="withdraw this enumerator's address"
+    )
 
     users = commands.add_parser("users", help="researcher accounts").add_subparsers(
         dest="users_command", required=True, parser_class=Parser

@@ -785,6 +785,7 @@ def route_values(study: Study, account_id: int) -> dict[str, str]:
         "campaigns": study.campaign.key,
         "waves": study.pre.key,
         "r": study.pre.token,
+        "field": "A" * 32,  # no such field address: the public endpoints still answer (404)
         "versions": "1",
         "p": "1",
         "users": str(account_id),
@@ -817,3 +818,68 @@ def team_bound(path: str) -> bool:
 
 def sent_to_sign_in(response: Any) -> bool:
     return response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+
+
+# -- field devices (OpenRosa) ------------------------------------------------------------------------
+
+XFORMS = "http://www.w3.org/2002/xforms"
+
+
+def fill_instance(
+    xform: bytes,
+    values: Mapping[str, str],
+    *,
+    instance_id: str | None = None,
+    deprecated_id: str | None = None,
+    version: str | None = None,
+    form_id: str | None = None,
+) -> bytes:
+    """An interview as a device makes it: the XForm's primary instance with ``values`` filled in by
+    question name (a ``select_multiple`` as its space-separated choices), its ``meta/instanceID`` set
+    (and ``deprecatedID`` for an edit). ``version`` and ``form_id`` replace the form's own."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xform)
+    model = next(root.iter(f"{{{XFORMS}}}model"))
+    instance = next(
+        element for element in model.iter(f"{{{XFORMS}}}instance") if "id" not in element.attrib
+    )
+    data = next(iter(instance))
+    for element in data.iter():  # devices send the instance without the XForms namespace
+        element.tag = element.tag.rsplit("}", 1)[-1]
+    unused = dict(values)
+    for element in data.iter():
+        if element.tag in unused and len(element) == 0:
+            element.text = unused.pop(element.tag)
+    assert not unused, f"no question named {sorted(unused)} in the form"
+    meta = data.find("meta")
+    assert meta is not None
+    meta.find("instanceID").text = instance_id or f"uuid:{uuid.uuid4()}"  # type: ignore[union-attr]
+    if deprecated_id is not None:
+        ET.SubElement(meta, "deprecatedID").text = deprecated_id
+    if version is not None:
+        data.set("version", version)
+    if form_id is not None:
+        data.set("id", form_id)
+    return ET.tostring(data, encoding="utf-8", xml_declaration=True)
+
+
+def multipart_submission(
+    xml: bytes, *, name: str = "xml_submission_file", extra: Sequence[tuple[str, bytes]] = ()
+) -> tuple[bytes, str]:
+    """A submission body as ODK Collect sends it (multipart, the interview in ``xml_submission_file``),
+    and its Content-Type."""
+    boundary = f"----survey{uuid.uuid4().hex}"
+    parts = [(name, "submission.xml", "text/xml", xml)]
+    parts += [(part, f"{part}.bin", "application/octet-stream", data) for part, data in extra]
+    body = b"".join(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{part}"; '
+            f'filename="{filename}"\r\nContent-Type: {kind}\r\n\r\n'
+        ).encode()
+        + data
+        + b"\r\n"
+        for part, filename, kind, data in parts
+    )
+    body += f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"

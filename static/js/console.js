@@ -1,5 +1,6 @@
-// The console's one script (htmx aside): a copy button beside each respondent link. Without JavaScript
-// the buttons stay hidden (console.css shows them under html.js) and the link field stays selectable.
+// The console's one script (htmx aside): a copy button beside each respondent link (and field address),
+// and a question before a form that undoes something. Without JavaScript the buttons stay hidden
+// (console.css shows them under html.js) and the link field stays selectable.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -33,6 +34,13 @@
       function () { announce(button, button.getAttribute("data-copied")); },
       function () { field.focus(); field.select(); }
     );
+  });
+
+  // A form that undoes something (withdrawing a field address) asks first. Without JavaScript it is sent
+  // as it is, like any form.
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
   });
 
   // Focusing the link selects all of it, ready to copy by hand.

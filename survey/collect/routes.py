@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 import asyncpg
-from litestar import Router, get, post
+from litestar import Request, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
@@ -47,7 +47,7 @@ from survey.db.responses import Response as SurveyResponse
 from survey.db.responses import Visit
 from survey.web import request_pool
 
-__all__ = ["BODY_LIMIT", "COOKIE", "PUBLIC", "collect_router"]
+__all__ = ["BODY_LIMIT", "COOKIE", "PUBLIC", "collect_router", "collect_state"]
 
 #: Who may use these routes: anyone with the link.
 PUBLIC: Final = {"roles": "public"}
@@ -75,8 +75,10 @@ async def _connection(request: HTMXRequest) -> AsyncIterator[asyncpg.Connection]
         yield conn
 
 
-def _state(request: HTMXRequest) -> CollectState:
-    # One per application (not per module), so that two apps in one process (tests) share nothing.
+def collect_state(request: Request) -> CollectState:
+    """The application's respondent state (versions, panel secrets, the rate limiter), which the field
+    endpoints and the console's field pages share. One per application (not per module), so that two
+    apps in one process (tests) share nothing."""
     state = request.app.state.get("collect")
     if state is None:
         state = request.app.state["collect"] = CollectState()
@@ -334,7 +336,7 @@ async def welcome(
         visit = await _visit(conn, request, token)
         if visit is None:
             return _unknown(request, lang)
-        state = _state(request)
+        state = collect_state(request)
         wave, response = visit.wave, visit.response
         pinned = await state.pinned(conn, response.version_id if response else wave.version_id)
         chosen = pick_language(pinned.questionnaire, lang)
@@ -369,7 +371,7 @@ async def show_page(
         visit = await _visit(conn, request, token)
         if visit is None:
             return _unknown(request, lang)
-        state = _state(request)
+        state = collect_state(request)
         wave, response = visit.wave, visit.response
         if response is None:
             return _redirect(f"/r/{token}" + (f"?lang={lang}" if lang in LANGUAGES else ""))
@@ -424,7 +426,7 @@ async def save_page(request: HTMXRequest, token: FromPath[str], number: FromPath
         visit = await _visit(conn, request, token)
         if visit is None:
             return _unknown(request, None)
-        state = _state(request)
+        state = collect_state(request)
         cookie_id = _cookie_id(request)
         wave, known = visit.wave, visit.response
         pinned = await state.pinned(conn, known.version_id if known else wave.version_id)
@@ -542,7 +544,7 @@ async def done(
         visit = await _visit(conn, request, token)
         if visit is None:
             return _unknown(request, lang)
-        state = _state(request)
+        state = collect_state(request)
         wave, response = visit.wave, visit.response
         if response is not None and not response.finished:
             return _redirect(f"/r/{token}")
@@ -567,7 +569,7 @@ async def restart(request: HTMXRequest, token: FromPath[str]) -> Response:
         visit = await _visit(conn, request, token)
         if visit is None:
             return _unknown(request, None)
-        state = _state(request)
+        state = collect_state(request)
         wave = visit.wave
         pinned = await state.pinned(conn, wave.version_id)
         lang = pinned.questionnaire.default_language

@@ -106,6 +106,8 @@ class WaveCard:
     qr_png: str | None
     action: Literal["open", "close"] | None
     """What the account may do to the wave now, if anything."""
+    field_href: str | None = None
+    """Its field collection page (survey.console.field), for the roles that hand out links."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,7 @@ def _wave_card(request: Request, w: WaveCounts, *, can_run: bool) -> WaveCard:
         qr_svg=f"{base}/qr.svg" if can_run else None,
         qr_png=f"{base}/qr.png" if can_run else None,
         action=action,
+        field_href=f"{base}/field" if can_run else None,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from survey.console.field_messages import FIELD_MESSAGES
 from survey.web.i18n import Catalogue, language_name
 
 __all__ = ["CATALOGUE", "MESSAGES", "language_name"]
@@ -1131,6 +1132,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Хэлийг жагсаалтаас сонгоно уу.",
         "en": "Choose one of the languages.",
     },
+    # Field collection: its pages' words are kept beside them (survey/console/field_messages.py).
+    **FIELD_MESSAGES,
 }
 
 CATALOGUE: Final = Catalogue(MESSAGES)

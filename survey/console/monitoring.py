@@ -1,6 +1,7 @@
 """The monitoring page of a wave, ``GET /console/waves/{key}``: complete, unfinished and declined responses,
 responses started per day, where unfinished responses stopped (each page named by its number and its
-section's title, in the reader's language), and the median time to complete.
+section's title, in the reader's language), and the median time to complete; with field collection,
+the responses by channel and enumerator and those waiting for review (survey.console.field).
 
 htmx refreshes the figures every 30 seconds: the same handler answers an htmx request with the figures
 alone (``console/_progress.html``).
@@ -18,9 +19,11 @@ from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from survey.console import service
+from survey.console import field, service
 from survey.console import web as console_web
 from survey.console.auth import CAMPAIGN_READERS, principal
+from survey.console.field import ChannelRow
+from survey.db import field as field_db
 from survey.db.console import WaveProgress
 from survey.web import request_pool
 
@@ -115,6 +118,11 @@ class WavePage:
     checked_at: datetime
     refresh: str
     """The address htmx reloads the figures from."""
+    channels: tuple[ChannelRow, ...] = ()
+    """Responses by channel (web, field devices by address); empty when all came by the web form."""
+    pending: int = 0
+    review_href: str | None = None
+    """Where the field interviews waiting for review are decided, for the roles that decide."""
 
 
 def _duration(t: Callable[..., str], seconds: float | None) -> str:
@@ -149,7 +157,12 @@ def _page_name(t: Callable[..., str], key: str, name: service.PageName | None) -
     return t("monitor.page", number=name.number, title=title)
 
 
-def _wave_page(request: HTMXRequest, found: service.Monitoring) -> WavePage:
+def _wave_page(
+    request: HTMXRequest,
+    found: service.Monitoring,
+    channels: tuple[ChannelRow, ...] = (),
+    pending: int = 0,
+) -> WavePage:
     t = console_web.translator(request)
     wave, progress = found.wave, found.progress
     order = {key: (name.number or 0) for key, name in found.pages.items()}
@@ -178,6 +191,9 @@ def _wave_page(request: HTMXRequest, found: service.Monitoring) -> WavePage:
         ),
         checked_at=datetime.now(UTC),
         refresh=f"/console/waves/{wave.key}",
+        channels=channels,
+        pending=pending,
+        review_href=field.review_link(request, wave, pending),
     )
 
 
@@ -191,7 +207,9 @@ async def wave_page(request: HTMXRequest, key: FromPath[str]) -> Template:
         found = await service.monitoring(
             conn, principal(request), key, console_web.language(request)
         )
-    context = _wave_page(request, found)
+        channels = await field.channel_rows(conn, console_web.translator(request), found.wave)
+        pending = await field_db.pending_count(conn, found.wave.id)
+    context = _wave_page(request, found, channels, pending)
     if request.htmx:
         return console_web.fragment(request, "_progress.html", context)
     return console_web.page(request, "wave.html", context, section="campaigns")

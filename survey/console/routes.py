@@ -4,6 +4,7 @@
 :mod:`survey.console.campaigns`             the campaign list, a campaign, its waves, QR codes
 :mod:`survey.console.monitoring`            a wave's collection so far
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
+:mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
 :mod:`survey.console.teams`                 teams, their members and roles
@@ -27,6 +28,7 @@ from survey.console import (
     campaigns,
     credentials,
     downloads,
+    field,
     monitoring,
     questionnaires,
     teams,
@@ -43,6 +45,7 @@ def console_router() -> Router:
             *accounts.ROUTES,
             *campaigns.ROUTES,
             *monitoring.ROUTES,
+            *field.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,
             *teams.ROUTES,

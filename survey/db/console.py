@@ -73,6 +73,9 @@ class ResponseRow(msgspec.Struct, frozen=True, array_like=True):
     pair_id: str | None
     started_at: datetime
     submitted_at: datetime | None
+    channel: str
+    enumerator: str | None
+    review: str | None
     answers: dict[str, Any]
 
 
@@ -161,7 +164,7 @@ async def response_batches(
         records = await cursor.fetch(batch)
         if not records:
             return
-        yield [ResponseRow(*record[:7], decode(record[7])) for record in records]
+        yield [ResponseRow(*record[:10], decode(record[10])) for record in records]
 
 
 async def response_cells(
@@ -179,7 +182,7 @@ async def response_cells(
 
     Each row is ``(version_id, cells)``: the cells are the response's public id, the three strings of
     ``head`` (wave key, phase, arm), the version number, language, start and submit times (ISO 8601, UTC,
-    to the second), status, the pair id when ``panel``, then one cell per answer column. ``keys`` and
+    to the second), status, channel, enumerator, review, the pair id when ``panel``, then one cell per answer column. ``keys`` and
     ``choices`` describe the answer columns in parallel: a ``None`` choice is the item's stored answer as
     text (None when unanswered), a choice is ``"1"``/``"0"`` for whether the multi item's answer holds it
     (None when the answer is not a list). The keys travel as a query parameter, never inside the SQL.

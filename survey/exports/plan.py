@@ -1,7 +1,8 @@
 """The plan of an export: which responses (rows) and which columns, decided before any row is read.
 
 The columns are ``response_id``, ``wave``, ``phase``, ``arm``, ``version``, ``language``, ``started_at``,
-``submitted_at``, ``status``, ``pair_id`` (panel designs only), then one column per item key (a
+``submitted_at``, ``status``, ``channel`` (``web`` or ``field``), ``enumerator`` and ``review`` (field
+responses: survey.field), ``pair_id`` (panel designs only), then one column per item key (a
 multi-choice item as one 0/1 column per choice, named ``item/choice``), then one column per declared
 outcome, ``outcome_<key>``, with the respondent's score. The items are the union of the items of every
 questionnaire version the exported waves use, in questionnaire order; a response answered on a version
@@ -55,6 +56,13 @@ META_COLUMNS: tuple[tuple[str, str], ...] = (
     ("started_at", "when the respondent started (UTC)"),
     ("submitted_at", "when the respondent submitted (UTC)"),
     ("status", "complete, in_progress or declined"),
+    ("channel", "web (the respondent's own form) or field (ODK Collect, KoboCollect, Enketo)"),
+    ("enumerator", "field responses: the enumerator whose own field address delivered it"),
+    (
+        "review",
+        "field responses with answers that broke a rule: pending (out of the report), accepted or "
+        "rejected; empty when nothing was flagged",
+    ),
 )
 PAIR_COLUMN = (
     "pair_id",

@@ -139,7 +139,7 @@ def _row_builder(
         get = r.answers.get
         row: Row = [
             str(r.public_id), wave.key, wave.phase, wave.arm, number, r.language,
-            r.started_at, r.submitted_at, r.status,
+            r.started_at, r.submitted_at, r.status, r.channel, r.enumerator, r.review,
         ]  # fmt: skip
         if panel:
             row.append(r.pair_id)

@@ -10,6 +10,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import Scope
 
 from survey.errors import SurveyError
 from survey.web.i18n import request_language
@@ -57,6 +58,17 @@ def error_response(request: Request, status: int, message: str) -> Response:
     )
 
 
+def logged_path(scope: Scope) -> str:
+    """What a log line names of a request: the route it matched (its template, never the values in it),
+    or, for a request that matched none, its path with the token of a field address cut off (the token
+    is a device's whole credential; survey.field)."""
+    route = scope.get("path_template")
+    if route:
+        return route
+    path = scope.get("path", "")
+    return "/field/{token}/…" if path.startswith("/field/") else path
+
+
 def survey_error_handler(request: Request, exc: SurveyError) -> Response:
     return error_response(request, exc.status_code, exc.message)
 
@@ -70,12 +82,12 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
 
 def database_data_error_handler(request: Request, exc: asyncpg.DataError) -> Response:
     """PostgreSQL refused a value sent by the client (a NUL character, a number out of range): a 400."""
-    logger.info("refused data on %s %s: %s", request.method, request.url.path, exc)
+    logger.info("refused data on %s %s: %s", request.method, logged_path(request.scope), exc)
     return error_response(request, 400, "The request contains a value that cannot be stored.")
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    logger.exception("unhandled error on %s %s", request.method, logged_path(request.scope))
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong")
 
 

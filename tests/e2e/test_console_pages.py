@@ -9,6 +9,7 @@ finds no serious or critical violation.
 from __future__ import annotations
 
 import re
+import urllib.request
 from collections.abc import Callable
 
 import pytest
@@ -17,7 +18,7 @@ from playwright.sync_api import Page, expect
 from survey.console.messages import CATALOGUE
 from survey.db.accounts import ROLES
 from tests.e2e.conftest import MEASURE, Server, sign_in
-from tests.helpers import english_left
+from tests.helpers import english_left, fill_instance, multipart_submission
 
 pytestmark = pytest.mark.e2e
 
@@ -28,6 +29,9 @@ PAGES = [
     "/console/campaigns/new",
     "/console/campaigns/demo-corruption",
     "/console/waves/demo-trafficking-pre",
+    "/console/waves/field-demo-pre",
+    "/console/waves/field-demo-pre/field",
+    "/console/waves/field-demo-pre/review",
     "/console/questionnaires",
     f"/console/questionnaires/{QUESTIONNAIRE}",
     f"/console/questionnaires/{QUESTIONNAIRE}/versions/1",
@@ -43,7 +47,34 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def accounts(server: Server, demo: list[str]) -> dict[str, str]:
+def field_data(server: Server, demo: list[str]) -> None:
+    """An open wave collected in the field: an enumerator's address, and an interview she sent with an age
+    out of its range, waiting for review; so that the field, review and monitoring pages show them."""
+    server.cli(
+        "campaigns",
+        "create",
+        "field-demo",
+        "--questionnaire",
+        QUESTIONNAIRE,
+        "--design",
+        "independent",
+    )
+    server.cli("waves", "add", "field-demo", "--phase", "pre")
+    server.cli("waves", "open", "field-demo-pre")
+    address = server.cli("waves", "field", "field-demo-pre", "--enumerator", "Сараа").strip()
+    with urllib.request.urlopen(f"{address}/form.xml", timeout=30) as response:
+        xform = response.read()
+    values = {"consent": "OK", "age": "31", "aimag": "uvs", "k_offer": "no"}
+    body, content_type = multipart_submission(fill_instance(xform, values))
+    request = urllib.request.Request(
+        f"{address}/submission", data=body, headers={"Content-Type": content_type}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+
+
+@pytest.fixture(scope="module")
+def accounts(server: Server, demo: list[str], field_data: None) -> dict[str, str]:
     """An account of every role (Mongolian, the default for new accounts), by role."""
     emails = {role: f"pages-{role}@example.org" for role in ROLES}
     for role, email in emails.items():

@@ -38,7 +38,7 @@ from tests.integration.test_console import (
 )
 
 META = ["response_id", "wave", "phase", "arm", "version", "language", "started_at", "submitted_at",
-        "status"]  # fmt: skip
+        "status", "channel", "enumerator", "review"]  # fmt: skip
 ITEMS = [
     "consent", "age", "aimag", "visit", "k_offer", "k_hotline", "k_signs/passport", "k_signs/debt",
     "k_signs/contract", "k_signs/isolation", "a_help", "a_shame", "comment",

@@ -18,6 +18,7 @@ from litestar import Litestar
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
+from survey.db import field as field_db
 from survey.db.campaigns import Campaign
 from survey.web.security import CONTENT_SECURITY_POLICY
 from tests.helpers import make_account, new_token
@@ -36,13 +37,22 @@ def _check(response, what: str) -> None:
     for name, value in PROTECTIVE.items():
         assert response.headers.get(name) == value, (what, response.status_code, name)
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-    expected = STATIC_CACHE if what.startswith("/static/") else "no-store"
+    if what.startswith("/static/"):
+        expected = STATIC_CACHE
+    elif what.startswith("/field/") and what.endswith(("/form.xml", "/manifest")):
+        # A device keeps its form and checks it again each time (ETag); no shared cache may keep it.
+        expected = "private, no-cache"
+    else:
+        expected = "no-store"
     assert response.headers.get("cache-control") == expected, (what, response.status_code)
 
 
-def _urls(app: Litestar, campaign: Campaign, token: str, account_id: int, reset: str) -> list[str]:
+def _urls(
+    app: Litestar, campaign: Campaign, token: str, account_id: int, reset: str, field: str
+) -> list[str]:
     """A URL of every GET route, each parameter naming an object that exists."""
     value = {
+        "field": field,
         "teams": "default",
         "reset-password": reset,
         "questionnaires": "trafficking-knowledge",
@@ -80,7 +90,8 @@ async def test_every_route_sends_the_protective_headers(
     api_token = await new_token(db, admin_account)
     forgetful = await make_account(db, "viewer", "forgetful@example.org")
     reset, _ = await auth.start_password_reset(db, forgetful.id, created_by=account_id)
-    urls = _urls(app, campaign, wave.token, account_id, reset)
+    field = await field_db.ensure_key(db, wave.id, None)
+    urls = _urls(app, campaign, wave.token, account_id, reset, field.token)
     assert len(urls) > 25
     assert any(u.startswith("/console/") for u in urls) and any(u.endswith("/report") for u in urls)
     for url in urls:

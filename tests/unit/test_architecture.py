@@ -44,6 +44,7 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "survey.console": "the database layer knows no web area",
         "survey.reports": "the database layer knows no web area",
         "survey.exports": "exports read through db, not the other way",
+        "survey.field": "the database layer knows no web area",
         "litestar": "the database layer knows no web framework",
     },
     "survey.exports": {
@@ -57,6 +58,12 @@ FORBIDDEN: dict[str, dict[str, str]] = {
         "survey.console": "respondent pages and the console stand apart",
         "survey.reports": "respondent pages know nothing of reports",
         "survey.exports": "respondent pages know nothing of exports",
+        "survey.field": "the web form knows nothing of the field channel that reuses its rules",
+    },
+    "survey.field": {
+        "survey.console": "devices' endpoints know nothing of the console",
+        "survey.reports": "devices' endpoints know nothing of reports",
+        "survey.exports": "devices' endpoints know nothing of exports",
     },
     "survey.console": {
         "survey.collect": "the console and the respondent pages stand apart",
@@ -76,6 +83,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     # The console's preview shows a questionnaire exactly as respondents will see it: the same field
     # views, built by the same code, not a copy that could drift from it.
     ("survey.console.questionnaires", "survey.collect.views"): "the preview reuses the field views",
+    # The review of flagged field answers applies the respondent's answer rules through the application's
+    # one CollectState (its cache of pinned versions and panel secrets), which the field endpoints share.
+    ("survey.console.field", "survey.collect.routes"): "the review shares the respondents' state",
 }
 
 #: Modules that must import no litestar at all, not even through another module: the rules of an area.

@@ -42,10 +42,11 @@ GROUP BY p.page
 ORDER BY position, p.page;
 
 -- name: wave_median_seconds
--- Median time from start to final submit of the complete responses.
+-- Median time from start to final submit of the complete web responses (a field interview is stored
+-- when it arrives: its device does not say how long it took).
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM submitted_at - started_at))::float8
 FROM response
-WHERE wave_id = $1 AND status = 'complete' AND submitted_at IS NOT NULL;
+WHERE wave_id = $1 AND status = 'complete' AND submitted_at IS NOT NULL AND channel = 'web';
 
 -- name: export_count
 SELECT count(*) FROM response WHERE wave_id = ANY($1::bigint[]) AND status = ANY($2::text[]);
@@ -56,7 +57,7 @@ SELECT count(*) FROM response WHERE wave_id = ANY($1::bigint[]) AND status = ANY
 -- response shows its public id (never its own id, which the respondent's cookie holds) and, when it is
 -- complete and linked to a response of the other phase, its pair id (never the panel key).
 SELECT r.public_id, r.version_id, r.language, r.status, p.pair_id::text, r.started_at, r.submitted_at,
-       r.answers::text
+       r.channel, r.enumerator, r.review, r.answers::text
 FROM response r
 JOIN wave w ON w.id = r.wave_id
 LEFT JOIN panel_pair p
@@ -69,14 +70,14 @@ ORDER BY r.started_at, r.id;
 -- One wave's responses for a CSV export, every cell already text, extracted by the server (no answer JSON
 -- crosses the wire or is decoded in Python). Per row: the version id, then one text array: the public id
 -- (as export_rows), wave key $3, phase $4, arm $5, version number, language, started and submitted (UTC,
--- ISO 8601 to the second), status, the pair id when $8 (as export_rows), then one cell per answer column. The answer columns are given as
+-- ISO 8601 to the second), status, channel, enumerator, review, the pair id when $8 (as export_rows), then one cell per answer column. The answer columns are given as
 -- two parallel arrays, item keys $6 and choices $7: a null choice is the item's stored answer as text, a
 -- choice is 1/0 for whether a multi item's list holds it (null when the answer is not a list).
 SELECT r.version_id,
        ARRAY[r.public_id::text, $3::text, $4::text, $5::text, v.version::text, r.language,
              to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
              to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
-             r.status]
+             r.status, r.channel, r.enumerator, r.review]
        || CASE WHEN $8::boolean THEN ARRAY[p.pair_id::text] ELSE '{}'::text[] END
        || ARRAY(
               SELECT CASE
