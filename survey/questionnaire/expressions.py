@@ -873,7 +873,10 @@ def _arithmetic(expr: Arithmetic, answers: Mapping[str, object]) -> _Value:
     if isinstance(result, float) and not math.isfinite(result):
         return None
     if isinstance(result, int) and abs(result) > _EXACT_LIMIT:
-        return float(result)
+        try:
+            return float(result)
+        except OverflowError:
+            return None
     return result
 
 

@@ -203,7 +203,7 @@ SHIPPED = FORMS / "trafficking-knowledge.yaml"
         (
             '        text: {mn: "Та хэдэн настай вэ?", en: "How old are you?"}\n',
             '        text: {en: "How old are you?"}\n',
-            'missing "mn" text',
+            'missing "mn" text (the default language)',
         ),
         (
             "show_if: \"offer_received == 'yes'\"",
