@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from survey.collect.answers import FieldError, display_values
 from survey.collect.messages import language_name, translate
 from survey.collect.paging import Page, Plan
+from survey.questionnaire.computed import offered_choices, pipe
 from survey.questionnaire.model import Item, Questionnaire
 
 __all__ = [
@@ -173,13 +174,16 @@ def _field(
     values: Sequence[str],
     error: FieldError | None,
     code_saved: bool,
+    answers: Mapping[str, object],
 ) -> FieldView:
 
     def t(key: str) -> str:
         return translate(key, lang)
 
-    label = _text(item.text, lang, q.default_language) or item.key
+    # ${key} shows an answer from an earlier page (paging keeps it so) or a calculated value.
+    label = pipe(q, _text(item.text, lang, q.default_language) or item.key, answers, lang)
     hint = _text(item.hint, lang, q.default_language)
+    hint = pipe(q, hint, answers, lang) if hint else hint
     message = error.message(lang) if error else None
     base = {
         "key": item.key,
@@ -201,7 +205,7 @@ def _field(
         else:
             pairs = [
                 (c.value, _text(c.label, lang, q.default_language) or c.value)
-                for c in q.choices_for(item)
+                for c in offered_choices(q, item, answers)
             ]
         options = tuple(
             Option(value, text, f"q-{item.key}-{i}", value in chosen)
@@ -277,7 +281,7 @@ def build_form(
         else:
             values = display_values(item, answers.get(item.key))
         code_saved = item.type == "panel_code" and isinstance(answers.get(item.key), str)
-        fields.append(_field(q, item, lang, values, errors.get(item.key), code_saved))
+        fields.append(_field(q, item, lang, values, errors.get(item.key), code_saved, answers))
     current, total, last = plan.progress(page, answers)
     previous = plan.previous_page(page, answers)
     base = f"/r/{token}"

@@ -568,8 +568,10 @@ def _with_shipped_lists(obj: dict[str, Any]) -> dict[str, Any]:
     if own is not None and not isinstance(own, dict):
         return obj
     wanted: list[str] = []
-    for section in obj.get("sections") or []:
-        for item in (section.get("items") or []) if isinstance(section, dict) else []:
+    sections = obj.get("sections")
+    for section in sections if isinstance(sections, list) else []:
+        items = section.get("items") if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else []:
             choices = item.get("choices") if isinstance(item, dict) else None
             if isinstance(choices, str) and choices not in (own or {}) and choices not in wanted:
                 wanted.append(choices)
