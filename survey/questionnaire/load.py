@@ -1025,7 +1025,7 @@ class _Validator:
                     self.error(
                         path, f'"{key}"{at} is computed from items that do not come before {where}'
                     )
-                elif not isinstance(node, expressions.Name):
+                elif isinstance(node, expressions.Selected):
                     self.error(path, f'"{key}"{at} is a calculation, not a choice or multi item')
                 continue
             if key not in self.items:

@@ -103,7 +103,7 @@ def test_import_refuses_a_file_name_that_is_not_the_key(
                 {"type": "text", "name": "q", "label::English (en)": "One"},
                 {"type": "text", "name": "q", "label::English (en)": "Two"},
             ),
-            'survey sheet, row 3: duplicate name "q" (first at row 2)',
+            'survey sheet, row 3: duplicate name "q" in the same group (first at row 2)',
         ),
         (
             basic(

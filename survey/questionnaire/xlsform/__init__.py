@@ -55,8 +55,9 @@ from survey.questionnaire.xlsform.common import (
     workbook_data,
 )
 from survey.questionnaire.xlsform.exporting import export_xlsform, show_if_to_xpath
-from survey.questionnaire.xlsform.importing import definition_yaml, import_xlsform
+from survey.questionnaire.xlsform.importing import import_xlsform
 from survey.questionnaire.xlsform.xpath import format_expression, xpath_to_show_if
+from survey.questionnaire.xlsform.yamlfile import definition_yaml
 
 __all__ = [
     "EXTRA_COLUMNS",

@@ -1,123 +1,69 @@
-"""XLSForm → questionnaire: the importer."""
+"""XLSForm → questionnaire: the importer.
+
+It reads the survey sheet in two passes. The first gives every row its kind, name, key and scope (the
+groups and repeats around it), so that a condition may name any question; the second builds sections
+and items and translates their XPath. Names need only be unique within their group, as in XLSForm: a
+name used again in another group gets its group's key as a prefix (reported), and a ``${name}`` is
+looked up in the referring row's own group first. Calculations are translated once every name is
+known, in the order they depend on each other.
+
+The result goes through the loader like any definition. Where the loader refuses something optional
+(a piped ``${name}``, a constraint, a choice filter, a calculation), that part is dropped with a
+report line and the import goes on; where dropping would change which questions are asked (a
+condition), the form is refused with the loader's message, located on its sheet and row.
+"""
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import msgspec
-import yaml
+from typing import Any, Final
 
 from survey.errors import InvalidDefinition
-from survey.questionnaire import expressions
-from survey.questionnaire.expressions import (
-    And,
-    Expr,
-)
+from survey.questionnaire.computed import PIPED
+from survey.questionnaire.expressions import And, Call, Constant, Expr, names, parse
 from survey.questionnaire.load import load_object
-from survey.questionnaire.model import (
-    SCORINGS,
-    Questionnaire,
-    Text,
-)
+from survey.questionnaire.model import Questionnaire, Text
 from survey.questionnaire.workbook import read_workbook
 from survey.questionnaire.xlsform.common import (
-    CHOICE_VALUE,
-    CHOICES_COLUMNS,
     FILE_SELECT,
     KNOWN_SHEETS,
-    LANGUAGE,
     MAX_KEY_LENGTH,
+    METADATA,
     NAMED_PATH,
     NO,
-    OUTCOME_COLUMNS,
     SECTION_PATH,
     SELECT,
-    SETTINGS_COLUMNS,
+    SELECT_ONE,
     SIMPLE_TYPES,
     SURVEY_COLUMNS,
+    TYPE_ALIASES,
     UNSUPPORTED_TYPES,
     YES,
     ImportFailed,
     ReportLine,
     Sheet,
-    column_base,
-    language_column,
-    language_of,
+    key_of,
     unique_name,
     workbook_data,
 )
-from survey.questionnaire.xlsform.xpath import (
-    FLIPPED,
-    Ref,
-    ToCondition,
-    XBin,
-    XCall,
-    XDot,
-    XLogic,
-    XNeg,
-    XNode,
-    XNum,
-    XPathError,
-    XRef,
-    XStr,
-    format_expression,
-    number_of,
-    parse_xpath,
-    xpath_condition,
-    xpath_number_text,
-)
+from survey.questionnaire.xlsform.parts import Parts, Question
+from survey.questionnaire.xlsform.reading import choice_dicts
+from survey.questionnaire.xlsform.translate import ToExpression, choice_filter_of, pipe_names
+from survey.questionnaire.xlsform.xpath import Ref, XPathError, format_expression, parse_xpath
 
-# --------------------------------------------------------------------------------------------------
-# Import
+__all__ = ["import_xlsform"]
 
-
-@dataclass
-class _Choices:
-    """One list of the choices sheet.
-
-    ``value_map`` (raw name → value) and ``taken`` (values) grow with the lists, so that checking a
-    row for duplicates takes the same time in a list of 40,000 choices as in one of 4.
-    """
-
-    name: str
-    rows: list[int] = field(default_factory=list)
-    raw_values: list[str] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)
-    labels: list[Text] = field(default_factory=list)
-    value_map: dict[str, str] = field(default_factory=dict)
-    taken: set[str] = field(default_factory=set)
-    first_rows: dict[str, int] = field(default_factory=dict)
-    """Raw name → the row it was first given on."""
-
-    def add(self, row: int, raw: str, value: str, label: Text) -> None:
-        self.rows.append(row)
-        self.raw_values.append(raw)
-        self.values.append(value)
-        self.labels.append(label)
-        self.value_map[raw] = value
-        self.taken.add(value)
-        self.first_rows[raw] = row
-
-
-@dataclass
-class _Question:
-    """A survey row that becomes an item, before its conditions are translated."""
-
-    row: int
-    raw: list[str]
-    name: str
-    key: str
-    type: str
-    list_name: str | None = None
-    scale: str | None = None
-    bounds: dict[str, int | float] = field(default_factory=dict)  # of a range
+_BEGIN: Final = ("begin_group", "begin_repeat")
+_END: Final = ("end_group", "end_repeat")
+# Survey columns read besides SURVEY_COLUMNS: reading them reports nothing.
+_ALSO_READ: Final = frozenset({"calculation", "choice_filter", "constraint_message"})
+_OPTIONAL = re.compile(r"sections\[(\d+)\]\.items\[(\d+)\]\.(text|hint|constraint|choice_filter)\b")
+_CALCULATION = re.compile(r"calculations\.([a-z][a-z0-9_]*)")
 
 
 @dataclass
@@ -127,6 +73,7 @@ class _Group:
     key: str
     title: Text | None
     relevant: str
+    scope: tuple[int, ...]
     condition: Expr | None = None
 
 
@@ -140,37 +87,33 @@ class _SectionDraft:
     item_rows: list[int] = field(default_factory=list)
 
 
-class _Importer:
+@dataclass
+class _Calculation:
+    row: int
+    name: str
+    key: str
+    source: str
+    relevant: str
+    scope: tuple[int, ...]
+    groups: tuple[_Group, ...]
+
+
+class Importer(Parts):
     def __init__(self, sheets: dict[str, list[list[str]]], source: str, language: str | None):
-        self.cells = sheets
-        self.source = source
-        self.language = language
-        self.errors: list[str] = []
-        self.report: list[ReportLine] = []
-        self.ignored: dict[tuple[str, str], list[int]] = {}  # (sheet, column) → rows
-        self.languages: list[str] = []
-        self.refs: dict[str, Ref] = {}
-        self.lists: dict[str, _Choices] = {}
+        super().__init__(sheets, source, language)
+        self.refs: dict[str, Ref] = {}  # the first question of each name, whatever its group
+        self.scoped: dict[int, dict[str, Ref]] = {}  # group or repeat id → its names
         self.scales: dict[str, dict[str, Any]] = {}
         self.scale_lists: dict[str, str] = {}  # scale name → list name
         self.outcome_calculates: dict[str, str] = {}  # calculate name → outcome
         self.sections: list[_SectionDraft] = []
-        self.settings_row: dict[str, str] = {}
-        self.settings_at: int | None = None
         self.list_by_key: dict[str, str] = {}  # choice_lists key → XLSForm list name
         self.outcomes: dict[str, dict[str, Any]] = {}
-
-    # -- messages
-
-    def error(self, sheet: str, row: int | None, message: str) -> None:
-        self.errors.append(str(ReportLine(sheet=sheet, row=row, message=message)))
-
-    def note(self, sheet: str, row: int | None, message: str) -> None:
-        self.report.append(ReportLine(sheet=sheet, row=row, message=message))
-
-    def fail_if_errors(self) -> None:
-        if self.errors:
-            raise ImportFailed
+        self.calculation_rows: list[_Calculation] = []
+        self.calculations: dict[str, str] = {}  # key → our expression
+        self.calculation_at: dict[str, int] = {}  # key → row
+        self.filters: dict[str, dict[str, tuple[str, dict[str, str]]]] = {}  # list → properties
+        self.keys: dict[str, str] = {}  # key → the name it was made from
 
     # -- the whole import
 
@@ -201,283 +144,133 @@ class _Importer:
         self.read_outcome_names(outcomes)
         questions = self.read_survey(survey)
         self.fail_if_errors()
+        self.read_calculations()
         self.build_sections(survey, questions)
         outcome_map = self.read_outcomes(outcomes)
         self.fail_if_errors()
-        self.report_ignored()
         return self.validate(outcome_map)
 
-    # -- settings and languages
+    # -- names, keys and scopes
 
-    def read_settings(self, sheet: Sheet) -> None:
-        if not sheet.rows:
-            return
-        row_number, row = sheet.rows[0]
-        self.settings_row = {column: sheet.get(row, column) for column in sheet.columns}
-        self.settings_at = row_number
-        for column, value in self.settings_row.items():
-            if value and column_base(column) not in SETTINGS_COLUMNS:
-                self.note("settings", row_number, f'column "{column}" not supported: ignored')
-        for extra, _ in sheet.rows[1:]:
-            self.note("settings", extra, "only the first row of settings is read: ignored")
+    def refs_at(self, scope: tuple[int, ...]) -> Mapping[str, Ref]:
+        """The names a row in ``scope`` may refer to: its own groups' first, innermost first."""
+        return ChainMap(*(self.scoped.get(g, {}) for g in reversed(scope)), self.refs)
 
-    def read_languages(self, survey: Sheet, choices: Sheet, outcomes: Sheet) -> None:
-        translated: list[str] = []
-        for column in survey.columns:
-            base, _, spec = column.partition("::")
-            if base != "label" or not spec:
-                continue
-            code, how = language_of(spec)
-            if code is None:
-                self.error(
-                    "survey",
-                    survey.header_row,
-                    f'column "{column}": no language code; write it as label::Name (code), '
-                    "e.g. label::English (en)",
-                )
-            elif code in translated:
-                self.error("survey", survey.header_row, f'two label columns for language "{code}"')
-            else:
-                translated.append(code)
-                if how:
-                    self.note("survey", survey.header_row, f'column "{column}": {how}')
-        default = self.settings_row.get("default_language", "")
-        default_code = language_of(default)[0] if default and default != "default" else None
-        if translated:
-            if "label" in survey.columns:
-                self.note(
-                    "survey",
-                    survey.header_row,
-                    'column "label" (no language) ignored: the form has labels in '
-                    + ", ".join(translated),
-                )
-            if default_code in translated:
-                translated.remove(default_code)
-                translated.insert(0, default_code)
-            self.languages = translated
-        elif "label" in survey.columns:
-            code = self.language or default_code
-            if code is None:
-                self.error(
-                    "survey",
-                    survey.header_row,
-                    "the labels have no language: name it in the settings sheet (default_language, "
-                    'e.g. "English (en)") or with --language',
-                )
-                return
-            if not LANGUAGE.fullmatch(code):
-                self.error("survey", None, f'"{code}" is not a language code such as "en"')
-                return
-            self.languages = [code]
-        else:
-            self.error("survey", survey.header_row, "no label column")
-            return
-        self.check_plain_columns((survey, choices, outcomes))
-        for sheet in (survey, choices, outcomes):
-            for column in sheet.columns:
-                base, _, spec = column.partition("::")
-                if base in ("label", "hint") and spec:
-                    code, _ = language_of(spec)
-                    if code not in self.languages and not (base == "label" and sheet is survey):
-                        self.note(
-                            sheet.name,
-                            sheet.header_row,
-                            f'column "{column}": not a language of the survey labels: ignored',
-                        )
-
-    def text(self, sheet: Sheet, row_number: int, row: list[str], base: str) -> Text | None:
-        """The texts of ``base`` (label, hint) in every language; None when all are empty.
-
-        ``base::Name (code)`` columns when the sheet has any, else a plain ``base`` column when the
-        form has one language.
-        """
-        columns: dict[str, str] = {}
-        if self.translated_columns(sheet, base):
-            for column in sheet.columns:
-                b, _, spec = column.partition("::")
-                code = language_of(spec)[0] if b == base and spec else None
-                if code in self.languages:
-                    columns[code] = column
-        elif base in sheet.columns and len(self.languages) == 1:
-            columns[self.languages[0]] = base
-        found: Text = {}
-        for code in self.languages:
-            value = sheet.get(row, columns[code]) if code in columns else ""
-            if value:
-                found[code] = value
-        if not found:
-            return None
-        for code in self.languages:
-            if code not in found:
-                column = columns.get(code, f"{base}::{language_column(code)}")
-                self.error(sheet.name, row_number, f'no text in column "{column}"')
-        return found
-
-    def translated_columns(self, sheet: Sheet, base: str) -> bool:
-        return any(c.partition("::")[0] == base and "::" in c for c in sheet.columns)
-
-    def check_plain_columns(self, sheets: Sequence[Sheet]) -> None:
-        """Report (or refuse) plain text columns that :meth:`text` cannot give a language."""
-        for sheet in sheets:
-            for base in ("label", "hint"):
-                if base not in sheet.columns or (sheet.name == "survey" and base == "label"):
-                    continue
-                if self.translated_columns(sheet, base):
-                    self.note(
-                        sheet.name,
-                        sheet.header_row,
-                        f'column "{base}" (no language) ignored: the sheet has {base}::… columns',
-                    )
-                elif len(self.languages) > 1:
-                    message = (
-                        f'column "{base}" has no language, but the form is in '
-                        f"{', '.join(self.languages)}: use {base}::Name (code) columns"
-                    )
-                    if base == "label":
-                        self.error(sheet.name, sheet.header_row, message)
-                    else:
-                        self.note(sheet.name, sheet.header_row, message + "; ignored")
-
-    # -- choices
-
-    def read_choices(self, sheet: Sheet) -> None:
-        list_column = "list_name" if "list_name" in sheet.columns else "list name"
-        value_column = "name" if "name" in sheet.columns else "value"
-        if sheet.rows and (list_column not in sheet.columns or value_column not in sheet.columns):
-            self.error("choices", sheet.header_row, 'the header needs "list_name" and "name"')
-            return
-        for row_number, row in sheet.rows:
-            list_name = sheet.get(row, list_column)
-            raw = sheet.get(row, value_column)
-            if not list_name or not raw:
-                self.error("choices", row_number, "a choice needs a list_name and a name")
-                continue
-            choices = self.lists.setdefault(list_name, _Choices(list_name))
-            if raw in choices.first_rows:
-                first = choices.first_rows[raw]
-                self.error(
-                    "choices",
-                    row_number,
-                    f'duplicate choice "{raw}" in list "{list_name}" (first at row {first})',
-                )
-                continue
-            value = raw if CHOICE_VALUE.fullmatch(raw) else re.sub(r"[^A-Za-z0-9_-]+", "_", raw)
-            value = value[:MAX_KEY_LENGTH] or "_"
-            if value in choices.taken:
-                self.error(
-                    "choices",
-                    row_number,
-                    f'choice "{raw}" would become "{value}", which list "{list_name}" already has',
-                )
-                continue
-            if value != raw:
-                self.note("choices", row_number, f'choice "{raw}" becomes "{value}"')
-            label = self.text(sheet, row_number, row, "label")
-            if label is None:
-                self.error("choices", row_number, f'choice "{raw}" has no label')
-                label = {}
-            choices.add(row_number, raw, value, label)
-            self.ignore_columns(sheet, row_number, row, CHOICES_COLUMNS)
-
-    def ignore_columns(
-        self, sheet: Sheet, row_number: int, row: list[str], known: frozenset[str]
+    def register(
+        self, name: str, ref: Ref, scope: tuple[int, ...], *, replacing: Ref | None = None
     ) -> None:
-        for column in sheet.columns:
-            if column_base(column) not in known and sheet.get(row, column):
-                self.ignored.setdefault((sheet.name, column), []).append(row_number)
+        self.scoped.setdefault(scope[-1] if scope else -1, {})[name] = ref
+        if replacing is not None and self.refs.get(name) is replacing:
+            self.refs[name] = ref
+        self.refs.setdefault(name, ref)
 
-    def report_ignored(self) -> None:
-        for (sheet, column), rows in self.ignored.items():
-            shown = ", ".join(str(r) for r in rows[:12]) + (", ..." if len(rows) > 12 else "")
-            self.note(sheet, None, f'column "{column}" not supported: ignored (rows {shown})')
+    def key_for(self, raw: str, row: int, what: str, groups: list[tuple[int, str, str]]) -> str:
+        """The key for an XLSForm name, unique in the whole questionnaire (each change reported)."""
+        key = key_of(raw)
+        if key in self.keys and groups:
+            # The same name in another group: the group's key tells them apart.
+            key = key_of(f"{groups[-1][2]}_{raw}")
+            self.note(
+                "survey",
+                row,
+                f'{what} "{raw}" is used in another group too: here it becomes "{key}" (the '
+                "conditions naming it here are rewritten)",
+            )
+        elif key != raw:
+            self.note("survey", row, f'{what} "{raw}" becomes "{key}"')
+        if key in self.keys:
+            unique = unique_name(key, set(self.keys))
+            self.note(
+                "survey", row, f'{what} "{raw}" would become "{key}", taken: it becomes "{unique}"'
+            )
+            key = unique
+        self.keys[key] = raw
+        return key
 
     # -- survey rows
 
-    def key_for(self, raw: str, taken: dict[str, str], row: int, what: str) -> str:
-        """The item key for an XLSForm name (reported when it differs); two names, one key: error."""
-        key = _key(raw)
-        if key in taken and taken[key] != raw:
-            self.error(
-                "survey",
-                row,
-                f'{what} "{raw}" would become "{key}", the key of "{taken[key]}" too',
-            )
-        taken[key] = raw
-        if key != raw:
-            self.note("survey", row, f'{what} "{raw}" becomes "{key}"')
-        return key
-
     def read_survey(self, sheet: Sheet) -> list[tuple[str, Any]]:
-        """Pass one: every row's kind, name and key, so that conditions may name any question."""
+        """Pass one: every row's kind, name, key and scope, so that conditions may name any question."""
         events: list[tuple[str, Any]] = []
-        names: dict[str, int] = {}
-        keys: dict[str, str] = {}
-        skipping: list[tuple[int, str]] = []  # open repeats (and groups inside them)
+        # Open groups and repeats: (id, name, key); a name is unique within its nearest one.
+        groups: list[tuple[int, str, str]] = []
+        seen: dict[int, dict[str, int]] = {-1: {}}
+        skipping: list[tuple[int, str]] = []  # open repeats (and groups inside them): row, name
         skipped_names: list[str] = []
         depth = 0
         for row_number, row in sheet.rows:
-            kind = " ".join(sheet.get(row, "type").lower().split())
+            written = " ".join(sheet.get(row, "type").split())
+            kind = TYPE_ALIASES.get(written.lower(), written.lower())
+            if kind.startswith(("begin loop ", "begin_loop")):
+                kind = "begin_repeat"  # begin loop over L: a repeat over a list's choices
+            elif kind in ("end loop", "end_loop"):
+                kind = "end_repeat"
             name = sheet.get(row, "name")
-            if name:
-                if name in names:
+            scope = tuple(g[0] for g in groups)
+            if name and kind not in _END:
+                # pyxform ignores a name on an end row; elsewhere a name is unique in its group.
+                here = seen.setdefault(scope[-1] if scope else -1, {})
+                if name in here:
                     self.error(
                         "survey",
                         row_number,
-                        f'duplicate name "{name}" (first at row {names[name]})',
+                        f'duplicate name "{name}" in the same group (first at row {here[name]})',
                     )
                     continue
-                names[name] = row_number
+                here[name] = row_number
+            if kind in _BEGIN:
+                groups.append((row_number, name, key_of(name or f"group_{row_number}")))
+                seen[row_number] = {}
             if skipping:
-                if kind in ("begin_repeat", "begin repeat", "begin_group", "begin group"):
+                if kind in _BEGIN:
                     skipping.append((row_number, name))
-                elif kind in ("end_repeat", "end repeat", "end_group", "end group"):
-                    start, repeat_name = skipping.pop()
+                elif kind in _END:
+                    start, repeat = skipping.pop()
+                    groups.pop() if groups else None
                     if not skipping:
                         count = len(skipped_names)
                         self.note(
                             "survey",
                             start,
-                            f'repeat "{repeat_name}" (rows {start}-{row_number}) skipped with its '
+                            f'repeat "{repeat}" (rows {start}-{row_number}) skipped with its '
                             f"{count} question{'s' if count != 1 else ''}: survey asks each "
                             "question once",
                         )
-                        for skipped in skipped_names:
-                            self.refs[skipped] = Ref(skipped, None, "inside a repeat")
                         skipped_names = []
                 elif name:
                     skipped_names.append(name)
+                    self.register(name, Ref(name, None, "inside a repeat"), scope)
                 continue
             if not kind:
                 self.note("survey", row_number, "no type: row ignored")
                 continue
-            if kind in ("begin_repeat", "begin repeat"):
+            if kind == "begin_repeat":
                 skipping.append((row_number, name))
                 if name:
-                    self.refs[name] = Ref(name, None, "a repeat")
+                    self.register(name, Ref(name, None, "a repeat"), scope)
                 continue
-            if kind in ("begin_group", "begin group"):
+            if kind == "begin_group":
                 if not name:
                     self.error("survey", row_number, "a group needs a name")
+                    groups.pop()
                     continue
                 section = sheet.get(row, "section") or name
-                key = _key(section)  # made unique with the sections, later
+                key = key_of(section)  # made unique with the sections, later
                 if key != section:
                     self.note("survey", row_number, f'group "{section}" becomes section "{key}"')
                 depth += 1
-                events.append(("begin", (row_number, row, name, key)))
-                self.refs[name] = Ref(name, None, "a group")
+                events.append(("begin", (row_number, row, name, key, (*scope, row_number))))
+                self.register(name, Ref(name, None, "a group"), scope)
                 continue
-            if kind in ("end_group", "end group"):
-                if depth == 0:
-                    self.error("survey", row_number, "end_group without a begin_group")
+            if kind in _END:
+                if kind == "end_repeat" or depth == 0:
+                    self.error("survey", row_number, f"{kind} without a begin")
                     continue
                 depth -= 1
+                groups.pop()
                 events.append(("end", row_number))
                 continue
-            if kind in ("end_repeat", "end repeat"):
-                self.error("survey", row_number, "end_repeat without a begin_repeat")
-                continue
-            question = self.question(sheet, row_number, row, kind, name, keys)
+            question = self.question(sheet, row_number, row, written, kind, name, groups)
             if question is not None:
                 events.append(("item", question))
         if skipping:
@@ -491,37 +284,44 @@ class _Importer:
         sheet: Sheet,
         row_number: int,
         row: list[str],
+        written: str,
         kind: str,
         name: str,
-        keys: dict[str, str],
-    ) -> _Question | None:
+        groups: list[tuple[int, str, str]],
+    ) -> Question | None:
+        scope = tuple(g[0] for g in groups)
         list_name: str | None = None
-        select = SELECT.fullmatch(kind)
+        select = SELECT.fullmatch(written)
         appearance = sheet.get(row, "appearance")
+        base = kind.split(" ", 1)[0]
         if "search(" in appearance.replace(" ", ""):
-            self.skip(row_number, name, "survey reads no choices from files (search())", kind)
+            self.skip(
+                row_number, name, "survey reads no choices from files (search())", kind, scope
+            )
             return None
-        if select:
-            ours = "choice" if select.group(1) in ("select_one", "select one") else "multi"
-            list_name = select.group(2)
-            if select.group(3):
+        if select and not FILE_SELECT.fullmatch(kind):
+            ours = "choice" if select["kind"].lower() in SELECT_ONE else "multi"
+            list_name = select["list"]  # as written: pyxform's list names are case-sensitive
+            if select["other"]:
                 self.note(
                     "survey",
                     row_number,
                     'or_other: the "other" choice and its text box are not imported',
                 )
-        elif FILE_SELECT.fullmatch(kind) or kind.split(" ", 1)[0] in UNSUPPORTED_TYPES:
-            base = kind.split(" ", 1)[0]
-            if base == "calculate" and name in self.outcome_calculates:
+        elif base == "calculate":
+            if name in self.outcome_calculates:
                 self.note(
                     "survey",
                     row_number,
                     f'calculate "{name}" is outcome "{self.outcome_calculates[name]}" '
                     "(outcomes sheet): survey computes it from the outcome's items",
                 )
-                self.refs[name] = Ref(name, None, "the score of an outcome")
+                self.register(name, Ref(name, None, "the score of an outcome"), scope)
                 return None
-            self.skip(row_number, name, UNSUPPORTED_TYPES[base], base)
+            return self.calculation(sheet, row_number, row, name, groups)
+        elif FILE_SELECT.fullmatch(kind) or base in UNSUPPORTED_TYPES:
+            self.skip(row_number, name, UNSUPPORTED_TYPES.get(base, "survey reads no files"),
+                      base, scope)  # fmt: skip
             return None
         elif kind == "range":
             ranged = self.range_bounds(sheet, row_number, row)
@@ -533,13 +333,16 @@ class _Importer:
             if ours == "text" and sheet.get(row, "panel_code").lower() in YES:
                 ours = "panel_code"
         else:
-            self.error("survey", row_number, f'unknown question type "{kind}"')
+            self.error("survey", row_number, f'unknown question type "{written}"')
             return None
+        if not name and ours == "note":
+            name = f"note_row_{row_number}"  # pyxform takes a note without a name, too
+            self.note("survey", row_number, f'a note without a name: named "{name}"')
         if not name:
-            self.error("survey", row_number, f"a {kind} question needs a name")
+            self.error("survey", row_number, f'a "{written}" question needs a name')
             return None
-        key = self.key_for(name, keys, row_number, "name")
-        question = _Question(row_number, row, name, key, ours, list_name)
+        key = self.key_for(name, row_number, "name", groups)
+        question = Question(row_number, row, name, key, ours, scope, list_name)
         if kind == "range":
             question.bounds = bounds
         if list_name is not None:
@@ -554,59 +357,117 @@ class _Importer:
                     return None
                 question.type = "likert"
                 question.scale = self.likert_scale(likert, choices, row_number, key)
-        self.refs[name] = Ref(
-            key,
-            question.type,
-            values=self.lists[list_name].value_map if list_name else {},
-            positions=(
-                {v: i + 1 for i, v in enumerate(self.lists[list_name].raw_values)}
-                if question.type == "likert" and list_name
-                else {}
+        self.register(
+            name,
+            Ref(
+                key,
+                question.type,
+                values=self.lists[list_name].value_map if list_name else {},
+                positions=(
+                    {v: i + 1 for i, v in enumerate(self.lists[list_name].raw_values)}
+                    if question.type == "likert" and list_name
+                    else {}
+                ),
             ),
+            scope,
         )
         return question
 
-    def skip(self, row: int, name: str, why: str, kind: str) -> None:
+    def skip(self, row: int, name: str, why: str, kind: str, scope: tuple[int, ...]) -> None:
         self.note("survey", row, f'{kind} "{name}" skipped: {why}')
-        if name:
-            self.refs[name] = Ref(name, None, f"a {kind.split()[0]} question")
+        if name and kind in METADATA:
+            # Conditions may read it: as on a device that records none, it is empty.
+            self.register(name, Ref(name, "empty", f"a {kind} value survey never records"), scope)
+        elif name:
+            self.register(name, Ref(name, None, f"a {kind.split()[0]} question"), scope)
 
-    def likert_scale(self, likert: str, choices: _Choices, row: int, key: str) -> str:
-        spec = likert.strip()
-        scale = choices.name if spec.lower() in YES else spec
-        scale_key = _key(scale)
-        if scale_key != scale:
-            self.note("survey", row, f'likert scale "{scale}" becomes "{scale_key}"')
-        points = len(choices.values)
-        labels = {
-            code: [label.get(code, "") for label in choices.labels] for code in self.languages
-        }
-        definition = {"points": points, "labels": labels}
-        known = self.scales.get(scale_key)
-        if known is None:
-            self.scales[scale_key] = definition
-            self.scale_lists[scale_key] = choices.name
-            if choices.raw_values != [str(i) for i in range(1, points + 1)]:
-                self.note(
-                    "choices",
-                    choices.rows[0] if choices.rows else None,
-                    f'list "{choices.name}" is likert scale "{scale_key}": its choices '
-                    f"{', '.join(choices.raw_values)} are stored as 1 to {points}",
-                )
-        elif known != definition:
-            self.error(
-                "survey",
-                row,
-                f'likert scale "{scale_key}" is list "{self.scale_lists[scale_key]}" elsewhere but '
-                f'list "{choices.name}" here, and their choices differ',
+    # -- calculations
+
+    def calculation(
+        self,
+        sheet: Sheet,
+        row_number: int,
+        row: list[str],
+        name: str,
+        groups: list[tuple[int, str, str]],
+    ) -> None:
+        source = sheet.get(row, "calculation")
+        if not name or not source:
+            self.note(
+                "survey", row_number, "a calculate row needs a name and a calculation: skipped"
             )
-        return scale_key
+            if name:
+                self.register(name, Ref(name, None, "a calculate row without a calculation"),
+                              tuple(g[0] for g in groups))  # fmt: skip
+            return None
+        scope = tuple(g[0] for g in groups)
+        key = self.key_for(name, row_number, "calculate", groups)
+        self.calculation_rows.append(
+            _Calculation(row_number, name, key, source, sheet.get(row, "relevant"), scope, ())
+        )
+        self.register(name, Ref(key, "calculate"), scope)
+        return None
+
+    def read_calculations(self) -> None:
+        """Translate every calculation; one that cannot be is skipped, and so are those using it."""
+        pending = list(self.calculation_rows)
+        translated: dict[str, Expr] = {}
+        while pending:
+            failed = False
+            for calc in list(pending):
+                translator = ToExpression(self.refs_at(calc.scope))
+                try:
+                    expr = translator.value(parse_xpath(calc.source))
+                    if calc.relevant:
+                        condition = translator.condition(parse_xpath(calc.relevant))
+                        expr = Call("if", (condition, expr, Constant(None)))
+                    for note in dict.fromkeys(translator.notes):
+                        self.note("survey", calc.row, f'calculate "{calc.name}": {note}')
+                except XPathError as exc:
+                    self.note(
+                        "survey",
+                        calc.row,
+                        f'calculate "{calc.name}" skipped: "{calc.source}": {exc.message} (at '
+                        f"position {exc.position})",
+                    )
+                    self.register(
+                        calc.name,
+                        Ref(calc.name, None, f"a calculation not translated ({exc.message})"),
+                        calc.scope,
+                        replacing=self.refs_at(calc.scope).get(calc.name),
+                    )
+                    pending.remove(calc)
+                    failed = True
+                    continue
+                translated[calc.key] = expr
+                self.calculation_at[calc.key] = calc.row
+                pending.remove(calc)
+            if not failed:
+                break
+            # A calculation using a skipped one must be translated again, to be skipped too.
+            pending = [c for c in self.calculation_rows if c.key in translated]
+            dependents = [c for c in pending if self._uses_skipped(translated[c.key])]
+            if not dependents:
+                break
+            for calc in dependents:
+                del translated[calc.key]
+            pending = dependents
+        self.calculations = _in_dependency_order(translated)
+
+    def _uses_skipped(self, expr: Expr) -> bool:
+        known = set(self.keys)
+        skipped = {ref.key for ref in self.refs.values() if ref.type is None}
+        return bool(names(expr) & skipped - known)
 
     # -- conditions
 
-    def condition(self, sheet: Sheet, row: int, source: str) -> Expr | None:
+    def condition(self, sheet: Sheet, row: int, source: str, scope: tuple[int, ...]) -> Expr | None:
+        translator = ToExpression(self.refs_at(scope))
         try:
-            return xpath_condition(source, self.refs)
+            tree = translator.condition(parse_xpath(source))
+            for note in dict.fromkeys(translator.notes):
+                self.note(sheet.name, row, f'relevant "{source}": {note}')
+            return tree
         except XPathError as exc:
             self.error(
                 sheet.name,
@@ -633,7 +494,7 @@ class _Importer:
 
         for event, payload in events:
             if event == "begin":
-                row_number, row, name, key = payload
+                row_number, row, name, key, scope = payload
                 if stack:
                     self.note(
                         "survey",
@@ -643,12 +504,12 @@ class _Importer:
                         "groups' conditions hold",
                     )
                 relevant = sheet.get(row, "relevant")
-                group = _Group(row_number, name, key, self.text(sheet, row_number, row, "label"),
-                               relevant)  # fmt: skip
+                title = self.text(sheet, row_number, row, "label")
+                group = _Group(row_number, name, key, title, relevant, scope)
                 if relevant:
-                    group.condition = self.condition(sheet, row_number, relevant)
+                    group.condition = self.condition(sheet, row_number, relevant, scope[:-1])
                 self.ignore_columns(
-                    sheet, row_number, row, frozenset({"appearance"}) | SURVEY_COLUMNS
+                    sheet, row_number, row, SURVEY_COLUMNS | _ALSO_READ | {"appearance"}
                 )
                 stack.append(group)
                 current = None
@@ -656,7 +517,7 @@ class _Importer:
                 stack.pop()
                 current = None
             else:
-                question: _Question = payload
+                question: Question = payload
                 groups = tuple(stack)
                 if current is None or current.groups != groups:
                     if groups:
@@ -688,21 +549,31 @@ class _Importer:
                 )
         self.sections = [s for s in self.sections if s.items]
 
-    def item(self, sheet: Sheet, q: _Question) -> dict[str, Any] | None:
+    def piped(self, text: Text | None, q: Question, what: str) -> Text | None:
+        if text is None:
+            return None
+        refs = self.refs_at(q.scope)
+        out: Text = {}
+        for code, value in text.items():
+            out[code], dropped = pipe_names(value, refs)
+            for name in dict.fromkeys(dropped):
+                why = refs[name].skipped if name in refs else "not a question of the form"
+                self.note(
+                    "survey",
+                    q.row,
+                    f"the {what} shows ${{{name}}}, which is {why}: shown as nothing",
+                )
+        return out
+
+    def item(self, sheet: Sheet, q: Question) -> dict[str, Any] | None:
         row = q.raw
         item: dict[str, Any] = {"key": q.key, "type": q.type}
-        text = self.text(sheet, q.row, row, "label")
+        text = self.piped(self.text(sheet, q.row, row, "label"), q, "label")
         if text is None:
             self.error("survey", q.row, f'"{q.name}" has no label')
             return None
-        if any("${" in t for t in text.values()):
-            self.note(
-                "survey",
-                q.row,
-                "the label shows answers (${...}): survey shows it as written",
-            )
         item["text"] = text
-        hint = self.text(sheet, q.row, row, "hint")
+        hint = self.piped(self.text(sheet, q.row, row, "hint"), q, "hint")
         if hint is not None:
             if q.type == "note":
                 self.note("survey", q.row, "a note's hint is not supported: dropped")
@@ -722,7 +593,7 @@ class _Importer:
             )
         relevant = sheet.get(row, "relevant")
         if relevant:
-            condition = self.condition(sheet, q.row, relevant)
+            condition = self.condition(sheet, q.row, relevant, q.scope)
             if condition is not None:
                 item["show_if"] = format_expression(condition)
         item.update(q.bounds)
@@ -730,216 +601,45 @@ class _Importer:
             item["choices"] = q.list_name  # replaced by the list's key or inline choices later
         if q.type == "likert":
             item["scale"] = q.scale
-        self.constraint(sheet, q, item)
+        if q.type == "note":
+            if sheet.get(row, "constraint"):
+                self.note("survey", q.row, "a constraint on a note has no meaning: dropped")
+        else:
+            self.constraint(sheet, q, item)
         self.answer_key(sheet, q, item)
         if sheet.get(row, "equivalent").lower() in YES:
             item["equivalent"] = True
-        if sheet.get(row, "choice_filter"):
-            self.note(
-                "survey",
-                q.row,
-                "choice_filter not supported: every choice of the list is shown",
-            )
-        known = SURVEY_COLUMNS | {"choice_filter"} | ({"parameters"} if q.bounds else set())
+        self.choice_filter(sheet, q, item)
+        known = SURVEY_COLUMNS | _ALSO_READ | ({"parameters"} if q.bounds else set())
         self.ignore_columns(sheet, q.row, row, frozenset(known))
         return item
 
-    def range_bounds(
-        self, sheet: Sheet, row_number: int, row: list[str]
-    ) -> tuple[str, dict[str, int | float]] | None:
-        """A range question as an integer or decimal item with the range's start and end."""
-        parameters = dict(
-            part.split("=", 1)
-            for part in sheet.get(row, "parameters").replace(";", " ").split()
-            if "=" in part
-        )
-        start, end, step = (
-            number_of(parameters.get(name, default))
-            for name, default in (("start", "1"), ("end", "10"), ("step", "1"))
-        )
-        if start is None or end is None or step is None:
-            self.error("survey", row_number, "range parameters must be numbers")
-            return None
-        integral = all(isinstance(v, int) for v in (start, end, step))
-        kind = "integer" if integral else "decimal"
-        low, high = (start, end) if start <= end else (end, start)
-        if kind == "decimal":
-            low, high = float(low), float(high)
-        self.note(
-            "survey",
-            row_number,
-            f"range becomes {'an' if integral else 'a'} {kind} question from {low} to {high}"
-            + (f" (the step {step} is not kept)" if step != 1 else ""),
-        )
-        return kind, {"min": low, "max": high}
-
-    def constraint(self, sheet: Sheet, q: _Question, item: dict[str, Any]) -> None:
-        source = sheet.get(q.raw, "constraint")
+    def choice_filter(self, sheet: Sheet, q: Question, item: dict[str, Any]) -> None:
+        source = sheet.get(q.raw, "choice_filter")
         if not source:
             return
-        kind = item["type"]
-        dropped: list[str] = []
+        if q.list_name is None or q.type == "likert":
+            self.note("survey", q.row, "choice_filter on a question without a choice list: ignored")
+            return
+        columns = {c for c in Sheet.parse("choices", self.cells.get("choices", [])).columns}
         try:
-            tree = parse_xpath(source)
+            found = choice_filter_of(source, self.refs_at(q.scope), columns)
         except XPathError as exc:
             self.note(
                 "survey",
                 q.row,
-                f'constraint "{source}" not translated ({exc.message}): dropped, answers are not '
-                "checked against it",
+                f'choice_filter "{source}" not translated ({exc.message}): every choice of the '
+                "list is shown",
             )
             return
-        parts = tree.operands if isinstance(tree, XLogic) and tree.op == "and" else (tree,)
-        bounds: dict[str, Any] = {}
-        for part in parts:
-            if not self.bound(part, kind, bounds):
-                dropped.append(_xpath_text(part))
-        for name, value in bounds.items():
-            item[name] = value
-        if dropped:
-            self.note(
-                "survey",
-                q.row,
-                f'constraint "{source}": {" and ".join(dropped)} not translated: dropped, '
-                "answers are not checked against it",
-            )
-
-    def bound(self, node: XNode, kind: str, bounds: dict[str, Any]) -> bool:
-        if not isinstance(node, XBin) or node.op not in ("<", "<=", ">", ">="):
-            return False
-        left, op, right = node.left, node.op, node.right
-        if not isinstance(left, XDot | XCall):
-            left, right, op = right, left, FLIPPED[op]
-        literal = ToCondition({}).literal(right)
-        if literal is None:
-            return False
-        value, literal_kind = literal
-        if isinstance(left, XCall):
-            if (
-                left.name != "string-length"
-                or len(left.args) != 1
-                or not isinstance(left.args[0], XDot)
-                or kind not in ("text", "panel_code")
-                or not isinstance(value, int)
-                or op not in ("<", "<=")
-            ):
-                return False
-            bounds["max_length"] = value - 1 if op == "<" else value
-            return True
-        if not isinstance(left, XDot):
-            return False
-        name = "min" if op in (">", ">=") else "max"
-        strict = op in ("<", ">")
-        if kind == "date":
-            if literal_kind != "date" or strict:
-                return False
-            chosen: Any = value
-        elif kind in ("integer", "decimal"):
-            if literal_kind != "num":
-                return False
-            if kind == "integer":
-                assert isinstance(value, int | float)
-                number = value
-                if name == "min":
-                    chosen = math.floor(number) + 1 if strict else math.ceil(number)
-                else:
-                    chosen = math.ceil(number) - 1 if strict else math.floor(number)
-            elif strict:
-                return False
-            else:
-                chosen = float(value)
-        else:
-            return False
-        if name in bounds:
-            chosen = max(bounds[name], chosen) if name == "min" else min(bounds[name], chosen)
-        bounds[name] = chosen
-        return True
-
-    def answer_key(self, sheet: Sheet, q: _Question, item: dict[str, Any]) -> None:
-        correct = sheet.get(q.raw, "correct")
-        scoring = sheet.get(q.raw, "scoring")
-        reverse = sheet.get(q.raw, "reverse")
-        values = self.lists[q.list_name].value_map if q.list_name else {}
-        if correct:
-            given = [values.get(v, v) for v in correct.split()]
-            if q.type == "multi":
-                item["correct"] = given
-            elif q.type == "choice" and len(given) == 1:
-                item["correct"] = given[0]
-            elif q.type == "choice":
-                self.error(
-                    "survey",
-                    q.row,
-                    f'correct "{correct}": a select_one has one correct choice '
-                    "(use select_multiple for several)",
-                )
-            else:
-                self.error("survey", q.row, "correct needs a select_one or select_multiple")
-        if scoring:
-            normalised = scoring.lower().replace("-", "_").replace(" ", "_")
-            if normalised not in SCORINGS:
-                self.error(
-                    "survey",
-                    q.row,
-                    f'scoring "{scoring}" is not one of {", ".join(SCORINGS)}',
-                )
-            else:
-                item["scoring"] = normalised
-        if reverse.lower() in YES:
-            item["reverse"] = True
-        elif reverse.lower() not in NO:
-            self.error("survey", q.row, f'reverse "{reverse}" is not yes or no')
-
-    # -- outcomes
-
-    def read_outcome_names(self, sheet: Sheet) -> None:
-        for _, row in sheet.rows:
-            calculate = sheet.get(row, "calculate")
-            if calculate:
-                self.outcome_calculates[calculate] = sheet.get(row, "name")
-
-    def read_outcomes(self, sheet: Sheet) -> dict[str, int]:
-        """Outcomes from the optional outcomes sheet; returns outcome name → row."""
-        rows: dict[str, int] = {}
-        keys = {ref_name: ref.key for ref_name, ref in self.refs.items() if ref.type is not None}
-        for row_number, row in sheet.rows:
-            name = sheet.get(row, "name")
-            if not name:
-                self.error("outcomes", row_number, "an outcome needs a name")
-                continue
-            if name in rows:
-                self.error("outcomes", row_number, f'duplicate outcome "{name}"')
-                continue
-            rows[name] = row_number
-            outcome: dict[str, Any] = {"kind": sheet.get(row, "kind")}
-            label = self.text(sheet, row_number, row, "label")
-            if label is not None:
-                outcome["label"] = label
-            for column in ("items", "reverse"):
-                if sheet.get(row, column):
-                    outcome[column] = [
-                        self.item_key(keys, v) for v in sheet.get(row, column).split()
-                    ]
-            if sheet.get(row, "min_answered"):
-                share = number_of(sheet.get(row, "min_answered"))
-                outcome["min_answered"] = (
-                    share if share is not None else sheet.get(row, "min_answered")
-                )
-            item_name = sheet.get(row, "item")
-            if item_name:
-                outcome["item"] = self.item_key(keys, item_name)
-                ref = self.refs.get(item_name)
-                values = ref.values if ref is not None else {}
-                if sheet.get(row, "value"):
-                    outcome["value"] = values.get(sheet.get(row, "value"), sheet.get(row, "value"))
-                if sheet.get(row, "values"):
-                    outcome["value"] = [values.get(v, v) for v in sheet.get(row, "values").split()]
-            self.ignore_columns(sheet, row_number, row, OUTCOME_COLUMNS)
-            self.outcomes[name] = outcome
-        return rows
-
-    def item_key(self, keys: Mapping[str, str], name: str) -> str:
-        return keys.get(name, name)
+        ours: dict[str, str] = {}
+        properties = self.filters.setdefault(q.list_name, {})
+        for column, (_, ref) in found.items():
+            prop = "value" if column == "value" else key_of(column)
+            ours[prop] = ref.key
+            if prop != "value":
+                properties[prop] = (column, ref.values)
+        item["choice_filter"] = ours
 
     # -- the definition
 
@@ -997,6 +697,11 @@ class _Importer:
         shared = set(named.split()) if named is not None else None
         scale_lists = set(self.scale_lists.values())
         for list_name, choices in self.lists.items():
+            # The choices sheet's other columns matter only to a choice_filter that reads them.
+            read = {column for column, _ in self.filters.get(list_name, {}).values()}
+            for row_number, extra in zip(choices.rows, choices.extra, strict=True):
+                for column in extra.keys() - read:
+                    self.ignored.setdefault(("choices", column), []).append(row_number)
             count = use_count.get(list_name, 0)
             is_shared = count > 1 or (shared is not None and list_name in shared)
             if count == 0 and not is_shared and list_name not in scale_lists:
@@ -1007,11 +712,11 @@ class _Importer:
                 )
             if not is_shared:
                 continue
-            list_key = unique_name(_key(list_name), taken)
+            list_key = unique_name(key_of(list_name), taken)
             taken.add(list_key)
             list_keys[list_name] = list_key
             self.list_by_key[list_key] = list_name
-            choice_lists[list_key] = _choice_dicts(choices)
+            choice_lists[list_key] = choice_dicts(choices, self.filters.get(list_name, {}))
         sections = []
         for draft in self.sections:
             section: dict[str, Any] = {"key": draft.key}
@@ -1032,7 +737,9 @@ class _Importer:
                     if list_name in list_keys:
                         item["choices"] = list_keys[list_name]
                     else:
-                        item["choices"] = _choice_dicts(self.lists[list_name])
+                        item["choices"] = choice_dicts(
+                            self.lists[list_name], self.filters.get(list_name, {})
+                        )
             section["items"] = draft.items
             sections.append(section)
         definition["sections"] = sections
@@ -1042,43 +749,59 @@ class _Importer:
             definition["likert_scales"] = self.scales
         if self.outcomes:
             definition["outcomes"] = self.outcomes
+        if self.calculations:
+            definition["calculations"] = dict(self.calculations)
         return definition
-
-    def settings_text(self, base: str) -> Text | None:
-        """A text of the settings sheet: ``base::Name (code)`` columns, or a plain ``base``."""
-        found: Text = {}
-        for column, value in self.settings_row.items():
-            b, _, spec = column.partition("::")
-            if b == base and spec and value:
-                code = language_of(spec)[0]
-                if code in self.languages:
-                    found[code] = value
-        plain = self.settings_row.get(base, "")
-        if not found and plain:
-            if len(self.languages) > 1:
-                self.note(
-                    "settings",
-                    self.settings_at,
-                    f"{base} is used for every language (add {base}::Name (code) columns to "
-                    "translate it)",
-                )
-            return dict.fromkeys(self.languages, plain)
-        if not found:
-            return None
-        for code in self.languages:
-            if code not in found:
-                self.error("settings", self.settings_at, f'no "{code}" text in the {base} columns')
-        return found
 
     def validate(self, outcome_rows: dict[str, int]) -> Questionnaire:
         definition = self.definition()
         self.fail_if_errors()
-        try:
-            return load_object(definition, source=self.source)
-        except InvalidDefinition as exc:
-            for message in exc.errors:
-                self.errors.append(self.locate(message, outcome_rows))
-            raise ImportFailed from None
+        self.report_ignored()
+        for _ in range(6):
+            try:
+                return load_object(definition, source=self.source)
+            except InvalidDefinition as exc:
+                if not self.drop_optional(definition, exc.errors):
+                    for message in exc.errors:
+                        self.errors.append(self.locate(message, outcome_rows))
+                    raise ImportFailed from None
+        raise ImportFailed
+
+    def drop_optional(self, definition: dict[str, Any], errors: list[str]) -> bool:
+        """Drop what the loader refused that a form can do without (each reported); False if any
+        refused part cannot be dropped without changing which questions are asked."""
+        for message in errors:
+            path = message.partition(": ")[0]
+            if not (_OPTIONAL.match(path) or _CALCULATION.fullmatch(path)):
+                return False
+        for message in errors:
+            path, _, why = message.partition(": ")
+            calculation = _CALCULATION.fullmatch(path)
+            if calculation:
+                key = calculation.group(1)
+                definition.get("calculations", {}).pop(key, None)
+                self.note(
+                    "survey", self.calculation_at.get(key), f'calculate "{key}" skipped: {why}'
+                )
+                continue
+            match = _OPTIONAL.match(path)
+            assert match is not None
+            s, i, part = int(match.group(1)), int(match.group(2)), match.group(3)
+            item = definition["sections"][s]["items"][i]
+            row = self.sections[s].item_rows[i]
+            if part in ("text", "hint"):
+                item[part] = {code: PIPED.sub("", t) for code, t in item[part].items()}
+                self.note("survey", row, f"the {part} cannot show what it names ({why}): shown "
+                          "without it")  # fmt: skip
+            elif part == "constraint":
+                item.pop("constraint", None)
+                item.pop("constraint_message", None)
+                self.note("survey", row, f"constraint dropped ({why}): answers are not checked "
+                          "against it")  # fmt: skip
+            else:
+                item.pop("choice_filter", None)
+                self.note("survey", row, f"choice_filter dropped ({why}): every choice is shown")
+        return True
 
     def locate(self, message: str, outcome_rows: dict[str, int]) -> str:
         """Turn a loader message about ``sections[1].items[2].correct`` into one naming a row."""
@@ -1095,6 +818,9 @@ class _Importer:
                 else:
                     where = f"survey sheet, row {draft.row}"
                 return f"{where}: {tail + ': ' if tail else ''}{rest}"
+        calculation = _CALCULATION.fullmatch(path)
+        if calculation and calculation.group(1) in self.calculation_at:
+            return f"survey sheet, row {self.calculation_at[calculation.group(1)]}: {rest}"
         match = NAMED_PATH.fullmatch(path)
         if match:
             what, name, index, tail = match.groups()
@@ -1115,43 +841,19 @@ class _Importer:
         return message
 
 
-def _key(raw: str) -> str:
-    """A valid key (lower-case letters, digits and "_", starting with a letter) for a name."""
-    key = re.sub(r"[^a-z0-9_]+", "_", raw.lower()).strip("_") or "q"
-    if not key[0].isalpha():
-        key = f"q_{key}"
-    if key in expressions.KEYWORDS:
-        key = f"{key}_"
-    return key[:MAX_KEY_LENGTH]
-
-
-def _choice_dicts(choices: _Choices) -> list[dict[str, Any]]:
-    return [
-        {"value": value, "label": label}
-        for value, label in zip(choices.values, choices.labels, strict=True)
-    ]
-
-
-def _xpath_text(node: XNode) -> str:
-    """XPath source for a parsed node, to quote part of a constraint in a report line."""
-    match node:
-        case XRef(name=name):
-            return f"${{{name}}}"
-        case XNum(value=value):
-            return xpath_number_text(value)
-        case XStr(value=value):
-            return f"'{value}'" if "'" not in value else f'"{value}"'
-        case XDot():
-            return "."
-        case XNeg(operand=operand):
-            return f"-{_xpath_text(operand)}"
-        case XCall(name=name, args=args):
-            return f"{name}({', '.join(_xpath_text(a) for a in args)})"
-        case XBin(op=op, left=left, right=right):
-            return f"{_xpath_text(left)} {op} {_xpath_text(right)}"
-        case XLogic(op=op, operands=operands):
-            return "(" + f" {op} ".join(_xpath_text(o) for o in operands) + ")"
-    raise TypeError(node)
+def _in_dependency_order(translated: dict[str, Expr]) -> dict[str, str]:
+    """Calculations ordered so that each comes after those it uses (XLSForm allows any order)."""
+    done: dict[str, str] = {}
+    pending = dict(translated)
+    while pending:
+        ready = [k for k, e in pending.items() if not (names(e) & set(pending) - {k})]
+        if not ready:  # a cycle, which ODK refuses too: the loader names it
+            ready = list(pending)
+        for key in ready:
+            done[key] = format_expression(pending.pop(key))
+    # The expressions read back equal: the loader parses exactly what format_expression writes.
+    assert all(parse(source) is not None for source in done.values())
+    return done
 
 
 def import_xlsform(
@@ -1171,7 +873,8 @@ def import_xlsform(
         defaults to the path's name.
     language
         Language code of a form whose labels have no language (a plain ``label`` column), when its
-        settings sheet does not name one in ``default_language``.
+        settings sheet does not name one in ``default_language``; without either, the language is
+        guessed from the labels' script and reported.
 
     Returns
     -------
@@ -1183,15 +886,15 @@ def import_xlsform(
     ------
     InvalidDefinition
         Every problem that would make the result wrong, each naming its sheet and row: not a
-        workbook, no survey sheet, duplicate names, an untranslatable ``relevant``, a reference to a
-        skipped question, a missing translation, and whatever the loader rejects.
+        workbook, no survey sheet, a name twice in one group, an untranslatable ``relevant``, a
+        condition naming a skipped question, and whatever the loader rejects.
     """
     data, name = workbook_data(workbook, source)
     try:
         sheets = read_workbook(data)
     except InvalidDefinition as exc:
         raise InvalidDefinition(exc.errors, source=name) from None
-    importer = _Importer(sheets, name, language)
+    importer = Importer(sheets, name, language)
     try:
         questionnaire = importer.run()
     except ImportFailed:
@@ -1202,40 +905,3 @@ def import_xlsform(
         key=lambda line: (order.get(line.sheet, 4), line.row is None, line.row or 0),
     )
     return questionnaire, report
-
-
-# --------------------------------------------------------------------------------------------------
-# YAML
-
-
-def definition_yaml(q: Questionnaire, comments: Sequence[str] = ()) -> str:
-    """A questionnaire as a ``forms/KEY.yaml`` file, with ``comments`` as ``#`` lines on top.
-
-    The fields come in the order the format documents them (key, languages, title, description,
-    sections, ...), and :func:`survey.questionnaire.load.load_definition` reads the text back equal
-    to ``q``.
-    """
-    data = msgspec.to_builtins(q)
-    order = ["key", "languages", "title", "description", "sections"]
-    ordered = {name: data[name] for name in order if name in data}
-    ordered.update((name, value) for name, value in data.items() if name not in ordered)
-    header = "".join(f"# {line}\n" if line else "#\n" for line in _comment_lines(comments))
-    body = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return header + body
-
-
-class _Dumper(yaml.SafeDumper):
-    """Lists of plain values on one line (``languages: [mn, en]``), as the shipped forms write them."""
-
-    def represent_list(self, data: Any) -> yaml.Node:
-        flow = all(isinstance(v, str | int | float) for v in data)
-        return self.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-_Dumper.add_representer(list, _Dumper.represent_list)
-
-
-def _comment_lines(comments: Sequence[str]) -> Iterator[str]:
-    for comment in comments:
-        for line in comment.splitlines() or [""]:
-            yield unicodedata.normalize("NFC", line).rstrip()

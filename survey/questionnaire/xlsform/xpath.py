@@ -14,11 +14,14 @@ from survey.questionnaire import expressions
 from survey.questionnaire.expressions import (
     And,
     Answered,
+    Arithmetic,
+    Call,
     Compare,
     Constant,
     Expr,
     In,
     Name,
+    Negative,
     Not,
     Or,
     Selected,
@@ -96,9 +99,24 @@ class XNeg:
     position: int
 
 
-XNode = XRef | XNum | XStr | XDot | XCall | XBin | XLogic | XNeg
+@dataclass(frozen=True, slots=True)
+class XName:
+    """A bare name, read only in a ``choice_filter``: a column of the choices sheet (``aimag``)."""
+
+    name: str
+    position: int
+
+
+XNode = XRef | XNum | XStr | XDot | XCall | XBin | XLogic | XNeg | XName
+
+# pyxform reads curly quotes typed by a word processor as straight ones; so do we.
+_SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 _XPATH_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
+_RELATIVE_PATH = re.compile(
+    r"(?:\.\./|\./|/)(?:(?:\.\.|[A-Za-z_][A-Za-z0-9_.-]*)/)*(?P<name>[A-Za-z_][A-Za-z0-9_-]*)"
+    r"(?![A-Za-z0-9_(/\[])"
+)
 _XPATH_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 FLIPPED = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -150,6 +168,12 @@ def _xpath_tokens(source: str) -> list[Token]:
         elif c in "(),":
             tokens.append(Token(c, c, i))
             i += 1
+        elif (path := _RELATIVE_PATH.match(source, i)) is not None:
+            # ../name, ./name and /data/group/name name a question by its place in the form;
+            # XLSForm names are unique within a group, and the importer looks the last step up
+            # from the referring row's group outwards, as ODK resolves it.
+            tokens.append(Token("ref", path.group("name"), i))
+            i = path.end()
         elif source.startswith("..", i) or c in "/@[]|":
             raise XPathError(
                 f'XPath paths ("{c}") are not supported: refer to questions as ${{name}}', i
@@ -169,7 +193,8 @@ def _xpath_tokens(source: str) -> list[Token]:
 class _XPathParser:
     """Recursive descent over XPath 1.0's precedence: or, and, equality, relational, +, *, unary."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, bare_names: bool = False) -> None:
+        self.bare_names = bare_names
         if len(source) > _MAX_XPATH_LENGTH:
             raise XPathError(f"longer than {_MAX_XPATH_LENGTH} characters", 0)
         self.tokens = _xpath_tokens(source)
@@ -264,6 +289,8 @@ class _XPathParser:
             self.depth -= 1
             return node
         if token.kind == "name":
+            if self.peek().kind != "(" and self.bare_names:
+                return XName(token.text, token.position)
             if self.peek().kind != "(":
                 raise XPathError(
                     f'"{token.text}" is not a value: refer to a question as ${{{token.text}}}',
@@ -297,8 +324,14 @@ class _XPathParser:
             raise XPathError(f'expected "{kind}" but found "{token.text}"', token.position)
 
 
-def parse_xpath(source: str) -> XNode:
-    return _XPathParser(source).parse()
+def parse_xpath(source: str, *, bare_names: bool = False) -> XNode:
+    """Parse XPath as XLSForms write it; ``bare_names`` reads ``aimag`` as a choices-sheet column."""
+    return _XPathParser(straight_quotes(source), bare_names=bare_names).parse()
+
+
+def straight_quotes(source: str) -> str:
+    """``source`` with curly quotes made straight, as pyxform reads them."""
+    return source.translate(_SMART_QUOTES)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -342,6 +375,8 @@ class ToCondition:
 
     def __init__(self, refs: Mapping[str, Ref]) -> None:
         self.refs = refs
+        self.notes: list[str] = []
+        """What the translation read differently from the form, for the import report."""
 
     def ref(self, node: XRef) -> Ref:
         ref = self.refs.get(node.name)
@@ -403,11 +438,19 @@ class ToCondition:
                         f'"{wanted.value}" is not a choice of ${{{args[0].name}}}', wanted.position
                     )
                 return Compare("==", Name(ref.key), Constant(position_value))
+            if ref.type == "empty":
+                self.notes.append(f"${{{args[0].name}}} is {ref.skipped}: read as empty")
+                return Constant(False)
             if ref.type not in ("choice", "multi"):
                 raise XPathError(
                     f"selected() needs a select question; ${{{args[0].name}}} is not one",
                     position,
                 )
+            if ref.values and wanted.value not in ref.values:
+                self.notes.append(
+                    f'${{{args[0].name}}} has no choice "{wanted.value}": selected() is false'
+                )
+                return Constant(False)
             return Selected(ref.key, ref.values.get(wanted.value, wanted.value))
         if name in ("count-selected", "string-length"):
             raise XPathError(
@@ -465,6 +508,12 @@ class ToCondition:
         if len(call.args) != 1 or not isinstance(call.args[0], XRef):
             raise XPathError(f"{call.name}() is translated only on a question", position)
         ref = self.ref(call.args[0])
+        if ref.type == "empty":
+            self.notes.append(f"${{{call.args[0].name}}} is {ref.skipped}: read as empty")
+            return Constant(
+                (op, right.value if isinstance(right, XNum) else None)
+                in {("=", 0), ("<", 1), ("<=", 0)}
+            )
         if not isinstance(right, XNum) or not isinstance(right.value, int):
             raise XPathError(f"{call.name}() is compared only with 0 or 1 here", position)
         n = right.value
@@ -490,6 +539,13 @@ class ToCondition:
         ref = self.ref(left)
         value, kind = literal
         name = f"${{{left.name}}}"
+        if ref.type == "empty":
+            # A value survey never records (a username, a device id) is '' as on a device that
+            # has none: the comparison's XPath result with '' is kept.
+            self.notes.append(f"{name} is {ref.skipped}: read as empty")
+            if op in ("=", "!="):
+                return Constant((str(value) == "" and kind == "str") == (op == "="))
+            return Constant(False)
         if kind == "str" and value == "":
             if op == "=":
                 return Not(Answered(ref.key))
@@ -536,12 +592,23 @@ class ToCondition:
             if kind != "date":
                 raise XPathError(f"compare the date {name} with date('YYYY-MM-DD')", position)
             ours = Constant(value)
+        elif ref.type == "calculate":
+            # A calculated value is a number or a text, as its expression makes it.
+            ours = Constant(value if kind == "num" else str(value))
+            if op not in ("=", "!=") and kind != "num":
+                raise XPathError(f"{name} is ordered here against a text", position)
         elif ref.type in ("choice", "text"):
             if op not in ("=", "!="):
                 raise XPathError(
                     f"{name} is compared as a number in XPath but as a text in survey", position
                 )
             text = xpath_number_text(value) if isinstance(value, int | float) else str(value)
+            if ref.type == "choice" and ref.values and text not in ref.values:
+                # No answer can equal it (a typo in the form): XPath's result is kept.
+                self.notes.append(
+                    f"{name} has no choice \"{text}\": {name} {op} '{text}' is {op == '!='}"
+                )
+                return Constant(op == "!=")
             ours = Constant(ref.values.get(text, text) if ref.type == "choice" else text)
         else:
             raise XPathError(f"{name} is a {ref.type}, which has no answer to compare", position)
@@ -555,13 +622,18 @@ class ToCondition:
         """True for a number question, or a likert one whose choices are named 1..points."""
         if ref.type == "likert":
             return all(str(p) == v for v, p in ref.positions.items())
-        return ref.type in ("integer", "decimal")
+        return ref.type in ("integer", "decimal", "calculate")
 
     def compare_refs(self, op: str, left: XRef, right: XRef, position: int) -> Expr:
         a, b = self.ref(left), self.ref(right)
+        if "empty" in (a.type, b.type):
+            raise XPathError("compares with a value survey never records", position)
         numeric = self.numeric(a) and self.numeric(b)
         dates = a.type == b.type == "date"
         textual = a.type in ("text", "choice") and b.type in ("text", "choice")
+        if "calculate" in (a.type, b.type):
+            # A calculated value compares as whatever it is; the other side is read as it is.
+            numeric = textual = dates = True
         if op in ("=", "!="):
             if not (numeric or dates or textual):
                 raise XPathError("these two questions cannot be compared", position)
@@ -677,10 +749,16 @@ def format_expression(expr: Expr) -> str:
             return key
         case Constant(value=value):
             return _constant_text(value)
+        case Arithmetic(op=op, left=left, right=right):
+            return f"{_operand_text(left)} {op} {_operand_text(right)}"
+        case Negative(operand=operand):
+            return f"-{_operand_text(operand)}"
+        case Call(function=function, arguments=arguments):
+            return f"{function}({', '.join(format_expression(a) for a in arguments)})"
     raise TypeError(f"not an expression node: {expr!r}")
 
 
 def _operand_text(expr: Expr) -> str:
-    if isinstance(expr, Name | Constant | Selected | Answered):
+    if isinstance(expr, Name | Constant | Selected | Answered | Call):
         return format_expression(expr)
     return f"({format_expression(expr)})"
