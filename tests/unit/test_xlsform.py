@@ -364,8 +364,9 @@ sections:
         choices: [{value: "yes", label: {en: "Yes"}}, {value: "no", label: {en: "No"}}]
       - key: q_count
         type: integer
+        max: 99
         text: {en: "How many?"}
-        constraint: "q_count < 100 and not (q_count == 13)"
+        constraint: "not (q_count == 13)"
         constraint_message: {en: Too many}
       - {key: n_look, type: note, text: {en: Look at this}}
       - {key: q_because, type: text, show_if: "q_count > 5", text: {en: "Why ${q_count}?"}}

@@ -10,17 +10,21 @@ from survey.questionnaire import expressions
 from survey.questionnaire.expressions import (
     And,
     Answered,
+    Arithmetic,
+    Call,
     Compare,
     Constant,
     Expr,
     In,
     Name,
+    Negative,
     Not,
     Or,
     Selected,
 )
 from survey.questionnaire.model import (
     DEFAULT_MAX_LENGTH,
+    Choice,
     Item,
     Outcome,
     Questionnaire,
@@ -60,6 +64,8 @@ class _ToXPath:
         return self.q.item(key)
 
     def kind(self, key: str) -> str:
+        if key in self.q.calculations:
+            return "calc"
         item = self.item(key)
         if item.type == "multi":
             return "list"
@@ -70,6 +76,8 @@ class _ToXPath:
         return "string"
 
     def answered(self, key: str) -> str:
+        if key in self.q.calculations:
+            return f"${{{key}}} != ''"
         if self.item(key).type == "multi":
             return f"count-selected(${{{key}}}) > 0"
         return f"${{{key}}} != ''"
@@ -90,8 +98,13 @@ class _ToXPath:
                 return f"selected(${{{key}}}, {_xpath_string(value)})", 3
             case Answered(key=key):
                 return self.answered(key), 3
+            case Compare(op=op, left=left, right=right) if self.computed(left, right):
+                xop = "=" if op == "==" else op
+                return f"{self.value(left)[0]} {xop} {self.value(right)[0]}", 3
             case Compare(op=op, left=left, right=right):
                 return self.compare(op, left, right)
+            case Call(function="if", arguments=(condition, then, otherwise)):
+                return self.value(Call("if", (condition, then, otherwise)))[0], 3
             case In(operand=operand, options=options, negated=negated):
                 equal = Or(tuple(Compare("==", operand, Constant(o)) for o in options))
                 if not options:
@@ -105,12 +118,63 @@ class _ToXPath:
                 return f"not({equal_text})", 3
             case Name(key=key):
                 kind = self.kind(key)
+                if kind == "calc":
+                    return f"${{{key}}} != '' and ${{{key}}} != 0", 2
                 if kind == "number" and self.item(key).type != "likert":  # likert is never 0
                     return f"${{{key}}} != '' and ${{{key}}} != 0", 2
                 return self.answered(key), 3
             case Constant(value=value):
                 return ("true()" if expressions.evaluate(expr, {}) else "false()"), 3
         raise InvalidDefinition(f"cannot write {format_expression(expr)} in XLSForm")
+
+    def computed(self, left: Expr, right: Expr) -> bool:
+        """Whether a comparison has a calculated value or a computation on one side."""
+        return any(
+            not isinstance(side, Name | Constant)
+            or (isinstance(side, Name) and side.key in self.q.calculations)
+            for side in (left, right)
+        )
+
+    def value(self, expr: Expr) -> tuple[str, int]:
+        """XPath for a value (a calculation): levels 4 for + and -, 5 for * and div, 6 for atoms."""
+        match expr:
+            case Name(key=key):
+                return f"${{{key}}}", 6
+            case Constant(value=value):
+                if value is None:
+                    return "''", 6
+                if value is True or value is False:
+                    return ("true()" if value else "false()"), 6
+                if isinstance(value, int | float):
+                    text = xpath_number_text(value)
+                    return (text, 6) if value >= 0 else (f"({text})", 6)
+                return _xpath_string(value), 6
+            case Negative(operand=operand):
+                text, level = self.value(operand)
+                return f"-{text if level >= 6 else f'({text})'}", 6
+            case Arithmetic(op=op, left=left, right=right):
+                level = 4 if op in "+-" else 5
+                a, a_level = self.value(left)
+                b, b_level = self.value(right)
+                a = a if a_level >= level else f"({a})"
+                b = b if b_level > level else f"({b})"
+                return f"{a} {'div' if op == '/' else op} {b}", level
+            case Call(function="count_selected", arguments=(Name(key=key),)):
+                return f"count-selected(${{{key}}})", 6
+            case Call(function="coalesce", arguments=arguments):
+                # XPath's coalesce() takes two values: nest them.
+                text = self.value(arguments[-1])[0]
+                for argument in reversed(arguments[:-1]):
+                    text = f"coalesce({self.value(argument)[0]}, {text})"
+                return text, 6
+            case Call(function=function, arguments=arguments):
+                written = ", ".join(
+                    self.write(a)[0] if i == 0 and function == "if" else self.value(a)[0]
+                    for i, a in enumerate(arguments)
+                )
+                return f"{function}({written})", 6
+        text, level = self.write(expr)
+        return (text, 6) if level >= 3 else (f"({text})", 6)
 
     def compare(self, op: str, left: Expr, right: Expr) -> tuple[str, int]:
         if isinstance(right, Name) and not isinstance(left, Name):
@@ -301,6 +365,8 @@ class _Exporter:
             "required",
             "relevant",
             "constraint",
+            *self.label_columns("constraint_message"),
+            "choice_filter",
             "appearance",
             "calculation",
             *EXTRA_COLUMNS,
@@ -341,7 +407,10 @@ class _Exporter:
                     values[col["required"]] = "yes"
                 if item.show_if:
                     values[col["relevant"]] = self.relevant(item.show_if, len(survey) + 1)
-                values[col["constraint"]] = self.constraint(item)
+                values[col["constraint"]] = self.constraint(item, len(survey) + 1)
+                put(values, "constraint_message", item.constraint_message)
+                if item.choice_filter:
+                    values[col["choice_filter"]] = self.choice_filter(item)
                 if item.correct is not None:
                     values[col["correct"]] = (
                         item.correct if isinstance(item.correct, str) else " ".join(item.correct)
@@ -367,6 +436,21 @@ class _Exporter:
                     )
                 survey.append(values)
             survey.append(row(type="end_group"))
+        for key, source in q.calculations.items():
+            values = row(type="calculate", name=key)
+            tree = expressions.parse(source)
+            # if(condition, value, null) is a calculate with a relevant, as the import reads it.
+            if (
+                isinstance(tree, Call)
+                and tree.function == "if"
+                and tree.arguments[2] == Constant(None)
+            ):
+                values[col["relevant"]] = _ToXPath(q, self.report, len(survey) + 1).write(
+                    tree.arguments[0]
+                )[0]
+                tree = tree.arguments[1]
+            values[col["calculation"]] = _ToXPath(q, self.report, len(survey) + 1).value(tree)[0]
+            survey.append(values)
         outcome_calculates: dict[str, str] = {}
         for name, outcome in q.outcomes.items():
             if outcome.kind != "score":
@@ -420,7 +504,17 @@ class _Exporter:
     def relevant(self, show_if: str, row: int) -> str:
         return _ToXPath(self.q, self.report, row).write(expressions.parse(show_if))[0]
 
-    def constraint(self, item: Item) -> str:
+    def choice_filter(self, item: Item) -> str:
+        parts = []
+        for prop, key in (item.choice_filter or {}).items():
+            column = "name" if prop == "value" else prop
+            if key not in self.q.calculations and self.q.item(key).type == "multi":
+                parts.append(f"selected(${{{key}}}, {column})")
+            else:
+                parts.append(f"{column} = ${{{key}}}")
+        return " and ".join(parts)
+
+    def constraint(self, item: Item, row: int) -> str:
         parts = []
         if item.type in DEFAULT_MAX_LENGTH:
             limit = item.max_length or DEFAULT_MAX_LENGTH[item.type]
@@ -433,23 +527,47 @@ class _Exporter:
                 parts.append(f". {op} date({_xpath_string(str(value))})")
             else:
                 parts.append(f". {op} {xpath_number_text(value)}")
+        if item.constraint:
+            # The item names itself by ${key}, not ".", so that the import reads the rule back as a
+            # rule rather than as bounds.
+            rule, level = _ToXPath(self.q, self.report, row).write(
+                expressions.parse(item.constraint)
+            )
+            parts.append(rule if level >= 2 or not parts else f"({rule})")
         return " and ".join(parts)
 
     def choices(self, list_names: dict[tuple[str, str], str]) -> list[list[str]]:
-        rows = [["list_name", "name", *self.label_columns("label")]]
+        # Choice properties are columns of the choices sheet, which a choice_filter reads.
+        properties = list(
+            dict.fromkeys(
+                prop
+                for item in self.q.items()
+                if item.choices is not None
+                for choice in self.q.choices_for(item)
+                for prop in (choice.properties or {})
+            )
+        )
+        rows = [["list_name", "name", *self.label_columns("label"), *properties]]
+
+        def choice_row(list_name: str, choice: Choice) -> list[str]:
+            own = choice.properties or {}
+            return [list_name, choice.value, *self.texts(choice.label)] + [
+                own.get(p, "") for p in properties
+            ]
+
         for name, choices in self.q.choice_lists.items():
             for choice in choices:
-                rows.append([list_names[("list", name)], choice.value, *self.texts(choice.label)])
+                rows.append(choice_row(list_names[("list", name)], choice))
         for item in self.q.items():
             if isinstance(item.choices, list):
                 for choice in item.choices:
-                    rows.append(
-                        [list_names[("item", item.key)], choice.value, *self.texts(choice.label)]
-                    )
+                    rows.append(choice_row(list_names[("item", item.key)], choice))
         for name, scale in self.q.likert_scales.items():
             for i in range(scale.points):
                 labels = [scale.labels[code][i] for code in self.languages]
-                rows.append([list_names[("scale", name)], str(i + 1), *labels])
+                rows.append(
+                    [list_names[("scale", name)], str(i + 1), *labels] + [""] * len(properties)
+                )
         return rows
 
     def settings(self, list_names: dict[tuple[str, str], str]) -> list[list[str]]:

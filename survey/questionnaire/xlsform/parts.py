@@ -133,11 +133,12 @@ class Parts(Reader):
     def constraint(self, sheet: Sheet, q: Question, item: dict[str, Any]) -> None:
         """``constraint`` and ``constraint_message``: bounds, or a rule with its message.
 
-        Without a message, each part of a constraint joined by ``and`` becomes ``min``/``max``/
-        ``max_length`` where it can (so that survey's own messages name the limits) and the rest a
-        ``constraint``. With a message, every part that translates becomes the ``constraint``, so
-        that the author's message is the one shown. A part that cannot be translated is dropped with
-        a report line: the answers are then checked against the rest only.
+        Each part of a constraint joined by ``and`` becomes ``min``/``max``/``max_length`` where it
+        can (``. >= 18``: survey's own messages then name the limits) and the rest a ``constraint``
+        with the ``constraint_message``. A constraint made only of bounds but given a message is
+        kept whole as a rule instead, so that the author's message is the one shown. A part that
+        cannot be translated is dropped with a report line: the answers are then checked against
+        the rest only.
         """
         source = sheet.get(q.raw, "constraint")
         message = self.text(sheet, q.row, q.raw, "constraint_message")
@@ -161,8 +162,11 @@ class Parts(Reader):
         rules: list[Expr] = []
         dropped: list[str] = []
         refs = self.refs_at(q.scope)
+        # With a message, a constraint made only of bounds is kept as a rule, so that the author's
+        # message is shown; otherwise the bounds are bounds and the rest the rule.
+        as_rules = message is not None and all(self.bound(p, kind, {}) for p in parts)
         for part in parts:
-            if message is None and self.bound(part, kind, bounds):
+            if not as_rules and self.bound(part, kind, bounds):
                 continue
             try:
                 if kind in ("panel_code", "consent"):
@@ -170,7 +174,7 @@ class Parts(Reader):
                     raise XPathError(f"a {kind} answer takes no rule", 0)
                 rules.append(constraint_of(part, q.name, refs))
             except XPathError as exc:
-                if message is not None and self.bound(part, kind, bounds):
+                if as_rules and self.bound(part, kind, bounds):
                     continue
                 dropped.append(f"{_xpath_text(part)} ({exc.message})")
         item.update(bounds)

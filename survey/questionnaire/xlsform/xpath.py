@@ -750,15 +750,33 @@ def format_expression(expr: Expr) -> str:
         case Constant(value=value):
             return _constant_text(value)
         case Arithmetic(op=op, left=left, right=right):
-            return f"{_operand_text(left)} {op} {_operand_text(right)}"
+            own = _precedence(expr)
+            a = format_expression(left)
+            b = format_expression(right)
+            a = a if _precedence(left) >= own else f"({a})"
+            b = b if _precedence(right) > own else f"({b})"
+            return f"{a} {op} {b}"
         case Negative(operand=operand):
-            return f"-{_operand_text(operand)}"
+            inner = format_expression(operand)
+            return f"-{inner}" if _precedence(operand) >= 6 else f"-({inner})"
         case Call(function=function, arguments=arguments):
             return f"{function}({', '.join(format_expression(a) for a in arguments)})"
     raise TypeError(f"not an expression node: {expr!r}")
 
 
-def _operand_text(expr: Expr) -> str:
+def _precedence(expr: Expr) -> int:
+    """How tightly a value binds: 4 for + and -, 5 for * and /, 6 for a negation, 7 for atoms."""
+    if isinstance(expr, Arithmetic):
+        return 4 if expr.op in "+-" else 5
+    if isinstance(expr, Negative):
+        return 6
     if isinstance(expr, Name | Constant | Selected | Answered | Call):
+        return 7
+    return 0
+
+
+def _operand_text(expr: Expr) -> str:
+    """An operand of a comparison: a sum needs no parentheses there, a condition does."""
+    if _precedence(expr) >= 4:
         return format_expression(expr)
     return f"({format_expression(expr)})"
