@@ -195,7 +195,7 @@ SURVEY_COLUMNS = frozenset(
 )
 SETTINGS_COLUMNS = frozenset(
     {"form_id", "id_string", "form_title", "title", "version", "default_language"}
-    | {"title_text", "description", "choice_lists"}
+    | {"title_text", "description", "choice_lists", "allow_choice_duplicates"}
 )
 CHOICES_COLUMNS = frozenset({"list_name", "list name", "name", "value", "label"})
 OUTCOME_COLUMNS = frozenset(
