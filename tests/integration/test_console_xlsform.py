@@ -20,8 +20,8 @@ from survey.console.messages import CATALOGUE
 from survey.console.questionnaires import MAX_UPLOAD_BYTES
 from survey.db.questionnaires import get_version
 from survey.settings import Settings
+from tests.helpers import table, workbook
 from tests.integration.test_console import csrf_token, sign_in_as, text_of
-from tests.unit.test_xlsform import table, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EN, MN = "label::English (en)", "label::Mongolian (mn)"

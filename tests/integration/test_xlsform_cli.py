@@ -11,7 +11,8 @@ from survey.cli import main
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
-from tests.unit.test_xlsform import basic, features_workbook, pyxform_converts
+from tests.helpers import pyxform_converts
+from tests.unit.test_xlsform import basic, features_workbook
 
 DATA = Path(__file__).parent / "data"
 

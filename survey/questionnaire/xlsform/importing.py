@@ -467,7 +467,7 @@ class Importer(Parts):
             tree = translator.condition(parse_xpath(source))
             for note in dict.fromkeys(translator.notes):
                 self.note(sheet.name, row, f'relevant "{source}": {note}')
-            return tree
+            return None if tree == Constant(True) else tree
         except XPathError as exc:
             self.error(
                 sheet.name,
