@@ -1,5 +1,6 @@
-"""The console's questionnaire page lists each text shown in the default language for want of a
-translation, so that a translator can find it; in Mongolian and in English."""
+"""The console's questionnaire pages on a questionnaire with the new features: the list of each text
+shown in the default language for want of a translation (so that a translator can find it), in
+Mongolian and in English, and the preview of piped texts and filtered lists."""
 
 from __future__ import annotations
 
@@ -57,3 +58,16 @@ async def test_a_fully_translated_questionnaire_has_no_such_list(
     await sign_in_as(client, db, "admin", language="en")
     page = await client.get("/console/questionnaires/computed")
     assert "Untranslated" not in page.text
+
+
+async def test_the_preview_shows_piped_texts_as_written_and_every_choice(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await publish(db, load_definition(FORM.read_text(encoding="utf-8")))
+    await sign_in_as(client, db, "admin", language="en")
+    page = await client.get("/console/questionnaires/computed/versions/1?language=en")
+    assert page.status_code == 200
+    shown = visible_text(page.text)
+    assert "Your household has ${household_size} people." in shown
+    # The soum list is filtered for a respondent; the preview offers all 339 soums and districts.
+    assert shown.count("Battsengel") == 1 and "Baganuur" in shown
