@@ -88,17 +88,27 @@ def form_paths(paths: Sequence[str]) -> list[Path]:
 
 
 async def cmd_forms_check(args: argparse.Namespace, settings: Settings) -> int:
-    from survey.questionnaire.load import check_files
+    from survey.questionnaire.computed import untranslated
+    from survey.questionnaire.load import load_file
 
-    results = check_files([str(p) for p in form_paths(args.paths)])
     failed = 0
-    for path, errors in results.items():
-        if errors:
+    for path in (str(p) for p in form_paths(args.paths)):
+        try:
+            definition = load_file(path)
+        except InvalidDefinition as exc:
             failed += 1
-            for error in errors:
+            for error in exc.errors:
                 sys.stderr.write(f"{path}: {error}\n")
-        else:
-            out(f"{path}: ok")
+            continue
+        missing = untranslated(definition)
+        # A partial translation is allowed (the default language is shown instead): a warning, so
+        # that a translator can find each text, and the file still passes.
+        for text in missing:
+            sys.stderr.write(
+                f'{path}: warning: {text.place}: no "{text.language}" translation, shown in '
+                f"{definition.default_language}\n"
+            )
+        out(f"{path}: ok" + (f" ({len(missing)} untranslated)" if missing else ""))
     return 1 if failed else 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import os
 import re
 import shutil
@@ -40,6 +41,7 @@ from urllib.parse import urlencode
 import asyncpg
 import httpx
 import pytest
+import xlsxwriter
 from litestar.testing import AsyncTestClient
 
 from survey.app import create_app
@@ -883,3 +885,43 @@ def multipart_submission(
     )
     body += f"--{boundary}--\r\n".encode()
     return body, f"multipart/form-data; boundary={boundary}"
+
+
+# -- XLSForm workbooks written by the tests -----------------------------------------------------------
+
+Cell = str | int | float | bool | None
+
+
+def workbook(sheets: Mapping[str, Sequence[Sequence[Cell]]]) -> bytes:
+    """An .xlsx with these sheets; numbers and booleans are written as such, as Excel would store them."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(r, c, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(r, c, value)
+                else:
+                    sheet.write_string(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def table(header: Sequence[str], *rows: Mapping[str, Cell]) -> list[list[Cell]]:
+    """A sheet from a header and rows given as {column: value}, so each row names what it sets."""
+    for row in rows:
+        unknown = set(row) - set(header)
+        assert not unknown, f"not in the header: {unknown}"
+    return [list(header), *[[row.get(column) for column in header] for row in rows]]
+
+
+def pyxform_converts(data: bytes) -> str:
+    """The XForm pyxform makes of a workbook (ODK Validate, which needs Java, is not run)."""
+    from pyxform.xls2xform import convert
+
+    return convert(xlsform=data, validate=False, file_type=".xlsx").xform

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 from survey.collect.messages import translate
 from survey.errors import InvalidAnswer
+from survey.questionnaire.computed import constraint_holds, offered_choices
 from survey.questionnaire.model import CONSENT_VALUES, DEFAULT_MAX_LENGTH, Item, Questionnaire
 from survey.questionnaire.paging import is_answered
 
@@ -73,12 +74,19 @@ class Rejected(InvalidAnswer):
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
-    """Why one answer was not accepted: a message key of the catalogue (``err_*``) and its placeholders."""
+    """Why one answer was not accepted: a message key of the catalogue (``err_*``) and its placeholders.
+
+    ``text`` is the questionnaire's own message, by language, when it has one (a constraint's
+    ``constraint_message``, with every language already filled in).
+    """
 
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
+    text: Mapping[str, str] | None = None
 
     def message(self, language: str) -> str:
+        if self.text and self.text.get(language):
+            return self.text[language]
         return translate(self.code, language, **self.params)
 
 
@@ -200,11 +208,15 @@ def _parse_one(
     values: Sequence[str],
     existing: object,
     hash_panel_code: Callable[[str], str],
+    existing_answers: Mapping[str, object],
 ) -> tuple[object, FieldError | None]:
-    """The stored form of one answer (None when empty) and what is wrong with it, if anything."""
+    """The stored form of one answer (None when empty) and what is wrong with it, if anything.
+
+    ``existing_answers`` (the answers of earlier pages) decide the choices a filtered list offers.
+    """
     kind = item.type
     if kind == "multi":
-        allowed = [choice.value for choice in q.choices_for(item)]
+        allowed = [choice.value for choice in offered_choices(q, item, existing_answers)]
         picked = {value for value in values if value != ""}
         if not picked <= set(allowed):
             return None, FieldError("err_choice")
@@ -237,7 +249,7 @@ def _parse_one(
     if value == "":
         return None, None
     if kind == "choice":
-        if value not in {choice.value for choice in q.choices_for(item)}:
+        if value not in {choice.value for choice in offered_choices(q, item, existing_answers)}:
             return None, FieldError("err_choice")
         return value, None
     if kind == "consent":
@@ -293,7 +305,8 @@ def parse_page(
     fields
         The posted fields (:attr:`PostedForm.fields`).
     existing
-        The answers saved before, used only to keep a panel code left empty.
+        The answers saved before: they keep a panel code left empty, decide the choices a filtered
+        list offers, and are read by constraints with the page's own answers.
     hash_panel_code
         Turns a typed panel code into its stored HMAC; raises ValueError when nothing of it remains after
         normalisation. The typed code goes nowhere else.
@@ -314,7 +327,9 @@ def parse_page(
         posted = list(fields.get(item.key, ()))
         if item.type != "panel_code":  # the typed code is shown again only when it is refused
             raw[item.key] = posted
-        value, error = _parse_one(q, item, posted, existing.get(item.key), hash_panel_code)
+        value, error = _parse_one(
+            q, item, posted, existing.get(item.key), hash_panel_code, existing
+        )
         if error is None and item.required and not is_answered(value):
             error = FieldError("err_consent" if item.type == "consent" else "err_required")
         if error is not None:
@@ -325,7 +340,22 @@ def parse_page(
         answers[item.key] = value
         if item.type == "consent" and value == "no":
             declined = True
+    for item in visible:
+        # Checked once every answer of the page is read: a constraint may name an item above it.
+        if item.key in answers and not constraint_holds(q, item, {**existing, **answers}):
+            errors[item.key] = _constraint_error(q, item)
+            del answers[item.key]
     return PageAnswers(answers, errors, raw, declined)
+
+
+def _constraint_error(q: Questionnaire, item: Item) -> FieldError:
+    message = item.constraint_message
+    if message is None:
+        return FieldError("err_constraint")
+    default = message.get(q.default_language, "")
+    return FieldError(
+        "err_constraint", text={lang: message.get(lang) or default for lang in q.languages}
+    )
 
 
 def check_fields(page_items: Sequence[Item], fields: Mapping[str, Sequence[str]]) -> None:

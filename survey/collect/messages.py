@@ -83,6 +83,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Use at most {max} characters (now {length}).",
     },
     "err_choice": {"mn": "Жагсаалтаас сонгоно уу.", "en": "Choose one of the options."},
+    "err_constraint": {
+        "mn": "Энэ хариултыг хүлээн авах боломжгүй. Шалгаад дахин оруулна уу.",
+        "en": "This answer cannot be accepted. Please check it and try again.",
+    },
     "err_panel_code": {
         "mn": "Кодод үсэг эсвэл тоо байх ёстой.",
         "en": "The code must contain letters or digits.",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from survey.collect.answers import FieldError, display_values
 from survey.collect.messages import language_name, translate
+from survey.questionnaire.computed import offered_choices, pipe
 from survey.questionnaire.model import Item, Questionnaire
 from survey.questionnaire.paging import Page, Plan
 
@@ -173,13 +174,24 @@ def _field(
     values: Sequence[str],
     error: FieldError | None,
     code_saved: bool,
+    answers: Mapping[str, object] | None = None,
 ) -> FieldView:
+    """One question as the template lays it out.
+
+    With ``answers`` (the respondent's), ``${key}`` in its texts shows those answers and a filtered
+    list offers the matching choices; without (the console's preview), texts are shown as written and
+    every choice is offered, so that a researcher sees what the respondent may see.
+    """
 
     def t(key: str) -> str:
         return translate(key, lang)
 
+    # ${key} shows an answer from an earlier page (paging keeps it so) or a calculated value.
     label = _text(item.text, lang, q.default_language) or item.key
     hint = _text(item.hint, lang, q.default_language)
+    if answers is not None:
+        label = pipe(q, label, answers, lang)
+        hint = pipe(q, hint, answers, lang) if hint else hint
     message = error.message(lang) if error else None
     base = {
         "key": item.key,
@@ -201,7 +213,11 @@ def _field(
         else:
             pairs = [
                 (c.value, _text(c.label, lang, q.default_language) or c.value)
-                for c in q.choices_for(item)
+                for c in (
+                    offered_choices(q, item, answers)
+                    if answers is not None
+                    else q.choices_for(item)
+                )
             ]
         options = tuple(
             Option(value, text, f"q-{item.key}-{i}", value in chosen)
@@ -277,7 +293,7 @@ def build_form(
         else:
             values = display_values(item, answers.get(item.key))
         code_saved = item.type == "panel_code" and isinstance(answers.get(item.key), str)
-        fields.append(_field(q, item, lang, values, errors.get(item.key), code_saved))
+        fields.append(_field(q, item, lang, values, errors.get(item.key), code_saved, answers))
     current, total, last = plan.progress(page, answers)
     previous = plan.previous_page(page, answers)
     base = f"/r/{token}"

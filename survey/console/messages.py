@@ -348,6 +348,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "questionnaire.sha": {"mn": "SHA-256", "en": "SHA-256"},
     "questionnaire.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
     "questionnaire.compare": {"mn": "Хувилбар харьцуулах", "en": "Compare versions"},
+    "untranslated.title": {
+        "mn": "Орчуулаагүй бичвэр ({count})",
+        "en": "Untranslated texts ({count})",
+    },
+    "untranslated.lead": {
+        "mn": "Сүүлийн хувилбарын эдгээр бичвэр орчуулгагүй тул оролцогчдод үндсэн хэлээр "
+        "({language}) харагдана. Орчуулагч хүснэгтээс бичвэр бүрийг олж, орчуулгыг нэмээд шинэ "
+        "хувилбар нийтэлнэ.",
+        "en": "These texts of the latest version have no translation, so respondents read them in "
+        "the default language ({language}). A translator can find each one here, add the "
+        "translation and publish a new version.",
+    },
+    "untranslated.where": {"mn": "Бичвэр", "en": "Text"},
+    "untranslated.language": {"mn": "Орчуулга дутуу хэл", "en": "Missing in"},
+    "untranslated.shown": {"mn": "Оронд нь харагдах", "en": "Shown instead"},
+    "untranslated.part.text": {"mn": "асуулт", "en": "question"},
+    "untranslated.part.hint": {"mn": "тайлбар", "en": "hint"},
+    "untranslated.part.constraint_message": {"mn": "алдааны мэдэгдэл", "en": "error message"},
+    "untranslated.part.title": {"mn": "хэсгийн гарчиг", "en": "section title"},
+    "untranslated.part.choice": {"mn": "хариулт {value}", "en": "choice {value}"},
     "preview.title": {
         "mn": "Хувилбар {version}: урьдчилан харах",
         "en": "Version {version}: preview",

@@ -23,6 +23,7 @@ The preview shows respondent fields with the respondent stylesheet inside a shad
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,6 +44,7 @@ from survey.console.service import Rejected, text_in
 from survey.console.web import team_name
 from survey.db.questionnaires import PublishResult
 from survey.errors import NotFound
+from survey.questionnaire.computed import untranslated
 from survey.questionnaire.load import MAX_DEFINITION_BYTES
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import ReportLine
@@ -125,6 +127,17 @@ def _sharing(t: Callable[..., str], shared: bool, team: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class UntranslatedRow:
+    """A text of the latest version shown in the default language for want of a translation."""
+
+    place: str
+    """Which text: the item (or list, outcome...) and the part, e.g. ``adults · question``."""
+    language: str
+    shown: str
+    """The default-language text respondents of that language read instead."""
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionnairePage:
     key: str
     title: str
@@ -141,6 +154,27 @@ class QuestionnairePage:
     numbers: tuple[int, ...]
     """Every version number, oldest first (for the comparison form)."""
     error: str = ""
+    untranslated: tuple[UntranslatedRow, ...] = ()
+    default_language: str = ""
+
+
+_PLACE = re.compile(r"sections\[(\d+)\](?:\.items\[(\d+)\])?(?:\.choices\[(\d+)\])?\.(\w+)")
+
+
+def _place(t: Callable[..., str], q: Questionnaire, place: str) -> str:
+    """Where a text is, as a translator looks for it: the item key and which of its texts."""
+    match = _PLACE.fullmatch(place)
+    if match is None:
+        return place.replace(".label", "").replace(".", " · ")
+    s, i, c, part = match.groups()
+    section = q.sections[int(s)]
+    if i is None:
+        return f"{section.key} · {t('untranslated.part.title')}"
+    item = section.items[int(i)]
+    if c is not None:
+        choice = q.choices_for(item)[int(c)]
+        return f"{item.key} · {t('untranslated.part.choice', value=choice.value)}"
+    return f"{item.key} · {t(f'untranslated.part.{part}')}"
 
 
 def _questionnaire_page(
@@ -184,6 +218,11 @@ def _questionnaire_page(
             for v in reversed(versions)
         ),
         numbers=tuple(v.version for v in versions),
+        untranslated=tuple(
+            UntranslatedRow(_place(t, latest, u.place), language_name(u.language), u.text)
+            for u in untranslated(latest)
+        ),
+        default_language=language_name(latest.default_language),
     )
 
 

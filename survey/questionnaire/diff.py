@@ -33,8 +33,12 @@ _PART_ORDER = (
     "min",
     "max",
     "max_length",
+    "choice_filter",
+    "constraint",
+    "constraint_message",
+    "piped",
 )
-_TEXT_PARTS = ("text", "hint")
+_TEXT_PARTS = ("text", "hint", "constraint_message")
 
 
 class ItemChange(msgspec.Struct, frozen=True):
@@ -226,6 +230,9 @@ def _other_changes(old: Questionnaire, new: Questionnaire) -> list[str]:
         if fields:
             other.append(f"section {key}: {', '.join(fields)}")
     other += [f"section {key} removed" for key in old_sections if key not in new_sections]
+    for key in [*new.calculations, *(k for k in old.calculations if k not in new.calculations)]:
+        if old.calculations.get(key) != new.calculations.get(key):
+            other.append(f"calculations.{key}")
     if [k for k in old_sections if k in new_sections] != [
         k for k in new_sections if k in old_sections
     ]:

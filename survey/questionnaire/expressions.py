@@ -11,10 +11,17 @@ Grammar, from the lowest precedence to the highest::
     or         := and ("or" and)*
     and        := not ("and" not)*
     not        := "not" not | comparison
-    comparison := primary [ ("==" | "!=" | "<" | "<=" | ">" | ">=") primary
-                          | "in" list | "not" "in" list ]   # at most one: a < b < c is an error
+    comparison := sum [ ("==" | "!=" | "<" | "<=" | ">" | ">=") sum
+                      | "in" list | "not" "in" list ]   # at most one: a < b < c is an error
+    sum        := product (("+" | "-") product)*
+    product    := unary (("*" | "/") unary)*
+    unary      := "-" unary | primary
     primary    := literal | NAME | call | "(" expression ")"
     call       := "selected" "(" NAME "," STRING ")" | "answered" "(" NAME ")"
+                | "count_selected" "(" NAME ")"
+                | "if" "(" expression "," expression "," expression ")"
+                | "coalesce" "(" expression ("," expression)+ ")"
+                | "concat" "(" expression ("," expression)* ")"
     list       := "[" [literal ("," literal)*] "]"
     literal    := NUMBER | STRING | "true" | "false" | "null"
 
@@ -25,17 +32,25 @@ backslash escapes the quote characters and itself.
 Evaluation never raises: an unanswered item is null, and every comparison involving null is false
 (``!=`` too); comparing values of different kinds (a number with a string, say) gives ``==`` false,
 ``!=`` true and every ordering false.
+
+Arithmetic and the value functions serve calculated values (``calculations`` of a questionnaire, read
+with :func:`calculate`): ``+ - * /`` take numbers (a string made only of a number, such as a choice
+value ``"3"``, counts as that number) and give null when an operand is null or not a number, or on a
+division by zero; ``if(c, a, b)`` is ``a`` when ``c`` is true, else ``b``; ``coalesce(a, b, ...)`` the
+first answered operand; ``concat(...)`` the operands written as text, null as nothing;
+``count_selected(q)`` how many choices a multi answer holds (0 when unanswered).
 """
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from typing import Final, Literal, cast
+from typing import Any, Final, Literal, cast
 
 from survey.errors import InvalidExpression
 
@@ -46,6 +61,8 @@ __all__ = [
     "MAX_LENGTH",
     "And",
     "Answered",
+    "Arithmetic",
+    "Call",
     "Compare",
     "CompareOp",
     "Constant",
@@ -53,9 +70,11 @@ __all__ = [
     "Expr",
     "In",
     "Name",
+    "Negative",
     "Not",
     "Or",
     "Selected",
+    "calculate",
     "compile_expression",
     "evaluate",
     "names",
@@ -71,7 +90,10 @@ MAX_DEPTH: Final = 50
 #: Reserved words; none of them can be an item key.
 KEYWORDS: Final = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 #: The functions an expression may call.
-FUNCTIONS: Final = frozenset({"selected", "answered"})
+FUNCTIONS: Final = frozenset({"selected", "answered", "count_selected", "if", "coalesce", "concat"})
+#: The largest number arithmetic keeps exact; beyond it a result is a float, so that a hostile chain
+#: of products cannot build an integer of thousands of digits.
+_EXACT_LIMIT: Final = 2**53
 
 CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
 ConstantValue = str | int | float | bool | None
@@ -163,6 +185,34 @@ class Answered(Expr):
     position: int = field(default=-1, compare=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Arithmetic(Expr):
+    """``left op right`` for ``+ - * /``; null when either side is not a number."""
+
+    op: Literal["+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Negative(Expr):
+    """``-operand``."""
+
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """``if``, ``coalesce``, ``concat`` or ``count_selected`` with its arguments.
+
+    ``count_selected`` has one argument, a :class:`Name`.
+    """
+
+    function: Literal["if", "coalesce", "concat", "count_selected"]
+    arguments: tuple[Expr, ...]
+    position: int = field(default=-1, compare=False)
+
+
 # --------------------------------------------------------------------------------------------------
 # Tokenizer
 
@@ -172,6 +222,7 @@ _KEYWORD: Final = "keyword"
 _NUMBER: Final = "number"
 _STRING: Final = "string"
 _OP: Final = "op"
+_ARITHMETIC: Final = "arithmetic"
 _PUNCT: Final = "punct"
 
 _LOWER: Final = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -264,8 +315,9 @@ def _tokenize(source: str) -> Iterator[_Token]:
             text = source[start:i]
             value: int | float = float(text) if is_decimal else int(text)
             yield _Token(_NUMBER, text, start, value)
-        elif c == "-":
-            raise InvalidExpression('expected a number right after "-"', start)
+        elif c in "+-*/":
+            i += 1
+            yield _Token(_ARITHMETIC, c, start)
         elif c in "'\"":
             token = _string(source, start)
             i = start + len(token.text)
@@ -421,12 +473,12 @@ class _Parser:
         return self._comparison()
 
     def _comparison(self) -> Expr:
-        left = self._primary()
+        left = self._sum()
         token = self._peek()
         node: Expr
         if token.kind == _OP:
             self._advance()
-            node = Compare(cast(CompareOp, token.text), left, self._primary())
+            node = Compare(cast(CompareOp, token.text), left, self._sum())
         elif self._at(_KEYWORD, "in"):
             self._advance()
             node = In(left, self._list())
@@ -444,6 +496,36 @@ class _Parser:
                 token.position,
             )
         return node
+
+    def _sum(self) -> Expr:
+        left = self._product()
+        while True:
+            token = self._peek()
+            if token.kind == _ARITHMETIC and token.text in "+-":
+                self._advance()
+                left = Arithmetic(cast(Any, token.text), left, self._product())
+            elif token.kind == _NUMBER and token.text.startswith("-"):
+                # "age -1": the tokenizer read "-1" as a number; here it is a subtraction.
+                self._advance()
+                left = Arithmetic("-", left, Constant(-cast(float, token.value)))
+            else:
+                return left
+
+    def _product(self) -> Expr:
+        left = self._unary()
+        while (token := self._peek()).kind == _ARITHMETIC and token.text in "*/":
+            self._advance()
+            left = Arithmetic(cast(Any, token.text), left, self._unary())
+        return left
+
+    def _unary(self) -> Expr:
+        token = self._peek()
+        if token.kind == _ARITHMETIC and token.text == "-":
+            self._enter(self._advance())
+            operand = self._unary()
+            self._depth -= 1
+            return Negative(operand)
+        return self._primary()
 
     def _primary(self) -> Expr:
         token = self._peek()
@@ -500,6 +582,14 @@ class _Parser:
         function = self._advance()
         if function.text not in FUNCTIONS:
             raise InvalidExpression(f'unknown function "{function.text}"', function.position)
+        if function.text == "count_selected":
+            opener = self._advance()
+            usage = "count_selected(item)"
+            item = self._argument(opener, usage, _NAME, "an item key")
+            self._argument(opener, usage, _PUNCT, '")"', ")")
+            return Call("count_selected", (Name(item.text, item.position),), function.position)
+        if function.text in ("if", "coalesce", "concat"):
+            return self._value_call(function)
         usage = "selected(item, 'value')" if function.text == "selected" else "answered(item)"
         opener = self._advance()
         item = self._argument(opener, usage, _NAME, "an item key")
@@ -510,6 +600,33 @@ class _Parser:
         value = self._argument(opener, usage, _STRING, "a quoted value")
         self._argument(opener, usage, _PUNCT, '")"', ")")
         return Selected(item.text, cast(str, value.value), item.position)
+
+    def _value_call(self, function: _Token) -> Expr:
+        """``if``, ``coalesce`` or ``concat``: expressions separated by commas."""
+        opener = self._advance()
+        self._enter(opener)
+        arguments: list[Expr] = []
+        if not self._at(_PUNCT, ")"):
+            while True:
+                arguments.append(self._or())
+                if not self._at(_PUNCT, ","):
+                    break
+                self._advance()
+        self._close(opener, ")", '"," or ")"')
+        self._depth -= 1
+        name = function.text
+        wanted = {"if": (3, 3), "coalesce": (2, 50), "concat": (1, 50)}[name]
+        if not wanted[0] <= len(arguments) <= wanted[1]:
+            usage = {
+                "if": "if(condition, value, otherwise)",
+                "coalesce": "coalesce(value, otherwise, ...)",
+                "concat": "concat(value, ...)",
+            }[name]
+            raise InvalidExpression(
+                f"{name}() takes {_count(wanted)}, not {len(arguments)}: {usage}",
+                function.position,
+            )
+        return Call(cast(Any, name), tuple(arguments), function.position)
 
     def _argument(
         self, opener: _Token, usage: str, kind: str, what: str, text: str | None = None
@@ -523,6 +640,13 @@ class _Parser:
         raise InvalidExpression(
             f"expected {what} in {usage} but found {_describe(token)}", token.position
         )
+
+
+def _count(wanted: tuple[int, int]) -> str:
+    low, high = wanted
+    if low == high:
+        return f"{low} arguments"
+    return f"at least {low} argument{'s' if low > 1 else ''}"
 
 
 def parse(source: str) -> Expr:
@@ -573,8 +697,13 @@ def names(expr: Expr) -> set[str]:
         match node:
             case Name(key=key) | Selected(key=key) | Answered(key=key):
                 found.add(key)
-            case Not(operand=operand) | In(operand=operand):
+            case Not(operand=operand) | In(operand=operand) | Negative(operand=operand):
                 pending.append(operand)
+            case Call(arguments=arguments):
+                pending.extend(arguments)
+            case Arithmetic(left=left, right=right):
+                pending.append(left)
+                pending.append(right)
             case And(operands=operands) | Or(operands=operands):
                 pending.extend(operands)
             case Compare(left=left, right=right):
@@ -696,12 +825,93 @@ def _is_answered(value: _Value) -> bool:
 
 
 def _value(expr: Expr, answers: Mapping[str, object]) -> _Value:
-    """The value of an operand: an answer, a constant, or the truth of a sub-expression."""
-    if type(expr) is Name:
-        return _normalise(answers.get(expr.key))
-    if type(expr) is Constant:
-        return expr.value
+    """The value of an operand: an answer, a constant, a computed value or the truth of a test."""
+    kind = type(expr)
+    if kind is Name:
+        return _normalise(answers.get(expr.key))  # type: ignore[attr-defined]
+    if kind is Constant:
+        return expr.value  # type: ignore[attr-defined]
+    if kind is Arithmetic:
+        return _arithmetic(expr, answers)  # type: ignore[arg-type]
+    if kind is Negative:
+        number = _number(_value(expr.operand, answers))  # type: ignore[attr-defined]
+        return None if number is None else -number
+    if kind is Call:
+        return _call_value(expr, answers)  # type: ignore[arg-type]
     return _truth(expr, answers)
+
+
+def _number(value: _Value) -> int | float | None:
+    """A value as a number for arithmetic: numbers, and strings made of one number; else None."""
+    if type(value) is int or type(value) is float:
+        return value  # type: ignore[return-value]
+    if type(value) is str:
+        text = value.strip()  # type: ignore[union-attr]
+        try:
+            return int(text) if text.lstrip("+-").isdigit() and len(text) <= 16 else float(text)
+        except ValueError:
+            return None
+    return None
+
+
+def _arithmetic(expr: Arithmetic, answers: Mapping[str, object]) -> _Value:
+    a = _number(_value(expr.left, answers))
+    b = _number(_value(expr.right, answers))
+    if a is None or b is None:
+        return None
+    try:
+        if expr.op == "+":
+            result: int | float = a + b
+        elif expr.op == "-":
+            result = a - b
+        elif expr.op == "*":
+            result = a * b
+        else:
+            result = a / b
+    except (ZeroDivisionError, OverflowError):
+        return None
+    if isinstance(result, float) and not math.isfinite(result):
+        return None
+    if isinstance(result, int) and abs(result) > _EXACT_LIMIT:
+        try:
+            return float(result)
+        except OverflowError:
+            return None
+    return result
+
+
+def _text(value: _Value) -> str:
+    """A value as ``concat`` writes it: numbers as people write them, a list joined by spaces."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is float:
+        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)  # type: ignore[union-attr]
+    if type(value) is tuple:
+        return " ".join(_text(v) for v in value)  # type: ignore[union-attr,arg-type]
+    if value is _OPAQUE:
+        return ""
+    return str(value)
+
+
+def _call_value(expr: Call, answers: Mapping[str, object]) -> _Value:
+    arguments = expr.arguments
+    if expr.function == "if":
+        chosen = arguments[1] if _truth(arguments[0], answers) else arguments[2]
+        return _value(chosen, answers)
+    if expr.function == "coalesce":
+        for argument in arguments:
+            value = _value(argument, answers)
+            if _is_answered(value):
+                return value
+        return None
+    if expr.function == "concat":
+        return "".join(_text(_value(argument, answers)) for argument in arguments)
+    answer = _value(arguments[0], answers)  # count_selected
+    if type(answer) is tuple:
+        return len(answer)  # type: ignore[arg-type]
+    return 1 if type(answer) is str and answer else 0
 
 
 def _truth(expr: Expr, answers: Mapping[str, object]) -> bool:
@@ -726,6 +936,8 @@ def _truth(expr: Expr, answers: Mapping[str, object]) -> bool:
             return type(answer) is str and answer == wanted
         case Answered(key=key):
             return _is_answered(_normalise(answers.get(key)))
+        case Call(function="if", arguments=(condition, then, otherwise)):
+            return _truth(then if _truth(condition, answers) else otherwise, answers)
         case _:
             return _truthy(_value(expr, answers))
 
@@ -751,6 +963,23 @@ def evaluate(expr: Expr, answers: Mapping[str, object]) -> bool:
         hold.
     """
     return _truth(expr, answers)
+
+
+def calculate(expr: Expr, answers: Mapping[str, object]) -> bool | int | float | str | None:
+    """The value of an expression (a calculated value), where :func:`evaluate` gives its truth.
+
+    Returns
+    -------
+    None, bool, int, float or str
+        Null when an operand of arithmetic is null or not a number, or on a division by zero; a list
+        (a multi answer named alone) is written as its values joined by spaces. Never raises.
+    """
+    value = _value(expr, answers)
+    if type(value) is tuple:
+        return _text(value)
+    if value is _OPAQUE:
+        return None
+    return value  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=1024)

@@ -15,6 +15,8 @@ from typing import Any
 
 import msgspec
 
+from survey.questionnaire.computed import piped_references
+from survey.questionnaire.expressions import names, parse
 from survey.questionnaire.model import Item, Questionnaire
 
 __all__ = [
@@ -47,8 +49,12 @@ def fingerprint_parts(q: Questionnaire, item: Item) -> dict[str, Any]:
     The parts are: ``type``, ``text`` and ``hint`` (every language), ``choices`` (the resolved list, in
     order, each as ``[value, labels]``: renaming a shared choice list changes nothing, changing one of
     its labels changes every item using it), ``scale`` (for likert items the scale's ``points`` and
-    ``labels``, not its name), ``correct``, ``scoring``, ``reverse`` (only when true), ``min``, ``max``
-    and ``max_length``. Absent parts are left out.
+    ``labels``, not its name), ``correct``, ``scoring``, ``reverse`` (only when true), ``min``, ``max``,
+    ``max_length``, ``choice_filter``, ``constraint`` and ``constraint_message`` (which answers are
+    offered and accepted, and what the respondent reads when one is not), and ``piped``: the
+    calculations a text shows with ``${key}``, resolved down to their expressions, since changing one
+    changes what the respondent reads. A choice's ``properties`` join its ``[value, labels]`` when it
+    has some. Absent parts are left out.
 
     Not included, because they change neither what is asked nor how it is scored: ``key`` (the item's
     identity, compared separately), ``required``, ``show_if``, ``equivalent``, the section and the
@@ -58,17 +64,46 @@ def fingerprint_parts(q: Questionnaire, item: Item) -> dict[str, Any]:
     if item.hint is not None:
         parts["hint"] = item.hint
     if item.choices is not None:
-        parts["choices"] = [[c.value, c.label] for c in q.choices_for(item)]
+        parts["choices"] = [
+            [c.value, c.label, c.properties] if c.properties else [c.value, c.label]
+            for c in q.choices_for(item)
+        ]
     if item.scale is not None:
         scale = q.scale_for(item)
         parts["scale"] = {"points": scale.points, "labels": scale.labels}
-    for name in ("correct", "scoring", "min", "max", "max_length"):
+    for name in (
+        "correct",
+        "scoring",
+        "min",
+        "max",
+        "max_length",
+        "choice_filter",
+        "constraint",
+        "constraint_message",
+    ):
         value = getattr(item, name)
         if value is not None:
             parts[name] = value
     if item.reverse:
         parts["reverse"] = True
+    piped = piped_references(item.text) | piped_references(item.hint)
+    calculations = _calculations_behind(q, piped)
+    if calculations:
+        parts["piped"] = calculations
     return parts
+
+
+def _calculations_behind(q: Questionnaire, keys: set[str]) -> dict[str, str]:
+    """The calculations among ``keys`` and every calculation they are computed from."""
+    found: dict[str, str] = {}
+    pending = [k for k in keys if k in q.calculations]
+    while pending:
+        key = pending.pop()
+        if key in found:
+            continue
+        found[key] = q.calculations[key]
+        pending += [k for k in names(parse(q.calculations[key])) if k in q.calculations]
+    return found
 
 
 def item_fingerprint(q: Questionnaire, item: Item) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import json
 import math
 import os
@@ -38,6 +39,7 @@ import yaml
 
 from survey.errors import InvalidDefinition, InvalidExpression
 from survey.questionnaire import expressions
+from survey.questionnaire.computed import PIPED
 from survey.questionnaire.model import (
     CONSENT_VALUES,
     DEFAULT_MAX_LENGTH,
@@ -115,6 +117,11 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "min": frozenset({"integer", "decimal", "date"}),
     "max": frozenset({"integer", "decimal", "date"}),
     "max_length": frozenset({"text", "panel_code"}),
+    "choice_filter": frozenset({"choice", "multi"}),
+    "constraint": frozenset({"choice", "multi", "likert", "integer", "decimal", "text", "date"}),
+    "constraint_message": frozenset(
+        {"choice", "multi", "likert", "integer", "decimal", "text", "date"}
+    ),
 }
 
 
@@ -231,6 +238,7 @@ def _load_builtins(obj: object) -> tuple[Questionnaire | None, list[str]]:
     errors = _check_shape(obj)
     if errors:
         return None, errors
+    obj = _with_shipped_lists(obj)
     try:
         decoded = msgspec.convert(obj, Questionnaire)
     except msgspec.ValidationError:
@@ -556,6 +564,43 @@ def _kind(obj: object) -> str:
 # Normalisation
 
 
+SHIPPED_LISTS = Path(__file__).with_name("lists")
+"""Reusable choice lists shipped with survey (``mn_aimag``, ``mn_soum``): YAML files of named lists."""
+
+
+@functools.cache
+def shipped_choice_lists() -> dict[str, list[Any]]:
+    """Every shipped reusable choice list by name, as its YAML gives it."""
+    found: dict[str, list[Any]] = {}
+    for path in sorted(SHIPPED_LISTS.glob("*.yaml")):
+        found.update(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+def _with_shipped_lists(obj: dict[str, Any]) -> dict[str, Any]:
+    """The definition with each shipped list it names in ``choices`` copied into its ``choice_lists``.
+
+    The copy makes a published version self-contained: a later change to the shipped list changes no
+    version already published, only the next one published.
+    """
+    own = obj.get("choice_lists")
+    if own is not None and not isinstance(own, dict):
+        return obj
+    wanted: list[str] = []
+    sections = obj.get("sections")
+    for section in sections if isinstance(sections, list) else []:
+        items = section.get("items") if isinstance(section, dict) else None
+        for item in items if isinstance(items, list) else []:
+            choices = item.get("choices") if isinstance(item, dict) else None
+            if isinstance(choices, str) and choices not in (own or {}) and choices not in wanted:
+                wanted.append(choices)
+    shipped = shipped_choice_lists()
+    added = {name: shipped[name] for name in wanted if name in shipped}
+    if not added:
+        return obj
+    return {**obj, "choice_lists": {**(own or {}), **added}}
+
+
 def _text(text: Text) -> Text:
     return {lang: unicodedata.normalize("NFC", value).strip() for lang, value in text.items()}
 
@@ -579,6 +624,7 @@ def _normalise_texts(q: Questionnaire) -> Questionnaire:
                     item,
                     text=_text(item.text),
                     hint=_maybe_text(item.hint),
+                    constraint_message=_maybe_text(item.constraint_message),
                     choices=_choices(item.choices)
                     if isinstance(item.choices, list)
                     else item.choices,
@@ -688,6 +734,8 @@ class _Validator:
         self.languages_valid = True
         # Item key → (path, item, position in questionnaire order), first occurrence only.
         self.items: dict[str, tuple[str, Item, int]] = {}
+        # Calculation key → the position of the last item it is computed from (-1: from none).
+        self.calculations: dict[str, int] = {}
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(_at(path, message))
@@ -706,6 +754,7 @@ class _Validator:
         for name, scale in q.likert_scales.items():
             self.check_scale(_child("likert_scales", name), name, scale)
         self.index_items()
+        self.check_calculations()
         self.check_sections()
         for name, outcome in q.outcomes.items():
             self.check_outcome(_child("outcomes", name), name, outcome)
@@ -752,7 +801,10 @@ class _Validator:
                 )
         for lang in self.languages:
             if lang not in text:
-                self.error(path, f'missing "{lang}" text')
+                # Only the default language is needed: another one falls back to it (listed by
+                # survey.questionnaire.computed.untranslated, warned by `survey forms check`).
+                if lang == self.languages[0]:
+                    self.error(path, f'missing "{lang}" text (the default language)')
             elif not text[lang]:
                 self.error(path, f'empty "{lang}" text')
 
@@ -781,6 +833,8 @@ class _Validator:
             else:
                 first[choice.value] = here
             self.check_text(f"{here}.label", choice.label)
+            if choice.properties is not None:
+                self.check_properties(f"{here}.properties", choice.properties)
 
     def check_scale(self, path: str, name: str, scale: LikertScale) -> None:
         self.check_key(path, name, _KEY, 'lower-case letters, digits and "_"', what="name")
@@ -869,6 +923,7 @@ class _Validator:
             self.check_text(f"{path}.hint", item.hint)
         if item.show_if is not None:
             self.check_expression(f"{path}.show_if", item.show_if, position, "this item")
+        self.check_computed(path, item, position)
         present = {
             "hint": item.hint is not None,
             "required": item.required,
@@ -880,6 +935,9 @@ class _Validator:
             "min": item.min is not None,
             "max": item.max is not None,
             "max_length": item.max_length is not None,
+            "choice_filter": item.choice_filter is not None,
+            "constraint": item.constraint is not None,
+            "constraint_message": item.constraint_message is not None,
         }
         for name, is_present in present.items():
             types = _FIELD_TYPES[name]
@@ -997,6 +1055,14 @@ class _Validator:
         for node in sorted(references, key=lambda n: n.position):
             key = node.key
             at = _position(node)
+            if key not in self.items and key in self.calculations:
+                if self.calculations[key] >= position:
+                    self.error(
+                        path, f'"{key}"{at} is computed from items that do not come before {where}'
+                    )
+                elif isinstance(node, expressions.Selected):
+                    self.error(path, f'"{key}"{at} is a calculation, not a choice or multi item')
+                continue
             if key not in self.items:
                 self.error(path, f'unknown item "{key}"{at}')
                 continue
@@ -1021,6 +1087,127 @@ class _Validator:
         for name, values in _compared_values(nodes):
             if name.key in usable:
                 self.check_compared_values(path, name, values)
+
+    # -- calculations, constraints, filtered choices, piped texts
+
+    def check_calculations(self) -> None:
+        """Each calculation refers to items and to calculations before it in ``calculations``."""
+        for key, source in self.q.calculations.items():
+            path = _child("calculations", key)
+            if not self.check_key(path, key, _KEY, 'lower-case letters, digits and "_"'):
+                continue
+            if key in self.items:
+                self.error(path, f'"{key}" is also the key of an item (at {self.items[key][0]})')
+                continue
+            if key in expressions.KEYWORDS or key in expressions.FUNCTIONS:
+                self.error(path, f'"{key}" is a reserved word of expressions')
+                continue
+            try:
+                tree = expressions.parse(source)
+            except InvalidExpression as exc:
+                self.error(path, f"{exc.reason} at position {exc.position}")
+                continue
+            position = -1
+            for node in sorted(
+                (n for n in _nodes(tree) if isinstance(n, _REFERENCE)), key=lambda n: n.position
+            ):
+                at = _position(node)
+                if node.key in self.calculations and node.key not in self.items:
+                    position = max(position, self.calculations[node.key])
+                elif node.key not in self.items and (
+                    node.key == key or node.key in self.q.calculations
+                ):
+                    self.error(path, f'"{node.key}"{at} is not a calculation before this one')
+                elif node.key not in self.items:
+                    self.error(path, f'unknown item "{node.key}"{at}')
+                elif self.items[node.key][1].type in ("note", "panel_code"):
+                    item_type = self.items[node.key][1].type
+                    self.error(
+                        path,
+                        f'"{node.key}"{at} is {_a(item_type)} item, which has no answer to compute with',
+                    )
+                else:
+                    position = max(position, self.items[node.key][2])
+            self.calculations[key] = position
+
+    def check_computed(self, path: str, item: Item, position: int) -> None:
+        """An item's constraint, its message, its choice filter and the answers its texts pipe."""
+        if item.constraint is not None:
+            # The constraint tests the answer being given: the item itself may be named.
+            self.check_expression(f"{path}.constraint", item.constraint, position + 1, "this item")
+        if item.constraint_message is not None:
+            self.check_text(f"{path}.constraint_message", item.constraint_message)
+            if item.constraint is None:
+                self.error(f"{path}.constraint_message", "needs a constraint to explain")
+        if item.choice_filter is not None:
+            self.check_choice_filter(f"{path}.choice_filter", item, position)
+        for name in ("text", "hint"):
+            texts = getattr(item, name)
+            for lang, text in (texts or {}).items():
+                self.check_piped(f"{path}.{name}.{lang}", text, position)
+
+    def check_choice_filter(self, path: str, item: Item, position: int) -> None:
+        if item.type not in ("choice", "multi"):
+            return  # "not allowed on ... items" says it
+        if not item.choice_filter:
+            self.error(path, "at least one property is required, e.g. {aimag: home_aimag}")
+        properties: set[str] = {"value"}
+        choices = (
+            self.q.choice_lists.get(item.choices) if isinstance(item.choices, str) else item.choices
+        )
+        for choice in choices or []:
+            properties.update(choice.properties or {})
+        for prop, key in (item.choice_filter or {}).items():
+            here = _child(path, prop)
+            if choices and prop not in properties:
+                self.error(
+                    here,
+                    f'no choice has the property "{prop}"{_defined(dict.fromkeys(sorted(properties - {"value"})))}',
+                )
+            self.check_reference(here, key, position, "this item")
+
+    def check_piped(self, path: str, text: str, position: int) -> None:
+        for match in PIPED.finditer(text):
+            key = match.group(1).strip()
+            if not _KEY.fullmatch(key):
+                self.error(
+                    path,
+                    f'"${{{_shorten(key)}}}" does not name an item: write ${{key}} with an item key',
+                )
+                continue
+            self.check_reference(path, key, position, "this item", piped=True)
+
+    def check_reference(
+        self, path: str, key: str, position: int, where: str, *, piped: bool = False
+    ) -> None:
+        """``key`` names an item or a calculation that comes before ``position``."""
+        if key in self.calculations:
+            if self.calculations[key] >= position:
+                self.error(path, f'"{key}" is computed from items that do not come before {where}')
+            return
+        if key not in self.items:
+            self.error(path, f'unknown item "{key}"')
+            return
+        _, item, item_position = self.items[key]
+        if item_position >= position:
+            self.error(path, f'"{key}" does not come before {where}')
+        elif item.type == "note":
+            self.error(path, f'"{key}" is a note, which has no answer')
+        elif item.type == "panel_code":
+            self.error(path, f'"{key}" is a panel_code item, whose answer is never kept')
+
+    def check_properties(self, path: str, properties: dict[str, str]) -> None:
+        for name, value in properties.items():
+            if not _KEY.fullmatch(name) or name == "value":
+                self.error(
+                    path,
+                    f'"{_shorten(name)}" is not a valid property name (lower-case letters, digits '
+                    'and "_", starting with a letter; not "value")',
+                )
+            elif not value.strip():
+                self.error(_child(path, name), "empty value")
+            elif len(value) > 200:
+                self.error(_child(path, name), "longer than 200 characters")
 
     def check_compared_values(
         self, path: str, node: expressions.Name | expressions.Selected, values: list[str]
@@ -1250,8 +1437,12 @@ def _nodes(tree: expressions.Expr) -> list[expressions.Expr]:
     while pending:
         node = pending.pop()
         found.append(node)
-        if isinstance(node, expressions.Not | expressions.In):
+        if isinstance(node, expressions.Not | expressions.In | expressions.Negative):
             pending.append(node.operand)
+        elif isinstance(node, expressions.Call):
+            pending.extend(node.arguments)
+        elif isinstance(node, expressions.Arithmetic):
+            pending.extend((node.left, node.right))
         elif isinstance(node, expressions.And | expressions.Or):
             pending.extend(node.operands)
         elif isinstance(node, expressions.Compare):
@@ -1274,6 +1465,10 @@ def _compared_values(
 
 def _position(node: expressions.Name | expressions.Selected | expressions.Answered) -> str:
     return f" at position {node.position}" if node.position >= 0 else ""
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "..."
 
 
 def _a(word: str) -> str:

@@ -64,10 +64,15 @@ _OPTIONS = {"frozen": True, "forbid_unknown_fields": True, "omit_defaults": True
 
 
 class Choice(msgspec.Struct, **_OPTIONS):
-    """One answer option of a ``choice`` or ``multi`` item."""
+    """One answer option of a ``choice`` or ``multi`` item.
+
+    ``properties`` (name → value) are what an item's ``choice_filter`` compares with earlier answers:
+    a soum's ``aimag``, say, so that only the soums of the aimag answered before are offered.
+    """
 
     value: str
     label: Text
+    properties: dict[str, str] | None = None
 
 
 class LikertScale(msgspec.Struct, **_OPTIONS):
@@ -83,6 +88,13 @@ class Item(msgspec.Struct, **_OPTIONS):
     ``choices`` is an inline list or the name of an entry of ``Questionnaire.choice_lists``; use
     :meth:`Questionnaire.choices_for` to get the resolved list. ``min``/``max`` are numbers for
     ``integer``/``decimal`` items and ``YYYY-MM-DD`` strings for ``date`` items.
+
+    ``choice_filter`` maps a choice property to an earlier item: only the choices whose property
+    equals that item's answer (or is among its answers, for a multi item) are offered; the property
+    ``value`` is the choice's own value. ``constraint`` is an expression that must hold for an answer
+    to be accepted (the item's own key names the answer being checked), and ``constraint_message``
+    what the respondent reads when it does not. A text or hint may show earlier answers and
+    calculated values with ``${key}`` (see :mod:`survey.questionnaire.computed`).
     """
 
     key: str
@@ -100,6 +112,9 @@ class Item(msgspec.Struct, **_OPTIONS):
     max: int | float | str | None = None
     max_length: int | None = None
     equivalent: bool = False
+    choice_filter: dict[str, str] | None = None
+    constraint: str | None = None
+    constraint_message: Text | None = None
 
     @property
     def is_knowledge(self) -> bool:
@@ -169,7 +184,11 @@ class Analysis(msgspec.Struct, **_OPTIONS):
 
 
 class Questionnaire(msgspec.Struct, dict=True, **_OPTIONS):
-    """A whole questionnaire definition (one ``forms/<key>.yaml`` file)."""
+    """A whole questionnaire definition (one ``forms/<key>.yaml`` file).
+
+    A text may lack a translation in a language other than the first (the default): it is then shown
+    in the default language, and :func:`survey.questionnaire.computed.untranslated` lists each one.
+    """
 
     key: str
     languages: list[str]
@@ -179,6 +198,9 @@ class Questionnaire(msgspec.Struct, dict=True, **_OPTIONS):
     choice_lists: dict[str, list[Choice]] = {}
     likert_scales: dict[str, LikertScale] = {}
     outcomes: dict[str, Outcome] = {}
+    calculations: dict[str, str] = {}
+    """Calculated values: key → expression (see :func:`survey.questionnaire.expressions.calculate`),
+    computed from the answers whenever needed and never stored; usable in conditions and in ``${key}``."""
     analysis: Analysis | None = None
 
     @property

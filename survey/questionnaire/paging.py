@@ -1,9 +1,14 @@
 """Pages of a questionnaire and what is visible on them, decided from saved answers only.
 
 Every section is one page, split into several when it is long. A page also ends before any item whose
-``show_if`` names an item on that same page: expressions may only refer to items asked before them, so
-with this rule the visibility of everything on a page depends on earlier pages alone, and the server can
-decide what to show before the respondent answers anything on it, with JavaScript off and no guessing.
+``show_if``, ``choice_filter`` or piped ``${key}`` text depends on an item on that same page (through a
+calculated value too): expressions may only refer to items asked before them, so with this rule what
+is shown on a page (which items, which choices, which words) depends on earlier pages alone, and the
+server can decide it before the respondent answers anything on the page, with JavaScript off and no
+guessing. So a soum list filtered by the aimag answered is always on the page after the aimag
+question. A question whose ``choice_filter`` leaves no choice to offer is not shown.
+
+Conditions read calculated values as if they were answers (:func:`survey.questionnaire.computed.with_calculations`).
 
 Everything here is pure: a :class:`Plan` is built once per questionnaire version (see :func:`plan_for`)
 and answers are plain mappings of item key to stored answer.
@@ -16,6 +21,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from survey.questionnaire.computed import (
+    item_dependencies,
+    offered_choices,
+    requirements,
+    with_calculations,
+)
 from survey.questionnaire.expressions import compile_expression, names, parse
 from survey.questionnaire.model import Item, Questionnaire, Section
 
@@ -76,16 +87,12 @@ def _units(items: Iterable[Item]) -> list[list[Item]]:
     return units
 
 
-def _dependencies(item: Item) -> set[str]:
-    return names(parse(item.show_if)) if item.show_if else set()
-
-
-def _split_section(section: Section, limit: int) -> list[list[Item]]:
+def _split_section(q: Questionnaire, section: Section, limit: int) -> list[list[Item]]:
     # First cut where an item depends on one already on the page, then cut long runs evenly.
     runs: list[list[list[Item]]] = [[]]
     on_page: set[str] = set()
     for unit in _units(section.items):
-        needs = set().union(*(_dependencies(item) for item in unit))
+        needs = set().union(*(item_dependencies(q, item) for item in unit))
         if needs & on_page:
             runs.append([])
             on_page = set()
@@ -122,35 +129,51 @@ class Plan:
         self._item_shown: dict[str, Predicate] = {}
         self._page_of: dict[str, Page] = {}
         for section in questionnaire.sections:
-            self._section_shown[section.key] = (
-                compile_expression(section.show_if) if section.show_if else _always
-            )
-            chunks = _split_section(section, max_items)
+            self._section_shown[section.key] = self._predicate(section.show_if)
+            chunks = _split_section(questionnaire, section, max_items)
             for part, chunk in enumerate(chunks, start=1):
                 key = section.key if part == 1 else f"{section.key}.{part}"
                 page = Page(len(pages) + 1, key, section, tuple(chunk), part, len(chunks))
                 pages.append(page)
                 for item in chunk:
-                    self._item_shown[item.key] = (
-                        compile_expression(item.show_if) if item.show_if else _always
-                    )
+                    self._item_shown[item.key] = self._item_predicate(item)
                     self._page_of[item.key] = page
         self.pages: tuple[Page, ...] = tuple(pages)
         self._by_key = {page.key: page for page in pages}
         # The item keys each section's and each page's visibility depends on.
         self._section_needs: dict[str, frozenset[str]] = {
-            section.key: frozenset(names(parse(section.show_if)) if section.show_if else ())
+            section.key: frozenset(
+                requirements(questionnaire, names(parse(section.show_if)))
+                if section.show_if
+                else ()
+            )
             for section in questionnaire.sections
         }
         self._needs: dict[str, frozenset[str]] = {
             page.key: self._section_needs[page.section.key].union(
-                *(_dependencies(item) for item in page.items)
+                *(item_dependencies(questionnaire, item) for item in page.items)
             )
             for page in pages
         }
         # Asked several times per request and the same for every respondent: worked out once, when
         # first asked (a tuple, to tell "not yet" from "no page").
         self._first: tuple[Page | None] | None = None
+
+    def _predicate(self, show_if: str | None) -> Predicate:
+        if not show_if:
+            return _always
+        condition = compile_expression(show_if)
+        q = self.questionnaire
+        if not q.calculations:
+            return condition
+        return lambda answers: condition(with_calculations(q, answers))
+
+    def _item_predicate(self, item: Item) -> Predicate:
+        shown = self._predicate(item.show_if)
+        if not item.choice_filter:
+            return shown
+        q = self.questionnaire
+        return lambda answers: shown(answers) and bool(offered_choices(q, item, answers))
 
     # -- looking things up ------------------------------------------------------------------------------
 

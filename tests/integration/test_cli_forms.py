@@ -203,7 +203,7 @@ SHIPPED = FORMS / "trafficking-knowledge.yaml"
         (
             '        text: {mn: "Та хэдэн настай вэ?", en: "How old are you?"}\n',
             '        text: {en: "How old are you?"}\n',
-            'missing "mn" text',
+            'missing "mn" text (the default language)',
         ),
         (
             "show_if: \"offer_received == 'yes'\"",
@@ -256,4 +256,22 @@ def test_a_campaign_cannot_take_a_key_the_console_routes_on(
         "--design",
         "independent",
     )
+    assert code == 0, err
+
+
+def test_check_warns_of_each_untranslated_text_and_passes(
+    cli_env: Settings, tmp_path: Path, capsys
+) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    old = '        text: {mn: "Та хэдэн настай вэ?", en: "How old are you?"}\n'
+    assert text.count(old) == 1, "the shipped form changed; update the mutation"
+    partial = tmp_path / SHIPPED.name
+    partial.write_text(text.replace(old, '        text: {mn: "Та хэдэн настай вэ?"}\n'), "utf-8")
+    code, out, err = run(capsys, "forms", "check", str(partial))
+    assert code == 0
+    assert out.strip() == f"{partial}: ok (1 untranslated)"
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"{partial}: warning: sections[")
+    assert line.endswith('.text: no "en" translation, shown in mn')
+    code, out, err = run(capsys, "forms", "publish", str(partial))
     assert code == 0, err

@@ -11,7 +11,8 @@ from survey.cli import main
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
-from tests.unit.test_xlsform import basic, features_workbook, pyxform_converts
+from tests.helpers import pyxform_converts
+from tests.unit.test_xlsform import basic, features_workbook
 
 DATA = Path(__file__).parent / "data"
 
@@ -103,7 +104,7 @@ def test_import_refuses_a_file_name_that_is_not_the_key(
                 {"type": "text", "name": "q", "label::English (en)": "One"},
                 {"type": "text", "name": "q", "label::English (en)": "Two"},
             ),
-            'survey sheet, row 3: duplicate name "q" (first at row 2)',
+            'survey sheet, row 3: duplicate name "q" in the same group (first at row 2)',
         ),
         (
             basic(

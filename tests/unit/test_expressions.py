@@ -33,6 +33,7 @@ from survey.questionnaire.expressions import (
     Not,
     Or,
     Selected,
+    calculate,
     compile_expression,
     evaluate,
     names,
@@ -164,7 +165,12 @@ MESSAGE_STARTS = [
     ("a == 18abc", "     ^", 'invalid number "18abc"'),
     ("a == 1.2.3", "     ^", 'invalid number "1.2.3"'),
     ("a == 1.", "     ^", 'incomplete number "1."'),
-    ("a == - 5", "     ^", 'expected a number right after "-"'),
+    ("a == -", "     ^", "expected a value after"),
+    ("a * ", "  ^", "expected a value after"),
+    ("if(a, 1)", "^", "if() takes 3 arguments, not 2"),
+    ("coalesce(a)", "^", "coalesce() takes at least 2 arguments, not 1"),
+    ("count_selected('x')", "               ^", "expected an item key in count_selected(item)"),
+    ("concat(a b)", "         ^", 'expected "," or ")" after "a"'),
     ("a == 'x\\n'", "       ^", 'unknown escape "\\n"'),
     ('a == "it\\"s', "     ^", "unterminated string"),
     ("a == 'x\\", "     ^", "unterminated string"),
@@ -809,3 +815,89 @@ def test_compile_expression_raises_every_time_for_bad_source() -> None:
     for _ in range(2):
         with pytest.raises(InvalidExpression):
             compile_expression("a and")
+
+
+# --------------------------------------------------------------------------------------------------
+# Calculated values: arithmetic and the value functions
+
+
+def value(source: str, answers: dict[str, object] | None = None) -> object:
+    return calculate(parse(source), answers or {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.integers(min_value=-(10**6), max_value=10**6),
+)
+def test_arithmetic_follows_python_precedence(a: int, b: int, c: int) -> None:
+    answers = {"a": a, "b": b, "c": c}
+    assert value("a + b * c", answers) == a + b * c
+    assert value("a - b - c", answers) == a - b - c
+    assert value("(a - b) * -c", answers) == (a - b) * -c
+    assert value("a -1", answers) == a - 1
+    expected = None if c == 0 else a / c
+    assert value("a / c", answers) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "answers", "expected"),
+    [
+        ("a + 1", {}, None),  # null in arithmetic gives null, as an empty field does in ODK
+        ("a + 1", {"a": "3"}, 4),  # a choice value written as a number counts as that number
+        ("a + 1", {"a": "yes"}, None),
+        ("a + 1", {"a": True}, None),
+        ("a / 0", {"a": 1}, None),
+        ("a * a", {"a": 10**15}, float(10**30)),  # beyond 2**53 a result is a float
+        ("if(a >= 18, 'adult', 'minor')", {"a": 18}, "adult"),
+        ("if(a >= 18, 'adult', 'minor')", {}, "minor"),  # a comparison with null is false
+        ("coalesce(a, b, 0)", {"b": 2}, 2),
+        ("coalesce(a, b)", {"a": ""}, None),
+        ("concat(a, '/', b)", {"a": 1.0, "b": ["x", "y"]}, "1/x y"),
+        ("concat(a, '-')", {}, "-"),
+        ("count_selected(m)", {"m": ["a", "b"]}, 2),
+        ("count_selected(m)", {}, 0),
+        ("count_selected(m) > 1", {"m": ["a", "b"]}, True),
+        ("selected(m, 'a') and a > 2", {"m": ["a"], "a": 3}, True),
+    ],
+)
+def test_calculated_values(source: str, answers: dict[str, object], expected: object) -> None:
+    assert value(source, answers) == expected
+    assert type(value(source, answers)) is type(expected)
+
+
+def test_if_as_a_condition_is_its_branch_truth() -> None:
+    assert evaluate(parse("if(a > 1, b == 'x', false)"), {"a": 2, "b": "x"}) is True
+    assert evaluate(parse("if(a > 1, b == 'x', false)"), {"a": 0, "b": "x"}) is False
+
+
+def test_names_include_calculation_operands() -> None:
+    assert names(parse("if(a > 1, coalesce(b, -c), count_selected(m)) + d * e")) == {
+        "a",
+        "b",
+        "c",
+        "m",
+        "d",
+        "e",
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "a + b",
+            "a * -b / m",
+            "if(a, b, m)",
+            "coalesce(a, b, m)",
+            "concat(a, b, m)",
+            "count_selected(m)",
+            "-(a - b)",
+        ]
+    ),
+    st.dictionaries(st.sampled_from(["a", "b", "m"]), any_answer, max_size=3),
+)
+def test_calculate_never_raises(source: str, answers: dict[str, object]) -> None:
+    result = value(source, answers)
+    assert result is None or type(result) in (bool, int, float, str)

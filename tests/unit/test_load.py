@@ -221,7 +221,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "missing translation",
         delete(item(1, 0, "text", "mn")),
-        'sections[1].items[0].text: missing "mn" text',
+        'sections[1].items[0].text: missing "mn" text (the default language)',
     ),
     (
         "blank translation",
@@ -233,21 +233,25 @@ CASES: list[tuple[str, Mutation, str]] = [
         set_(item(1, 0, "text", "fr"), "Âge"),
         'sections[1].items[0].text: unknown language "fr" (declared: mn, en)',
     ),
-    ("title missing a language", delete(("title", "en")), 'title: missing "en" text'),
+    (
+        "title missing the default language",
+        delete(("title", "mn")),
+        'title: missing "mn" text (the default language)',
+    ),
     (
         "choice label missing a language",
         delete(("choice_lists", "signs", 1, "label", "mn")),
-        'choice_lists.signs[1].label: missing "mn" text',
+        'choice_lists.signs[1].label: missing "mn" text (the default language)',
     ),
     (
         "hint missing a language",
         set_(item(1, 0, "hint"), {"en": "years"}),
-        'sections[1].items[0].hint: missing "mn" text',
+        'sections[1].items[0].hint: missing "mn" text (the default language)',
     ),
     (
         "section title missing a language",
-        set_(("sections", 1, "title"), {"mn": "Таны тухай"}),
-        'sections[1].title: missing "en" text',
+        set_(("sections", 1, "title"), {"en": "About you"}),
+        'sections[1].title: missing "mn" text (the default language)',
     ),
     # keys
     (
@@ -690,7 +694,7 @@ CASES: list[tuple[str, Mutation, str]] = [
     (
         "outcome label missing a language",
         delete(("outcomes", "knowledge", "label", "mn")),
-        'outcomes.knowledge.label: missing "mn" text',
+        'outcomes.knowledge.label: missing "mn" text (the default language)',
     ),
     # structure
     (

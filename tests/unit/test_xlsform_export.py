@@ -13,9 +13,12 @@ from survey.errors import InvalidDefinition
 from survey.questionnaire.fingerprint import definition_hash, item_fingerprints
 from survey.questionnaire.load import load_definition, load_file
 from survey.questionnaire.xlsform import definition_yaml, export_xlsform, import_xlsform
-from tests.unit.test_xlsform import features_workbook, pyxform_converts
+from tests.helpers import pyxform_converts
+from tests.unit.test_xlsform import features_workbook
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "forms").glob("*.yaml"))
+# Cascading choices from a shipped list, a calculation, piped text and a constraint message.
+COMPUTED = Path(__file__).resolve().parent / "data" / "computed.yaml"
 
 
 def sheets(data: bytes) -> dict[str, list[dict[str, str]]]:
@@ -141,7 +144,7 @@ def test_a_condition_xpath_cannot_express_is_an_error_naming_the_row() -> None:
         export_xlsform(load_definition(text))
 
 
-@pytest.mark.parametrize("path", FORMS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*FORMS, COMPUTED], ids=lambda p: p.stem)
 def test_shipped_forms_round_trip_through_xlsform(path: Path) -> None:
     original = load_file(path)
     data, report = export_xlsform(original, version=1)
@@ -180,3 +183,36 @@ def test_the_yaml_written_for_an_import_loads_back_equal(path: Path) -> None:
     text = definition_yaml(original, ["Imported from x.xlsx", "survey sheet, row 2: something"])
     assert text.startswith("# Imported from x.xlsx\n# survey sheet, row 2: something\nkey: ")
     assert load_definition(text) == original
+
+
+def test_the_new_features_are_written_as_odk_reads_them() -> None:
+    data, report = export_xlsform(load_file(COMPUTED))
+    assert report == []
+    rows = {row["name"]: row for row in sheets(data)["survey"]}
+    assert rows["soum"]["choice_filter"] == "aimag = ${aimag}"
+    assert rows["children"]["constraint"] == ". >= 0 and ${children} <= ${adults} * 10"
+    assert rows["children"]["constraint_message::English (en)"].startswith("The number of")
+    assert rows["household_size"]["type"] == "calculate"
+    assert rows["household_size"]["calculation"] == "${adults} + coalesce(${children}, 0)"
+    assert rows["size_note"]["label::English (en)"].startswith(
+        "Your household has ${household_size}"
+    )
+    soums = [row for row in sheets(data)["choices"] if row["list_name"] == "mn_soum"]
+    assert len(soums) == 339 and soums[0]["aimag"] == "11"
+    xform = pyxform_converts(data)
+    # pyxform made the filter an itemset predicate and the calculation a bind over the answers.
+    assert "instance('mn_soum')/root/item[aimag =  /data/place/aimag ]" in xform
+    assert 'calculate=" /data/household/adults  + coalesce( /data/household/children , 0)"' in xform
+
+
+def test_a_partial_translation_round_trips() -> None:
+    text = COMPUTED.read_text(encoding="utf-8").replace(
+        ', en: "How many adults live in your household?"', ""
+    )
+    original = load_definition(text)
+    assert "en" not in original.item("adults").text
+    data, _ = export_xlsform(original)
+    pyxform_converts(data)
+    back, report = import_xlsform(data, source="computed.xlsx")
+    assert back == original
+    assert any("no text on rows" in line.message and "English" in line.message for line in report)
