@@ -27,7 +27,7 @@ and age bands as grouping items. The report then adds each outcome's adjusted ef
 logistic one), the balance, and 2 × 3 subgroup breakdowns with their interaction tests; the pandas
 comparison, which computes none of these, is skipped.
 
-Performance budget (DESIGN.md): the full report of 100,000 responses and 20 items in at most 2 s with the
+Performance budget (benchmarks/RESULTS.md, when this was written): the full report of 100,000 responses and 20 items in at most 2 s with the
 database read, aiming for 0.5 s.
 """
 

@@ -4,7 +4,7 @@ Inserts synthetic responses to the shipped trafficking-knowledge questionnaire (
 then, at 50,000 and at 200,000 complete responses:
 
 * exports the campaign to CSV and times it against ``COPY (SELECT <the same rows>) TO STDOUT`` written to
-  a file the same way (the budget in DESIGN.md: at least half of COPY's speed);
+  a file the same way (the budget in benchmarks/RESULTS.md: at least half of COPY's speed);
 * exports it again under ``tracemalloc`` and prints the peak of Python memory (flat: the same at both
   sizes, since rows are read through a server-side cursor, a batch at a time).
 

@@ -14,7 +14,7 @@ trafficking-knowledge questionnaire through the ``survey`` command line, then
    on the same server.
 
 It prints page saves per second (POSTs answered 303), their p50/p95/p99 latency, the trivial route's
-rate and the ratio of the two. Budget (DESIGN.md): page-save throughput on 2 cores at least half of the
+rate and the ratio of the two. Budget (benchmarks/RESULTS.md): page-save throughput on 2 cores at least half of the
 trivial route's, p95 at most 25 ms at 100 concurrent respondents. The client runs on the same cores as
 the server, so both rates include its cost (its CPU time is printed).
 

@@ -5,7 +5,7 @@
 Builds an independent campaign on the questionnaire of ``benchmarks/analysis.py`` (20 items: 10 knowledge,
 9 Likert, one yes/no) with half the responses in the pre wave and half in the post wave, then times
 :func:`survey.reports.data.campaign_report`: reading the complete responses from PostgreSQL, parsing them
-into columns and computing the whole report. Budget (DESIGN.md): at most 2 s, aiming for 0.5 s.
+into columns and computing the whole report. Budget (benchmarks/RESULTS.md): at most 0.5 s (it was 2 s).
 Without ``--database-url`` (or ``$DATABASE_URL``) an embedded server runs in a temporary directory.
 """
 

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from survey.db.migrate import migrate
 from survey.db.pool import connect, create_pool
 from survey.db.server import start_embedded, with_database
 from survey.settings import Settings
+
+# No time limit per example: the machines that run the suite are shared, and a slow example on a busy
+# machine is not a failure of the code (speed is measured by benchmarks/, never by tests).
+hypothesis_settings.register_profile("survey", deadline=None)
+hypothesis_settings.load_profile("survey")
 
 TEMPLATE = "survey_template"
 REPO = Path(__file__).resolve().parents[1]

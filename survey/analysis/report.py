@@ -3,7 +3,7 @@
 :func:`build_report` takes the complete responses of each wave (as :class:`WaveData`: the wave's
 phase, arm, pinned version, the version's definition and comparability map, and a
 :class:`~survey.analysis.scoring.ResponseFrame`) and returns a :class:`~survey.analysis.results.Report`
-whose JSON is the shape of DESIGN.md ("Report JSON"), plus ``items``, ``flags`` and ``notes``.
+whose JSON is the shape of docs/analysis.md ("The report's JSON"), plus ``items``, ``flags`` and ``notes``.
 
 Effects by design (the first group is always *after*: post, or the campaign arm)
 -------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ Flags, small samples and privacy
   larger wave is shown as ``n: 0``. Wave totals (``n_complete``) are always shown: they reveal no
   answer.
 * Scale outcomes carry Cronbach's alpha (Feldt interval) per wave among their effects, named
-  ``cronbach_alpha.<group>``; alpha below ``min_alpha`` (0.7) is flagged ``low_reliability``.
+  ``cronbach_alpha`` with the wave's role in ``group``; alpha below ``min_alpha`` (0.7) is flagged ``low_reliability``.
 * Degenerate data (an empty wave, a group without variance) gives null estimates with a note,
   never an exception.
 
@@ -961,7 +961,7 @@ def _reliability(
         )
         return summaries, notes
     for role in ctx.roles:
-        name = f"cronbach_alpha.{role.name}"
+        name = f"cronbach_alpha ({role.name})"  # in the technical notes
         if role.wave is None or role.n < ctx.min_cell:
             continue
         matrix = likert_matrix(role.wave.definition, role.wave.frame, items)[role.rows]
@@ -970,9 +970,13 @@ def _reliability(
         )
         used = alpha.n[0] if alpha.n else 0
         if 0 < used < ctx.min_cell:
-            summaries.append(_blank(name, alpha.method))
+            summaries.append(
+                msgspec.structs.replace(_blank("cronbach_alpha", alpha.method), group=role.name)
+            )
             continue
-        summaries.append(msgspec.structs.replace(_summary(alpha), name=name))
+        summaries.append(
+            msgspec.structs.replace(_summary(alpha), name="cronbach_alpha", group=role.name)
+        )
         if math.isnan(alpha.estimate):
             notes += [
                 _note("alpha_undefined", f"{name}: {note}", group=role.name) for note in alpha.notes

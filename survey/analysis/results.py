@@ -60,7 +60,7 @@ class ItemAnalysis(msgspec.Struct, frozen=True, kw_only=True):
     notes: tuple[str, ...] = ()
 
 
-# -- the campaign report (see survey.analysis.report and DESIGN.md "Report JSON") ----------------------
+# -- the campaign report (see survey.analysis.report and docs/analysis.md, "The report's JSON") ----------------------
 # Numbers that do not exist (an estimate on an empty group, an interval that is undefined) are None, so
 # that the JSON shows null rather than NaN, which JSON does not have.
 
@@ -92,7 +92,8 @@ class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
     """One effect of an outcome as the report shows it (an :class:`Effect` without its details).
 
     ``p_value`` is the effect's own p, from the method of its own interval (None where there is no test,
-    as for Cronbach's alpha, or no estimate).
+    as for Cronbach's alpha, or no estimate). ``group`` names the one group (wave role) an effect is of,
+    for those computed within each group (Cronbach's alpha); None for effects that compare groups.
     """
 
     name: str
@@ -101,6 +102,7 @@ class EffectSummary(msgspec.Struct, frozen=True, kw_only=True):
     ci_high: float | None
     method: str
     p_value: float | None = None
+    group: str | None = None
 
 
 #: A parameter of a :class:`Note` or :class:`Flag`: a number, a name, or a list of them. Counts are
@@ -266,7 +268,7 @@ class Flag(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Report(msgspec.Struct, frozen=True, kw_only=True):
-    """The campaign report; ``msgspec.json.encode(report)`` is the JSON of DESIGN.md.
+    """The campaign report; ``msgspec.json.encode(report)`` is the JSON of docs/analysis.md.
 
     ``coded_notes`` are ``notes`` as codes with parameters (see :class:`Note`). ``balance`` describes
     each covariate before and after (independent samples with declared covariates; empty otherwise).

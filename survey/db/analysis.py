@@ -138,7 +138,8 @@ async def complete_columns_of_waves(
     if not waves:
         return out
     async with conn.transaction():
-        await conn.execute(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        # set_config(..., true) is SET LOCAL with the value as a parameter.
+        await conn.execute("SELECT set_config('work_mem', $1, true)", _WORK_MEM)
         # Prepared before the first read so that starting a read sends the query at once, without
         # waiting for a Parse round trip while Python is busy with the previous wave.
         statement = await conn.prepare(sql("analysis_complete_responses"))

@@ -31,7 +31,6 @@ __all__ = [
     "keep_draft",
     "lock_response",
     "recent_starts",
-    "responses_of_wave",
     "save_response",
     "set_language",
     "wave_with_response",
@@ -167,10 +166,6 @@ async def set_language(conn: asyncpg.Connection, response_id: uuid.UUID, languag
 async def recent_starts(conn: asyncpg.Connection, wave_id: int, seconds: float, limit: int) -> int:
     """Responses the wave started in the last ``seconds``, counted up to ``limit`` at most."""
     return await conn.fetchval(sql("response_recent_starts"), wave_id, float(seconds), limit)
-
-
-async def responses_of_wave(conn: asyncpg.Connection, wave_id: int) -> list[Response]:
-    return [Response.from_row(r) for r in await conn.fetch(sql("responses_of_wave"), wave_id)]
 
 
 async def campaign_secret(conn: asyncpg.Connection, campaign_id: int) -> bytes:

@@ -103,7 +103,7 @@ async def campaign_waves(conn: asyncpg.Connection, key: str) -> tuple[Campaign, 
 async def campaign_report(
     conn: asyncpg.Connection, key: str, *, confidence_level: float = 0.95
 ) -> Report:
-    """The campaign's report (DESIGN.md, "Report JSON") computed from its complete responses.
+    """The campaign's report (docs/analysis.md, "The report's JSON") computed from its complete responses.
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""The report as text: JSON (DESIGN.md's shape), a terminal table, and CSV.
+"""The report as text: JSON (the shape of docs/analysis.md), a terminal table, and CSV.
 
 All three are written from one :class:`~survey.analysis.results.Report`, so they carry the same numbers.
 """
@@ -247,6 +247,7 @@ def report_csv(report: Report) -> str:
             "comparable",
             *group_columns,
             "effect",
+            "effect_group",
             "estimate",
             "ci_low",
             "ci_high",
@@ -273,9 +274,9 @@ def report_csv(report: Report) -> str:
 
     def effect_cells(effect: EffectSummary | None) -> list[str]:
         if effect is None:
-            return ["", "", "", "", ""]
+            return ["", "", "", "", "", ""]
         low, high = cell(effect.ci_low), cell(effect.ci_high)
-        return [effect.name, cell(effect.estimate), low, high, effect.method]
+        return [effect.name, effect.group or "", cell(effect.estimate), low, high, effect.method]
 
     for section, outcome in _rows(report):
         head = [

@@ -3,7 +3,7 @@
 * ``GET /campaigns/{key}/report``: the one-page report (viewer role and above in the campaign's team;
   anonymous visitors are sent to sign in, anyone outside the team gets 404), in Mongolian, or in English
   with ``?lang=en`` (``request_language``).
-* ``GET /api/v1/campaigns/{key}/effects``: the report JSON of DESIGN.md (any role of the campaign's team,
+* ``GET /api/v1/campaigns/{key}/effects``: the report JSON (docs/analysis.md, "The report's JSON") (any role of the campaign's team,
   by an API token with the ``campaigns`` scope).
 """
 

@@ -694,7 +694,7 @@ def _reliability(report: Report, words: _Words) -> Table | None:
     by_scale: dict[str, dict[str, str]] = {}
     for outcome in report.outcomes:
         for effect in outcome.effects:
-            if not effect.name.startswith("cronbach_alpha."):
+            if effect.name != "cronbach_alpha" or effect.group is None:
                 continue
             text = t("not_shown")
             if effect.estimate is not None:
@@ -706,7 +706,7 @@ def _reliability(report: Report, words: _Words) -> Table | None:
                         high=decimal(effect.ci_high, 2, lang),
                     )
                     text = f"{text} ({interval})"
-            by_scale.setdefault(outcome.key, {})[effect.name.split(".", 1)[1]] = text
+            by_scale.setdefault(outcome.key, {})[effect.group] = text
     if not by_scale:
         return None
     groups = [

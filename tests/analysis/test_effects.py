@@ -1,7 +1,7 @@
 """Tests for survey.analysis.effects.
 
-Expected numbers come from publications (shared/reference/effect_sizes.json and
-tests/analysis/reference/effects.json, each case citing its source) or from slow, from-scratch
+Expected numbers come from publications (tests/analysis/reference/effect_sizes.json and
+effects.json, each case citing its source; README.md there lists them) or from slow, from-scratch
 computations written here: bisection on scipy.stats.nct for noncentral-t limits, the Wilson quadratic,
 pair counting for the probability of superiority, cell means and hand-built sandwich estimators for
 difference in differences.
@@ -23,18 +23,14 @@ from survey.analysis import effects as ef
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
 
-SHARED_REFERENCE = Path(__file__).resolve().parents[3] / "shared/reference/effect_sizes.json"
+PUBLISHED_REFERENCE = Path(__file__).resolve().parent / "reference/effect_sizes.json"
 LOCAL_REFERENCE = Path(__file__).resolve().parent / "reference/effects.json"
 Z95 = stats.norm.isf(0.025)
 
 
 @pytest.fixture(scope="module")
 def shared() -> dict:
-    if not SHARED_REFERENCE.exists():
-        pytest.skip(
-            f"published reference file not found at {SHARED_REFERENCE} (shared/ beside the repo)"
-        )
-    return json.loads(SHARED_REFERENCE.read_text())
+    return json.loads(PUBLISHED_REFERENCE.read_text())
 
 
 @pytest.fixture(scope="module")

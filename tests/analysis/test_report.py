@@ -1,4 +1,4 @@
-"""Tests of survey.analysis.report: the JSON shape of DESIGN.md, and numbers equal to the effect
+"""Tests of survey.analysis.report: the JSON shape documented in docs/analysis.md, and numbers equal to the effect
 functions called directly on scores computed here, respondent by respondent, without the scoring
 module."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import msgspec
 import numpy as np
@@ -107,17 +108,14 @@ LIKERT = ("a_report", "a_help", "a_hotline")
 SIGNS = ("passport", "debt", "isolation", "travel")
 AIMAGS = ("north", "south", "east", "west")
 
-# The example of DESIGN.md, "Report JSON", copied as it stands there.
-DESIGN_EXAMPLE = """
-{"campaign": "key", "design": "independent", "confidence_level": 0.95,
- "waves": [{"key": "...", "phase": "pre", "arm": "campaign", "version": 1, "n_complete": 412}],
- "outcomes": [
-   {"key": "knowledge", "kind": "score", "label": {"en": "...", "mn": "..."},
-    "groups": {"pre": {"n": 412, "mean": 0.52, "sd": 0.18}, "post": {"n": 398, "mean": 0.66, "sd": 0.17}},
-    "effects": [{"name": "mean_difference", "estimate": 0.14, "ci_low": 0.11, "ci_high": 0.16, "method": "welch"},
-                {"name": "hedges_g", "estimate": 0.80, "ci_low": 0.66, "ci_high": 0.94, "method": "noncentral t"}],
-    "p_value": 1e-20, "p_adjusted": 1e-20, "comparable": true, "notes": []}]}
-"""
+# The example of docs/analysis.md, "The report's JSON": the core of the report that scripts rely on.
+ANALYSIS_DOC = Path(__file__).resolve().parents[2] / "docs" / "analysis.md"
+
+
+def documented_example() -> dict:
+    text = ANALYSIS_DOC.read_text(encoding="utf-8")
+    section = text.split("### The report's JSON", 1)[1]
+    return json.loads(section.split("```json", 1)[1].split("```", 1)[0])
 
 
 # -- synthetic answers and a slow, respondent-by-respondent scorer -------------------------------------
@@ -223,9 +221,9 @@ def by_key(report: Report) -> dict[str, object]:
     return {o.key: o for o in (*report.outcomes, *report.items)}
 
 
-def effect(entry: object, name: str) -> object:
-    found = [e for e in entry.effects if e.name == name]
-    assert len(found) == 1, f"{name} not among {[e.name for e in entry.effects]}"
+def effect(entry: object, name: str, group: str | None = None) -> object:
+    found = [e for e in entry.effects if e.name == name and e.group == group]
+    assert len(found) == 1, f"{name} ({group}) not among {[e.name for e in entry.effects]}"
     return found[0]
 
 
@@ -262,11 +260,11 @@ def independent() -> tuple[Report, list[dict[str, object]], list[dict[str, objec
 # -- shape --------------------------------------------------------------------------------------------
 
 
-def test_json_shape_matches_design(independent) -> None:
+def test_json_shape_matches_the_documented_example(independent) -> None:
     report, _, _ = independent
-    example = json.loads(DESIGN_EXAMPLE)
+    example = documented_example()
     got = msgspec.json.decode(msgspec.json.encode(report))
-    # Exactly the keys of DESIGN.md, plus those the report adds beside them (issue 18: the
+    # Exactly the documented core's keys, plus those the report adds beside them (issue 18: the
     # campaign's balance, each outcome's adjusted and subgroup effects).
     assert set(got) == set(example) | {"items", "flags", "notes", "coded_notes", "balance"}
     assert {"campaign": got["campaign"], "design": got["design"]} == {
@@ -294,8 +292,9 @@ def test_json_shape_matches_design(independent) -> None:
         for group in entry["groups"].values():
             assert set(group) == set(template["groups"]["pre"])
         for e in entry["effects"]:
-            # Beyond DESIGN.md, each effect carries its own p (issue 18: p agrees with its interval).
-            assert set(e) == set(template["effects"][0]) | {"p_value"}
+            # Beyond the core, each effect carries its own p (issue 18: p agrees with its interval),
+            # and the group it is computed within, if any.
+            assert set(e) == set(template["effects"][0]) | {"p_value", "group"}
     knowledge = got["outcomes"][0]
     assert [e["name"] for e in knowledge["effects"]] == ["mean_difference", "hedges_g"]
     assert knowledge["label"] == {"en": "Knowledge", "mn": "Мэдлэг"}
@@ -528,7 +527,7 @@ def test_reliability_per_wave(independent) -> None:
         s = slow_scores(V1, answers)
         matrix = np.column_stack([s[k] for k in LIKERT])
         expected = cronbach_alpha(matrix)
-        got = effect(entry, f"cronbach_alpha.{group}")
+        got = effect(entry, "cronbach_alpha", group)
         assert got.estimate == pytest.approx(expected.estimate, rel=1e-12)
         assert got.ci_low == pytest.approx(expected.ci_low, rel=1e-12)
 
@@ -817,8 +816,8 @@ def test_small_cells_are_suppressed() -> None:
     assert ("small_cell", "knowledge") in {(f.code, f.subject) for f in report.flags}
     # Nothing about the 3 respondents' answers is in the JSON: no mean, no sd, no estimate, no
     # alpha (the pre wave's alpha is shown).
-    assert "cronbach_alpha.pre" in [e.name for e in by_key(report)["confidence"].effects]
-    assert "cronbach_alpha.post" not in [e.name for e in by_key(report)["confidence"].effects]
+    alphas = [e.group for e in by_key(report)["confidence"].effects if e.name == "cronbach_alpha"]
+    assert "pre" in alphas and "post" not in alphas
 
 
 def test_small_samples_are_flagged_but_shown() -> None:

@@ -191,10 +191,10 @@ def test_analyze_table_and_csv(cli_env: Settings, capsys) -> None:
 
     assert main(["analyze", "tip", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    by = {(r["key"], r["effect"]): r for r in rows}
+    by = {(r["key"], r["effect"], r["effect_group"]): r for r in rows}
     for outcome in expected["outcomes"] + expected["items"]:
         for effect in outcome["effects"]:
-            row = by[(outcome["key"], effect["name"])]
+            row = by[(outcome["key"], effect["name"], effect["group"] or "")]
             for field in ("estimate", "ci_low", "ci_high"):
                 value = effect[field]
                 assert (row[field] == "") if value is None else close(float(row[field]), value)

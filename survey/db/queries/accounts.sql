@@ -6,22 +6,28 @@ ON CONFLICT (email) DO NOTHING
 RETURNING id;
 
 -- name: team_id_by_key
+-- The team an account is created into (by its key, as the command line and the console name it).
 SELECT id FROM team WHERE key = $1;
 
 -- name: insert_first_membership
+-- A new account's first role, in the team it was created for: an account belongs to no team only
+-- between these two statements, inside one transaction.
 INSERT INTO team_member (team_id, account_id, role) VALUES ($1, $2, $3);
 
 -- name: account_by_email
+-- An account by its address (normalised by the caller), for the console's pages about accounts.
 SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
        last_sign_in_at
 FROM account WHERE email = $1;
 
 -- name: account_by_id
+-- An account by its id (the console's account pages name accounts by id, never by address).
 SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
        last_sign_in_at
 FROM account WHERE id = $1;
 
 -- name: list_accounts
+-- Every account, alphabetically: the installation administrator's accounts page.
 SELECT id, email, installation_admin, language, disabled_at, created_at, password_changed_at,
        last_sign_in_at
 FROM account ORDER BY email;
@@ -31,9 +37,12 @@ FROM account ORDER BY email;
 SELECT id, password_hash FROM account WHERE email = $1 AND disabled_at IS NULL;
 
 -- name: set_password_hash
+-- A new password, by address (set-password on the command line, one's own change): the caller ends the
+-- account's other sessions and tokens in the same transaction.
 UPDATE account SET password_hash = $2, password_changed_at = now() WHERE email = $1 RETURNING id;
 
 -- name: set_password_hash_of
+-- A new password, by account id: the one a reset link sets, within finish_password_reset's transaction.
 UPDATE account SET password_hash = $2, password_changed_at = now() WHERE id = $1;
 
 -- name: lock_password
@@ -45,6 +54,8 @@ UPDATE account SET password_hash = $2, password_changed_at = now() WHERE id = $1
 UPDATE account SET password_hash = $3 WHERE id = $1 AND password_hash = $2;
 
 -- name: set_installation_admin
+-- Make an account an installation administrator, or no longer one; no row when there is no such
+-- account.
 UPDATE account SET installation_admin = $2 WHERE id = $1 RETURNING id;
 
 -- name: installation_admin_exists
@@ -52,6 +63,7 @@ UPDATE account SET installation_admin = $2 WHERE id = $1 RETURNING id;
 SELECT EXISTS (SELECT 1 FROM account WHERE installation_admin AND disabled_at IS NULL);
 
 -- name: any_account
+-- Whether the installation has any account yet: without one, the first visit offers the set-up page.
 SELECT EXISTS (SELECT 1 FROM account);
 
 -- name: set_account_language
@@ -59,13 +71,17 @@ SELECT EXISTS (SELECT 1 FROM account);
 UPDATE account SET language = $2 WHERE id = $1 RETURNING id;
 
 -- name: set_account_disabled
+-- Disable ($2 true: keeping the first time it was disabled) or enable an account; no row when there
+-- is no such account.
 UPDATE account SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
 WHERE id = $1 RETURNING id;
 
 -- name: mark_signed_in
+-- When the account last signed in, shown on the accounts page so that unused accounts can be found.
 UPDATE account SET last_sign_in_at = now() WHERE id = $1;
 
 -- name: insert_session
+-- A new server-side session; only the hash of its token is kept, so a stolen table opens nothing.
 INSERT INTO account_session (token_hash, account_id) VALUES ($1, $2);
 
 -- name: touch_session
@@ -86,9 +102,11 @@ RETURNING a.id, a.email, a.installation_admin, a.language,
      FROM team_member m JOIN team t ON t.id = m.team_id WHERE m.account_id = a.id) AS teams;
 
 -- name: revoke_session
+-- End one session (sign-out); signing out twice is not an error.
 UPDATE account_session SET revoked_at = coalesce(revoked_at, now()) WHERE token_hash = $1;
 
 -- name: revoke_sessions_of
+-- End every session of an account (disabled, password changed or reset).
 UPDATE account_session SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL;
 
 -- name: revoke_other_sessions_of
@@ -105,6 +123,8 @@ DELETE FROM account_session WHERE created_at < now() - $1::interval;
 INSERT INTO sign_in_attempt (email, client_key) VALUES ($1, $2) RETURNING id;
 
 -- name: finish_sign_in_attempt
+-- What came of an attempt recorded as pending before the limits were counted (failed, succeeded,
+-- refused): failures are what the limits count.
 UPDATE sign_in_attempt SET outcome = $2 WHERE id = $1;
 
 -- name: failed_sign_ins
@@ -134,6 +154,7 @@ SELECT for_account.n AS for_account, for_account.oldest AS account_oldest,
 FROM for_account, for_address;
 
 -- name: delete_old_sign_in_attempts
+-- Forget attempts older than the longest window any limit looks at: the table stays small.
 DELETE FROM sign_in_attempt WHERE attempted_at < now() - $1::interval;
 
 -- name: forget_sign_in_client_keys
@@ -178,6 +199,7 @@ WHERE t.id = $1 AND a.id = t.account_id AND ($2::bigint IS NULL OR t.account_id 
 RETURNING t.id, a.email, t.name, t.scopes, t.created_at, t.expires_at, t.last_used_at, t.revoked_at;
 
 -- name: revoke_api_tokens_of
+-- End every API token of an account (password changed or reset, account disabled).
 UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL;
 
 -- name: revoke_password_resets_of
@@ -185,6 +207,7 @@ UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS 
 UPDATE password_reset SET used_at = now() WHERE account_id = $1 AND used_at IS NULL;
 
 -- name: insert_password_reset
+-- A one-time reset link: the hash of its secret, whose account, who made it and until when.
 INSERT INTO password_reset (token_hash, account_id, created_by, expires_at) VALUES ($1, $2, $3, $4);
 
 -- name: password_reset_by_hash
@@ -202,6 +225,8 @@ WHERE r.token_hash = $1 AND a.id = r.account_id
 RETURNING r.account_id, a.email, r.expires_at, a.language;
 
 -- name: replace_setup_code
+-- The first administrator's set-up code (its hash): one row only; a new server start replaces it and
+-- makes it usable again.
 INSERT INTO setup_code (code_hash) VALUES ($1)
 ON CONFLICT (singleton) DO UPDATE SET code_hash = excluded.code_hash, created_at = now(), used_at = NULL;
 
@@ -211,11 +236,14 @@ ON CONFLICT (singleton) DO UPDATE SET code_hash = excluded.code_hash, created_at
 UPDATE setup_code SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL RETURNING true;
 
 -- name: insert_audit
+-- An audit entry, begun before the work it records (an export, an API read), so that a failed export
+-- is still on record; finish_audit adds its row count.
 INSERT INTO audit_log (account_id, actor, action, campaign_id, detail)
 VALUES ($1, $2, $3, $4, $5)
 RETURNING id;
 
 -- name: finish_audit
+-- How many rows the audited export or read gave, and when it finished.
 UPDATE audit_log SET n_rows = $2, finished_at = now() WHERE id = $1;
 
 -- name: list_audit

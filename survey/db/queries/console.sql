@@ -49,6 +49,8 @@ FROM response
 WHERE wave_id = $1 AND status = 'complete' AND submitted_at IS NOT NULL AND channel = 'web';
 
 -- name: export_count
+-- How many responses an export will write (the waves $1 with the statuses $2), for its audit entry and
+-- progress, counted in the export's own snapshot.
 SELECT count(*) FROM response WHERE wave_id = ANY($1::bigint[]) AND status = ANY($2::text[]);
 
 -- name: export_rows

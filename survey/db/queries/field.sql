@@ -99,6 +99,7 @@ ORDER BY submitted_at, public_id
 LIMIT $2;
 
 -- name: field_review_count
+-- How many field interviews of a wave wait for a researcher's review (shown on the wave's card).
 SELECT count(*) FROM response WHERE wave_id = $1 AND review = 'pending';
 
 -- name: field_review_get

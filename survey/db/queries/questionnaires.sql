@@ -72,6 +72,7 @@ WHERE $1::bigint[] IS NULL OR q.shared OR q.team_id = ANY($1::bigint[])
 ORDER BY q.key;
 
 -- name: set_questionnaire_shared
+-- Share a questionnaire with every team ($2 true) or keep it to its own; no row for an unknown key.
 UPDATE questionnaire SET shared = $2 WHERE key = $1 RETURNING id;
 
 -- name: questionnaire_users

@@ -1,4 +1,5 @@
 -- name: response_by_id
+-- A response by its id, with everything the respondent flow needs to resume it.
 SELECT id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
        drafts, started_at, updated_at, submitted_at
 FROM response WHERE id = $1;
@@ -44,6 +45,8 @@ RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, 
           drafts, started_at, updated_at, submitted_at;
 
 -- name: response_set_language
+-- The language a respondent switched to, kept for the rest of the response (a finished response keeps
+-- the language it was answered in).
 UPDATE response SET language = $2, updated_at = now()
 WHERE id = $1 AND status = 'in_progress' AND language <> $2;
 
@@ -55,15 +58,9 @@ SELECT count(*) FROM (
     LIMIT $3
 ) recent;
 
--- name: responses_of_wave
-SELECT id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
-       drafts, started_at, updated_at, submitted_at
-FROM response WHERE wave_id = $1
-ORDER BY started_at, id;
-
 -- name: wave_with_response
 -- A respondent request's first and usually only read: the wave of the link (the columns of
--- wave_select) and, when the browser's cookie names a response of that wave, the response, with its
+-- wave_by_token in campaigns.sql) and, when the browser's cookie names a response of that wave, the response, with its
 -- row version (xmin, which changes with every update of the row) for response_save_unchanged. One
 -- round trip instead of two.
 SELECT w.id, w.key, c.key AS campaign, c.id AS campaign_id, c.team_id, c.design, w.phase, w.arm,

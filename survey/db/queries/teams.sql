@@ -19,6 +19,7 @@ SELECT t.id, t.key, t.name, t.created_at,
 FROM team t ORDER BY t.key;
 
 -- name: rename_team
+-- Rename a team (what people call it; its key never changes); no row for an unknown key.
 UPDATE team SET name = $2 WHERE key = $1 RETURNING id;
 
 -- name: team_members
@@ -48,9 +49,12 @@ ON CONFLICT (team_id, account_id) DO UPDATE SET role = excluded.role
 RETURNING (xmax = 0) AS added;
 
 -- name: set_team_member_role
+-- Change a member's role in a team; no row when the account is not a member.
 UPDATE team_member SET role = $3 WHERE team_id = $1 AND account_id = $2 RETURNING role;
 
 -- name: delete_team_member
+-- Take an account out of a team; no row when it is not a member (remove_member first checks, under
+-- lock, that the team keeps an administrator).
 DELETE FROM team_member WHERE team_id = $1 AND account_id = $2 RETURNING role;
 
 -- name: team_admins
