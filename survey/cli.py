@@ -1,6 +1,10 @@
 """The ``survey`` command line: one command, sub-commands per area.
 
 A user mistake prints one clear line and exits non-zero; never a traceback.
+
+One module, though long: it is the command line's table of contents (every sub-command's arguments
+and help text in one parser, which tests/unit/test_docs.py compares with the docs); each command
+is a thin function that calls the package that does the work.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ How degenerate input is handled, everywhere in this module:
   Brunner–Munzel variance of zero) gives an ``Effect`` whose undefined fields are NaN, with a note saying
   why. A report can then show the row with its caveat instead of failing as a whole. A spread smaller
   than 1e-12 of the data's largest magnitude counts as zero: at that size it is floating-point rounding.
+
+One module, though long: every estimator here follows one contract (direction, ``confidence_level``,
+``Effect`` out, p from the method of its interval) and shares its input checks and interval helpers;
+most of its length is numpydoc (each estimator's method, reference and R equivalent), which a referee
+reads side by side.
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ design. Biometrics 43:207-211.
 Donner A., Klar N. (2000) Design and Analysis of Cluster Randomization Trials in Health Research.
 Arnold.
 Kish L. (1965) Survey Sampling. Wiley.
+
+One module, though long: sample size, power and minimum detectable effect are three inversions of
+the same power functions, one per design and outcome kind, and must use the same degrees of freedom
+as the analysis; kept together they cannot drift apart.
 """
 
 from __future__ import annotations

@@ -90,6 +90,11 @@ Missing knowledge answers
 Scored by the one rule of :mod:`survey.analysis.scoring` ("skipped = wrong" where administered). Where
 counting skips as not answered changes an outcome's or a knowledge item's conclusion (rose, fell, no
 clear change: :func:`direction`), a ``skipped_reading`` note and flag say so.
+
+One module, though long: it is the one place where a design decides what is compared with what, which
+effect and which family each outcome gets, and what is suppressed or flagged. Split by design, the rules
+shared by all three (small cells, comparability, Holm families, notes) would be copied or scattered; the
+methods themselves live in effects.py, adjustment.py, subgroups.py and reliability.py.
 """
 
 from __future__ import annotations

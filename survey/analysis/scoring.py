@@ -39,6 +39,10 @@ for every response, complete or not (docs/analysis.md, "Missing knowledge answer
   respondent who was shown the items and skipped every one scores 0 under ``skipped="wrong"``.
 * Scale scores use the answered items only; see :func:`scale_scores`.
 * Proportions use the respondents who answered the item; see :func:`proportion`.
+
+One module, though long: parsing and scoring share the frame's column conventions below, which
+every scoring function relies on; the export and the report score through this module alone, so
+that a spreadsheet and the report agree.
 """
 
 from __future__ import annotations

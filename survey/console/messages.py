@@ -4,6 +4,9 @@ Data stay as they are stored (campaign and wave keys, e-mail addresses, item key
 about sheets and rows); every word around them comes from here, including the words for roles, designs,
 statuses, phases, question types and the reasons a form is refused (``error.<reason>``, where ``reason``
 is what :mod:`survey.console.service` returns, often the ``reason`` of the database layer's error).
+
+Long because it is data: every string in two languages. One catalogue, so that a translator works in
+one file; a key without both languages fails at import (survey.web.i18n.Catalogue).
 """
 
 from __future__ import annotations

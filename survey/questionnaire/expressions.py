@@ -39,6 +39,10 @@ value ``"3"``, counts as that number) and give null when an operand is null or n
 division by zero; ``if(c, a, b)`` is ``a`` when ``c`` is true, else ``b``; ``coalesce(a, b, ...)`` the
 first answered operand; ``concat(...)`` the operands written as text, null as nothing;
 ``count_selected(q)`` how many choices a multi answer holds (0 when unanswered).
+
+One module, though long: tokenizer, parser, evaluator and the checks the loader runs on a tree all
+walk the same node classes; kept together, a new operator is added in one file, with its test in
+tests/unit/test_expressions.py.
 """
 
 from __future__ import annotations

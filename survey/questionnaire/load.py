@@ -17,6 +17,11 @@ equal Structs.
 The YAML dialect is YAML 1.2's: only ``true``/``false`` are booleans (``yes``, ``no``, ``on``, ``off`` stay
 strings, so ``value: no`` is the string "no") and dates stay strings (``min: 2024-01-01``). Duplicate keys in
 a mapping are errors rather than silently keeping the last one.
+
+One module, though long: validation is one pass over one definition, and each rule must see the
+others' results (an outcome's items must exist, be of the right type and be asked before the condition
+that names them); the rules read top to bottom in the order of the format's documentation
+(docs/questionnaire-format.md), which is how they are reviewed.
 """
 
 from __future__ import annotations

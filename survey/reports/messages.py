@@ -9,6 +9,9 @@ English; the page writes each note from its code and parameters (``Note``, ``Fla
 Placeholders are filled with :meth:`str.format`. Mongolian case endings depend on the vowels of the word
 they follow, so no ending is ever glued to a placeholder: numbers stand on their own, or before a noun
 or a postposition ("{low} ба {high} хооронд").
+
+Long because it is data: every string of the report in two languages, in one file for a translator;
+a key without both languages fails at import (survey.web.i18n.Catalogue).
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ Reverse-coded statements: the analysis scores them ``points + 1 - answer`` so th
 a scale. Their rows here show the answers as people gave them (``raw_groups``, the means of the CSV
 export), with the change and interval turned the same way, and say that they count reversed in the
 scale, where a fall is good.
+
+One module, though long: every sentence of the page is decided here from one Report, and the
+sentences depend on each other (a headline card and the table below it must say the same thing in the
+same words); the words themselves are in messages.py and words.py, the plot in plot.py.
 """
 
 from __future__ import annotations

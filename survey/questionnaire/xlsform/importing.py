@@ -11,6 +11,10 @@ The result goes through the loader like any definition. Where the loader refuses
 (a piped ``${name}``, a constraint, a choice filter, a calculation), that part is dropped with a
 report line and the import goes on; where dropping would change which questions are asked (a
 condition), the form is refused with the loader's message, located on its sheet and row.
+
+One module, though long: its two passes share one state (the rows' scopes and renamed keys) that
+the translation of every XPath expression needs; the reading of cells, the XPath translation and the
+export are their own modules of this package.
 """
 
 from __future__ import annotations
