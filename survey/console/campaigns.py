@@ -35,7 +35,7 @@ from survey.console.auth import ALL_ROLES, CAMPAIGN_READERS, DESIGNERS, SIGNED_I
 from survey.console.messages import language_name
 from survey.console.service import CampaignDraft, Rejected, WaveCounts, WaveDraft, text_in
 from survey.console.web import Choice, team_name
-from survey.db.campaigns import DESIGNS, default_wave_key
+from survey.db.campaigns import DESIGNS, Campaign, default_wave_key
 from survey.db.questionnaires import QuestionnaireSummary
 from survey.web import request_pool
 
@@ -195,7 +195,7 @@ def _campaign_page(
         team=team_name(t, campaign.team, campaign.team_name),
         team_key=campaign.team,
         design=t(f"design.{campaign.design}"),
-        questionnaire=campaign.questionnaire,
+        questionnaire=_questionnaire_title(campaign, console_web.language(request)),
         cluster=campaign.cluster_item,
         report_href=_report_href(campaign.key),
         waves=tuple(_wave_card(request, w, can_run=can_run) for w in detail.waves),
@@ -230,7 +230,7 @@ def _campaign_row(request: Request, overview: service.CampaignOverview) -> Campa
         href=f"/console/campaigns/{key}" if opens_page else _report_href(key),
         team=team_name(t, overview.campaign.team, overview.campaign.team_name),
         design=t(f"design.{overview.campaign.design}"),
-        questionnaire=overview.campaign.questionnaire,
+        questionnaire=_questionnaire_title(overview.campaign, console_web.language(request)),
         waves=tuple(
             WaveTag(console_web.wave_title(t, w.wave), w.wave.status, t(f"status.{w.wave.status}"))
             for w in overview.waves
@@ -264,6 +264,12 @@ async def campaigns_page(request: Request) -> Template:
         no_team=not who.teams,
     )
     return console_web.page(request, "campaigns.html", context, section="campaigns")
+
+
+def _questionnaire_title(campaign: Campaign, lang: str) -> str:
+    """What people call a campaign's questionnaire: its title in ``lang`` (or its default language), its
+    key only when it has no title."""
+    return text_in(campaign.questionnaire_title, lang, lang) or campaign.questionnaire
 
 
 def _titled(q: QuestionnaireSummary, lang: str) -> str:

@@ -92,10 +92,12 @@ class Campaign(msgspec.Struct, frozen=True, kw_only=True):
     team: str
     """The key of the team the campaign belongs to."""
     team_name: str | None
+    questionnaire_title: dict[str, str] = {}
+    """The title of the questionnaire's latest version, by language."""
 
     @classmethod
     def from_row(cls, row: asyncpg.Record) -> Campaign:
-        return cls(**dict(row))
+        return cls(**{**dict(row), "questionnaire_title": row["questionnaire_title"] or {}})
 
 
 class Wave(msgspec.Struct, frozen=True, kw_only=True):

@@ -364,6 +364,18 @@ async def test_every_link_a_role_is_shown_leads_somewhere_it_may_go(
         assert "/console/campaigns/tip" in seen and "/console/waves/tip-pre" in seen
 
 
+async def test_campaigns_name_their_questionnaire_by_its_title_in_the_readers_language(
+    client: AsyncTestClient, db: asyncpg.Connection, study: Study
+) -> None:
+    """People read titles; the questionnaire's key ("tq") is for files and commands."""
+    await sign_in_as(client, db, "researcher")
+    for path in ("/console/campaigns", "/console/campaigns/tip"):
+        mongolian = visible_text((await client.get(path)).text)
+        assert "Туршилтын асуулга" in mongolian and " tq " not in f" {mongolian} ", path
+        english = visible_text((await client.get(f"{path}?lang=en")).text)
+        assert "A test questionnaire" in english and "Туршилтын" not in english, path
+
+
 async def test_the_campaign_page_links_its_report(
     client: AsyncTestClient, db: asyncpg.Connection, study: Study
 ) -> None:

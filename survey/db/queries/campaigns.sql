@@ -6,9 +6,12 @@ ON CONFLICT (key) DO NOTHING
 RETURNING id;
 
 -- name: campaign_by_key
--- A campaign as the console, the command line and the report name it, with its team.
+-- A campaign as the console, the command line and the report name it, with its team and the title of
+-- its questionnaire's latest version (what people read; the key is what files and commands use).
 SELECT c.id, c.key, q.key AS questionnaire, c.design, c.cluster_item, c.created_at,
-       c.team_id, t.key AS team, t.name AS team_name
+       c.team_id, t.key AS team, t.name AS team_name,
+       (SELECT v.definition -> 'title' FROM questionnaire_version v
+        WHERE v.questionnaire_id = q.id ORDER BY v.version DESC LIMIT 1) AS questionnaire_title
 FROM campaign c
 JOIN questionnaire q ON q.id = c.questionnaire_id
 JOIN team t ON t.id = c.team_id
@@ -30,7 +33,9 @@ SELECT panel_secret FROM campaign WHERE id = $1;
 -- Every campaign, oldest first (`survey campaigns list`), or those of the teams $1 (the console's list and
 -- the API's, which show only what the caller may read).
 SELECT c.id, c.key, q.key AS questionnaire, c.design, c.cluster_item, c.created_at,
-       c.team_id, t.key AS team, t.name AS team_name
+       c.team_id, t.key AS team, t.name AS team_name,
+       (SELECT v.definition -> 'title' FROM questionnaire_version v
+        WHERE v.questionnaire_id = q.id ORDER BY v.version DESC LIMIT 1) AS questionnaire_title
 FROM campaign c
 JOIN questionnaire q ON q.id = c.questionnaire_id
 JOIN team t ON t.id = c.team_id
