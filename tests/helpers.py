@@ -764,7 +764,7 @@ def text_of(html: str) -> str:
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 #: The path segments whose parameter names something of a team: a campaign, a wave, a questionnaire (which
 #: may be kept to its team), the team itself.
-TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams")
+TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams", "drafts")
 
 
 def handlers(app: Any) -> list[tuple[str, str, Any]]:

@@ -5,6 +5,7 @@
 :mod:`survey.console.monitoring`            a wave's collection so far
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
+:mod:`survey.console.editor`                the questionnaire editor: drafts, their preview, publishing
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
 :mod:`survey.console.teams`                 teams, their members and roles
 :mod:`survey.console.credentials`           one's password and API tokens, reset links, first set-up
@@ -27,6 +28,7 @@ from survey.console import (
     campaigns,
     credentials,
     downloads,
+    editor,
     monitoring,
     questionnaires,
     teams,
@@ -45,6 +47,7 @@ def console_router() -> Router:
             *monitoring.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,
+            *editor.ROUTES,
             *teams.ROUTES,
             *credentials.ROUTES,
         ],
