@@ -412,7 +412,7 @@ class Condition:
 def condition_options(q: Questionnaire, s: int, j: int | None) -> list[Condition]:
     """The conditions on the answers of the items before item ``j`` of section ``s`` (before the section
     itself when ``j`` is None): each choice of a choice, consent or multi item, each point of a Likert
-    item, and "was answered" for every answerable item."""
+    item, and "was answered" for every answerable item but a panel code."""
     earlier: list[Item] = []
     for index, section in enumerate(q.sections):
         if index == s:
@@ -421,7 +421,8 @@ def condition_options(q: Questionnaire, s: int, j: int | None) -> list[Condition
         earlier += section.items
     options = []
     for item in earlier:
-        if not item.answerable or not item.key:
+        # A panel code's answer is never kept, so no condition can read it (the loader says so too).
+        if not item.answerable or not item.key or item.type == "panel_code":
             continue
         if item.type == "consent":
             for value in CONSENT_VALUES:
