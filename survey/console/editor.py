@@ -214,8 +214,11 @@ def _condition_field(
 ) -> ConditionField:
     options = [Choice("always", t("editor.always"), current is None)]
     for c in edits.condition_options(q, s, j):
-        if c.answer is None:
+        if c.answer is None and not c.value:
             words = t("editor.if_answered", item=c.item)
+        elif c.answer is None:
+            # A consent item's answers have no labels in the questionnaire: the console names them.
+            words = t("editor.if_answer", item=c.item, answer=t(f"editor.consent.{c.value}"))
         else:
             words = t(
                 "editor.if_answer",

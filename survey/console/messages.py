@@ -1193,6 +1193,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "If {item} is “{answer}”",
     },
     "editor.if_answered": {"mn": "{item}: хариулсан бол", "en": "If {item} was answered"},
+    "editor.consent.yes": {"mn": "Зөвшөөрсөн", "en": "Agreed"},
+    "editor.consent.no": {"mn": "Татгалзсан", "en": "Declined"},
     "editor.as_written": {"mn": "Доор бичсэн нөхцөл", "en": "The condition written below"},
     "editor.condition": {"mn": "Харуулах нөхцөл", "en": "Show only if…"},
     "editor.condition_pick": {
@@ -1201,13 +1203,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "editor.condition_written": {"mn": "Эсвэл нөхцөлөө бичих", "en": "Or write the condition"},
     "editor.condition_hint": {
-        "mn": (
-            "Жишээ нь: consent == 'yes' and age >= 18. Энд бичсэн нөхцөл дээрх сонголтыг орлоно."
-        ),
-        "en": (
-            "For example: consent == 'yes' and age >= 18. A condition written here replaces the one "
-            "chosen above."
-        ),
+        "mn": "Энд бичсэн нөхцөл дээрх сонголтыг орлоно. Жишээ нь:",
+        "en": "A condition written here replaces the one chosen above. For example:",
     },
     "editor.problems": {
         "mn": "Нийтлэхийн өмнө засах зүйлийн тоо: {count}.",
@@ -1339,8 +1336,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Questions in a score or a scale",
     },
     "editor.outcome_reverse": {
-        "mn": "{item}: урвуугаар тооцно (зөвхөн хэмжүүрт)",
-        "en": "Count {item} reversed (scales only)",
+        "mn": "Урвуугаар тооцно (зөвхөн хэмжүүрт)",
+        "en": "Count it reversed (scales only)",
     },
     "editor.no_items": {"mn": "Одоогоор асуулт алга.", "en": "No questions yet."},
     "editor.proportion_item": {"mn": "Хувь тооцох асуулт", "en": "Question of a proportion"},

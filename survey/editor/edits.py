@@ -405,8 +405,10 @@ class Condition:
     expression: str
     item: str
     answer: Text | None
-    """The answer's label in every language; None for "answered"."""
+    """The answer's label in every language; None for "answered" and for a consent item's answers
+    (which the questionnaire does not label)."""
     value: str
+    """The answer's value; empty for "answered"."""
 
 
 def condition_options(q: Questionnaire, s: int, j: int | None) -> list[Condition]:
