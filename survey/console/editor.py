@@ -30,6 +30,7 @@ draft's revision: a change made on a stale one is refused with 409 and the draft
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlencode
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -155,6 +156,8 @@ class OutcomeItem:
     text: str
     ticked: bool
     reversed: bool
+    likert: bool
+    """Whether a scale may count it reversed (only Likert items are offered that box)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +432,7 @@ def _outcome_view(
                 text_in(i.text, lang, q.default_language) or "",
                 i.key in ticked,
                 i.key in reverse,
+                i.type == "likert",
             )
             for i in answerable
         ),
@@ -459,8 +463,9 @@ async def _answer(
     if isinstance(outcome, Draft):
         if request.htmx:
             return _render(request, _editor_page(request, outcome, open=place))
-        anchor = f"#{place}" if place else ""
-        return Redirect(f"/console/drafts/{draft_id}{anchor}", status_code=303)
+        # Without JavaScript the browser comes back to the place changed, opened.
+        where = f"?{urlencode({'open': place})}#{place}" if place else ""
+        return Redirect(f"/console/drafts/{draft_id}{where}", status_code=303)
     t = console_web.translator(request)
     if isinstance(outcome, Stale):
         if outcome.draft is None:
@@ -678,10 +683,12 @@ async def _imported(data: bytes, source: str) -> Questionnaire | Rejected:
 
 @get("/console/drafts/{draft_id:int}", opt={"roles": DESIGNERS})
 async def editor_page(request: HTMXRequest, draft_id: FromPath[int]) -> Template:
-    """The draft in the editor, with what still keeps it from being published beside each place."""
+    """The draft in the editor, with what still keeps it from being published beside each place; the
+    place ``?open=`` (where a change without JavaScript comes back to) opened."""
     async with request_pool(request).acquire() as conn:
         draft = await editor.draft_for(conn, principal(request), draft_id)
-    return _render(request, _editor_page(request, draft))
+    opened = request.query_params.get("open", "")[:40]
+    return _render(request, _editor_page(request, draft, open=opened))
 
 
 @post("/console/drafts/{draft_id:int}/questionnaire", opt={"roles": DESIGNERS})

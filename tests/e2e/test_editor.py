@@ -79,7 +79,7 @@ def write(where: Locator, fields: dict[str, str]) -> None:
         where.locator(f'[name="{name}"]').fill(value)
 
 
-def shoot(page: Page, name: str) -> None:
+def shoot(page: Page, name: str, query: str = "") -> None:
     if not SHOTS:
         return
     Path(SHOTS).mkdir(parents=True, exist_ok=True)
@@ -87,8 +87,13 @@ def shoot(page: Page, name: str) -> None:
     for lang in ("mn", "en"):
         for width, height in ((360, 740), (1280, 800)):
             page.set_viewport_size({"width": width, "height": height})
-            page.goto(re.sub(r"[?&]lang=\w+", "", url).split("#")[0] + f"?lang={lang}")
-            page.screenshot(path=f"{SHOTS}/{name}-{lang}-{width}.png", full_page=True)
+            page.goto(url.split("#")[0].split("?")[0] + f"?lang={lang}{query}")
+            tall = page.evaluate("document.documentElement.scrollHeight")
+            # In screen-high pieces, so that each can be read at its size.
+            for n, top in enumerate(range(0, min(tall, 6 * height), height)):
+                clip = {"x": 0, "y": top, "width": width, "height": min(height, tall - top)}
+                path = f"{SHOTS}/{name}-{lang}-{width}-{n}.png"
+                page.screenshot(path=path, full_page=True, clip=clip)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(url)
 
@@ -195,7 +200,7 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
     expect(page.locator(".editor-bar .state")).to_have_text(MN("editor.ready"))
     item(page, "s1.0").locator("summary").click()
     readable(page, check_axe, "the editor of a whole questionnaire")
-    shoot(page, "editor")
+    shoot(page, "editor", "&open=s1.0")
 
     with page.expect_navigation():
         page.get_by_role("link", name=MN("editor.preview")).click()

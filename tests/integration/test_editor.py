@@ -81,7 +81,9 @@ async def test_a_blank_draft_built_form_by_form_publishes(
     assert "sections[0].items: at least one item is required" in unescape(html)
     sent = await change(client, draft, "/sections/0/items", {"type": "consent"})
     assert sent.status_code == 303
-    assert sent.headers["location"] == f"/console/drafts/{draft}#s0.0"
+    assert sent.headers["location"] == f"/console/drafts/{draft}?open=s0.0#s0.0"
+    opened = await client.get(sent.headers["location"])
+    assert '<details id="s0.0" class="ed-item has-problems" open>' in opened.text
     sent = await change(
         client,
         draft,
