@@ -30,10 +30,10 @@ draft's revision: a change made on a stale one is refused with 409 and the draft
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlencode
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
+from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
