@@ -396,3 +396,70 @@ async def test_an_item_that_breaks_rules_shows_the_loaders_messages_beside_it(
     # The stored draft says the same as `survey forms check` would.
     stored = (await drafts_db.get_draft(db, draft)).definition
     assert msgspec.to_builtins(stored)["sections"][0]["items"][0]["show_if"] == "later == 1"
+
+
+async def test_a_draft_that_breaks_rules_is_neither_previewed_nor_exported_as_xlsform(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await sign_in_as(client, db, "researcher", language="en")
+    draft = await new_blank(client)
+    for path in ("/preview", "/export.xlsx", "/publish"):
+        shown = await client.get(f"/console/drafts/{draft}{path}")
+        assert shown.status_code == 409, path
+        assert "sections[0].items: at least one item is required" in text_of(shown.text)
+    # YAML is exported as it stands, for fixing by hand.
+    exported = await client.get(f"/console/drafts/{draft}/export.yaml")
+    assert exported.status_code == 200 and "key: quiz" in exported.text
+
+
+async def test_a_publishable_draft_exports_an_xlsform(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await publish(db, load_definition(V1), team="default", shared=False)
+    await sign_in_as(client, db, "researcher")
+    sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": "tq"})
+    draft = int(sent.headers["location"].rsplit("/", 1)[1])
+    exported = await client.get(f"/console/drafts/{draft}/export.xlsx")
+    assert exported.status_code == 200
+    assert exported.content[:2] == b"PK"
+    assert exported.headers["content-disposition"] == 'attachment; filename="tq.xlsx"'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("broken.yaml", b"key: [unclosed", "broken.yaml"),
+        ("empty.yaml", b"", "empty.yaml is empty."),
+        (
+            "wrong.yaml",
+            b"key: x\nlanguages: [mn]\n",
+            'wrong.yaml: missing required field "sections"',
+        ),
+        ("not-a-workbook.xlsx", b"hello", "not-a-workbook.xlsx could not be imported"),
+    ],
+)
+async def test_a_file_that_cannot_start_a_draft_says_why_and_starts_none(
+    client: AsyncTestClient, db: asyncpg.Connection, name: str, data: bytes, expected: str
+) -> None:
+    await sign_in_as(client, db, "researcher", language="en")
+    sent = await client.post(
+        "/console/drafts/import",
+        data={"_csrf_token": await csrf_token(client)},
+        files={"file": (name, data, "application/octet-stream")},
+    )
+    assert sent.status_code in (400, 413), sent.status_code
+    assert expected in text_of(sent.text)
+    assert await db.fetchval("SELECT count(*) FROM questionnaire_draft") == 0
+
+
+async def test_a_copy_names_a_questionnaire_the_account_may_see(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await teams_db.create_team(db, "rival", "Rival")
+    await publish(db, load_definition(V1), team="rival", shared=False)
+    await sign_in_as(client, db, "researcher", language="en")
+    sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": "tq"})
+    assert sent.status_code == 404
+    sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": ""})
+    assert sent.status_code == 400
+    assert "Choose the questionnaire to copy." in text_of(sent.text)
