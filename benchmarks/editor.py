@@ -50,7 +50,11 @@ async def run(url: str, repeat: int, data_dir: Path) -> bool:
     try:
         await migrate(conn)
         account = await accounts_db.create_account(
-            conn, "bench@example.org", role="researcher", password_hash="x", team="default"
+            conn,
+            "bench@example.org",
+            role="researcher",
+            password_hash=auth.hash_password("bench-password-not-used"),
+            team="default",
         )
         team = await teams_db.get_team(conn, "default")
         draft = await drafts_db.create_draft(

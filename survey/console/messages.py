@@ -1137,6 +1137,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "drafts.team": {"mn": "Баг", "en": "Team"},
     "drafts.changed": {"mn": "Сүүлд өөрчилсөн", "en": "Last changed"},
     "drafts.open": {"mn": "Засварлах", "en": "Edit"},
+    "questionnaire.edit": {
+        "mn": "Засварлагч дээр шинэ хувилбар бэлтгэх",
+        "en": "Prepare a new version in the editor",
+    },
     "new.title": {"mn": "Шинэ асуулга", "en": "New questionnaire"},
     "new.intro": {
         "mn": (

@@ -179,6 +179,10 @@ async def test_a_copy_changed_shows_the_breaking_change_and_publishes_it_equival
 ) -> None:
     await publish(db, load_definition(V1), team="default", shared=False)
     await sign_in_as(client, db, "researcher", language="en")
+    # The questionnaire's page offers it, with the same form.
+    page = await client.get("/console/questionnaires/tq")
+    assert "Prepare a new version in the editor" in text_of(page.text)
+    assert '<input type="hidden" name="source" value="tq">' in page.text
     sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": "tq"})
     assert sent.status_code == 303
     draft = int(sent.headers["location"].rsplit("/", 1)[1])
