@@ -792,6 +792,10 @@ def route_values(study: Study, account_id: int) -> dict[str, str]:
         "members": str(account_id),
         "tokens": "1",
         "reset-password": "no-such-link",
+        # A draft's id, section and item (the route matrix makes a real draft and names its own id).
+        "drafts": "1",
+        "sections": "0",
+        "items": "0",
         "static": "css/survey.css",
         "schema": "openapi.json",
     }
