@@ -766,7 +766,7 @@ def text_of(html: str) -> str:
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 #: The path segments whose parameter names something of a team: a campaign, a wave, a questionnaire (which
 #: may be kept to its team), the team itself.
-TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams")
+TEAM_SEGMENTS = ("campaigns", "waves", "questionnaires", "teams", "drafts")
 
 
 def handlers(app: Any) -> list[tuple[str, str, Any]]:
@@ -795,6 +795,10 @@ def route_values(study: Study, account_id: int) -> dict[str, str]:
         "members": str(account_id),
         "tokens": "1",
         "reset-password": "no-such-link",
+        # A draft's id, section and item (the route matrix makes a real draft and names its own id).
+        "drafts": "1",
+        "sections": "0",
+        "items": "0",
         "static": "css/survey.css",
         "schema": "openapi.json",
     }

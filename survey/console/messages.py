@@ -1155,6 +1155,320 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Хэлийг жагсаалтаас сонгоно уу.",
         "en": "Choose one of the languages.",
     },
+    # -- the questionnaire editor (survey/console/editor.py) --------------------------------------------
+    "questionnaires.new": {"mn": "Шинэ асуулга", "en": "New questionnaire"},
+    "questionnaires.drafts": {"mn": "Ноорог асуулгууд", "en": "Drafts"},
+    "drafts.team": {"mn": "Баг", "en": "Team"},
+    "drafts.changed": {"mn": "Сүүлд өөрчилсөн", "en": "Last changed"},
+    "drafts.open": {"mn": "Засварлах", "en": "Edit"},
+    "questionnaire.edit": {
+        "mn": "Засварлагч дээр шинэ хувилбар бэлтгэх",
+        "en": "Prepare a new version in the editor",
+    },
+    "new.title": {"mn": "Шинэ асуулга", "en": "New questionnaire"},
+    "new.intro": {
+        "mn": (
+            "Хоосноос эхлэх, нийтлэгдсэн асуулгыг хуулах, эсвэл YAML файл, XLSForm оруулах боломжтой. "
+            "Юу ч шууд нийтлэгдэхгүй: эхлээд ноорог үүснэ."
+        ),
+        "en": (
+            "Start blank, from a copy of a published questionnaire, or from a YAML file or an XLSForm. "
+            "Nothing is published yet: you get a draft."
+        ),
+    },
+    "new.blank": {"mn": "Хоосноос эхлэх", "en": "Start blank"},
+    "new.team": {"mn": "Баг", "en": "Team"},
+    "new.start": {"mn": "Ноорог үүсгэх", "en": "Create the draft"},
+    "new.copy": {"mn": "Нийтлэгдсэн асуулгыг хуулах", "en": "Copy a published questionnaire"},
+    "new.source": {"mn": "Асуулга", "en": "Questionnaire"},
+    "new.copy_key": {"mn": "Шинэ түлхүүр нэр", "en": "New key"},
+    "new.copy_key_hint": {
+        "mn": (
+            "Хоосон үлдээвэл тухайн асуулгын дараагийн хувилбар болно; шинэ нэр өгвөл тусдаа асуулга "
+            "болно."
+        ),
+        "en": (
+            "Leave it empty to make the next version of that questionnaire; a new key makes a separate "
+            "questionnaire."
+        ),
+    },
+    "new.start_copy": {"mn": "Хуулж ноорог үүсгэх", "en": "Copy into a draft"},
+    "new.nothing_to_copy": {
+        "mn": "Хуулах нийтлэгдсэн асуулга алга.",
+        "en": "No published questionnaire to copy yet.",
+    },
+    "new.file": {"mn": "Файлаас эхлэх", "en": "Start from a file"},
+    "new.file_label": {
+        "mn": "YAML файл эсвэл XLSForm (.xlsx)",
+        "en": "A YAML file or an XLSForm (.xlsx)",
+    },
+    "new.file_hint": {
+        "mn": (
+            "Хэмжээ нь {megabytes} МБ хүртэл. forms/ хавтасны YAML файл, эсвэл KoboToolbox, ODK дээр "
+            "бэлтгэсэн XLSForm."
+        ),
+        "en": "Up to {megabytes} MB: a forms/ YAML file, or an XLSForm from KoboToolbox or ODK.",
+    },
+    "new.start_file": {"mn": "Оруулж ноорог үүсгэх", "en": "Import into a draft"},
+    "editor.title": {"mn": "Асуулга засварлах: {key}", "en": "Editing {key}"},
+    "editor.owner": {
+        "mn": "Баг: {team}. Сүүлд өөрчилсөн: {who}, {when}.",
+        "en": "Team: {team}. Last changed by {who}, {when}.",
+    },
+    "editor.always": {"mn": "Үргэлж харуулна", "en": "Always shown"},
+    "editor.if_answer": {
+        "mn": "{item}: хариулт нь «{answer}» бол",
+        "en": "If {item} is “{answer}”",
+    },
+    "editor.if_answered": {"mn": "{item}: хариулсан бол", "en": "If {item} was answered"},
+    "editor.consent.yes": {"mn": "Зөвшөөрсөн", "en": "Agreed"},
+    "editor.consent.no": {"mn": "Татгалзсан", "en": "Declined"},
+    "editor.as_written": {"mn": "Доор бичсэн нөхцөл", "en": "The condition written below"},
+    "editor.condition": {"mn": "Харуулах нөхцөл", "en": "Show only if…"},
+    "editor.condition_pick": {
+        "mn": "Өмнөх асуултын хариултаас сонгох",
+        "en": "Choose an answer to an earlier question",
+    },
+    "editor.condition_written": {"mn": "Эсвэл нөхцөлөө бичих", "en": "Or write the condition"},
+    "editor.condition_hint": {
+        "mn": "Энд бичсэн нөхцөл дээрх сонголтыг орлоно. Жишээ нь:",
+        "en": "A condition written here replaces the one chosen above. For example:",
+    },
+    "editor.problems": {
+        "mn": "Нийтлэхийн өмнө засах зүйлийн тоо: {count}.",
+        "en": "To fix before publishing: {count}.",
+    },
+    "editor.ready": {
+        "mn": "Асуулга нийтлэхэд бэлэн.",
+        "en": "The questionnaire is ready to publish.",
+    },
+    "editor.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
+    "editor.publish": {"mn": "Нийтлэх", "en": "Publish"},
+    "editor.export_yaml": {"mn": "YAML файлаар татах", "en": "Download as YAML"},
+    "editor.export_xlsx": {"mn": "XLSForm файлаар татах", "en": "Download as XLSForm"},
+    "editor.undo": {"mn": "Сүүлийн өөрчлөлтийг буцаах", "en": "Undo the last change"},
+    "editor.questionnaire": {"mn": "Асуулгын ерөнхий мэдээлэл", "en": "The questionnaire"},
+    "editor.key": {"mn": "Түлхүүр нэр", "en": "Key"},
+    "editor.key_hint": {
+        "mn": (
+            "Латин жижиг үсэг, тоо, доогуур зураасаар бичнэ, жишээ нь trafficking_knowledge. Хувилбар "
+            "бүрт ижил байна."
+        ),
+        "en": (
+            "Small Latin letters, digits and underscores, such as trafficking_knowledge. It stays the "
+            "same across versions."
+        ),
+    },
+    "editor.title_in": {"mn": "Гарчиг ({language})", "en": "Title ({language})"},
+    "editor.description_in": {"mn": "Танилцуулга ({language})", "en": "Introduction ({language})"},
+    "editor.save": {"mn": "Хадгалах", "en": "Save"},
+    "editor.section": {"mn": "Хэсэг {number}", "en": "Section {number}"},
+    "editor.section_settings": {"mn": "Хэсгийн тохиргоо", "en": "Section settings"},
+    "editor.section_title_in": {
+        "mn": "Хэсгийн гарчиг ({language})",
+        "en": "Section title ({language})",
+    },
+    "editor.section_up": {"mn": "Хэсгийг дээш зөөх", "en": "Move the section up"},
+    "editor.section_down": {"mn": "Хэсгийг доош зөөх", "en": "Move the section down"},
+    "editor.section_delete": {"mn": "Хэсгийг устгах", "en": "Delete the section"},
+    "editor.item_problems": {"mn": "Засах зүйл: {count}", "en": "To fix: {count}"},
+    "editor.type": {"mn": "Асуултын төрөл", "en": "Question type"},
+    "editor.text_in": {"mn": "Асуулт ({language})", "en": "Wording ({language})"},
+    "editor.hint_in": {"mn": "Зөвлөмж ({language})", "en": "Hint ({language})"},
+    "editor.required": {"mn": "Заавал хариулна", "en": "An answer is required"},
+    "editor.choices": {"mn": "Хариултын сонголтууд", "en": "Answer choices"},
+    "editor.named_list": {
+        "mn": "Эдгээр сонголт «{name}» жагсаалтаас ирсэн; өөрчилбөл зөвхөн энэ асуултад хамаарна.",
+        "en": "These choices come from the list {name}; a change applies to this question only.",
+    },
+    "editor.choices_hint": {
+        "mn": (
+            "Утга нь хариулт бүрт хадгалагдана (латин үсэг, тоо). Сонголтыг хасахдаа мөрийг нь хоосон "
+            "болгоно."
+        ),
+        "en": (
+            "The value is stored with each answer (Latin letters and digits). To remove a choice, "
+            "empty its row."
+        ),
+    },
+    "editor.choice_value": {"mn": "Сонголт {number}: утга", "en": "Choice {number}: value"},
+    "editor.choice_label_in": {"mn": "Бичвэр ({language})", "en": "Label ({language})"},
+    "editor.correct": {"mn": "Зөв хариулт", "en": "Correct answer"},
+    "editor.no_correct": {
+        "mn": "Зөв хариулт байхгүй (мэдлэгийн асуулт биш)",
+        "en": "No correct answer (not a knowledge question)",
+    },
+    "editor.scoring": {"mn": "Оноо тооцох арга", "en": "Scoring"},
+    "editor.scoring.": {"mn": "Анхдагч арга", "en": "The default"},
+    "editor.scoring.all_or_nothing": {
+        "mn": "Бүгдийг зөв сонгосон үед л оноо авна",
+        "en": "All or nothing",
+    },
+    "editor.scoring.partial": {"mn": "Хэсэгчилсэн оноо", "en": "Partial credit"},
+    "editor.scoring.corrected": {
+        "mn": "Буруу сонголтыг хасч тооцно",
+        "en": "Corrected for wrong choices",
+    },
+    "editor.scale": {"mn": "Ликертийн хэмжүүр", "en": "Likert scale"},
+    "editor.no_scales": {
+        "mn": "Доорх «Ликертийн хэмжүүрүүд» хэсэгт эхлээд хэмжүүр нэмнэ үү.",
+        "en": "Add a scale under Likert scales below first.",
+    },
+    "editor.reverse": {
+        "mn": "Урвуу кодлолтой (санал нийлэх нь таагүй хариулт)",
+        "en": "Reverse-coded (agreeing is the unfavourable answer)",
+    },
+    "editor.min": {"mn": "Доод хязгаар", "en": "Minimum"},
+    "editor.max": {"mn": "Дээд хязгаар", "en": "Maximum"},
+    "editor.max_length": {"mn": "Тэмдэгтийн дээд тоо", "en": "Maximum characters"},
+    "editor.up": {"mn": "Дээш зөөх", "en": "Move up"},
+    "editor.down": {"mn": "Доош зөөх", "en": "Move down"},
+    "editor.delete": {"mn": "Асуултыг устгах", "en": "Delete the question"},
+    "editor.new_item": {"mn": "Шинэ асуултын төрөл", "en": "Type of the new question"},
+    "editor.add_item": {"mn": "Асуулт нэмэх", "en": "Add a question"},
+    "editor.add_section": {"mn": "Хэсэг нэмэх", "en": "Add a section"},
+    "editor.scales": {"mn": "Ликертийн хэмжүүрүүд", "en": "Likert scales"},
+    "editor.scales_hint": {
+        "mn": "Мөр бүрт нэг хариулт бичнэ; эхнийх нь 1 гэж хадгалагдана.",
+        "en": "One answer a line; the first is stored as 1.",
+    },
+    "editor.new_scale": {"mn": "Шинэ хэмжүүр", "en": "New scale"},
+    "editor.scale_labels_in": {"mn": "Хариултууд ({language})", "en": "Answers ({language})"},
+    "editor.add_scale": {"mn": "Хэмжүүр нэмэх", "en": "Add the scale"},
+    "editor.delete_scale": {"mn": "Хэмжүүрийг устгах", "en": "Delete the scale"},
+    "editor.agree5": {
+        "mn": "Огт санал нийлэхгүй\nСанал нийлэхгүй\nТөвийг сахина\nСанал нийлнэ\nБүрэн санал нийлнэ",
+        "en": "Strongly disagree\nDisagree\nNeither agree nor disagree\nAgree\nStrongly agree",
+    },
+    "editor.outcomes": {"mn": "Үр дүнгийн хэмжүүрүүд", "en": "Outcomes"},
+    "editor.outcomes_hint": {
+        "mn": (
+            "Шинжилгээ кампанит ажлын өмнөх ба дараах байдлыг эдгээрээр харьцуулна: оноо (мэдлэгийн "
+            "асуултын зөв хариултын хувь), хэмжүүр (Ликертийн асуултуудын дундаж), хувь (тодорхой "
+            "хариулт өгсөн хүмүүсийн хувь)."
+        ),
+        "en": (
+            "What the analysis compares before and after: a score (percent correct over knowledge "
+            "questions), a scale (the mean of Likert questions) or a proportion (the share giving one "
+            "answer)."
+        ),
+    },
+    "editor.new_outcome": {"mn": "Шинэ үр дүн", "en": "New outcome"},
+    "editor.kind": {"mn": "Төрөл", "en": "Kind"},
+    "editor.kind.score": {"mn": "Оноо (зөв хариултын хувь)", "en": "Score (percent correct)"},
+    "editor.kind.scale": {"mn": "Хэмжүүр (Ликертийн дундаж)", "en": "Scale (mean of Likert items)"},
+    "editor.kind.proportion": {"mn": "Хувь (нэг хариулт)", "en": "Proportion (one answer)"},
+    "editor.outcome_label_in": {"mn": "Нэр ({language})", "en": "Name ({language})"},
+    "editor.outcome_items": {
+        "mn": "Оноо эсвэл хэмжүүрт орох асуултууд",
+        "en": "Questions in a score or a scale",
+    },
+    "editor.outcome_reverse": {
+        "mn": "Урвуугаар тооцно (зөвхөн хэмжүүрт)",
+        "en": "Count it reversed (scales only)",
+    },
+    "editor.no_items": {"mn": "Одоогоор асуулт алга.", "en": "No questions yet."},
+    "editor.proportion_item": {"mn": "Хувь тооцох асуулт", "en": "Question of a proportion"},
+    "editor.proportion_value": {"mn": "Тоолох хариултын утга", "en": "Answer value counted"},
+    "editor.add_outcome": {"mn": "Үр дүн нэмэх", "en": "Add the outcome"},
+    "editor.delete_outcome": {"mn": "Үр дүнг устгах", "en": "Delete the outcome"},
+    "editor.discard": {"mn": "Ноорогийг устгах", "en": "Discard the draft"},
+    "editor.discard_hint": {
+        "mn": "Нийтэлсэн хувилбарууд хэвээр үлдэнэ.",
+        "en": "Published versions stay as they are.",
+    },
+    "editor.stale": {
+        "mn": (
+            "Таныг засаж байх хооронд {who} энэ ноорогийг өөрчилсөн тул таны өөрчлөлт хадгалагдсангүй. "
+            "Одоогийн байдлыг доор харуулав; өөрчлөлтөө дахин хийнэ үү."
+        ),
+        "en": (
+            "{who} changed this draft while you were editing it, so your change was not saved. Here "
+            "it is as it is now; make your change again."
+        ),
+    },
+    "editor.preview_blocked": {
+        "mn": "Урьдчилан харах боломжгүй байна",
+        "en": "The preview has to wait",
+    },
+    "editor.publish_blocked": {"mn": "Одоогоор нийтлэх боломжгүй", "en": "Not publishable yet"},
+    "editor.export_blocked": {
+        "mn": "XLSForm болгох боломжгүй байна",
+        "en": "Not ready for an XLSForm yet",
+    },
+    "editor.fix_first": {
+        "mn": "Эхлээд засварлагч дээр дараах зүйлсийг засна уу (нийт {count}):",
+        "en": "First fix these in the editor ({count} in all):",
+    },
+    "editor.back": {"mn": "Засварлагч руу буцах", "en": "Back to the editor"},
+    "preview.draft_title": {"mn": "Ноорогийг урьдчилан харах", "en": "Preview of the draft"},
+    "preview.pages": {"mn": "Хуудсууд", "en": "Pages"},
+    "publish.title": {"mn": "«{key}» асуулгыг нийтлэх", "en": "Publish {key}"},
+    "publish.first": {
+        "mn": "«{key}» асуулгын анхны хувилбар нийтлэгдэнэ.",
+        "en": "This publishes version 1 of {key}.",
+    },
+    "publish.next": {
+        "mn": (
+            "Доор «{key}» асуулгын өмнөх хувилбар ({previous}) ба нийтлэх гэж буй шинэ хувилбар "
+            "({next}) хоорондын ялгааг харуулав."
+        ),
+        "en": "Version {next} of {key}, compared with version {previous}:",
+    },
+    "publish.breaking_effect": {
+        "mn": (
+            "«{key}» асуулт өөрчлөгдсөн: өөрчлөлтийг утга нь ижил гэж тэмдэглэхгүй бол өмнөх ба "
+            "дараах хариултыг харьцуулахгүй."
+        ),
+        "en": (
+            "Item {key} changed: pre and post answers will not be compared unless you mark the "
+            "change equivalent."
+        ),
+    },
+    "publish.equivalent_effect": {
+        "mn": (
+            "«{key}» асуултын өөрчлөлтийг утга нь ижил гэж тэмдэглэсэн: өмнөх ба дараах хариултыг "
+            "харьцуулсаар байна."
+        ),
+        "en": "Item {key} is marked equivalent: pre and post answers are still compared.",
+    },
+    "publish.removed_effect": {
+        "mn": "«{key}» асуулт хасагдсан тул өмнөх ба дараах харьцуулалтад орохгүй.",
+        "en": "Item {key} is removed: it leaves pre/post comparisons.",
+    },
+    "publish.mark": {
+        "mn": "Утга нь ижил (жишээ нь үсгийн алдааны засвар)",
+        "en": "Equivalent: the meaning did not change (a typo fix)",
+    },
+    "publish.same": {
+        "mn": "Сүүлийн хувилбараас өөрчлөлт алга: нийтэлбэл тэр хувилбар хэвээр үлдэнэ.",
+        "en": "Nothing changed since the latest version: publishing keeps that version.",
+    },
+    "publish.immutable": {
+        "mn": "Нийтэлсэн хувилбарыг дараа нь өөрчлөх боломжгүй; дараагийн өөрчлөлт шинэ хувилбар болно.",
+        "en": "A published version never changes; later changes make a new version.",
+    },
+    "publish.confirm": {"mn": "«{key}» асуулгыг нийтлэх", "en": "Publish {key}"},
+    "publish.foreign": {
+        "mn": "«{key}» түлхүүр нэр өөр багийн асуулгад хамаарна. Засварлагч дээр түлхүүр нэрийг өөрчилнө үү.",
+        "en": "The key {key} belongs to another team's questionnaire. Change the key in the editor.",
+    },
+    "error.draft_too_large": {
+        "mn": "Ноорог {megabytes} МБ-аас их болох тул энэ өөрчлөлтийг хадгалсангүй.",
+        "en": "The draft would be larger than {megabytes} MB: the change was not saved.",
+    },
+    "error.draft_edit_unusable": {
+        "mn": "Энэ өөрчлөлтийг хийх боломжгүй:",
+        "en": "This change cannot be made:",
+    },
+    "error.draft_nothing_to_undo": {
+        "mn": "Буцаах өөрчлөлт алга.",
+        "en": "There is no change to undo.",
+    },
+    "error.draft_source_missing": {
+        "mn": "Хуулах асуулгаа сонгоно уу.",
+        "en": "Choose the questionnaire to copy.",
+    },
     # Field collection: its pages' words are kept beside them (survey/console/field_messages.py).
     **FIELD_MESSAGES,
 }

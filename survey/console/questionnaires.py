@@ -43,6 +43,7 @@ from survey.console.messages import CATALOGUE, language_name
 from survey.console.service import Rejected, text_in
 from survey.console.web import team_name
 from survey.db.questionnaires import PublishResult
+from survey.editor import service as editor_service
 from survey.errors import NotFound
 from survey.questionnaire.computed import untranslated
 from survey.questionnaire.load import MAX_DEFINITION_BYTES
@@ -76,10 +77,22 @@ class QuestionnaireRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRow:
+    id: int
+    key: str
+    title: str
+    team: str
+    changed: str
+    """When and by whom it was last changed."""
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionnairesPage:
     questionnaires: tuple[QuestionnaireRow, ...]
     can_import: bool
-    """Whether the account may import an XLSForm (and publish it)."""
+    """Whether the account may import an XLSForm (and publish it), and edit questionnaires."""
+    drafts: tuple[DraftRow, ...] = ()
+    """The drafts of the account's teams where it edits questionnaires (survey.console.editor)."""
 
 
 @get("/console/questionnaires", opt={"roles": CAMPAIGN_READERS})
@@ -87,8 +100,10 @@ async def questionnaires_page(request: Request) -> Template:
     """Every published questionnaire with its latest version."""
     lang = console_web.language(request)
     t = console_web.translator(request)
+    who = principal(request)
     async with request_pool(request).acquire() as conn:
-        found = await service.questionnaires(conn, principal(request))
+        found = await service.questionnaires(conn, who)
+        drafts = await editor_service.drafts(conn, who)
     context = QuestionnairesPage(
         questionnaires=tuple(
             QuestionnaireRow(
@@ -102,6 +117,16 @@ async def questionnaires_page(request: Request) -> Template:
             for q in found
         ),
         can_import=console_web.may(request, DESIGNERS),
+        drafts=tuple(
+            DraftRow(
+                id=d.id,
+                key=d.key or "–",
+                title=text_in(d.title, lang, lang) or "",
+                team=team_name(t, d.team, d.team_name),
+                changed=f"{d.updated_at:%Y-%m-%d %H:%M} · {d.updated_by or '–'}",
+            )
+            for d in drafts
+        ),
     )
     return console_web.page(request, "questionnaires.html", context, section="questionnaires")
 
@@ -301,6 +326,7 @@ class PreviewScreen:
 class PreviewPage:
     key: str
     version: int
+    """The version shown; 0 for a draft."""
     language: str
     """The questionnaire language shown."""
     languages: tuple[Link, ...]
@@ -309,11 +335,22 @@ class PreviewPage:
     screens: tuple[PreviewScreen, ...]
     view: Any
     """The respondent templates' own context (``survey.collect.views.PageView``): their strings."""
+    draft: int | None = None
+    """The draft shown, when it is one (the editor's preview)."""
 
 
-def _preview(t: Callable[..., str], q: Questionnaire, version: int, language: str) -> PreviewPage:
-    """Every page of the version as the respondent pages render it (same pagination, same fields), with
-    every question shown whatever its ``show_if`` (which the notes state)."""
+def preview_of(
+    t: Callable[..., str],
+    q: Questionnaire,
+    language: str,
+    *,
+    base: str,
+    version: int = 0,
+    draft: int | None = None,
+) -> PreviewPage:
+    """Every page of a version (or of a draft, :mod:`survey.console.editor`) as the respondent pages render
+    it (same pagination, same fields), with every question shown whatever its ``show_if`` (which the
+    notes state); ``base`` is the page's address, to which ``?language=`` is added."""
     from survey.collect.views import _field as respondent_field
     from survey.collect.views import build_page
     from survey.questionnaire.paging import plan_for
@@ -341,7 +378,6 @@ def _preview(t: Callable[..., str], q: Questionnaire, version: int, language: st
                 notes=notes,
             )
         )
-    base = f"/console/questionnaires/{q.key}/versions/{version}"
     return PreviewPage(
         key=q.key,
         version=version,
@@ -353,6 +389,7 @@ def _preview(t: Callable[..., str], q: Questionnaire, version: int, language: st
         intro=text_in(q.description, language, q.default_language),
         screens=tuple(screens),
         view=build_page(lang=language, q=q),
+        draft=draft,
     )
 
 
@@ -367,7 +404,13 @@ async def preview_page(request: Request, key: FromPath[str], version: FromPath[i
         raise NotFound(
             f'questionnaire "{key}" has no "{language}" text (it has {", ".join(q.languages)})'
         )
-    context = _preview(console_web.translator(request), q, found.version, language)
+    context = preview_of(
+        console_web.translator(request),
+        q,
+        language,
+        base=f"/console/questionnaires/{key}/versions/{found.version}",
+        version=found.version,
+    )
     return console_web.page(request, "preview.html", context, section="questionnaires")
 
 
@@ -406,7 +449,8 @@ def _field_names(t: Callable[..., str], fields: list[str]) -> str:
     return ", ".join(names)
 
 
-def _diff_page(t: Callable[..., str], comparison: service.Comparison) -> DiffPage:
+def diff_rows(t: Callable[..., str], comparison: service.Comparison) -> DiffPage:
+    """The comparison as the diff table shows it (the editor's publish page shows the same rows)."""
     d = comparison.diff
     rows: list[DiffRow] = []
 
@@ -469,7 +513,7 @@ async def diff_page(request: Request, key: FromPath[str]) -> Template:
         return console_web.page(
             request, "diff.html", context, section="questionnaires", status=found.status
         )
-    return console_web.page(request, "diff.html", _diff_page(t, found), section="questionnaires")
+    return console_web.page(request, "diff.html", diff_rows(t, found), section="questionnaires")
 
 
 # -- XLSForm import -----------------------------------------------------------------------------------
@@ -568,7 +612,7 @@ def _too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
     return _refused(request, refusal)
 
 
-def _close_uploads(request: Request) -> None:
+def close_uploads(request: Request) -> None:
     """Close the temporary files of the request's parsed multipart form, if any.
 
     litestar leaves them to the garbage collector (with a ResourceWarning), also when the request is
@@ -585,7 +629,7 @@ def _close_uploads(request: Request) -> None:
 
 def _closing(handler: Any) -> Any:
     def handle(request: Request, exc: Exception) -> Response:
-        _close_uploads(request)
+        close_uploads(request)
         return handler(request, exc)
 
     return handle
@@ -620,7 +664,7 @@ async def xlsform_upload(request: Request) -> Template:
     try:
         return await _import_upload(request)
     finally:
-        _close_uploads(request)
+        close_uploads(request)
 
 
 async def _import_upload(request: Request) -> Template:

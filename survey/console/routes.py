@@ -6,6 +6,7 @@
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
 :mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
+:mod:`survey.console.editor`                the questionnaire editor: drafts, their preview, publishing
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
 :mod:`survey.console.teams`                 teams, their members and roles
 :mod:`survey.console.credentials`           one's password and API tokens, reset links, first set-up
@@ -28,6 +29,7 @@ from survey.console import (
     campaigns,
     credentials,
     downloads,
+    editor,
     field,
     monitoring,
     questionnaires,
@@ -48,6 +50,7 @@ def console_router() -> Router:
             *field.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,
+            *editor.ROUTES,
             *teams.ROUTES,
             *credentials.ROUTES,
         ],

@@ -37,6 +37,7 @@ PAGES = [
     f"/console/questionnaires/{QUESTIONNAIRE}/versions/1",
     f"/console/questionnaires/{QUESTIONNAIRE}/diff",
     "/console/xlsform",
+    "/console/drafts/new",
     "/console/users",
     "/console/audit",
     "/console/teams",

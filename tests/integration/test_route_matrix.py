@@ -30,6 +30,7 @@ from survey.app import create_app
 from survey.console import auth
 from survey.console.auth import declared_roles, roles_text
 from survey.db import campaigns as campaigns_db
+from survey.db import drafts as drafts_db
 from survey.db import teams as teams_db
 from survey.db.accounts import INSTALLATION_ADMIN, ROLES
 from survey.db.questionnaires import publish
@@ -95,8 +96,12 @@ async def _rival(db: asyncpg.Connection) -> dict[str, str]:
     await campaigns_db.set_wave_status(db, pre.key, "open")
     await add_response(db, pre, {"consent": "yes", "k_offer": "no"})
     token = await new_token(db, member)
+    draft = await drafts_db.create_draft(
+        db, team_id=rival.id, definition=definition, account_id=member.id
+    )
     assert rival.key == "rival"
     return {
+        "drafts": str(draft),
         "campaigns": RIVAL_CAMPAIGN,
         "waves": pre.key,
         "questionnaires": RIVAL_QUESTIONNAIRE,
@@ -144,7 +149,20 @@ async def test_the_whole_matrix(app: Litestar, db: asyncpg.Connection) -> None:
     rival = await _rival(db)
     tokens = {who: await new_token(db, account) for who, account in accounts.items()}
     sessions = {who: await new_session(db, account) for who, account in accounts.items()}
-    own_values = {**route_values(study, spare.id), "tokens": "1"}
+    # A draft of the own team, with an item to change (the editor's routes name both).
+    own_draft = await drafts_db.create_draft(
+        db,
+        team_id=study.campaign.team_id,
+        definition=load_definition(V1),
+        account_id=accounts["researcher"].id,
+    )
+    own_values = {
+        **route_values(study, spare.id),
+        "tokens": "1",
+        "drafts": str(own_draft),
+        "sections": "0",
+        "items": "0",
+    }
     other_values = {**own_values, **{k: v for k, v in rival.items() if k in own_values}}
     secrets_of_rival = (RIVAL_CAMPAIGN, RIVAL_QUESTIONNAIRE, rival["wave_token"])
 

@@ -209,7 +209,7 @@ async def test_every_route_parameter_takes_injections_as_data(
 
 # Routes that take files or whole definitions declare larger limits of their own; their 413s are tested in
 # tests/integration/test_console_xlsform.py.
-OWN_BODY_LIMITS = {"/console/xlsform", "/console/xlsform/publish"}
+OWN_BODY_LIMITS = {"/console/xlsform", "/console/xlsform/publish", "/console/drafts/import"}
 
 
 async def test_oversized_console_bodies_get_413_with_a_message(

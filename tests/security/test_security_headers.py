@@ -18,7 +18,9 @@ from litestar import Litestar
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
+from survey.db import drafts as drafts_db
 from survey.db import field as field_db
+from survey.db import questionnaires as questionnaires_db
 from survey.db.campaigns import Campaign
 from survey.web.security import CONTENT_SECURITY_POLICY
 from tests.helpers import make_account, new_token
@@ -48,7 +50,13 @@ def _check(response, what: str) -> None:
 
 
 def _urls(
-    app: Litestar, campaign: Campaign, token: str, account_id: int, reset: str, field: str
+    app: Litestar,
+    campaign: Campaign,
+    token: str,
+    account_id: int,
+    reset: str,
+    field: str,
+    draft: int,
 ) -> list[str]:
     """A URL of every GET route, each parameter naming an object that exists."""
     value = {
@@ -62,6 +70,7 @@ def _urls(
         "versions": "1",
         "p": "1",
         "users": str(account_id),
+        "drafts": str(draft),
         "static": "css/survey.css",
         "schema": "openapi.json",
     }
@@ -90,8 +99,13 @@ async def test_every_route_sends_the_protective_headers(
     api_token = await new_token(db, admin_account)
     forgetful = await make_account(db, "viewer", "forgetful@example.org")
     reset, _ = await auth.start_password_reset(db, forgetful.id, created_by=account_id)
+    # A draft of the admin's team, from the campaign's questionnaire (publishable: its preview shows).
+    published = await questionnaires_db.get_version(db, campaign.questionnaire)
+    draft = await drafts_db.create_draft(
+        db, team_id=campaign.team_id, definition=published.definition, account_id=account_id
+    )
     field = await field_db.ensure_key(db, wave.id, None)
-    urls = _urls(app, campaign, wave.token, account_id, reset, field.token)
+    urls = _urls(app, campaign, wave.token, account_id, reset, field.token, draft)
     assert len(urls) > 25
     assert any(u.startswith("/console/") for u in urls) and any(u.endswith("/report") for u in urls)
     for url in urls:

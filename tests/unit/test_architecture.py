@@ -68,6 +68,13 @@ FORBIDDEN: dict[str, dict[str, str]] = {
     "survey.console": {
         "survey.collect": "the console and the respondent pages stand apart",
     },
+    "survey.editor": {
+        "litestar": "the editor's rules are the console's service, without the web",
+        "survey.web": "the editor's rules are the console's service, without the web",
+        "survey.collect": "the editor stands apart from the respondent pages",
+        "survey.reports": "the editor knows nothing of reports",
+        "survey.exports": "the editor knows nothing of exports",
+    },
     "survey.reports": {
         "survey.collect": "the report and the respondent pages stand apart",
     },
@@ -89,7 +96,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 
 #: Modules that must import no litestar at all, not even through another module: the rules of an area.
-SERVICES = ["survey.collect.service", "survey.console.service"]
+SERVICES = ["survey.collect.service", "survey.console.service", "survey.editor.service"]
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:
