@@ -24,10 +24,11 @@ import socket
 import string
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,11 +41,9 @@ from urllib.parse import urlencode
 
 import asyncpg
 import httpx
-import pytest
 import xlsxwriter
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
 from survey.console.auth import SESSION_COOKIE
 from survey.db import accounts as accounts_db
@@ -54,10 +53,11 @@ from survey.db.campaigns import Campaign, Wave
 from survey.db.questionnaires import publish
 from survey.db.server import with_database
 from survey.questionnaire.load import load_definition, load_file
-from survey.settings import Settings
 from survey.web.csrf import COOKIE as CSRF_COOKIE
 from survey.web.i18n import Catalogue
-from tests.conftest import _execute, server_data_dir
+
+REPO = Path(__file__).resolve().parents[1]
+FORMS = REPO / "forms"
 
 #: The password of every account the tests make (long and unrelated words: the password rule accepts it).
 PASSWORD = "correct horse battery staple"
@@ -139,6 +139,28 @@ def holm(p: Sequence[float]) -> list[float]:
         running = max(running, min(1.0, (m - rank) * p[i]))
         out[i] = running
     return out
+
+
+# -- databases on the session's embedded server --------------------------------------------------------
+
+
+async def execute(url: str, *statements: str) -> None:
+    """Run ``statements`` one after the other on a connection of their own, closed at the end."""
+    conn = await asyncpg.connect(url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def server_data_dir() -> Path:
+    """A directory for an embedded server's files, outside pytest's own temporary tree.
+
+    As root the server runs as a dedicated system user that must traverse the path; pytest resets its
+    temporary root to mode 0700 whenever another pytest session starts, which would lock that user out.
+    """
+    return Path(tempfile.mkdtemp(prefix="survey-test-"))
 
 
 # -- a real ``survey serve`` -------------------------------------------------------------------------
@@ -238,7 +260,7 @@ def running_server(
     """``survey serve`` on a free port, with its own data directory and its own database (a clone of
     the migrated template); ``env`` adds settings. Stopped with SIGTERM, which must end it cleanly."""
     name = f"serve_{uuid.uuid4().hex[:12]}"
-    _run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    _run(execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = server_data_dir()
@@ -270,7 +292,7 @@ def running_server(
         if process.poll() is None:
             process.kill()
             process.wait()
-        _run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _run(execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -739,21 +761,6 @@ async def post_console_form(
     """POST a console form with its CSRF token."""
     token = await csrf_token(client)
     return await client.post(path, data={**(data or {}), "_csrf_token": token}, **kw)
-
-
-@pytest.fixture(name="client")
-async def client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    """A test client of the whole application, on this test's database."""
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        # Redirects are part of what is tested (sign-in, post-redirect-get).
-        test_client.follow_redirects = False
-        yield test_client
-
-
-@pytest.fixture(name="study")
-async def study_fixture(db: asyncpg.Connection) -> Study:
-    return await make_study(db)
 
 
 def text_of(html: str) -> str:

@@ -36,7 +36,6 @@ from survey.questionnaire.load import load_definition
 from survey.settings import Settings
 from tests.integration.test_console import (
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     make_account,
     new_token,
 )

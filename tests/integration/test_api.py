@@ -13,12 +13,10 @@ from tests.integration.test_console import (
     T0,
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     make_account,
     new_session,
     new_token,
     set_cookie,
-    study_fixture,  # noqa: F401 (the study fixture)
 )
 
 

@@ -20,7 +20,6 @@ from survey.db.pool import create_pool
 from survey.settings import Settings
 from tests.integration.test_console import (
     PASSWORD,
-    client_fixture,  # noqa: F401 (the client fixture)
     csrf_token,
     make_account,
     new_session,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +17,11 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.db import campaigns as campaigns_db
 from survey.db.campaigns import Wave
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition, load_file
 from survey.questionnaire.model import Item, Questionnaire
-from survey.settings import Settings
 from tests.helpers import (  # noqa: F401 (imported from here by other test modules until they move)
     Control,
     Form,
@@ -48,13 +45,6 @@ PANEL_CODE = "ДO07Д"
 
 
 # -- setting up -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        yield test_client
 
 
 async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:

@@ -30,7 +30,6 @@ from tests.helpers import (  # noqa: F401
     V2,
     Study,
     add_response,
-    client_fixture,
     csrf_token,
     make_account,
     make_study,
@@ -40,7 +39,6 @@ from tests.helpers import (  # noqa: F401
     publish_versions,
     set_cookie,
     sign_in_as,
-    study_fixture,
     text_of,
 )
 from tests.helpers import (

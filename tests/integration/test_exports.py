@@ -31,7 +31,6 @@ from tests.integration.test_console import (
     T0,
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     make_study,
     post_form,
     sign_in_as,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import server_data_dir
+from tests.helpers import server_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
 

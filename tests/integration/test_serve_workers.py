@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import server_data_dir
+from tests.helpers import server_data_dir
 from tests.integration.test_serve import free_port, postgres_running, wait_for
 
 

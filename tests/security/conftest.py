@@ -13,16 +13,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db.campaigns import Campaign
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_file
-from survey.settings import Settings
-from tests.conftest import FORMS
-from tests.helpers import PASSWORD, csrf_token_for
+from tests.helpers import FORMS, PASSWORD, csrf_token_for
 
 
 class Browser:
@@ -55,11 +52,6 @@ OpenBrowser = Callable[[str], Awaitable[Browser]]
 def password_hash() -> str:
     # Once per test session: argon2 is deliberately slow.
     return auth.hash_password(PASSWORD)
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 @pytest.fixture

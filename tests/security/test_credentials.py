@@ -46,11 +46,6 @@ from tests.integration.test_console import (
 Forge = Callable[[asyncpg.Connection], Awaitable[str]]
 
 
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
-
-
 async def _aged(db: asyncpg.Connection, *, age: timedelta, idle: timedelta) -> str:
     account = await make_account(db, "admin", f"aged-{secrets.token_hex(4)}@example.org")
     token = await new_session(db, account)

@@ -12,13 +12,11 @@ import re
 from urllib.parse import quote
 
 import asyncpg
-import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import MAX_BODY_BYTES, create_app
+from survey.app import MAX_BODY_BYTES
 from survey.console import auth
-from survey.settings import Settings
 from survey.web.messages import CATALOGUE as ERROR_MESSAGES
 from tests.integration.test_auth import fill, unsafe_routes
 from tests.integration.test_collect import DEMO, open_wave, post_form, stored, to_work_page
@@ -56,11 +54,6 @@ TABLES = [
     "api_token",
     "audit_log",
 ]
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 async def _counts(db: asyncpg.Connection) -> dict[str, int]:
