@@ -34,7 +34,7 @@ from survey.db.pool import connect
 from survey.db.questionnaires import get_version, publish
 from survey.questionnaire.load import load_definition
 from survey.settings import Settings
-from tests.integration.test_console import (
+from tests.helpers import (
     add_response,
     make_account,
     new_token,

@@ -18,13 +18,15 @@ from survey.console.messages import CATALOGUE
 from survey.db import accounts as accounts_db
 from survey.db.pool import create_pool
 from survey.settings import Settings
-from tests.integration.test_console import (
+from tests.helpers import (
     PASSWORD,
     csrf_token,
     make_account,
     new_session,
-    post_form,
     set_cookie,
+)
+from tests.helpers import (
+    post_console_form as post_form,
 )
 
 CAMPAIGNS = "/console/campaigns"

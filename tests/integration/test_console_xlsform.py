@@ -17,8 +17,13 @@ from survey.console import auth
 from survey.console.messages import CATALOGUE
 from survey.console.questionnaires import MAX_UPLOAD_BYTES
 from survey.db.questionnaires import get_version
-from tests.helpers import table, workbook
-from tests.integration.test_console import csrf_token, sign_in_as, text_of
+from tests.helpers import (
+    csrf_token,
+    sign_in_as,
+    table,
+    text_of,
+    workbook,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EN, MN = "label::English (en)", "label::Mongolian (mn)"

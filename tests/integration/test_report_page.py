@@ -28,12 +28,14 @@ from survey.reports.data import campaign_report, report_source
 from survey.reports.messages import CATALOGUE
 from survey.settings import Settings
 from survey.web.i18n import Catalogue
-from tests.helpers import FORMS, english_left, visible_text
-from tests.integration.test_analyze import answers_for, make_campaign, make_composed
-from tests.integration.test_console import (
+from tests.helpers import (
+    FORMS,
     add_response,
+    english_left,
     sign_in_as,
+    visible_text,
 )
+from tests.integration.test_analyze import answers_for, make_campaign, make_composed
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: The English catalogue read backwards: its Mongolian texts, to find any left on an English page.

@@ -24,24 +24,22 @@ from survey.console.auth import declared_roles
 from survey.db import accounts as accounts_db
 from survey.settings import Settings
 from tests.helpers import (
-    UNSAFE,
-    csrf_token_for,
-    handlers,
-    route_values,
-    sent_to_sign_in,
-    url_for,
-)
-from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_console import (
     PASSWORD,
+    UNSAFE,
     add_response,
     csrf_token,
+    csrf_token_for,
+    handlers,
     make_account,
     make_study,
     new_session,
     new_token,
+    route_values,
+    sent_to_sign_in,
     set_cookie,
+    url_for,
 )
+from tests.integration.test_auth import fill, unsafe_routes
 
 Forge = Callable[[asyncpg.Connection], Awaitable[str]]
 

@@ -18,9 +18,7 @@ from litestar.testing import AsyncTestClient
 from survey.app import MAX_BODY_BYTES
 from survey.console import auth
 from survey.web.messages import CATALOGUE as ERROR_MESSAGES
-from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_collect import DEMO, open_wave, post_form, stored, to_work_page
-from tests.integration.test_console import (
+from tests.helpers import (
     PASSWORD,
     add_response,
     csrf_token,
@@ -30,6 +28,8 @@ from tests.integration.test_console import (
     new_token,
     set_cookie,
 )
+from tests.integration.test_auth import fill, unsafe_routes
+from tests.integration.test_collect import DEMO, open_wave, post_form, stored, to_work_page
 from tests.integration.test_route_matrix import handlers
 
 INJECTIONS = [
