@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import hmac
 import io
 import os
 import re
@@ -53,6 +55,7 @@ from survey.db.campaigns import Campaign, Wave
 from survey.db.questionnaires import publish
 from survey.db.server import with_database
 from survey.questionnaire.load import load_definition, load_file
+from survey.questionnaire.model import Item, Questionnaire
 from survey.web.csrf import COOKIE as CSRF_COOKIE
 from survey.web.i18n import Catalogue
 
@@ -318,6 +321,21 @@ async def csrf_token_for(client: Any, session: str | None) -> str:
 
 # -- respondent pages ---------------------------------------------------------------------------------
 
+#: The respondent tests' own questionnaire: every question type, skip logic, a panel code.
+DEMO = REPO / "tests" / "integration" / "data" / "collect-demo.yaml"
+#: The questionnaires shipped in ``forms/``.
+SHIPPED = sorted(FORMS.glob("*.yaml"))
+#: Answers to the demo's "about you" page, as typed (a decimal comma, a panel code in lower case).
+ABOUT = {
+    "age": ["25"],
+    "height": ["1,62"],
+    "born": ["2000-05-17"],
+    "aimag": ["darkhan_uul"],
+    "code": [" до-07 д "],
+}
+# Typed already in canonical form (Cyrillic Д, Latin O), so its HMAC can be computed here directly.
+PANEL_CODE = "ДO07Д"
+
 
 async def open_wave(
     db: asyncpg.Connection,
@@ -519,6 +537,58 @@ async def follow(client: AsyncTestClient, sent) -> Form:
     page = await client.get(sent.headers["location"])
     assert page.status_code == 200, page.text
     return read_page(page.text)
+
+
+async def to_work_page(client: AsyncTestClient, wave: Wave, lang: str = "en") -> Form:
+    """A demo response with the consent and the 'about you' pages saved; the 'work' page open."""
+    form = await start(client, wave, lang)
+    form = await follow(client, await send(client, form, {"consent": ["yes"]}))
+    return await follow(client, await send(client, form, ABOUT))
+
+
+async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:
+    """The panel secret of the wave's campaign (panel codes are stored as its keyed hash)."""
+    return bytes(
+        await db.fetchval("SELECT panel_secret FROM campaign WHERE id = $1", wave.campaign_id)
+    )
+
+
+def valid_answer(q: Questionnaire, item: Item, secret: bytes) -> tuple[list[str], object]:
+    """Form values that are a valid answer to ``item``, and the answer the database should then hold.
+
+    The stored form is worked out here from the format's table of stored answers, not by our parser.
+    """
+    kind = item.type
+    if kind in ("choice", "multi"):
+        values = [c.value for c in q.choices_for(item)]
+        if kind == "choice":
+            return [values[0]], values[0]
+        picked = values[:2]
+        return list(reversed(picked)), picked  # sent out of order, stored in the list's order
+    if kind == "likert":
+        middle = (q.scale_for(item).points + 1) // 2
+        return [str(middle)], middle
+    if kind == "consent":
+        return ["yes"], "yes"
+    if kind == "integer":
+        low = int(item.min) if item.min is not None else 0
+        high = int(item.max) if item.max is not None else low + 40
+        number = max(low, min(high, 25))
+        return [str(number)], number
+    if kind == "decimal":
+        low = float(item.min) if item.min is not None else 0.0
+        high = float(item.max) if item.max is not None else low + 10
+        number = (low + high) / 2
+        return [str(number)], number
+    if kind == "date":
+        day = str(item.min) if item.min is not None else "2000-02-29"
+        return [day], day
+    if kind == "text":
+        return ["  Сайн байна уу  "], "Сайн байна уу"
+    if kind == "panel_code":
+        digest = hmac.new(secret, PANEL_CODE.encode("utf-8"), hashlib.sha256).hexdigest()
+        return [PANEL_CODE], digest
+    raise AssertionError(f"no answer for {kind}")
 
 
 # -- a questionnaire in two versions ---------------------------------------------------------------

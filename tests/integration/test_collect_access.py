@@ -16,7 +16,7 @@ from survey.cli import main
 from survey.collect import ratelimit
 from survey.settings import Settings
 from survey.web.static import static_url
-from tests.integration.test_collect import (
+from tests.helpers import (
     ABOUT,
     DEMO,
     HTMX,

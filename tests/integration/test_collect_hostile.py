@@ -21,7 +21,7 @@ from survey.db.pool import connect
 from survey.questionnaire.load import load_file
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
-from tests.integration.test_collect import (
+from tests.helpers import (
     DEMO,
     follow,
     open_wave,

@@ -11,7 +11,7 @@ import asyncpg
 from litestar.testing import AsyncTestClient
 
 from survey.questionnaire.load import load_file
-from tests.integration.test_collect import REPO, SHIPPED, open_wave
+from tests.helpers import REPO, SHIPPED, open_wave
 
 
 def _benchmark():

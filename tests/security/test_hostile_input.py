@@ -19,6 +19,7 @@ from survey.app import MAX_BODY_BYTES
 from survey.console import auth
 from survey.web.messages import CATALOGUE as ERROR_MESSAGES
 from tests.helpers import (
+    DEMO,
     PASSWORD,
     add_response,
     csrf_token,
@@ -26,10 +27,13 @@ from tests.helpers import (
     make_study,
     new_session,
     new_token,
+    open_wave,
+    post_form,
     set_cookie,
+    stored,
+    to_work_page,
 )
 from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_collect import DEMO, open_wave, post_form, stored, to_work_page
 from tests.integration.test_route_matrix import handlers
 
 INJECTIONS = [
