@@ -31,11 +31,13 @@ from survey.web.i18n import Catalogue
 from tests.helpers import (
     FORMS,
     add_response,
+    answers_for,
     english_left,
+    make_campaign,
+    make_composed,
     sign_in_as,
     visible_text,
 )
-from tests.integration.test_analyze import answers_for, make_campaign, make_composed
 
 SVG = "{http://www.w3.org/2000/svg}"
 #: The English catalogue read backwards: its Mongolian texts, to find any left on an English page.

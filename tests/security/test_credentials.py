@@ -29,6 +29,7 @@ from tests.helpers import (
     add_response,
     csrf_token,
     csrf_token_for,
+    fill,
     handlers,
     make_account,
     make_study,
@@ -37,9 +38,9 @@ from tests.helpers import (
     route_values,
     sent_to_sign_in,
     set_cookie,
+    unsafe_routes,
     url_for,
 )
-from tests.integration.test_auth import fill, unsafe_routes
 
 Forge = Callable[[asyncpg.Connection], Awaitable[str]]
 

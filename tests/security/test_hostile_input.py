@@ -23,6 +23,8 @@ from tests.helpers import (
     PASSWORD,
     add_response,
     csrf_token,
+    fill,
+    handlers,
     make_account,
     make_study,
     new_session,
@@ -32,9 +34,8 @@ from tests.helpers import (
     set_cookie,
     stored,
     to_work_page,
+    unsafe_routes,
 )
-from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_route_matrix import handlers
 
 INJECTIONS = [
     "'; DROP TABLE response; --",
