@@ -1,11 +1,15 @@
 """Shared fixtures: one embedded PostgreSQL per test session, a template database migrated once, a fresh
-clone of it for every test that asks for a database."""
+clone of it for every test that asks for a database; the application on that database, and a test client
+of it.
+
+Fixtures used in several directories live here, found by pytest without an import; the helpers they and
+the tests call live in ``tests/helpers.py`` (a test module never imports another test module).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import shutil
-import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -13,11 +17,15 @@ from pathlib import Path
 import asyncpg
 import pytest
 from hypothesis import settings as hypothesis_settings
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
 
+from survey.app import create_app
 from survey.db.migrate import migrate
 from survey.db.pool import connect, create_pool
 from survey.db.server import start_embedded, with_database
 from survey.settings import Settings
+from tests.helpers import FORMS, Study, execute, make_study, server_data_dir
 
 # No time limit per example: the machines that run the suite are shared, and a slow example on a busy
 # machine is not a failure of the code (speed is measured by benchmarks/, never by tests).
@@ -25,17 +33,6 @@ hypothesis_settings.register_profile("survey", deadline=None)
 hypothesis_settings.load_profile("survey")
 
 TEMPLATE = "survey_template"
-REPO = Path(__file__).resolve().parents[1]
-FORMS = REPO / "forms"
-
-
-async def _execute(url: str, *statements: str) -> None:
-    conn = await asyncpg.connect(url)
-    try:
-        for statement in statements:
-            await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 async def _migrate(url: str) -> None:
@@ -44,15 +41,6 @@ async def _migrate(url: str) -> None:
         await migrate(conn)
     finally:
         await conn.close()
-
-
-def server_data_dir() -> Path:
-    """A directory for an embedded server's files, outside pytest's own temporary tree.
-
-    As root the server runs as a dedicated system user that must traverse the path; pytest resets its
-    temporary root to mode 0700 whenever another pytest session starts, which would lock that user out.
-    """
-    return Path(tempfile.mkdtemp(prefix="survey-test-"))
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +57,7 @@ def pg_server_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def template_database(pg_server_url: str) -> str:
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{TEMPLATE}"'))
+    asyncio.run(execute(pg_server_url, f'CREATE DATABASE "{TEMPLATE}"'))
     asyncio.run(_migrate(with_database(pg_server_url, TEMPLATE)))
     return TEMPLATE
 
@@ -78,22 +66,22 @@ def template_database(pg_server_url: str) -> str:
 def database_url(pg_server_url: str, template_database: str) -> Iterator[str]:
     """A migrated database of this test's own, cloned from the template."""
     name = f"test_{uuid.uuid4().hex[:16]}"
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    asyncio.run(execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     try:
         yield with_database(pg_server_url, name)
     finally:
-        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
 def empty_database_url(pg_server_url: str) -> Iterator[str]:
     """A database with no schema at all."""
     name = f"empty_{uuid.uuid4().hex[:16]}"
-    asyncio.run(_execute(pg_server_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(execute(pg_server_url, f'CREATE DATABASE "{name}"'))
     try:
         yield with_database(pg_server_url, name)
     finally:
-        asyncio.run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -135,3 +123,25 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
     monkeypatch.setenv("SURVEY_BASE_URL", settings.base_url)
     monkeypatch.setenv("SURVEY_LOG_LEVEL", "WARNING")
     return settings
+
+
+@pytest.fixture(name="app")
+def app_fixture(settings: Settings) -> Litestar:
+    """The whole application on this test's database (its lifespan runs in the client that opens it)."""
+    return create_app(settings, database_url=settings.database_url)
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
+    """A test client of the whole application (an application of its own), on this test's database."""
+    app = create_app(settings, database_url=settings.database_url)
+    async with AsyncTestClient(app) as test_client:
+        # Redirects are part of what is tested (sign-in, post-redirect-get).
+        test_client.follow_redirects = False
+        yield test_client
+
+
+@pytest.fixture
+async def study(db: asyncpg.Connection) -> Study:
+    """The two-version study of ``tests/helpers.py`` (:func:`make_study`) on this test's database."""
+    return await make_study(db)

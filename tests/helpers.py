@@ -1,20 +1,33 @@
-"""Helpers shared by test modules (a test module never imports another test module).
+"""Helpers shared by test modules: a test module never imports another test module, and the fixtures
+live in the conftest files (``tests/conftest.py`` for those of several directories), which pytest finds
+without an import.
+
+One module, in sections (in this order), so that every test has one place to import from:
 
 - pages as a reader meets them: :func:`visible_text`, :func:`english_left`;
+- statistics written out (:func:`holm`);
+- databases on the session's embedded server, and a real ``survey serve`` (:func:`running_server`,
+  :func:`wait_for`, :func:`postgres_running`);
 - respondent pages: a wave opened on a questionnaire file, the form of a page read from its HTML, pages
-  sent as a browser sends them (:func:`post_form`);
+  sent as a browser sends them (:func:`post_form`), valid answers made up from the model
+  (:func:`valid_answer`);
 - a study for the console, the API and the exports (a questionnaire published in two versions, a campaign
   whose pre and post waves use different versions, responses inserted through SQL);
 - the console: accounts signed in without the cost of argon2 on every request, API tokens, forms posted
   with their CSRF token (:func:`post_console_form`);
-- the routes of the application, each with a real address (:func:`handlers`, :func:`url_for`), for the
-  tests that walk them all.
+- the routes of the application, each with a real address (:func:`handlers`, :func:`url_for`,
+  :func:`unsafe_routes`), for the tests that walk them all;
+- field devices (OpenRosa): an interview filled in and sent as a device sends it;
+- XLSForm workbooks written by the tests (:func:`workbook`, :func:`features_workbook`, :func:`basic`);
+- a synthetic campaign for the analysis (:func:`make_campaign`, :func:`make_composed`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
+import hmac
 import io
 import os
 import re
@@ -24,10 +37,11 @@ import socket
 import string
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import Coroutine, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,11 +54,11 @@ from urllib.parse import urlencode
 
 import asyncpg
 import httpx
-import pytest
+import numpy as np
 import xlsxwriter
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
+from survey.app import CSRF_EXCLUDE
 from survey.console import auth
 from survey.console.auth import SESSION_COOKIE
 from survey.db import accounts as accounts_db
@@ -54,10 +68,12 @@ from survey.db.campaigns import Campaign, Wave
 from survey.db.questionnaires import publish
 from survey.db.server import with_database
 from survey.questionnaire.load import load_definition, load_file
-from survey.settings import Settings
+from survey.questionnaire.model import Item, Questionnaire
 from survey.web.csrf import COOKIE as CSRF_COOKIE
 from survey.web.i18n import Catalogue
-from tests.conftest import _execute, server_data_dir
+
+REPO = Path(__file__).resolve().parents[1]
+FORMS = REPO / "forms"
 
 #: The password of every account the tests make (long and unrelated words: the password rule accepts it).
 PASSWORD = "correct horse battery staple"
@@ -141,6 +157,28 @@ def holm(p: Sequence[float]) -> list[float]:
     return out
 
 
+# -- databases on the session's embedded server --------------------------------------------------------
+
+
+async def execute(url: str, *statements: str) -> None:
+    """Run ``statements`` one after the other on a connection of their own, closed at the end."""
+    conn = await asyncpg.connect(url)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+def server_data_dir() -> Path:
+    """A directory for an embedded server's files, outside pytest's own temporary tree.
+
+    As root the server runs as a dedicated system user that must traverse the path; pytest resets its
+    temporary root to mode 0700 whenever another pytest session starts, which would lock that user out.
+    """
+    return Path(tempfile.mkdtemp(prefix="survey-test-"))
+
+
 # -- a real ``survey serve`` -------------------------------------------------------------------------
 
 
@@ -202,6 +240,33 @@ class Server:
         return match.group(0)
 
 
+def wait_for(url: str, seconds: float, process: subprocess.Popen, log_path: Path) -> bytes:
+    """The body of ``url`` once it answers (within ``seconds``, while ``process`` runs)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early: {log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def postgres_running(data_dir: Path) -> bool:
+    """Whether the embedded PostgreSQL of a ``survey serve`` data directory is running."""
+    pid_file = data_dir / "pg" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().split()[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def form_token(client: httpx.Client, path: str) -> str:
     """The CSRF token of the form on the page at ``path`` (its cookie stays in ``client``)."""
     page = client.get(path)
@@ -238,7 +303,7 @@ def running_server(
     """``survey serve`` on a free port, with its own data directory and its own database (a clone of
     the migrated template); ``env`` adds settings. Stopped with SIGTERM, which must end it cleanly."""
     name = f"serve_{uuid.uuid4().hex[:12]}"
-    _run(_execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+    _run(execute(pg_server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     data_dir = server_data_dir()
@@ -270,7 +335,7 @@ def running_server(
         if process.poll() is None:
             process.kill()
             process.wait()
-        _run(_execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _run(execute(pg_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -295,6 +360,21 @@ async def csrf_token_for(client: Any, session: str | None) -> str:
 
 
 # -- respondent pages ---------------------------------------------------------------------------------
+
+#: The respondent tests' own questionnaire: every question type, skip logic, a panel code.
+DEMO = REPO / "tests" / "integration" / "data" / "collect-demo.yaml"
+#: The questionnaires shipped in ``forms/``.
+SHIPPED = sorted(FORMS.glob("*.yaml"))
+#: Answers to the demo's "about you" page, as typed (a decimal comma, a panel code in lower case).
+ABOUT = {
+    "age": ["25"],
+    "height": ["1,62"],
+    "born": ["2000-05-17"],
+    "aimag": ["darkhan_uul"],
+    "code": [" до-07 д "],
+}
+# Typed already in canonical form (Cyrillic Д, Latin O), so its HMAC can be computed here directly.
+PANEL_CODE = "ДO07Д"
 
 
 async def open_wave(
@@ -497,6 +577,58 @@ async def follow(client: AsyncTestClient, sent) -> Form:
     page = await client.get(sent.headers["location"])
     assert page.status_code == 200, page.text
     return read_page(page.text)
+
+
+async def to_work_page(client: AsyncTestClient, wave: Wave, lang: str = "en") -> Form:
+    """A demo response with the consent and the 'about you' pages saved; the 'work' page open."""
+    form = await start(client, wave, lang)
+    form = await follow(client, await send(client, form, {"consent": ["yes"]}))
+    return await follow(client, await send(client, form, ABOUT))
+
+
+async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:
+    """The panel secret of the wave's campaign (panel codes are stored as its keyed hash)."""
+    return bytes(
+        await db.fetchval("SELECT panel_secret FROM campaign WHERE id = $1", wave.campaign_id)
+    )
+
+
+def valid_answer(q: Questionnaire, item: Item, secret: bytes) -> tuple[list[str], object]:
+    """Form values that are a valid answer to ``item``, and the answer the database should then hold.
+
+    The stored form is worked out here from the format's table of stored answers, not by our parser.
+    """
+    kind = item.type
+    if kind in ("choice", "multi"):
+        values = [c.value for c in q.choices_for(item)]
+        if kind == "choice":
+            return [values[0]], values[0]
+        picked = values[:2]
+        return list(reversed(picked)), picked  # sent out of order, stored in the list's order
+    if kind == "likert":
+        middle = (q.scale_for(item).points + 1) // 2
+        return [str(middle)], middle
+    if kind == "consent":
+        return ["yes"], "yes"
+    if kind == "integer":
+        low = int(item.min) if item.min is not None else 0
+        high = int(item.max) if item.max is not None else low + 40
+        number = max(low, min(high, 25))
+        return [str(number)], number
+    if kind == "decimal":
+        low = float(item.min) if item.min is not None else 0.0
+        high = float(item.max) if item.max is not None else low + 10
+        number = (low + high) / 2
+        return [str(number)], number
+    if kind == "date":
+        day = str(item.min) if item.min is not None else "2000-02-29"
+        return [day], day
+    if kind == "text":
+        return ["  Сайн байна уу  "], "Сайн байна уу"
+    if kind == "panel_code":
+        digest = hmac.new(secret, PANEL_CODE.encode("utf-8"), hashlib.sha256).hexdigest()
+        return [PANEL_CODE], digest
+    raise AssertionError(f"no answer for {kind}")
 
 
 # -- a questionnaire in two versions ---------------------------------------------------------------
@@ -741,21 +873,6 @@ async def post_console_form(
     return await client.post(path, data={**(data or {}), "_csrf_token": token}, **kw)
 
 
-@pytest.fixture(name="client")
-async def client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    """A test client of the whole application, on this test's database."""
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        # Redirects are part of what is tested (sign-in, post-redirect-get).
-        test_client.follow_redirects = False
-        yield test_client
-
-
-@pytest.fixture(name="study")
-async def study_fixture(db: asyncpg.Connection) -> Study:
-    return await make_study(db)
-
-
 def text_of(html: str) -> str:
     """The visible text of a page, tags removed and spaces collapsed (enough for assertions)."""
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
@@ -824,6 +941,24 @@ def team_bound(path: str) -> bool:
 
 def sent_to_sign_in(response: Any) -> bool:
     return response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+
+
+def unsafe_routes(app) -> list[tuple[str, str]]:
+    """Every (method, path) that changes something, outside the paths that need no CSRF token."""
+    found = []
+    for route in app.routes:
+        if any(re.search(pattern, route.path) for pattern in CSRF_EXCLUDE):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            for method in sorted(getattr(handler, "http_methods", ())):
+                if method not in ("GET", "HEAD", "OPTIONS"):
+                    found.append((method, route.path))
+    return found
+
+
+def fill(path: str) -> str:
+    """The path with each parameter filled in (``1`` for a number, ``x`` for a string)."""
+    return re.sub(r"\{[^}]+:int\}", "1", re.sub(r"\{[^}]+:str\}", "x", path))
 
 
 # -- field devices (OpenRosa) ------------------------------------------------------------------------
@@ -924,8 +1059,223 @@ def table(header: Sequence[str], *rows: Mapping[str, Cell]) -> list[list[Cell]]:
     return [list(header), *[[row.get(column) for column in header] for row in rows]]
 
 
+#: XLSForm's label and hint columns in English and Mongolian, and the survey sheet's columns of
+#: :func:`features_workbook`.
+EN, MN = "label::English (en)", "label::Mongolian (mn)"
+HINT_EN, HINT_MN = "hint::English (en)", "hint::Mongolian (mn)"
+SURVEY = [
+    "type", "name", EN, MN, HINT_EN, HINT_MN, "required", "relevant", "constraint", "appearance",
+    "parameters", "correct", "scoring", "likert", "reverse", "equivalent",
+]  # fmt: skip
+
+
+def features_workbook() -> bytes:
+    """A workbook using every XLSForm feature the importer maps (groups, conditions, constraints,
+    hints, likert, scoring), in English and Mongolian."""
+    survey = table(
+        SURVEY,
+        {"type": "note", "name": "intro", EN: "Welcome", MN: "Тавтай морил"},
+        {"type": "acknowledge", "name": "consent", EN: "Do you agree?", MN: "Зөвшөөрч байна уу?",
+         "required": "yes"},
+        {"type": "begin_group", "name": "about", EN: "About you", MN: "Таны тухай",
+         "relevant": "${consent} = 'OK'", "appearance": "field-list"},
+        {"type": "integer", "name": "age", EN: "How old are you?", MN: "Та хэдэн настай вэ?",
+         HINT_EN: "From 18 to 27", HINT_MN: "18-27 нас", "required": "TRUE()",
+         "constraint": ". >= 18 and . <= 27"},
+        {"type": "select_one yn", "name": "has_job", EN: "Do you work?", MN: "Та ажилладаг уу?",
+         "required": True},
+        {"type": "decimal", "name": "income", EN: "Monthly income?", MN: "Сарын орлого?",
+         "relevant": "${has_job} = 'yes'", "constraint": ". >= 0"},
+        {"type": "date", "name": "start_date", EN: "Since when?", MN: "Хэзээнээс?",
+         "relevant": "selected(${has_job}, 'yes')",
+         "constraint": ". >= date('2000-01-01') and . <= date('2030-12-31')"},
+        {"type": "text", "name": "city", EN: "City?", MN: "Хот?",
+         "constraint": "string-length(.) <= 80"},
+        {"type": "range", "name": "children", EN: "How many children?", MN: "Хэдэн хүүхэдтэй вэ?",
+         "parameters": "start=0 end=10 step=1"},
+        {"type": "end_group"},
+        {"type": "begin_group", "name": "knowledge", EN: "Knowledge", MN: "Мэдлэг",
+         "relevant": "${consent} = 'OK' and ${age} >= 18"},
+        {"type": "select_one yn", "name": "k_offer", EN: "Is a too-good offer safe?",
+         MN: "Хэт сайн санал аюулгүй юу?", "correct": "no"},
+        {"type": "select_multiple signs", "name": "k_signs", EN: "Warning signs?",
+         MN: "Анхааруулах дохио?", "correct": "debt passport", "scoring": "partial",
+         "relevant": "not(${k_offer} = 'yes') or string-length(${k_offer}) = 0"},
+        {"type": "begin_group", "name": "attitudes", EN: "Attitudes", MN: "Хандлага",
+         "relevant": "${age} < 60"},
+        {"type": "select_one agree", "name": "a_report", EN: "I would report it",
+         MN: "Би мэдээлнэ", "likert": "agree5"},
+        {"type": "select_one agree", "name": "a_shame", EN: "I would be ashamed",
+         MN: "Би ичнэ", "likert": "agree5", "reverse": "yes",
+         "relevant": "${a_report} >= 4 or ${a_report} != 2"},
+        {"type": "end_group"},
+        {"type": "select_one yn", "name": "k_contract", EN: "Is a contract needed?",
+         MN: "Гэрээ хэрэгтэй юу?", "correct": "yes", "equivalent": "yes",
+         "relevant": "${k_offer} != 'dk'"},
+        {"type": "end_group"},
+        {"type": "text", "name": "comments", EN: "Anything else?", MN: "Өөр юу байна?",
+         "relevant": "count-selected(${k_signs}) > 0 and ${consent} = 'OK'"},
+    )  # fmt: skip
+    choices = table(
+        ["list_name", "name", EN, MN],
+        {"list_name": "yn", "name": "yes", EN: "Yes", MN: "Тийм"},
+        {"list_name": "yn", "name": "no", EN: "No", MN: "Үгүй"},
+        {"list_name": "yn", "name": "dk", EN: "Don't know", MN: "Мэдэхгүй"},
+        {"list_name": "signs", "name": "passport", EN: "Passport kept", MN: "Паспорт"},
+        {"list_name": "signs", "name": "contract", EN: "A contract", MN: "Гэрээ"},
+        {"list_name": "signs", "name": "debt", EN: "Growing debt", MN: "Өр"},
+        *[
+            {"list_name": "agree", "name": i, EN: en, MN: mn}
+            for i, (en, mn) in enumerate(
+                [("Disagree", "Үгүй"), ("Neutral", "Аль нь ч биш"), ("Agree", "Тийм")], start=1
+            )
+        ],
+    )
+    settings = table(
+        ["form_id", "form_title", "version", "default_language", "description::English (en)",
+         "description::Mongolian (mn)"],
+        {"form_id": "Safe Migration 2024", "form_title": "Safe migration", "version": "2024-05",
+         "default_language": "Mongolian (mn)", "description::English (en)": "A short survey",
+         "description::Mongolian (mn)": "Богино судалгаа"},
+    )  # fmt: skip
+    return workbook({"survey": survey, "choices": choices, "settings": settings})
+
+
+BASIC = ["type", "name", "label::English (en)", "relevant", "correct"]
+
+
+def basic(*rows: Mapping[str, Cell], choices: Sequence[Mapping[str, Cell]] = ()) -> bytes:
+    """A workbook of these survey rows (and choices), in English only: small, for one problem each."""
+    sheets: dict[str, list[list[Cell]]] = {"survey": table(BASIC, *rows)}
+    if choices:
+        sheets["choices"] = table(["list_name", "name", "label::English (en)"], *choices)
+    return workbook(sheets)
+
+
 def pyxform_converts(data: bytes) -> str:
     """The XForm pyxform makes of a workbook (ODK Validate, which needs Java, is not run)."""
     from pyxform.xls2xform import convert
 
     return convert(xlsform=data, validate=False, file_type=".xlsx").xform
+
+
+# -- a synthetic campaign for the analysis --------------------------------------------------------------
+# Answers to a small questionnaire, inserted as the respondent pages store them, for the tests of
+# ``survey analyze``, the effects API and the report page.
+
+AQ = """
+key: aq
+languages: [mn, en]
+title: {mn: "Асуулга", en: "Questionnaire"}
+sections:
+  - key: main
+    items:
+      - {key: aimag, type: choice, choices: aimags, text: {mn: "Аймаг", en: "Province"}}
+      - {key: k1, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А1", en: "Q1"}}
+      - {key: k2, type: choice, correct: "yes", choices: yes_no_dk, text: {mn: "А2", en: "Q2"}}
+      - {key: k3, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А3", en: "Q3"}}
+      - {key: k4, type: choice, correct: "dk", choices: yes_no_dk, text: {mn: "А4", en: "Q4"}}
+      - {key: a1, type: likert, scale: agree5, text: {mn: "Х1", en: "S1"}}
+      - {key: a2, type: likert, scale: agree5, text: {mn: "Х2", en: "S2"}}
+      - {key: a3, type: likert, scale: agree5, text: {mn: "Х3", en: "S3"}}
+      - {key: would, type: choice, choices: yes_no_dk, text: {mn: "Мэдээлэх үү", en: "Would you report?"}}
+choice_lists:
+  aimags:
+    - {value: ub, label: {mn: "Улаанбаатар", en: "Ulaanbaatar"}}
+    - {value: darkhan, label: {mn: "Дархан", en: "Darkhan"}}
+    - {value: erdenet, label: {mn: "Эрдэнэт", en: "Erdenet"}}
+  yes_no_dk:
+    - {value: "yes", label: {mn: "Тийм", en: "Yes"}}
+    - {value: "no", label: {mn: "Үгүй", en: "No"}}
+    - {value: dk, label: {mn: "Мэдэхгүй", en: "Don't know"}}
+likert_scales:
+  agree5:
+    points: 5
+    labels:
+      mn: ["1", "2", "3", "4", "5"]
+      en: ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
+outcomes:
+  knowledge: {kind: score, label: {mn: "Мэдлэг", en: "Knowledge"}, items: [k1, k2, k3, k4]}
+  attitude: {kind: scale, label: {mn: "Хандлага", en: "Attitude"}, items: [a1, a2, a3]}
+  would_report: {kind: proportion, label: {mn: "Мэдээлнэ", en: "Would report"}, item: would,
+                 value: "yes"}
+"""
+CORRECT = {"k1": "no", "k2": "yes", "k3": "no", "k4": "dk"}
+WRONG = {"k1": "yes", "k2": "no", "k3": "dk", "k4": "no"}
+N_PRE, N_POST = 80, 90
+
+
+def answers_for(rng: np.random.Generator, n: int, p_correct: float, shift: int) -> list[dict]:
+    """Synthetic answers: every knowledge item right with ``p_correct``, Likert answers around 3."""
+    out = []
+    for _ in range(n):
+        row: dict[str, object] = {"aimag": str(rng.choice(["ub", "darkhan", "erdenet"]))}
+        for key in CORRECT:
+            row[key] = CORRECT[key] if rng.random() < p_correct else WRONG[key]
+        base = rng.integers(1, 4)
+        for key in ("a1", "a2", "a3"):
+            row[key] = int(np.clip(base + shift + rng.integers(0, 2), 1, 5))
+        row["would"] = str(
+            rng.choice(["yes", "no", "dk"], p=[0.3 + 0.1 * shift, 0.5, 0.2 - 0.1 * shift])
+        )
+        out.append(row)
+    return out
+
+
+@dataclass
+class Data:
+    """The answers of :func:`make_campaign`'s waves, as generated."""
+
+    pre: list[dict]
+    post: list[dict]
+
+
+async def make_campaign(conn: asyncpg.Connection, key: str = "tip") -> Data:
+    """Campaign ``key`` on AQ: N_PRE and N_POST complete responses, the after ones knowing more, and an
+    unfinished and a declined response per wave (not analysed); the answers as generated."""
+    await publish(conn, load_definition(AQ))
+    await campaigns_db.create_campaign(conn, key, questionnaire="aq", design="independent")
+    pre = await campaigns_db.add_wave(conn, key, phase="pre")
+    post = await campaigns_db.add_wave(conn, key, phase="post")
+    rng = np.random.default_rng(20270301)
+    data = Data(answers_for(rng, N_PRE, 0.45, 0), answers_for(rng, N_POST, 0.65, 1))
+    for wave, rows in ((pre, data.pre), (post, data.post)):
+        for answers in rows:
+            await add_response(conn, wave, answers)
+        # Unfinished and declined responses are not analysed.
+        await add_response(conn, wave, {"k1": "no"}, status="in_progress")
+        await add_response(conn, wave, {}, status="declined")
+    return data
+
+
+CQ = (
+    AQ.replace("key: aq\n", "key: cq\n", 1).replace(
+        "    items:\n",
+        "    items:\n"
+        "      - key: education\n"
+        "        type: choice\n"
+        '        text: {mn: "Боловсрол", en: "Education"}\n'
+        "        choices:\n"
+        '          - {value: school, label: {mn: "Сургууль", en: "School"}}\n'
+        '          - {value: college, label: {mn: "Коллеж", en: "College"}}\n'
+        '          - {value: degree, label: {mn: "Дээд", en: "Degree"}}\n',
+        1,
+    )
+    + "analysis:\n  covariates: [education]\n  subgroups: [aimag]\n"
+)
+EDUCATIONS = ("school", "college", "degree")
+
+
+async def make_composed(conn: asyncpg.Connection) -> None:
+    """Campaign ``mix`` on CQ: 120 responses per wave, the after wave with more of the better educated
+    (who know more)."""
+    await publish(conn, load_definition(CQ))
+    await campaigns_db.create_campaign(conn, "mix", questionnaire="cq", design="independent")
+    rng = np.random.default_rng(20270305)
+    for phase, shares, gain in (("pre", (0.5, 0.3, 0.2), 0.0), ("post", (0.2, 0.3, 0.5), 0.1)):
+        wave = await campaigns_db.add_wave(conn, "mix", phase=phase)
+        for _ in range(120):
+            education = int(rng.choice(3, p=shares))
+            answers = answers_for(rng, 1, 0.35 + 0.15 * education + gain, int(gain > 0))[0]
+            answers["education"] = EDUCATIONS[education]
+            await add_response(conn, wave, answers)

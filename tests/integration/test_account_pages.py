@@ -31,9 +31,6 @@ from tests.helpers import (
     set_cookie,
     text_of,
 )
-from tests.helpers import (
-    client_fixture as client_fixture,
-)
 
 MN = CATALOGUE.bound("mn")
 NEW = "a brand new passphrase"

@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
 
 import asyncpg
 import msgspec
@@ -34,92 +33,20 @@ from survey.db.pool import connect
 from survey.db.questionnaires import get_version, publish
 from survey.questionnaire.load import load_definition
 from survey.settings import Settings
-from tests.integration.test_console import (
+from tests.helpers import (
+    AQ,
+    CORRECT,
+    EDUCATIONS,
+    N_POST,
+    N_PRE,
+    Data,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
+    answers_for,
     make_account,
+    make_campaign,
+    make_composed,
     new_token,
 )
-
-AQ = """
-key: aq
-languages: [mn, en]
-title: {mn: "Асуулга", en: "Questionnaire"}
-sections:
-  - key: main
-    items:
-      - {key: aimag, type: choice, choices: aimags, text: {mn: "Аймаг", en: "Province"}}
-      - {key: k1, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А1", en: "Q1"}}
-      - {key: k2, type: choice, correct: "yes", choices: yes_no_dk, text: {mn: "А2", en: "Q2"}}
-      - {key: k3, type: choice, correct: "no", choices: yes_no_dk, text: {mn: "А3", en: "Q3"}}
-      - {key: k4, type: choice, correct: "dk", choices: yes_no_dk, text: {mn: "А4", en: "Q4"}}
-      - {key: a1, type: likert, scale: agree5, text: {mn: "Х1", en: "S1"}}
-      - {key: a2, type: likert, scale: agree5, text: {mn: "Х2", en: "S2"}}
-      - {key: a3, type: likert, scale: agree5, text: {mn: "Х3", en: "S3"}}
-      - {key: would, type: choice, choices: yes_no_dk, text: {mn: "Мэдээлэх үү", en: "Would you report?"}}
-choice_lists:
-  aimags:
-    - {value: ub, label: {mn: "Улаанбаатар", en: "Ulaanbaatar"}}
-    - {value: darkhan, label: {mn: "Дархан", en: "Darkhan"}}
-    - {value: erdenet, label: {mn: "Эрдэнэт", en: "Erdenet"}}
-  yes_no_dk:
-    - {value: "yes", label: {mn: "Тийм", en: "Yes"}}
-    - {value: "no", label: {mn: "Үгүй", en: "No"}}
-    - {value: dk, label: {mn: "Мэдэхгүй", en: "Don't know"}}
-likert_scales:
-  agree5:
-    points: 5
-    labels:
-      mn: ["1", "2", "3", "4", "5"]
-      en: ["Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"]
-outcomes:
-  knowledge: {kind: score, label: {mn: "Мэдлэг", en: "Knowledge"}, items: [k1, k2, k3, k4]}
-  attitude: {kind: scale, label: {mn: "Хандлага", en: "Attitude"}, items: [a1, a2, a3]}
-  would_report: {kind: proportion, label: {mn: "Мэдээлнэ", en: "Would report"}, item: would,
-                 value: "yes"}
-"""
-CORRECT = {"k1": "no", "k2": "yes", "k3": "no", "k4": "dk"}
-WRONG = {"k1": "yes", "k2": "no", "k3": "dk", "k4": "no"}
-N_PRE, N_POST = 80, 90
-
-
-def answers_for(rng: np.random.Generator, n: int, p_correct: float, shift: int) -> list[dict]:
-    """Synthetic answers: every knowledge item right with ``p_correct``, Likert answers around 3."""
-    out = []
-    for _ in range(n):
-        row: dict[str, object] = {"aimag": str(rng.choice(["ub", "darkhan", "erdenet"]))}
-        for key in CORRECT:
-            row[key] = CORRECT[key] if rng.random() < p_correct else WRONG[key]
-        base = rng.integers(1, 4)
-        for key in ("a1", "a2", "a3"):
-            row[key] = int(np.clip(base + shift + rng.integers(0, 2), 1, 5))
-        row["would"] = str(
-            rng.choice(["yes", "no", "dk"], p=[0.3 + 0.1 * shift, 0.5, 0.2 - 0.1 * shift])
-        )
-        out.append(row)
-    return out
-
-
-@dataclass
-class Data:
-    pre: list[dict]
-    post: list[dict]
-
-
-async def make_campaign(conn: asyncpg.Connection, key: str = "tip") -> Data:
-    await publish(conn, load_definition(AQ))
-    await campaigns_db.create_campaign(conn, key, questionnaire="aq", design="independent")
-    pre = await campaigns_db.add_wave(conn, key, phase="pre")
-    post = await campaigns_db.add_wave(conn, key, phase="post")
-    rng = np.random.default_rng(20270301)
-    data = Data(answers_for(rng, N_PRE, 0.45, 0), answers_for(rng, N_POST, 0.65, 1))
-    for wave, rows in ((pre, data.pre), (post, data.post)):
-        for answers in rows:
-            await add_response(conn, wave, answers)
-        # Unfinished and declined responses are not analysed.
-        await add_response(conn, wave, {"k1": "no"}, status="in_progress")
-        await add_response(conn, wave, {}, status="declined")
-    return data
 
 
 async def expected_report(conn: asyncpg.Connection, data: Data, key: str = "tip"):
@@ -648,38 +575,9 @@ async def test_columns_of_waves_are_each_waves_columns(db: asyncpg.Connection) -
 
 
 # -- who answered: adjusted, subgroup and balance numbers (issue 18, items 7 and 8) -----------------
-# A questionnaire with an analysis block; the after wave has more of the better educated, who know
-# more. Recomputed from the CSV export with statsmodels' formula interface.
-
-CQ = (
-    AQ.replace("key: aq\n", "key: cq\n", 1).replace(
-        "    items:\n",
-        "    items:\n"
-        "      - key: education\n"
-        "        type: choice\n"
-        '        text: {mn: "Боловсрол", en: "Education"}\n'
-        "        choices:\n"
-        '          - {value: school, label: {mn: "Сургууль", en: "School"}}\n'
-        '          - {value: college, label: {mn: "Коллеж", en: "College"}}\n'
-        '          - {value: degree, label: {mn: "Дээд", en: "Degree"}}\n',
-        1,
-    )
-    + "analysis:\n  covariates: [education]\n  subgroups: [aimag]\n"
-)
-EDUCATIONS = ("school", "college", "degree")
-
-
-async def make_composed(conn: asyncpg.Connection) -> None:
-    await publish(conn, load_definition(CQ))
-    await campaigns_db.create_campaign(conn, "mix", questionnaire="cq", design="independent")
-    rng = np.random.default_rng(20270305)
-    for phase, shares, gain in (("pre", (0.5, 0.3, 0.2), 0.0), ("post", (0.2, 0.3, 0.5), 0.1)):
-        wave = await campaigns_db.add_wave(conn, "mix", phase=phase)
-        for _ in range(120):
-            education = int(rng.choice(3, p=shares))
-            answers = answers_for(rng, 1, 0.35 + 0.15 * education + gain, int(gain > 0))[0]
-            answers["education"] = EDUCATIONS[education]
-            await add_response(conn, wave, answers)
+# A questionnaire with an analysis block (CQ, make_composed in tests/helpers.py); the after wave has more
+# of the better educated, who know more. Recomputed from the CSV export with statsmodels' formula
+# interface.
 
 
 def test_adjusted_subgroup_and_balance_numbers_recomputed_from_the_export(

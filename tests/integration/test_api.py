@@ -8,17 +8,15 @@ from litestar.testing import AsyncTestClient
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.db import teams as teams_db
-from tests.helpers import public_id
-from tests.integration.test_console import (
+from tests.helpers import (
     T0,
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     make_account,
     new_session,
     new_token,
+    public_id,
     set_cookie,
-    study_fixture,  # noqa: F401 (the study fixture)
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import secrets
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -12,20 +11,23 @@ import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import CSRF_EXCLUDE, create_app
+from survey.app import create_app
 from survey.console import auth
 from survey.console.messages import CATALOGUE
 from survey.db import accounts as accounts_db
 from survey.db.pool import create_pool
 from survey.settings import Settings
-from tests.integration.test_console import (
+from tests.helpers import (
     PASSWORD,
-    client_fixture,  # noqa: F401 (the client fixture)
     csrf_token,
+    fill,
     make_account,
     new_session,
-    post_form,
     set_cookie,
+    unsafe_routes,
+)
+from tests.helpers import (
+    post_console_form as post_form,
 )
 
 CAMPAIGNS = "/console/campaigns"
@@ -266,23 +268,6 @@ async def test_argon2id_hashes_are_stored(db) -> None:
 
 
 # -- CSRF --------------------------------------------------------------------------------------------
-
-
-def unsafe_routes(app) -> list[tuple[str, str]]:
-    """Every (method, path) that changes something, outside the paths that need no CSRF token."""
-    found = []
-    for route in app.routes:
-        if any(re.search(pattern, route.path) for pattern in CSRF_EXCLUDE):
-            continue
-        for handler in getattr(route, "route_handlers", []):
-            for method in sorted(getattr(handler, "http_methods", ())):
-                if method not in ("GET", "HEAD", "OPTIONS"):
-                    found.append((method, route.path))
-    return found
-
-
-def fill(path: str) -> str:
-    return re.sub(r"\{[^}]+:int\}", "1", re.sub(r"\{[^}]+:str\}", "x", path))
 
 
 async def test_every_unsafe_console_request_needs_the_csrf_token(settings: Settings, db) -> None:

@@ -1,8 +1,7 @@
 """Respondent forms end to end: a real database, the litestar test client, the shipped questionnaires.
 
-Opening a wave, reading a rendered form and sending pages are in ``tests/helpers.py``; the helpers here
-(making up valid answers from the model, walking a form to its end) are still imported by the other
-``test_collect_*`` modules.
+Opening a wave, reading a rendered form, sending pages and making up valid answers from the model are in
+``tests/helpers.py``; walking a form to its end is here.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,49 +16,32 @@ import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.db import campaigns as campaigns_db
 from survey.db.campaigns import Wave
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition, load_file
-from survey.questionnaire.model import Item, Questionnaire
-from survey.settings import Settings
-from tests.helpers import (  # noqa: F401 (imported from here by other test modules until they move)
-    Control,
+from survey.questionnaire.model import Questionnaire
+from tests.helpers import (
+    ABOUT,
+    DEMO,
+    HTMX,
+    PANEL_CODE,
+    REPO,
+    SHIPPED,
     Form,
-    fields_of,
     follow,
     open_wave,
     post_form,
     read_page,
+    secret_of,
     send,
     start,
     stored,
+    to_work_page,
+    valid_answer,
 )
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).resolve().parent / "data"
-DEMO = DATA / "collect-demo.yaml"
-SHIPPED = sorted((REPO / "forms").glob("*.yaml"))
-HTMX = {"HX-Request": "true"}
-# Typed already in canonical form (Cyrillic Д, Latin O), so its HMAC can be computed here directly.
-PANEL_CODE = "ДO07Д"
-
-
 # -- setting up -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        yield test_client
-
-
-async def secret_of(db: asyncpg.Connection, wave: Wave) -> bytes:
-    return bytes(
-        await db.fetchval("SELECT panel_secret FROM campaign WHERE id = $1", wave.campaign_id)
-    )
 
 
 # -- reading pages ----------------------------------------------------------------------------------
@@ -85,44 +66,6 @@ def select_value(form: Form, name: str) -> list[str]:
 
 
 # -- making up answers -----------------------------------------------------------------------------
-
-
-def valid_answer(q: Questionnaire, item: Item, secret: bytes) -> tuple[list[str], object]:
-    """Form values that are a valid answer to ``item``, and the answer the database should then hold.
-
-    The stored form is worked out here from the format's table of stored answers, not by our parser.
-    """
-    kind = item.type
-    if kind in ("choice", "multi"):
-        values = [c.value for c in q.choices_for(item)]
-        if kind == "choice":
-            return [values[0]], values[0]
-        picked = values[:2]
-        return list(reversed(picked)), picked  # sent out of order, stored in the list's order
-    if kind == "likert":
-        middle = (q.scale_for(item).points + 1) // 2
-        return [str(middle)], middle
-    if kind == "consent":
-        return ["yes"], "yes"
-    if kind == "integer":
-        low = int(item.min) if item.min is not None else 0
-        high = int(item.max) if item.max is not None else low + 40
-        number = max(low, min(high, 25))
-        return [str(number)], number
-    if kind == "decimal":
-        low = float(item.min) if item.min is not None else 0.0
-        high = float(item.max) if item.max is not None else low + 10
-        number = (low + high) / 2
-        return [str(number)], number
-    if kind == "date":
-        day = str(item.min) if item.min is not None else "2000-02-29"
-        return [day], day
-    if kind == "text":
-        return ["  Сайн байна уу  "], "Сайн байна уу"
-    if kind == "panel_code":
-        digest = hmac.new(secret, PANEL_CODE.encode("utf-8"), hashlib.sha256).hexdigest()
-        return [PANEL_CODE], digest
-    raise AssertionError(f"no answer for {kind}")
 
 
 @dataclass
@@ -231,25 +174,6 @@ async def test_every_questionnaire_can_be_answered_to_the_end(
             assert PANEL_CODE not in str(row["answers"])
         else:
             assert row["panel_key"] is None
-
-
-# -- helpers for single steps -----------------------------------------------------------------------
-
-
-ABOUT = {
-    "age": ["25"],
-    "height": ["1,62"],
-    "born": ["2000-05-17"],
-    "aimag": ["darkhan_uul"],
-    "code": [" до-07 д "],
-}
-
-
-async def to_work_page(client: AsyncTestClient, wave: Wave, lang: str = "en") -> Form:
-    """A demo response with the consent and the 'about you' pages saved; the 'work' page open."""
-    form = await start(client, wave, lang)
-    form = await follow(client, await send(client, form, {"consent": ["yes"]}))
-    return await follow(client, await send(client, form, ABOUT))
 
 
 # -- skip logic ---------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ headers, the schema's privacy, and the QR code of a link."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,12 +12,11 @@ import pytest
 import segno
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.cli import main
 from survey.collect import ratelimit
 from survey.settings import Settings
 from survey.web.static import static_url
-from tests.integration.test_collect import (
+from tests.helpers import (
     ABOUT,
     DEMO,
     HTMX,
@@ -34,12 +32,6 @@ from tests.integration.test_collect import (
 )
 
 OTHER = REPO / "forms" / "trafficking-knowledge.yaml"
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(create_app(settings, database_url=settings.database_url)) as c:
-        yield c
 
 
 # -- closed, not yet open, unknown -----------------------------------------------------------------

@@ -8,16 +8,13 @@ answers, piped into a note and deciding whether a question is shown.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.collect.messages import CATALOGUE
-from survey.settings import Settings
 from tests.helpers import (
     Form,
     english_left,
@@ -48,13 +45,6 @@ WORDS = {
         "piped_question": "Is there help for large households in Battsengel?",
     },
 }
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        yield test_client
 
 
 async def post(client: AsyncTestClient, form, answers, htmx: bool):

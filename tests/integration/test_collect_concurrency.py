@@ -18,7 +18,7 @@ from survey.app import create_app
 from survey.db import responses as responses_db
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
-from tests.integration.test_collect import REPO, open_wave, read_page, secret_of, valid_answer
+from tests.helpers import REPO, open_wave, read_page, secret_of, valid_answer
 
 FORM = REPO / "forms" / "trafficking-knowledge.yaml"
 

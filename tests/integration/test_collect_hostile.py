@@ -8,11 +8,9 @@ import datetime
 import html
 import re
 import uuid
-from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
 import asyncpg
-import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -23,7 +21,7 @@ from survey.db.pool import connect
 from survey.questionnaire.load import load_file
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
-from tests.integration.test_collect import (
+from tests.helpers import (
     DEMO,
     follow,
     open_wave,
@@ -34,12 +32,6 @@ from tests.integration.test_collect import (
 )
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(create_app(settings, database_url=settings.database_url)) as c:
-        yield c
 
 
 async def on_about_page(db: asyncpg.Connection, client: AsyncTestClient):

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import AsyncIterator
 
 import asyncpg
-import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.questionnaire.load import load_file
-from survey.settings import Settings
-from tests.integration.test_collect import REPO, SHIPPED, open_wave
+from tests.helpers import REPO, SHIPPED, open_wave
 
 
 def _benchmark():
@@ -30,12 +26,6 @@ def _benchmark():
 
 
 page_weight = _benchmark()
-
-
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(create_app(settings, database_url=settings.database_url)) as c:
-        yield c
 
 
 async def test_pages_stay_within_their_weight_budgets(

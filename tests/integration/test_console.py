@@ -19,28 +19,15 @@ from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db import teams as teams_db
 from survey.db.console import DayCount, WaveProgress
-
-# The shared helpers live in tests/helpers.py. Test modules of other areas still import them from here,
-# so they are imported by name (a test module importing another is what issue 19 clears up).
-from tests.helpers import (  # noqa: F401
+from tests.helpers import (
     HTMX,
     PASSWORD,
     T0,
-    V1,
-    V2,
     Study,
     add_response,
-    client_fixture,
-    csrf_token,
-    make_account,
-    make_study,
     new_session,
-    new_token,
-    password_hash,
     publish_versions,
-    set_cookie,
     sign_in_as,
-    study_fixture,
     text_of,
 )
 from tests.helpers import (

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 from survey.console.messages import CATALOGUE
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
-from tests.helpers import client_fixture, english_left, sign_in_as, visible_text  # noqa: F401
+from tests.helpers import english_left, sign_in_as, visible_text
 
 FORM = Path(__file__).resolve().parents[1] / "unit" / "data" / "computed.yaml"
 

@@ -42,14 +42,12 @@ from tests.helpers import (
     PASSWORD,
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     csrf_token,
     english_left,
     make_account,
     make_study,
     password_hash,
     sign_in_as,
-    study_fixture,  # noqa: F401 (the study fixture)
     visible_text,
 )
 from tests.helpers import (

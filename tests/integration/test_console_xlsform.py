@@ -7,21 +7,23 @@ rows the report must name are known from its layout: the header is row 1, the fi
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from html import unescape
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
 from survey.console.messages import CATALOGUE
 from survey.console.questionnaires import MAX_UPLOAD_BYTES
 from survey.db.questionnaires import get_version
-from survey.settings import Settings
-from tests.helpers import table, workbook
-from tests.integration.test_console import csrf_token, sign_in_as, text_of
+from tests.helpers import (
+    csrf_token,
+    sign_in_as,
+    table,
+    text_of,
+    workbook,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EN, MN = "label::English (en)", "label::Mongolian (mn)"
@@ -58,14 +60,6 @@ def small_workbook() -> bytes:
             ),
         }
     )
-
-
-@pytest.fixture(name="client")
-async def client_fixture(settings: Settings) -> AsyncIterator[AsyncTestClient]:
-    app = create_app(settings, database_url=settings.database_url)
-    async with AsyncTestClient(app) as test_client:
-        test_client.follow_redirects = False
-        yield test_client
 
 
 async def upload(

@@ -13,7 +13,7 @@ from survey.cli import main
 from survey.demo import CUTS, DEMO_CAMPAIGNS, TRAIT_SHARE, _answer, _Model, _people, _Person
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
-from tests.conftest import FORMS
+from tests.helpers import FORMS
 
 RESPONDENTS = 150
 

@@ -23,7 +23,6 @@ from survey.questionnaire.fingerprint import definition_hash
 from survey.questionnaire.load import load_definition, load_file
 from tests.helpers import (
     V1,
-    client_fixture,  # noqa: F401  (the fixture)
     csrf_token,
     make_account,
     new_session,

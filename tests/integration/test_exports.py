@@ -26,15 +26,16 @@ from survey import exports
 from survey.db import accounts as accounts_db
 from survey.errors import NotFound
 from survey.exports import rows as export_rows
-from tests.helpers import public_id
-from tests.integration.test_console import (
+from tests.helpers import (
     T0,
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     make_study,
-    post_form,
+    public_id,
     sign_in_as,
+)
+from tests.helpers import (
+    post_console_form as post_form,
 )
 
 META = ["response_id", "wave", "phase", "arm", "version", "language", "started_at", "submitted_at",

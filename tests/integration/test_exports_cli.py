@@ -15,7 +15,10 @@ import pytest
 from survey.cli import main
 from survey.db.pool import connect
 from survey.settings import Settings
-from tests.integration.test_console import add_response, make_study
+from tests.helpers import (
+    add_response,
+    make_study,
+)
 
 
 def prepare(settings: Settings) -> None:

@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from survey.cli import main
 from survey.settings import Settings
-from tests.helpers import Study, client_fixture, make_study  # noqa: F401 (the client fixture)
+from tests.helpers import Study, make_study
 
 ADDRESS = re.compile(r"http://testserver/field/([A-Za-z0-9_-]{32})")
 

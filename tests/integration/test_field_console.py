@@ -24,7 +24,6 @@ from survey.settings import Settings
 from tests.helpers import (
     Study,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
     english_left,
     fill_instance,
     make_study,

@@ -34,7 +34,6 @@ from survey.questionnaire.load import load_definition
 from tests.helpers import (
     V1,
     Study,
-    client_fixture,  # noqa: F401 (the client fixture)
     fill_instance,
     make_study,
     multipart_submission,

@@ -28,13 +28,15 @@ from survey.reports.data import campaign_report, report_source
 from survey.reports.messages import CATALOGUE
 from survey.settings import Settings
 from survey.web.i18n import Catalogue
-from tests.conftest import FORMS
-from tests.helpers import english_left, visible_text
-from tests.integration.test_analyze import answers_for, make_campaign, make_composed
-from tests.integration.test_console import (
+from tests.helpers import (
+    FORMS,
     add_response,
-    client_fixture,  # noqa: F401 (the client fixture)
+    answers_for,
+    english_left,
+    make_campaign,
+    make_composed,
     sign_in_as,
+    visible_text,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"

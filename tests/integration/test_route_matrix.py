@@ -22,11 +22,9 @@ import re
 from pathlib import Path
 
 import asyncpg
-import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
 from survey.console.auth import declared_roles, roles_text
 from survey.db import campaigns as campaigns_db
@@ -35,7 +33,6 @@ from survey.db import teams as teams_db
 from survey.db.accounts import INSTALLATION_ADMIN, ROLES
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
-from survey.settings import Settings
 from tests.helpers import (
     UNSAFE,
     V1,
@@ -61,11 +58,6 @@ CALLERS = (None, *ROLES, INSTALLATION)
 #: What the other team has; none of it may show on a page of the own team's members.
 RIVAL_CAMPAIGN = "rival-campaign"
 RIVAL_QUESTIONNAIRE = "rivalq"
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 def test_every_route_declares_its_roles(app: Litestar) -> None:

@@ -13,8 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.conftest import server_data_dir
-from tests.integration.test_serve import free_port, postgres_running, wait_for
+from tests.helpers import free_port, postgres_running, server_data_dir, wait_for
 
 
 def _gone(pids: list[int], seconds: float) -> list[int]:

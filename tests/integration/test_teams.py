@@ -33,12 +33,6 @@ from tests.helpers import (
     set_cookie,
     text_of,
 )
-from tests.helpers import (
-    client_fixture as client_fixture,
-)
-from tests.helpers import (
-    study_fixture as study_fixture,
-)
 
 MN = CATALOGUE.bound("mn")
 

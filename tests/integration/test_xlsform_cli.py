@@ -11,8 +11,7 @@ from survey.cli import main
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
-from tests.helpers import pyxform_converts
-from tests.unit.test_xlsform import basic, features_workbook
+from tests.helpers import basic, features_workbook, pyxform_converts
 
 DATA = Path(__file__).parent / "data"
 

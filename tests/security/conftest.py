@@ -1,10 +1,9 @@
-"""Fixtures of the security tests: the whole application on this test's database, and browsers of it
-signed in with a role, each holding a CSRF token of its own session."""
+"""Fixtures of the security tests: browsers of the whole application on this test's database, signed in
+with a role, each holding a CSRF token of its own session; a ``survey serve`` of the module's own."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -13,16 +12,13 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db.campaigns import Campaign
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_file
-from survey.settings import Settings
-from tests.conftest import FORMS
-from tests.helpers import PASSWORD, csrf_token_for
+from tests.helpers import FORMS, Server, csrf_token_for, password_hash, running_server
 
 
 class Browser:
@@ -49,17 +45,6 @@ class Browser:
 
 
 OpenBrowser = Callable[[str], Awaitable[Browser]]
-
-
-@functools.cache
-def password_hash() -> str:
-    # Once per test session: argon2 is deliberately slow.
-    return auth.hash_password(PASSWORD)
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 @pytest.fixture
@@ -100,3 +85,11 @@ async def campaign(db: asyncpg.Connection) -> Campaign:
     )
     await campaigns_db.add_wave(db, "tip", phase="pre")
     return found
+
+
+@pytest.fixture(scope="module")
+def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
+    """A ``survey serve`` of this test module's own, with the default settings (a module that needs
+    others overrides this fixture)."""
+    with running_server(pg_server_url, template_database) as running:
+        yield running

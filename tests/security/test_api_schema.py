@@ -33,7 +33,11 @@ from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db.pool import connect
 from survey.settings import Settings
-from tests.integration.test_console import add_response, make_study, password_hash
+from tests.helpers import (
+    add_response,
+    make_study,
+    password_hash,
+)
 
 CHECKS = [
     not_a_server_error,

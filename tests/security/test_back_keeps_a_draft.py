@@ -22,9 +22,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import create_app
 from survey.collect.routes import BODY_LIMIT
-from survey.settings import Settings
 from tests.helpers import (
     HTMX,
     Form,
@@ -68,11 +66,6 @@ TICKED = [("sources", "agency"), ("sources", "online"), ("age", "99"), ("note", 
 async def wave_fixture(db: asyncpg.Connection, tmp_path: Path):
     (tmp_path / "drafts.yaml").write_text(FORM, encoding="utf-8")
     return await open_wave(db, tmp_path / "drafts.yaml", campaign="drafts")
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 def _pairs(form: Form, *extra: tuple[str, str]) -> list[tuple[str, str]]:

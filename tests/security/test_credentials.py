@@ -24,31 +24,25 @@ from survey.console.auth import declared_roles
 from survey.db import accounts as accounts_db
 from survey.settings import Settings
 from tests.helpers import (
-    UNSAFE,
-    csrf_token_for,
-    handlers,
-    route_values,
-    sent_to_sign_in,
-    url_for,
-)
-from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_console import (
     PASSWORD,
+    UNSAFE,
     add_response,
     csrf_token,
+    csrf_token_for,
+    fill,
+    handlers,
     make_account,
     make_study,
     new_session,
     new_token,
+    route_values,
+    sent_to_sign_in,
     set_cookie,
+    unsafe_routes,
+    url_for,
 )
 
 Forge = Callable[[asyncpg.Connection], Awaitable[str]]
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 async def _aged(db: asyncpg.Connection, *, age: timedelta, idle: timedelta) -> str:

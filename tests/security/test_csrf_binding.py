@@ -18,8 +18,8 @@ import pytest
 from survey.console import auth
 from survey.db import accounts as accounts_db
 from survey.web.csrf import COOKIE
-from tests.helpers import PASSWORD, TEST_CLIENT_HOST
-from tests.security.conftest import Browser, OpenBrowser, password_hash
+from tests.helpers import PASSWORD, TEST_CLIENT_HOST, password_hash
+from tests.security.conftest import Browser, OpenBrowser
 
 NEW_ACCOUNT = {
     "email": "mallory@example.org",

@@ -21,7 +21,6 @@ from survey.db.pool import create_pool
 from survey.field.instance import MAX_ELEMENTS, MAX_SUBMISSION_BYTES
 from survey.settings import Settings
 from tests.helpers import (
-    client_fixture,  # noqa: F401 (the client fixture)
     fill_instance,
     make_study,
     multipart_submission,

@@ -12,27 +12,30 @@ import re
 from urllib.parse import quote
 
 import asyncpg
-import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey.app import MAX_BODY_BYTES, create_app
+from survey.app import MAX_BODY_BYTES
 from survey.console import auth
-from survey.settings import Settings
 from survey.web.messages import CATALOGUE as ERROR_MESSAGES
-from tests.integration.test_auth import fill, unsafe_routes
-from tests.integration.test_collect import DEMO, open_wave, post_form, stored, to_work_page
-from tests.integration.test_console import (
+from tests.helpers import (
+    DEMO,
     PASSWORD,
     add_response,
     csrf_token,
+    fill,
+    handlers,
     make_account,
     make_study,
     new_session,
     new_token,
+    open_wave,
+    post_form,
     set_cookie,
+    stored,
+    to_work_page,
+    unsafe_routes,
 )
-from tests.integration.test_route_matrix import handlers
 
 INJECTIONS = [
     "'; DROP TABLE response; --",
@@ -56,11 +59,6 @@ TABLES = [
     "api_token",
     "audit_log",
 ]
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 async def _counts(db: asyncpg.Connection) -> dict[str, int]:

@@ -21,7 +21,7 @@ import asyncio
 import re
 import socket
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -37,12 +37,6 @@ pytestmark = pytest.mark.slow
 SLOW_CONNECTIONS = 50
 #: What a person waiting for a page would call "answered at once"; the finding's threshold.
 PROMPT = 1.0
-
-
-@pytest.fixture(scope="module")
-def server(pg_server_url: str, template_database: str) -> Iterator[Server]:
-    with running_server(pg_server_url, template_database) as running:
-        yield running
 
 
 def _campaign(server: Server, key: str) -> str:

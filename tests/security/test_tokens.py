@@ -40,12 +40,6 @@ from tests.helpers import (
     set_cookie,
     url_for,
 )
-from tests.helpers import (
-    client_fixture as client_fixture,
-)
-from tests.helpers import (
-    study_fixture as study_fixture,
-)
 
 NEW_PASSWORD = "a different long passphrase"
 
@@ -56,11 +50,6 @@ def bearer(token: str) -> dict[str, str]:
 
 async def reads(client: AsyncTestClient, token: str, path: str = "/api/v1/campaigns") -> int:
     return (await client.get(path, headers=bearer(token))).status_code
-
-
-@pytest.fixture(name="app")
-def app_fixture(settings: Settings) -> Litestar:
-    return create_app(settings, database_url=settings.database_url)
 
 
 # -- tokens end with the password, the account, the team ---------------------------------------------------

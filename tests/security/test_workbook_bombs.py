@@ -29,8 +29,7 @@ import pytest
 
 from survey.errors import InvalidDefinition
 from survey.questionnaire.workbook import check_workbook, read_workbook
-from tests.e2e.conftest import PASSWORD, Server
-from tests.e2e.conftest import server as server
+from tests.helpers import PASSWORD, Server
 
 # -- building workbooks by hand -------------------------------------------------------------------------
 

@@ -14,7 +14,14 @@ import pytest
 from survey.errors import InvalidDefinition
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.xlsform import ReportLine, import_xlsform
-from tests.helpers import Cell, pyxform_converts, table, workbook
+from tests.helpers import (
+    Cell,
+    basic,
+    features_workbook,
+    pyxform_converts,
+    table,
+    workbook,
+)
 
 
 def lines(report: Sequence[ReportLine]) -> list[str]:
@@ -34,84 +41,6 @@ def find(report: Sequence[ReportLine], sheet: str, row: int | None, *words: str)
 
 # --------------------------------------------------------------------------------------------------
 # Every mapped feature
-
-EN, MN = "label::English (en)", "label::Mongolian (mn)"
-HINT_EN, HINT_MN = "hint::English (en)", "hint::Mongolian (mn)"
-SURVEY = [
-    "type", "name", EN, MN, HINT_EN, HINT_MN, "required", "relevant", "constraint", "appearance",
-    "parameters", "correct", "scoring", "likert", "reverse", "equivalent",
-]  # fmt: skip
-
-
-def features_workbook() -> bytes:
-    survey = table(
-        SURVEY,
-        {"type": "note", "name": "intro", EN: "Welcome", MN: "Тавтай морил"},
-        {"type": "acknowledge", "name": "consent", EN: "Do you agree?", MN: "Зөвшөөрч байна уу?",
-         "required": "yes"},
-        {"type": "begin_group", "name": "about", EN: "About you", MN: "Таны тухай",
-         "relevant": "${consent} = 'OK'", "appearance": "field-list"},
-        {"type": "integer", "name": "age", EN: "How old are you?", MN: "Та хэдэн настай вэ?",
-         HINT_EN: "From 18 to 27", HINT_MN: "18-27 нас", "required": "TRUE()",
-         "constraint": ". >= 18 and . <= 27"},
-        {"type": "select_one yn", "name": "has_job", EN: "Do you work?", MN: "Та ажилладаг уу?",
-         "required": True},
-        {"type": "decimal", "name": "income", EN: "Monthly income?", MN: "Сарын орлого?",
-         "relevant": "${has_job} = 'yes'", "constraint": ". >= 0"},
-        {"type": "date", "name": "start_date", EN: "Since when?", MN: "Хэзээнээс?",
-         "relevant": "selected(${has_job}, 'yes')",
-         "constraint": ". >= date('2000-01-01') and . <= date('2030-12-31')"},
-        {"type": "text", "name": "city", EN: "City?", MN: "Хот?",
-         "constraint": "string-length(.) <= 80"},
-        {"type": "range", "name": "children", EN: "How many children?", MN: "Хэдэн хүүхэдтэй вэ?",
-         "parameters": "start=0 end=10 step=1"},
-        {"type": "end_group"},
-        {"type": "begin_group", "name": "knowledge", EN: "Knowledge", MN: "Мэдлэг",
-         "relevant": "${consent} = 'OK' and ${age} >= 18"},
-        {"type": "select_one yn", "name": "k_offer", EN: "Is a too-good offer safe?",
-         MN: "Хэт сайн санал аюулгүй юу?", "correct": "no"},
-        {"type": "select_multiple signs", "name": "k_signs", EN: "Warning signs?",
-         MN: "Анхааруулах дохио?", "correct": "debt passport", "scoring": "partial",
-         "relevant": "not(${k_offer} = 'yes') or string-length(${k_offer}) = 0"},
-        {"type": "begin_group", "name": "attitudes", EN: "Attitudes", MN: "Хандлага",
-         "relevant": "${age} < 60"},
-        {"type": "select_one agree", "name": "a_report", EN: "I would report it",
-         MN: "Би мэдээлнэ", "likert": "agree5"},
-        {"type": "select_one agree", "name": "a_shame", EN: "I would be ashamed",
-         MN: "Би ичнэ", "likert": "agree5", "reverse": "yes",
-         "relevant": "${a_report} >= 4 or ${a_report} != 2"},
-        {"type": "end_group"},
-        {"type": "select_one yn", "name": "k_contract", EN: "Is a contract needed?",
-         MN: "Гэрээ хэрэгтэй юу?", "correct": "yes", "equivalent": "yes",
-         "relevant": "${k_offer} != 'dk'"},
-        {"type": "end_group"},
-        {"type": "text", "name": "comments", EN: "Anything else?", MN: "Өөр юу байна?",
-         "relevant": "count-selected(${k_signs}) > 0 and ${consent} = 'OK'"},
-    )  # fmt: skip
-    choices = table(
-        ["list_name", "name", EN, MN],
-        {"list_name": "yn", "name": "yes", EN: "Yes", MN: "Тийм"},
-        {"list_name": "yn", "name": "no", EN: "No", MN: "Үгүй"},
-        {"list_name": "yn", "name": "dk", EN: "Don't know", MN: "Мэдэхгүй"},
-        {"list_name": "signs", "name": "passport", EN: "Passport kept", MN: "Паспорт"},
-        {"list_name": "signs", "name": "contract", EN: "A contract", MN: "Гэрээ"},
-        {"list_name": "signs", "name": "debt", EN: "Growing debt", MN: "Өр"},
-        *[
-            {"list_name": "agree", "name": i, EN: en, MN: mn}
-            for i, (en, mn) in enumerate(
-                [("Disagree", "Үгүй"), ("Neutral", "Аль нь ч биш"), ("Agree", "Тийм")], start=1
-            )
-        ],
-    )
-    settings = table(
-        ["form_id", "form_title", "version", "default_language", "description::English (en)",
-         "description::Mongolian (mn)"],
-        {"form_id": "Safe Migration 2024", "form_title": "Safe migration", "version": "2024-05",
-         "default_language": "Mongolian (mn)", "description::English (en)": "A short survey",
-         "description::Mongolian (mn)": "Богино судалгаа"},
-    )  # fmt: skip
-    return workbook({"survey": survey, "choices": choices, "settings": settings})
-
 
 FEATURES_EXPECTED = """
 key: safe-migration-2024
@@ -390,15 +319,6 @@ def test_the_unsupported_workbook_is_a_genuine_xlsform() -> None:
 
 # --------------------------------------------------------------------------------------------------
 # Bad files: a clear message naming the sheet and row, never a traceback
-
-BASIC = ["type", "name", "label::English (en)", "relevant", "correct"]
-
-
-def basic(*rows: Mapping[str, Cell], choices: Sequence[Mapping[str, Cell]] = ()) -> bytes:
-    sheets: dict[str, list[list[Cell]]] = {"survey": table(BASIC, *rows)}
-    if choices:
-        sheets["choices"] = table(["list_name", "name", "label::English (en)"], *choices)
-    return workbook(sheets)
 
 
 def errors_of(data: bytes, **options: str) -> list[str]:

@@ -13,8 +13,7 @@ from survey.errors import InvalidDefinition
 from survey.questionnaire.fingerprint import definition_hash, item_fingerprints
 from survey.questionnaire.load import load_definition, load_file
 from survey.questionnaire.xlsform import definition_yaml, export_xlsform, import_xlsform
-from tests.helpers import pyxform_converts
-from tests.unit.test_xlsform import features_workbook
+from tests.helpers import features_workbook, pyxform_converts
 
 FORMS = sorted((Path(__file__).resolve().parents[2] / "forms").glob("*.yaml"))
 # Cascading choices from a shipped list, a calculation, piped text and a constraint message.
