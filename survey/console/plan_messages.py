@@ -351,6 +351,10 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Энэ тооны оролцогчоор энэ хүчээр ямар ч өсөлтийг илрүүлэх боломжгүй.",
         "en": "So few respondents cannot detect any rise with this power.",
     },
+    "plan.error.n_clusters": {
+        "mn": "Эдгээр оролцогч хоёр кластерт ч хүрэхгүй: шалгуурт дор хаяж хоёр кластер хэрэгтэй.",
+        "en": "These respondents make fewer than two clusters: the test needs at least two.",
+    },
     "plan.error.power": {
         "mn": "Хүч 0-ээс 1-ийн хооронд байна, ихэвчлэн 0.8.",
         "en": "Power lies between 0 and 1, usually 0.8.",

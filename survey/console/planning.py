@@ -150,7 +150,8 @@ def _needed(question: str, design: str, outcome: str) -> set[str]:
     return needed
 
 
-#: Fields that may stay empty: the correlation of a panel's scores (d is then d_z), and the clusters.
+#: Fields that may stay empty: the clusters (a simple random sample). A panel's correlation may stay
+#: empty for a score too (d is then d_z), but not for a share: read_plan_form says so.
 _OPTIONAL: Final = {"icc", "cluster_size"}
 
 
@@ -235,6 +236,8 @@ def _power_error(form: PlanForm, exc: InvalidStatistics) -> None:
         form.fail("p_post" if name == "p_post" else "effect", "plan.error.too_many")
     elif name == "correlation":
         form.fail("correlation", "plan.error.correlation_fit")
+    elif name == "n" and "fewer than 2 clusters" in text:
+        form.fail("n", "plan.error.n_clusters")
     elif name == "n":
         form.fail("n", "plan.error.n_too_small")
     else:

@@ -23,10 +23,12 @@ from survey.analysis import power as pw
 from survey.cli import main
 from survey.console.messages import CATALOGUE
 from survey.db import campaigns as campaigns_db
+from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
 from tests.helpers import (
     HTMX,
     V1,
+    V2,
     add_response,
     client_fixture,  # noqa: F401
     english_left,
@@ -257,6 +259,11 @@ def value_of(html: str, field: str) -> str:
         ({"question": "detect", "n": "2.5"}, "n", "plan.error.n"),
         ({"question": "detect", "n": "1"}, "n", "plan.error.n"),
         (
+            {"question": "detect", "n": "3", "icc": "0.1", "cluster_size": "2"},
+            "n",
+            "plan.error.n_clusters",
+        ),
+        (
             {"question": "detect", "outcome": "proportion", "n": "3", "p_pre": "0.999"},
             "n",
             "plan.error.n_too_small",
@@ -356,8 +363,6 @@ async def test_the_navigation_and_the_new_campaign_page_link_to_it(
 
 
 async def same_version_study(db: asyncpg.Connection, design: str = "independent") -> tuple:
-    from survey.db.questionnaires import publish
-
     await publish(db, load_definition(V1))
     campaign = await campaigns_db.create_campaign(db, "prec", questionnaire="tq", design=design)
     pre = await campaigns_db.add_wave(db, "prec", phase="pre", version=1)
@@ -481,3 +486,37 @@ async def test_who_may_plan(
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/sign-in")
     await sign_in_as(client, db, role)
     assert (await client.get("/console/plan")).status_code == status
+
+
+def wilson(k: int, n: int, z: float) -> tuple[float, float]:
+    """Wilson's score interval of k of n, written out (Wilson 1927)."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+async def test_a_share_shows_the_width_of_newcombes_interval(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await publish(db, load_definition(V1))
+    await publish(db, load_definition(V2))
+    await campaigns_db.create_campaign(db, "share", questionnaire="tq", design="independent")
+    pre = await campaigns_db.add_wave(db, "share", phase="pre", version=2)
+    post = await campaigns_db.add_wave(db, "share", phase="post", version=2)
+    counts = {pre: (7, 25), post: (15, 22)}  # (knowing the hotline, complete responses)
+    for wave, (k, n) in counts.items():
+        for j in range(n):
+            await add_response(db, wave, {"consent": "yes", "k_hotline": "yes" if j < k else "no"})
+    await sign_in_as(client, db, "researcher")
+    html = (await client.get(f"/console/waves/{post.key}?lang=en")).text
+    # Newcombe's hybrid score interval (method 10) of p_post − p_pre.
+    z = stats.norm.ppf(0.975)
+    (k1, n1), (k2, n2) = counts[post], counts[pre]
+    p1, p2 = k1 / n1, k2 / n2
+    l1, u1 = wilson(k1, n1, z)
+    l2, u2 = wilson(k2, n2, z)
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    width, _ = width_row(html, "Knows the hotline")
+    assert width == EN("monitor.width.points", value=f"{100 * (high - low):.1f}")
