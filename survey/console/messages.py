@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final
 
 from survey.console.field_messages import FIELD_MESSAGES
+from survey.console.plan_messages import PLAN_MESSAGES
 from survey.web.i18n import Catalogue, language_name
 
 __all__ = ["CATALOGUE", "MESSAGES", "language_name"]
@@ -1471,6 +1472,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     # Field collection: its pages' words are kept beside them (survey/console/field_messages.py).
     **FIELD_MESSAGES,
+    # Planning and the monitoring page's interval widths (survey/console/plan_messages.py).
+    **PLAN_MESSAGES,
 }
 
 CATALOGUE: Final = Catalogue(MESSAGES)

@@ -5,11 +5,24 @@ the responses by channel and enumerator and those waiting for review (survey.con
 
 htmx refreshes the figures every 30 seconds: the same handler answers an htmx request with the figures
 alone (``console/_progress.html``).
+
+Below the figures, the precision so far (issue 18): for each declared outcome, the width of the interval
+the report will show, read by the report's own data path (:func:`survey.reports.data.campaign_waves`, then
+:func:`survey.analysis.report.build_report`): for a post wave, of the report's first effect (the raw
+difference for the campaign's design: Welch, paired, Newcombe or the difference in differences); for a
+pre wave, of the wave's own mean (t interval) or share (Wilson interval, the one Newcombe's intervals are
+built from). Beside it, how many more complete responses of this wave would bring it to a target width
+set on the page (kept in the query string), assuming every group's current SD holds, the other waves stay
+as they are, and the width shrinks with the square root of n: with V = Σ sd²/n over the compared groups,
+the width scales with √V. Groups under 5 show no numbers, as on the report. This is read once per page
+view, not by the 30-second refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
@@ -18,16 +31,31 @@ from litestar import get
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
+from scipy import stats
 
+from survey.analysis.report import WaveData, build_report
+from survey.analysis.results import OutcomeReport
 from survey.console import field, service
 from survey.console import web as console_web
 from survey.console.auth import CAMPAIGN_READERS, principal
 from survey.console.field import ChannelRow
+from survey.console.planning import VALUE_LENGTH, parse_number
 from survey.db import field as field_db
 from survey.db.console import WaveProgress
+from survey.questionnaire.model import Questionnaire
+from survey.reports.data import campaign_waves
 from survey.web import request_pool
+from survey.web.i18n import LANGUAGES
 
-__all__ = ["ROUTES", "Bar", "Chart", "day_chart"]
+__all__ = [
+    "ROUTES",
+    "Bar",
+    "Chart",
+    "OutcomeWidth",
+    "day_chart",
+    "more_needed",
+    "outcome_widths",
+]
 
 #: The chart's height and the width of one day, in SVG user units; the chart is drawn upwards from
 #: y = CHART_HEIGHT and stretched to the page's width.
@@ -123,6 +151,8 @@ class WavePage:
     pending: int = 0
     review_href: str | None = None
     """Where the field interviews waiting for review are decided, for the roles that decide."""
+    precision: Precision | None = None
+    """The interval widths of the declared outcomes so far (page views only, not the refresh)."""
 
 
 def _duration(t: Callable[..., str], seconds: float | None) -> str:
@@ -162,6 +192,7 @@ def _wave_page(
     found: service.Monitoring,
     channels: tuple[ChannelRow, ...] = (),
     pending: int = 0,
+    widths: Precision | None = None,
 ) -> WavePage:
     t = console_web.translator(request)
     wave, progress = found.wave, found.progress
@@ -194,6 +225,238 @@ def _wave_page(
         channels=channels,
         pending=pending,
         review_href=field.review_link(request, wave, pending),
+        precision=widths,
+    )
+
+
+# -- precision so far ---------------------------------------------------------------------------------
+
+#: The smallest group whose numbers are shown, as on the report (reports never show a cell under 5).
+MIN_CELL: Final = 5
+#: A target width's default, as a share of the outcome's range: a tenth (10 percentage points, ±5, for a
+#: share or a knowledge score; 0.4 points on a 5-point scale), a survey's usual margin of error.
+DEFAULT_TARGET_SHARE: Final = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeWidth:
+    """The interval of one declared outcome as the report will show it, from this wave's view.
+
+    ``width`` is in the outcome's own units (a share or a score as 0–1, a scale in its points); None
+    when it cannot be computed yet, or is hidden (``hidden``: a group under :data:`MIN_CELL`).
+    ``groups`` holds, for each compared group, its n and its variance (sd²); ``this`` names the group
+    this wave's new responses join.
+    """
+
+    key: str
+    kind: str
+    label: Mapping[str, str]
+    width: float | None
+    hidden: bool
+    groups: Mapping[str, tuple[int, float]]
+    this: str
+    span: float
+    """The outcome's range (1 for a share or a score, points − 1 for a scale)."""
+
+
+def _span(definition: Questionnaire, outcome_items: Sequence[str] | None, kind: str) -> float:
+    if kind != "scale" or not outcome_items:
+        return 1.0
+    scale = definition.item(outcome_items[0]).scale
+    points = definition.likert_scales[scale].points if scale in definition.likert_scales else 5
+    return float(points - 1)
+
+
+def _single_interval(kind: str, n: int, mean: float, sd: float, level: float) -> float | None:
+    """The width of one wave's interval: Wilson for a share, t for a mean."""
+    if n < 2:
+        return None
+    if kind == "proportion":
+        low, high = stats.binomtest(round(mean * n), n).proportion_ci(level, method="wilson")
+        return float(high - low)
+    return 2.0 * float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
+
+
+def outcome_widths(design: str, waves: Sequence[WaveData], wave_key: str) -> list[OutcomeWidth]:
+    """The interval width of each declared outcome, for the wave ``wave_key`` of a campaign.
+
+    A post wave: the width of the report's first effect of the outcome (``build_report`` on all the
+    campaign's waves). A pre wave: the width of the wave's own mean or share, from the report's summary
+    of that wave read as the only wave of an independent design (the report's scoring, nothing else).
+    """
+    wave = next(w for w in waves if w.key == wave_key)
+    level = 0.95
+    if wave.phase == "post":
+        report = build_report("monitoring", design, waves, confidence_level=level)
+        if design == "panel":
+            names, this = ("change",), "change"
+        elif design == "comparison":
+            names = ("campaign_pre", "campaign_post", "comparison_pre", "comparison_post")
+            this = f"{wave.arm}_post"
+        else:
+            names, this = ("pre", "post"), "post"
+    else:
+        alone = dataclasses.replace(wave, phase="pre", arm="campaign")
+        report = build_report("monitoring", "independent", [alone], confidence_level=level)
+        names, this = ("pre",), "pre"
+    definition = next(w for w in waves if w.key == wave_key).definition
+    out = []
+    for outcome in report.outcomes:
+        if outcome.key not in definition.outcomes:
+            continue
+        declared = definition.outcomes[outcome.key]
+        groups = {name: outcome.groups.get(name) for name in names}
+        hidden = any(g is None or g.n is None for g in groups.values())
+        sizes = {
+            name: (g.n, g.sd * g.sd)
+            for name, g in groups.items()
+            if g is not None and g.n and g.sd is not None
+        }
+        width = None if hidden else _width(outcome, wave.phase, groups[this], level)
+        out.append(
+            OutcomeWidth(
+                key=outcome.key,
+                kind=outcome.kind,
+                label=outcome.label,
+                width=width,
+                hidden=hidden,
+                groups=sizes if len(sizes) == len(names) else {},
+                this=this,
+                span=_span(definition, declared.items, outcome.kind),
+            )
+        )
+    return out
+
+
+def _width(outcome: OutcomeReport, phase: str, group: object, level: float) -> float | None:
+    if phase == "post":
+        first = next((e for e in outcome.effects if e.group is None), None)
+        if first is None or first.ci_low is None or first.ci_high is None:
+            return None
+        return first.ci_high - first.ci_low
+    if group is None or group.n is None or group.mean is None or group.sd is None:  # type: ignore[attr-defined]
+        return None
+    return _single_interval(outcome.kind, group.n, group.mean, group.sd, level)  # type: ignore[attr-defined]
+
+
+def more_needed(found: OutcomeWidth, target: float) -> int | None:
+    """More complete responses of this wave for the width to reach ``target``: 0 when it has; None when
+    it cannot be reached by this wave alone (the other waves' share of the variance is already too
+    large) or cannot be estimated (no spread yet).
+
+    The width scales with √V, V = Σ sd²/n over the compared groups, each group's sd held fixed and
+    only this wave's n growing (in a panel, the pairs).
+    """
+    if found.width is None or not found.groups or target <= 0:
+        return None
+    if found.width <= target:
+        return 0
+    n_this, v_this = found.groups[found.this]
+    total = sum(v / n for n, v in found.groups.values())
+    if v_this <= 0 or total <= 0:
+        return None
+    wanted = total * (target / found.width) ** 2
+    rest = total - v_this / n_this
+    if wanted <= rest:
+        return None
+    return max(0, math.ceil(v_this / (wanted - rest) - n_this - 1e-9))
+
+
+@dataclass(frozen=True, slots=True)
+class WidthRow:
+    key: str
+    name: str
+    field: str
+    """The query parameter of its target."""
+    target: str
+    """The target as typed (or the default), in the row's display units."""
+    error: str | None
+    width: str | None
+    more: str
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Precision:
+    lead: str
+    rows: tuple[WidthRow, ...]
+    action: str
+    lang: str | None = None
+    """``?lang=`` of the address, carried by the targets' form."""
+
+
+def _shown(t: Callable[..., str], kind: str, value: float) -> str:
+    if kind == "scale":
+        return t("monitor.width.scale", value=f"{value:.2f}")
+    return t("monitor.width.points", value=f"{100 * value:.1f}")
+
+
+def precision(
+    t: Callable[..., str],
+    language: str,
+    wave: WaveData,
+    found: Sequence[OutcomeWidth],
+    query: Mapping[str, str],
+    action: str,
+) -> Precision:
+    """The table of interval widths, with each outcome's target read from ``target-<key>``."""
+    rows = []
+    for f in found:
+        name = f"target-{f.key}"
+        factor = 1.0 if f.kind == "scale" else 100.0
+        default = DEFAULT_TARGET_SHARE * f.span
+        typed = (query.get(name) or "").strip()
+        error = None
+        value = parse_number(typed) if typed and len(typed) <= VALUE_LENGTH else None
+        if typed and (value is None or value <= 0):
+            error = t("monitor.width.target_error")
+        target = default if value is None or value <= 0 else value / factor
+        if f.hidden:
+            width, more = None, t("monitor.width.hidden")
+        elif f.width is None:
+            width, more = None, t("monitor.width.none")
+        else:
+            width = _shown(t, f.kind, f.width)
+            needed = more_needed(f, target)
+            if needed == 0:
+                more = t("monitor.width.reached")
+            elif needed is None:
+                more = t("monitor.width.unreachable" if f.groups else "monitor.width.none")
+            else:
+                more = f"{needed:,}"
+        label = service.text_in(f.label, language, wave.definition.default_language) or f.key
+        rows.append(
+            WidthRow(
+                key=f.key,
+                name=label,
+                field=name,
+                target=typed[:VALUE_LENGTH] if typed else f"{default * factor:g}",
+                error=error,
+                width=width,
+                more=more,
+                unit=t(
+                    "monitor.width.scale" if f.kind == "scale" else "monitor.width.points", value=""
+                ).strip(),
+            )
+        )
+    lead = t("monitor.width.lead_post" if wave.phase == "post" else "monitor.width.lead_pre")
+    lang = query.get("lang")
+    return Precision(
+        lead=lead, rows=tuple(rows), action=action, lang=lang if lang in LANGUAGES else None
+    )
+
+
+async def _precision(conn: object, request: HTMXRequest, wave_key: str, campaign: str) -> Precision:
+    campaign_row, waves = await campaign_waves(conn, campaign)
+    wave = next(w for w in waves if w.key == wave_key)
+    found = outcome_widths(campaign_row.design, waves, wave_key)
+    return precision(
+        console_web.translator(request),
+        console_web.language(request),
+        wave,
+        found,
+        request.query_params,
+        f"/console/waves/{wave_key}",
     )
 
 
@@ -209,7 +472,13 @@ async def wave_page(request: HTMXRequest, key: FromPath[str]) -> Template:
         )
         channels = await field.channel_rows(conn, console_web.translator(request), found.wave)
         pending = await field_db.pending_count(conn, found.wave.id)
-    context = _wave_page(request, found, channels, pending)
+        # The refresh every 30 seconds asks for the figures only; the report's read is for a page view.
+        widths = (
+            None
+            if request.htmx
+            else await _precision(conn, request, found.wave.key, found.wave.campaign)
+        )
+    context = _wave_page(request, found, channels, pending, widths)
     if request.htmx:
         return console_web.fragment(request, "_progress.html", context)
     return console_web.page(request, "wave.html", context, section="campaigns")

@@ -3,6 +3,7 @@
 ==========================================  =====================================================
 :mod:`survey.console.campaigns`             the campaign list, a campaign, its waves, QR codes
 :mod:`survey.console.monitoring`            a wave's collection so far
+:mod:`survey.console.planning`              planning a campaign: sample sizes, detectable effects
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
 :mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
@@ -32,6 +33,7 @@ from survey.console import (
     editor,
     field,
     monitoring,
+    planning,
     questionnaires,
     teams,
 )
@@ -47,6 +49,7 @@ def console_router() -> Router:
             *accounts.ROUTES,
             *campaigns.ROUTES,
             *monitoring.ROUTES,
+            *planning.ROUTES,
             *field.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,

@@ -172,6 +172,7 @@ def _frame(request: Request, lang: str, section: str) -> Frame:
     sections: list[tuple[str, str, frozenset[str] | None]] = [
         ("campaigns", "/console/campaigns", None),
         ("questionnaires", "/console/questionnaires", CAMPAIGN_READERS),
+        ("plan", "/console/plan", CAMPAIGN_READERS),
         ("teams", "/console/teams", None),
         ("users", "/console/users", INSTALLATION_ADMINS),
         ("audit", "/console/audit", INSTALLATION_ADMINS),

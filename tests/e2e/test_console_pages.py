@@ -29,6 +29,12 @@ PAGES = [
     "/console/campaigns/new",
     "/console/campaigns/demo-corruption",
     "/console/waves/demo-trafficking-pre",
+    "/console/waves/demo-trafficking-post",
+    "/console/waves/demo-corruption-post?target-knowledge=x",
+    "/console/plan",
+    "/console/plan?question=detect&design=panel&outcome=proportion&n=200&p_pre=0.4&correlation=0.3"
+    "&power=0.8&alpha=0.05&icc=0.05&cluster_size=20",
+    "/console/plan?question=n&design=comparison&outcome=smd&effect=abc&power=2&alpha=0.05&icc=0.1",
     "/console/waves/field-demo-pre",
     "/console/waves/field-demo-pre/field",
     "/console/waves/field-demo-pre/review",
@@ -232,3 +238,31 @@ def test_the_copy_button_copies_the_wave_link(
     expect(card.get_by_role("button", name=t("wave.copy"))).to_be_hidden()
     expect(card.locator(".link-field")).to_be_visible()
     expect(card.locator(".link-field")).to_have_value(link)
+
+
+@pytest.mark.parametrize("java_script", [True, False])
+def test_a_plan_is_made_and_corrected_in_the_browser(
+    server: Server,
+    accounts: dict[str, str],
+    new_page: Callable[..., Page],
+    java_script: bool,
+) -> None:
+    """The planner answers in place with htmx, and by a whole page without JavaScript; a wrong value is
+    told beside its field, and the address shares the plan."""
+    from survey.analysis import power
+
+    t = CATALOGUE.bound("en")
+    page = new_page(java_script_enabled=java_script)
+    sign_in(page, server, accounts["analyst"], lang="en")
+    page.goto(f"{server.url}/console/plan?lang=en")
+    page.get_by_label(t("plan.outcome.proportion")).check()
+    page.get_by_role("button", name=t("plan.submit")).click()
+    n = power.n_for_proportions(0.4, 0.5).n
+    expect(page.locator("#plan-answer")).to_have_text(t("plan.result.n", n=f"{n:,}"))
+    assert "outcome=proportion" in page.url
+    field = page.get_by_label(t("plan.field.p_post"))
+    field.fill("0,4")
+    page.get_by_role("button", name=t("plan.submit")).click()
+    expect(page.locator("#plan-p_post-error")).to_have_text(t("plan.error.same_proportions"))
+    expect(page.get_by_label(t("plan.field.p_post"))).to_have_value("0,4")
+    assert page.evaluate(MEASURE) == []
