@@ -202,7 +202,7 @@ def _wave_page(
         key=wave.key,
         campaign=wave.campaign,
         title=console_web.wave_title(t, wave),
-        questionnaire=wave.questionnaire,
+        questionnaire=found.questionnaire_title,
         version=wave.version,
         status=wave.status,
         status_label=t(f"status.{wave.status}"),

@@ -451,6 +451,8 @@ class Monitoring:
     progress: WaveProgress
     pages: Mapping[str, PageName]
     """Page key (as responses record it) → its name, for every page of the wave's version."""
+    questionnaire_title: str
+    """The title of the wave's questionnaire version in the reader's language (its key if untitled)."""
 
 
 async def monitoring(
@@ -471,7 +473,8 @@ async def monitoring(
         pages[page.key] = PageName(
             number=page.number, title=title, part=page.part, parts=page.parts
         )
-    return Monitoring(wave=wave, progress=progress, pages=pages)
+    title = text_in(q.title, language, q.default_language) or wave.questionnaire
+    return Monitoring(wave=wave, progress=progress, pages=pages, questionnaire_title=title)
 
 
 def text_in(texts: Mapping[str, str] | None, language: str, default: str) -> str | None:

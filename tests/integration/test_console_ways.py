@@ -367,7 +367,7 @@ async def test_campaigns_name_their_questionnaire_by_its_title_in_the_readers_la
 ) -> None:
     """People read titles; the questionnaire's key ("tq") is for files and commands."""
     await sign_in_as(client, db, "researcher")
-    for path in ("/console/campaigns", "/console/campaigns/tip"):
+    for path in ("/console/campaigns", "/console/campaigns/tip", "/console/waves/tip-pre"):
         mongolian = visible_text((await client.get(path)).text)
         assert "Туршилтын асуулга" in mongolian and " tq " not in f" {mongolian} ", path
         english = visible_text((await client.get(f"{path}?lang=en")).text)
