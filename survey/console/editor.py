@@ -25,6 +25,10 @@ editor at the place changed (303). With htmx the same form answers with the edit
 (``console/_editor.html``), the loader's messages beside each place, in one request. Each form carries the
 draft's revision: a change made on a stale one is refused with 409 and the draft as it now is
 (:mod:`survey.editor.service`).
+
+One module, though long: its routes share one way of reading an editor form, answering a change (the
+fragment for htmx, a 303 back to the place otherwise) and rendering the editor's page context; the rules
+themselves are in survey/editor (edits.py, service.py), which imports no litestar.
 """
 
 from __future__ import annotations
