@@ -691,6 +691,13 @@ async def set_disabled(
     return None
 
 
+async def _audit(conn: asyncpg.Connection, who: Principal, action: str, **detail: str) -> None:
+    """An audit entry of what ``who`` did in the console (accounts, tokens, teams)."""
+    await accounts_db.record_audit(
+        conn, action=action, actor=who.email, account_id=who.account_id, detail=detail
+    )
+
+
 async def set_installation_admin(
     conn: asyncpg.Connection, who: Principal, account_id: int, admin: bool
 ) -> Rejected | None:
@@ -700,12 +707,11 @@ async def set_installation_admin(
         return Rejected("installation_admin_self")
     account = await accounts_db.get_account(conn, account_id)
     await accounts_db.set_installation_admin(conn, account_id, admin)
-    await accounts_db.record_audit(
+    await _audit(
         conn,
-        action="installation_admin_granted" if admin else "installation_admin_removed",
-        actor=who.email,
-        account_id=who.account_id,
-        detail={"member": account.email},
+        who,
+        "installation_admin_granted" if admin else "installation_admin_removed",
+        member=account.email,
     )
     return None
 
@@ -735,13 +741,7 @@ async def reset_password(
         return Rejected("reset_self")
     account = await accounts_db.get_account(conn, account_id)
     secret, ended = await start(conn, account_id, created_by=who.account_id)
-    await accounts_db.record_audit(
-        conn,
-        action="password_reset",
-        actor=who.email,
-        account_id=who.account_id,
-        detail={"member": account.email},
-    )
+    await _audit(conn, who, "password_reset", member=account.email)
     return ResetLink(account=account, secret=secret, ended=ended)
 
 
@@ -837,12 +837,8 @@ async def create_token(
         )
     except RuleBroken as exc:
         return _rejected(exc, "token_refused")
-    await accounts_db.record_audit(
-        conn,
-        action="token_created",
-        actor=who.email,
-        account_id=who.account_id,
-        detail={"token": issued.token.name, "scopes": ", ".join(issued.token.scopes)},
+    await _audit(
+        conn, who, "token_created", token=issued.token.name, scopes=", ".join(issued.token.scopes)
     )
     return issued
 
@@ -852,13 +848,7 @@ async def revoke_token(
 ) -> accounts_db.ApiToken:
     """Revoke one of ``who``'s own tokens; NotFound for any other."""
     revoked = await accounts_db.revoke_api_token(conn, token_id, account_id=who.account_id)
-    await accounts_db.record_audit(
-        conn,
-        action="token_revoked",
-        actor=who.email,
-        account_id=who.account_id,
-        detail={"token": revoked.name},
-    )
+    await _audit(conn, who, "token_revoked", token=revoked.name)
     return revoked
 
 
@@ -899,13 +889,7 @@ async def create_team(
         team = await teams_db.create_team(conn, draft.key, draft.name)
     except (InvalidAnswer, Conflict) as exc:
         return _rejected(exc, "team_refused")
-    await accounts_db.record_audit(
-        conn,
-        action="team_created",
-        actor=who.email,
-        account_id=who.account_id,
-        detail={"team": team.key},
-    )
+    await _audit(conn, who, "team_created", team=team.key)
     return team
 
 
@@ -932,12 +916,6 @@ async def team_detail(conn: asyncpg.Connection, who: Principal, key: str) -> Tea
     )
 
 
-async def _audit_team(conn: asyncpg.Connection, who: Principal, action: str, **detail: str) -> None:
-    await accounts_db.record_audit(
-        conn, action=action, actor=who.email, account_id=who.account_id, detail=detail
-    )
-
-
 async def add_member(
     conn: asyncpg.Connection, who: Principal, key: str, email: str, role: str
 ) -> Member | Rejected:
@@ -957,7 +935,7 @@ async def add_member(
         await teams_db.add_member(conn, team, account.id, role)
     except RuleBroken as exc:
         return _rejected(exc, "member_refused")
-    await _audit_team(conn, who, "team_member_added", team=team.key, member=email, role=role)
+    await _audit(conn, who, "team_member_added", team=team.key, member=email, role=role)
     return next(m for m in await teams_db.members(conn, team.id) if m.account_id == account.id)
 
 
@@ -970,7 +948,7 @@ async def set_member_role(
     except RuleBroken as exc:
         return _rejected(exc, "member_refused")
     member = await accounts_db.get_account(conn, account_id)
-    await _audit_team(conn, who, "team_member_role", team=team.key, member=member.email, role=role)
+    await _audit(conn, who, "team_member_role", team=team.key, member=member.email, role=role)
     return None
 
 
@@ -984,7 +962,7 @@ async def remove_member(
         await teams_db.remove_member(conn, team, account_id)
     except RuleBroken as exc:
         return _rejected(exc, "member_refused")
-    await _audit_team(conn, who, "team_member_removed", team=team.key, member=member.email)
+    await _audit(conn, who, "team_member_removed", team=team.key, member=member.email)
     return None
 
 
