@@ -353,7 +353,7 @@ async def csrf_token_for(client: Any, session: str | None) -> str:
     """
     client.cookies.delete(SESSION_COOKIE)
     if session is not None:
-        client.cookies.set(SESSION_COOKIE, session, domain=TEST_CLIENT_HOST)
+        set_cookie(client, SESSION_COOKIE, session)
     client.cookies.delete(CSRF_COOKIE)
     await client.get("/sign-in")
     return client.cookies[CSRF_COOKIE]
@@ -840,13 +840,10 @@ async def new_token(
     return issued.secret
 
 
-HOST = "testserver.local"  # where litestar's test client sends requests, and cookies belong
-
-
 def set_cookie(client: AsyncTestClient, name: str, value: str) -> None:
     """Replace a cookie in the client's jar, as the server would have set it."""
     client.cookies.delete(name)
-    client.cookies.set(name, value, domain=HOST)
+    client.cookies.set(name, value, domain=TEST_CLIENT_HOST)
 
 
 async def sign_in_as(

@@ -23,7 +23,7 @@ from survey.app import create_app
 from survey.collect.routes import COOKIE
 from survey.settings import Settings
 from tests.helpers import (
-    HOST,
+    TEST_CLIENT_HOST,
     make_account,
     new_token,
     open_wave,
@@ -93,7 +93,7 @@ async def test_an_id_read_from_the_api_or_an_export_takes_over_nothing(
     async with AsyncTestClient(app) as attacker:
         attacker.follow_redirects = False
         # The cookie set to the id that was read: the link starts a new response, hers stays hers.
-        attacker.cookies.set(COOKIE, public, domain=HOST, path=f"/r/{wave.token}")
+        attacker.cookies.set(COOKIE, public, domain=TEST_CLIENT_HOST, path=f"/r/{wave.token}")
         opened = await attacker.get(f"/r/{wave.token}")
         assert opened.status_code == 200 and SECRET_ANSWER not in opened.text
         assert read_page(opened.text).hidden["_response_id"] not in (own_id, public)
