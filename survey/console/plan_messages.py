@@ -139,6 +139,12 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Нэг судалгаанд {n} оролцогч хэрэгтэй.",
         "en": "{n} respondents per survey.",
     },
+    # A comparison design has two groups in each survey, and the number is for each group (as the CLI's
+    # "per arm and wave").
+    "plan.result.n.comparison": {
+        "mn": "Судалгаа бүрт бүлэг тус бүрээс {n} оролцогч хэрэгтэй.",
+        "en": "{n} respondents per group in each survey.",
+    },
     "plan.result.detect_smd": {
         "mn": "Хамгийн бага илрүүлэх нөлөө: d = {effect}.",
         "en": "Smallest detectable effect: d = {effect}.",
@@ -166,6 +172,16 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": (
             "The campaign group and the comparison group, before and after: {n} in each of the four, "
             "{all} in all."
+        ),
+    },
+    "plan.detail.clusters.comparison": {
+        "mn": (
+            "Кластер: судалгаа бүрт бүлэг тус бүрээс {clusters}, тус бүр {size} оролцогчтой, ICC {icc}; "
+            "кластерын улмаас дисперс {deff} дахин өснө."
+        ),
+        "en": (
+            "Clusters: {clusters} per group in each survey, of {size} respondents each, ICC {icc}, "
+            "design effect {deff}."
         ),
     },
     "plan.detail.clusters": {

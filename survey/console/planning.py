@@ -349,8 +349,9 @@ def _percent(p: float) -> str:
 def _sentences(t: Callable[..., str], plan: Plan) -> tuple[str, str, list[str], list[str]]:
     """The headline, the answer, the details and the assumptions of a plan, in words."""
     design, smd = plan.design, plan.outcome == "smd"
+    per_group = ".comparison" if design == "comparison" else ""
     if plan.question == "n":
-        headline = t("plan.result.n", n=f"{plan.n:,}")
+        headline = t(f"plan.result.n{per_group}", n=f"{plan.n:,}")
     elif smd:
         headline = t("plan.result.detect_smd", effect=f"{plan.effect:.3f}")
     else:
@@ -369,7 +370,7 @@ def _sentences(t: Callable[..., str], plan: Plan) -> tuple[str, str, list[str], 
     if plan.cluster_size is not None:
         details.append(
             t(
-                "plan.detail.clusters",
+                f"plan.detail.clusters{per_group}",
                 clusters=_fmt(plan.clusters or 0, 4),
                 size=_fmt(plan.cluster_size),
                 icc=_fmt(plan.icc or 0),

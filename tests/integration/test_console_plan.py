@@ -111,6 +111,8 @@ async def test_the_sample_size_equals_survey_plan_and_power_py(
     n = int(re.sub(r"\D", "", headline(html)))
     cli = cli_plan(capsys, "--design", query["design"], "--outcome", query["outcome"], *options)
     assert cli == f"n per wave: {n}"
+    # The number counts what the CLI counts: in a comparison design, each group at each wave.
+    assert ("per group" in headline(html)) == (query["design"] == "comparison")
     common = {
         "design": query["design"],
         "power": float(query.get("power", BASE["power"])),
