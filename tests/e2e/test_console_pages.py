@@ -155,6 +155,24 @@ def test_the_navigation_folds_into_a_menu_on_a_phone(
     ).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [960, 1280])
+def test_the_sections_keep_one_row_on_a_wide_screen(
+    server: Server, new_page: Callable[..., Page], width: int
+) -> None:
+    # The longest bar: an administrator of the installation (every section, the audit log among them),
+    # with a long address, in Mongolian, whose section names are longer than the English.
+    email = f"battsetseg.ganbold.director.{width}@example.org"
+    server.create_user(email, "admin")
+    page = new_page(viewport={"width": width, "height": 800})
+    sign_in(page, server, email)
+    tops = page.locator("nav.wide a").evaluate_all(
+        "links => links.map(a => Math.round(a.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 6 and len(set(tops)) == 1, tops
+    expect(page.locator(".tools")).to_contain_text(email)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+
+
 def test_the_language_switch_is_kept_with_the_account(
     server: Server, accounts: dict[str, str], new_page: Callable[..., Page]
 ) -> None:
