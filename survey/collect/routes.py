@@ -25,7 +25,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Final
 
@@ -184,7 +184,16 @@ class _RenderedForms:
         form = view.form
         assert form is not None
         marked = replace(form, response_id=self.MARK)
-        key = (template_name, view.lang, view.title, view.languages, view.htmx_config, marked)
+        # Every field of the view, whatever fields it gains, but ``t``: the catalogue's lookup in
+        # ``lang``, made anew for each request.
+        key = (
+            template_name,
+            *(
+                marked if f.name == "form" else getattr(view, f.name)
+                for f in fields(view)
+                if f.name != "t"
+            ),
+        )
         page = self.pages.get(key)
         if page is None:
             template = request.app.template_engine.get_template(template_name)
@@ -197,7 +206,7 @@ class _RenderedForms:
         return page.replace(self.MARK, form.response_id)
 
 
-#: Pages per worker: every page of a few dozen questionnaires in two languages, a few hundred kilobytes.
+#: Pages per worker: every page of a few dozen questionnaires in two languages; at most a few megabytes.
 _RENDERED: Final = _RenderedForms(size=512)
 
 
