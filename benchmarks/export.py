@@ -8,6 +8,9 @@ then, at 50,000 and at 200,000 complete responses:
 * exports it again under ``tracemalloc`` and prints the peak of Python memory (flat: the same at both
   sizes, since rows are read through a server-side cursor, a batch at a time).
 
+It exits with 1 when a budget is missed: CSV under half of COPY's speed at the largest size, or a peak
+of memory (CSV, Excel) that grows with the responses.
+
 ``--formats csv,xlsx,sav`` adds the peak memory of the Excel export (flat as well) and of the SPSS export,
 which grows with the rows: pyreadstat writes from a whole DataFrame.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import tempfile
@@ -43,6 +47,7 @@ from survey.questionnaire.model import Item, Questionnaire
 REPO = Path(__file__).resolve().parents[1]
 FORM = REPO / "forms" / "trafficking-knowledge.yaml"
 SIZES = (50_000, 200_000)
+SPEED_BUDGET = 0.5  # CSV at least half as fast as COPY of the same rows
 # The rows an export reads, in the same order (asyncpg wraps it in COPY (...) TO STDOUT).
 COPY_QUERY = """
     SELECT r.public_id, r.version_id, r.language, r.status, r.started_at, r.submitted_at, r.answers
@@ -158,7 +163,8 @@ async def copy_once(url: str, path: Path) -> float:
         await conn.close()
 
 
-async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> None:
+async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> bool:
+    """Print the table; whether the budgets are met (speed at the largest size, flat memory)."""
     conn = await connect(url)
     try:
         await migrate(conn)
@@ -183,6 +189,8 @@ async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> None:
     )
     print(header + "".join(f" {'peak ' + f + ' MiB':>15}" for f in formats))
     inserted = 0
+    ratios: list[float] = []
+    peaks_by_size: list[list[float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for size in sizes:
@@ -201,14 +209,31 @@ async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> None:
                 _, rows, peak = await export_once(url, fmt, out / f"a.{fmt}", True)
                 assert rows == size, (rows, size)
                 peaks.append(peak)
+            ratios.append(copy_seconds / csv_seconds)
+            peaks_by_size.append(peaks)
             print(
                 f"{size:>10,} {csv_seconds:>7.2f} {size / csv_seconds:>9,.0f} {copy_seconds:>7.2f} "
                 f"{size / copy_seconds:>9,.0f} {copy_seconds / csv_seconds:>8.2f}"
                 + "".join(f" {p:>15.1f}" for p in peaks)
             )
+    speed = ratios[-1] >= SPEED_BUDGET
+    # Flat: the largest size peaks no higher than the smallest, give or take a tenth and 1 MiB of noise.
+    # The SPSS file is built from a whole DataFrame and grows with the rows, so it is shown, not judged.
+    flat = all(
+        big <= small * 1.1 + 1
+        for fmt, small, big in zip(formats, peaks_by_size[0], peaks_by_size[-1], strict=True)
+        if fmt != "sav"
+    )
+    print(
+        f"budgets: CSV at {ratios[-1]:.2f} of COPY's speed at {sizes[-1]:,} responses (>= "
+        f"{SPEED_BUDGET}): {'met' if speed else 'MISSED'}; peak memory flat from {sizes[0]:,} to "
+        f"{sizes[-1]:,}: {'met' if flat else 'MISSED'}; load average "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    return speed and flat
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--formats", default="csv", help="csv,xlsx,sav: whose peak memory to show")
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
@@ -216,29 +241,26 @@ def main() -> None:
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
     sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
-    import os
-
     url = args.database_url or os.environ.get("DATABASE_URL")
     if url:
-        asyncio.run(run(url, formats, sizes))
-        return
+        return 0 if asyncio.run(run(url, formats, sizes)) else 1
     with tempfile.TemporaryDirectory() as data:
         server = start_embedded(Path(data), cleanup_mode="delete")
         try:
             base = server.get_uri("postgres")
-            asyncio.run(_create_and_run(base, formats, sizes))
+            return 0 if asyncio.run(_create_and_run(base, formats, sizes)) else 1
         finally:
             server.cleanup()
 
 
-async def _create_and_run(base: str, formats: list[str], sizes: tuple[int, ...]) -> None:
+async def _create_and_run(base: str, formats: list[str], sizes: tuple[int, ...]) -> bool:
     conn = await asyncpg.connect(base)
     try:
         await conn.execute('CREATE DATABASE "export_bench"')
     finally:
         await conn.close()
-    await run(with_database(base, "export_bench"), formats, sizes)
+    return await run(with_database(base, "export_bench"), formats, sizes)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -109,7 +109,12 @@ def survey_cli(data_dir: Path, *args: str) -> str:
 class Server:
     """``survey serve`` in its own process group, so that SIGKILL reaches the master and every worker."""
 
-    def __init__(self, data_dir: Path, port: int, workers: int, log_path: Path) -> None:
+    def __init__(
+        self, data_dir: Path, port: int, workers: int, log_path: Path, code: Path = REPO
+    ) -> None:
+        self.code = (
+            code  # the checkout whose ``survey`` serves (another one to compare two versions)
+        )
         self.data_dir = data_dir
         self.port = port
         self.workers = workers
@@ -135,7 +140,7 @@ class Server:
                     "--workers",
                     str(self.workers),
                 ],
-                cwd=REPO,
+                cwd=self.code,
                 env=survey_env(self.data_dir),
                 stdout=subprocess.DEVNULL,
                 stderr=log,

@@ -22,19 +22,22 @@ against cross-site request forgery here.
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Final
 
 import asyncpg
-from litestar import Request, Router, get, post
+from litestar import MediaType, Request, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_413_REQUEST_ENTITY_TOO_LARGE
+from markupsafe import Markup
 
 from survey.collect import service
 from survey.collect.answers import FieldError, PostedForm, Rejected, read_form
@@ -136,18 +139,75 @@ def _render(
     push_url: str | None = None,
     cookies: Sequence[Cookie] = (),
     headers: Mapping[str, str] | None = None,
-) -> Template:
+) -> Response:
     fragment = _wants_fragment(request)
     all_headers = dict(headers or {})
     if fragment and push_url:
         all_headers["HX-Push-Url"] = push_url
-    return Template(
-        template_name="collect/fragment.html" if fragment else "collect/page.html",
-        context={"view": view, "lang": view.lang},
+    template_name = "collect/fragment.html" if fragment else "collect/page.html"
+    if view.form is None:
+        return Template(
+            template_name=template_name,
+            context={"view": view, "lang": view.lang},
+            status_code=status,
+            cookies=list(cookies),
+            headers=all_headers,
+        )
+    return Response(
+        content=_RENDERED.html(request, template_name, view),
+        media_type=MediaType.HTML,
         status_code=status,
         cookies=list(cookies),
         headers=all_headers,
     )
+
+
+class _RenderedForms:
+    """The HTML of form pages, kept by everything they show but the response id.
+
+    A respondent's next page is, most often, the same page with the same empty fields as every other
+    respondent's: only the hidden response id differs. Rendering it is the largest part of a page save's
+    work, so each worker keeps the last pages it rendered (a bounded number, least recently used out),
+    with a mark where the response id goes. The key is the whole view (questionnaire texts, language,
+    values shown, errors, progress), so a page is only ever reused for a view that would render the same.
+    """
+
+    #: Stands for the response id in a kept page. It is markup (written as it is): text from a
+    #: respondent is escaped, so it can never produce it.
+    MARK: Final = Markup("<survey-response-id>")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pages: OrderedDict[tuple[object, ...], str] = OrderedDict()
+
+    def html(self, request: HTMXRequest, template_name: str, view: PageView) -> str:
+        form = view.form
+        assert form is not None
+        marked = replace(form, response_id=self.MARK)
+        # Every field of the view, whatever fields it gains, but ``t``: the catalogue's lookup in
+        # ``lang``, made anew for each request.
+        key = (
+            template_name,
+            *(
+                marked if f.name == "form" else getattr(view, f.name)
+                for f in fields(view)
+                if f.name != "t"
+            ),
+        )
+        page = self.pages.get(key)
+        if page is None:
+            template = request.app.template_engine.get_template(template_name)
+            page = template.render(view=replace(view, form=marked), lang=view.lang)
+            self.pages[key] = page
+            if len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+        else:
+            self.pages.move_to_end(key)
+        return page.replace(self.MARK, form.response_id)
+
+
+#: Pages per worker: every page of a few dozen questionnaires in two languages; at most a few megabytes.
+_RENDERED: Final = _RenderedForms(size=512)
 
 
 def _redirect(url: str, cookies: Sequence[Cookie] = ()) -> Redirect:
@@ -173,14 +233,14 @@ def _message(
     push_url: str | None = None,
     cookies: Sequence[Cookie] = (),
     headers: Mapping[str, str] | None = None,
-) -> Template:
+) -> Response:
     view = build_page(lang=lang, q=pinned.questionnaire if pinned else None, message=message)
     return _render(
         request, view, status=status, push_url=push_url, cookies=cookies, headers=headers
     )
 
 
-def _unknown(request: HTMXRequest, lang: str | None) -> Template:
+def _unknown(request: HTMXRequest, lang: str | None) -> Response:
     language = _interface_language(lang)
     message = MessageView(
         title=translate("unknown_title", language),
@@ -190,7 +250,7 @@ def _unknown(request: HTMXRequest, lang: str | None) -> Template:
     return _message(request, language, None, message, status=404)
 
 
-def _closed(request: HTMXRequest, wave: Wave, pinned: Pinned, lang: str) -> Template:
+def _closed(request: HTMXRequest, wave: Wave, pinned: Pinned, lang: str) -> Response:
     """The page of a wave that accepts no answers: closed (410), or not open yet (403)."""
     now = _now()
     ended = wave.status == "closed" or (wave.closes_at is not None and now >= wave.closes_at)
@@ -219,7 +279,7 @@ def _done(
     *,
     push: bool = False,
     cookies: Sequence[Cookie] = (),
-) -> Template:
+) -> Response:
     if response is not None and response.status == "declined":
         body = translate("thanks_declined", lang)
     elif response is not None and response.status == "complete":
@@ -254,7 +314,7 @@ def _refusal(
     *,
     detail: str | None = None,
     headers: Mapping[str, str] | None = None,
-) -> Template:
+) -> Response:
     paragraphs = [translate(f"{key}_body", lang)]
     if detail:
         paragraphs.append(detail)
@@ -288,7 +348,7 @@ def _form_page(
     status: int = 200,
     push: bool = False,
     cookies: Sequence[Cookie] = (),
-) -> Template:
+) -> Response:
     page = pinned.plan.page(page_number)
     assert page is not None
     form = build_form(

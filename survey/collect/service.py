@@ -355,7 +355,9 @@ async def _apply(
     answers = plan.clear_hidden(answers)
     pages = plan.saved_pages([*response.pages, page.key], answers)
     following = plan.next_page(page, answers)
-    unsaved = plan.resume_page(pages, answers)
+    # A page left unsaved before this one matters only at the end (it is gone to next, not the page
+    # after): looked for only then, since it weighs on every save.
+    unsaved = plan.resume_page(pages, answers) if following is None else None
     status: responses_db.ResponseStatus = (
         "complete" if following is None and unsaved is None else "in_progress"
     )

@@ -9,6 +9,8 @@ trying codes). Answers to panel code questions are left out for the same reason.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
@@ -187,16 +189,30 @@ async def response_cells(
     text (None when unanswered), a choice is ``"1"``/``"0"`` for whether the multi item's answer holds it
     (None when the answer is not a list). The keys travel as a query parameter, never inside the SQL.
 
-    Must run inside a transaction (a server-side cursor); memory holds one batch at a time.
+    Must run inside a transaction (a server-side cursor); memory holds two batches at a time: the next
+    batch is asked for before this one is handed over, so that PostgreSQL extracts it on the other core
+    while the caller writes this one.
     """
     cursor = await conn.cursor(
         sql("export_cells"), wave_id, list(statuses), *head, list(keys), list(choices), panel
     )
-    while True:
-        records = await cursor.fetch(batch)
-        if not records:
-            return
-        yield list(map(tuple, records))
+    pending: asyncio.Future[list[asyncpg.Record]] | None = asyncio.ensure_future(
+        cursor.fetch(batch)
+    )
+    try:
+        while pending is not None:
+            records = await pending
+            pending = None
+            if len(records) == batch:
+                pending = asyncio.ensure_future(cursor.fetch(batch))
+                await asyncio.sleep(0)  # lets the task send its FETCH now
+            if records:
+                yield list(map(tuple, records))
+    finally:
+        if pending is not None:  # the caller stopped early: the connection must be idle again
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError, asyncpg.PostgresError):
+                await pending
 
 
 async def api_responses(

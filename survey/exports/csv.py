@@ -24,6 +24,7 @@ import math
 import os
 from collections.abc import AsyncIterator, Sequence
 from itertools import compress
+from operator import itemgetter
 from typing import Final
 
 import asyncpg
@@ -154,21 +155,22 @@ class _TextReader:
     def scores(self, plan: ExportPlan, rows: list[Row]) -> list[tuple[float | None, ...]]:
         """The outcome scores of these rows (responses to this version), as stored answers would
         score them: choice cells are the answers, numbers are parsed, multi 0/1 cells become lists."""
-        cells = list(zip(*rows, strict=True))
+        # Only the cells the scores read are taken out of the rows (a column at a time, in C).
         columns: dict[str, Sequence[object]] = {}
         for key, kind, at, values in self.sources:
             if kind == "text":
-                columns[key] = cells[at[0]]
+                columns[key] = list(map(itemgetter(at[0]), rows))
             elif kind == "number":
-                columns[key] = _floats(cells[at[0]])
+                columns[key] = _floats(list(map(itemgetter(at[0]), rows)))
             else:
-                marks = np.array([cells[n] for n in at], dtype=object)
-                answered = (marks[0] != None).tolist()  # noqa: E711 (elementwise)
+                marks = np.array([[row[n] for n in at] for row in rows], dtype=object)
+                answered = (marks[:, 0] != None).tolist()  # noqa: E711 (elementwise)
                 columns[key] = [
                     list(compress(values, chosen)) if shown else None
-                    for chosen, shown in zip((marks == "1").T.tolist(), answered, strict=True)
+                    for chosen, shown in zip((marks == "1").tolist(), answered, strict=True)
                 ]
-        complete = np.fromiter(map("complete".__eq__, cells[STATUS]), dtype=bool, count=len(rows))
+        status = map(itemgetter(STATUS), rows)
+        complete = np.fromiter(map("complete".__eq__, status), dtype=bool, count=len(rows))
         frame = scoring.frame_from_columns(self.definition, columns, n=len(rows), complete=complete)
         return score_rows(plan, self.definition, frame)
 

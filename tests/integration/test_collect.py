@@ -363,6 +363,39 @@ async def test_coming_back_resumes_at_the_first_unsaved_page_with_saved_answers_
     assert again_row["panel_key"] == row["panel_key"]
 
 
+async def test_a_page_rendered_for_one_respondent_never_shows_another_ones_id_or_answers(
+    db: asyncpg.Connection, client: AsyncTestClient
+) -> None:
+    # Form pages are kept rendered by what they show, with a mark where the response id goes
+    # (collect/routes.py, _RenderedForms): the same page for two respondents must still carry each
+    # one's own id, and text a respondent types, even the mark itself, stays their text.
+    wave = await open_wave(db, DEMO)
+    work = await to_work_page(client, wave)
+    first = await follow(client, await send(client, work, {"offered": ["no"]}))
+    assert "comment" in first.names()
+    first_id = first.hidden["_response_id"]
+    typed = "<survey-response-id> =1+1"
+    sent = await send(client, first, {"comment": [typed]})
+    assert sent.status_code == 303, sent.text
+    shown = await client.get(first.action or "")
+    again = read_page(shown.text)
+    assert again.values("comment") == [typed]
+    assert "&lt;survey-response-id&gt;" in shown.text
+    assert shown.text.count(first_id) == 1  # in the hidden field only
+
+    client.cookies.clear()
+    work = await to_work_page(client, wave)
+    other = await follow(client, await send(client, work, {"offered": ["no"]}))
+    other_id = other.hidden["_response_id"]
+    assert other_id != first_id
+    for _ in range(2):  # rendered for this respondent, then kept
+        html = (await client.get(first.action or "")).text
+        page = read_page(html)
+        assert page.hidden["_response_id"] == other_id
+        assert page.values("comment") == [""]
+        assert first_id not in html and "survey-response-id" not in html
+
+
 async def test_the_response_cookie_is_httponly_strict_and_scoped_to_the_wave(
     db: asyncpg.Connection, client: AsyncTestClient
 ) -> None:

@@ -76,11 +76,11 @@ ORDER BY r.started_at, r.id;
 -- two parallel arrays, item keys $6 and choices $7: a null choice is the item's stored answer as text, a
 -- choice is 1/0 for whether a multi item's list holds it (null when the answer is not a list).
 SELECT r.version_id,
-       ARRAY[r.public_id::text, $3::text, $4::text, $5::text, v.version::text, r.language,
+       ARRAY[r.public_id::text, $3::text, $4::text, $5::text, r.version::text, r.language,
              to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
              to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
              r.status, r.channel, r.enumerator, r.review]
-       || CASE WHEN $8::boolean THEN ARRAY[p.pair_id::text] ELSE '{}'::text[] END
+       || CASE WHEN $8::boolean THEN ARRAY[r.pair_id::text] ELSE '{}'::text[] END
        || ARRAY(
               SELECT CASE
                          WHEN c.choice IS NULL THEN r.answers ->> c.key
@@ -89,14 +89,22 @@ SELECT r.version_id,
                      END
               FROM unnest($6::text[], $7::text[]) WITH ORDINALITY AS c(key, choice, n)
               ORDER BY c.n) AS cells
-FROM response r
-JOIN questionnaire_version v ON v.id = r.version_id
-JOIN wave w ON w.id = r.wave_id
-LEFT JOIN panel_pair p
-       ON $8::boolean AND r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
-      AND p.panel_key = r.panel_key
-WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
-ORDER BY r.started_at, r.id;
+-- The rows are sorted first and their cells extracted as they leave the sort (OFFSET 0 keeps the
+-- subquery apart, and nothing above it reorders): a cursor's first FETCH then costs the sort only, and
+-- the extraction of every later batch runs while the caller writes the one before.
+FROM (
+    SELECT r.version_id, r.public_id, v.version, r.language, r.started_at, r.submitted_at, r.status,
+           r.channel, r.enumerator, r.review, p.pair_id, r.answers
+    FROM response r
+    JOIN questionnaire_version v ON v.id = r.version_id
+    JOIN wave w ON w.id = r.wave_id
+    LEFT JOIN panel_pair p
+           ON $8::boolean AND r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
+          AND p.panel_key = r.panel_key
+    WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
+    ORDER BY r.started_at, r.id
+    OFFSET 0
+) AS r;
 
 -- name: api_responses
 -- A page of a campaign's responses, in public id order after the cursor $4 (null: from the start). As in
