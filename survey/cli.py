@@ -870,6 +870,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     workers = args.workers
     if workers < 1:
         raise SurveyError("--workers must be 1 or more")
+    if not 1 <= port <= 65535:
+        raise SurveyError(f"--port must be between 1 and 65535, not {port}")
+    if args.host or args.port:
+        # The options take the place of SURVEY_HOST and SURVEY_PORT, in this process and in the workers
+        # (which read the environment), so that the default base URL of links and QR codes follows them.
+        os.environ.update(SURVEY_HOST=host, SURVEY_PORT=str(port))
+        settings = Settings.from_environ()
     url, database = asyncio.run(prepare_serving(settings, args.load_forms))
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was in place
     # before it started: make that handler a normal exit, so the embedded database is stopped below.
