@@ -138,11 +138,16 @@ def main() -> int:
     for at, line in output.lines:
         print(f"{at:7.1f}s | {line}")
     warnings = [line for _, line in output.lines if re.search(r"warn", line, re.IGNORECASE)]
+    # pip's complaint about an index folder named in the machine's own pip configuration: not ours.
+    machine = [line for line in warnings if MACHINE_WARNING.search(line)]
+    ours = [line for line in warnings if line not in machine]
+    cache = "none (PIP_NO_CACHE_DIR=1)" if args.cold else "the machine's pip cache as it is"
     print()
+    print(f"pip cache: {cache}")
     print(
-        f"cache: {'none (PIP_NO_CACHE_DIR=1)' if args.cold else 'the machine pip cache as it is'}"
+        f"lines of output: {len(output.lines)}; warnings: {len(ours)} from the project, "
+        f"{len(machine)} about the machine's pip configuration"
     )
-    print(f"lines of output: {len(output.lines)}, of them warnings: {len(warnings)}")
     if answered is None:
         print(
             f"the report did not answer (the run {'ended' if process.poll() is not None else 'timed out'})"
