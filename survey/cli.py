@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
 from survey.db.pool import connect
+from survey.db.replica import Reads, open_reads
 from survey.db.server import resolve_database
 from survey.errors import InvalidAnswer, InvalidDefinition, NotFound, SurveyError
 from survey.settings import Settings, forms_dir
@@ -57,6 +58,20 @@ async def open_database(settings: Settings) -> AsyncIterator[asyncpg.Connection]
             await conn.close()
     finally:
         database.stop()
+
+
+def command_reads(
+    settings: Settings, conn: asyncpg.Connection
+) -> AbstractAsyncContextManager[Reads]:
+    """Where a command's report or export reads: the replica of DATABASE_REPLICA_URL when it is
+    current, else ``conn`` (survey/db/replica.py)."""
+    return open_reads(
+        conn,
+        settings.replica_url,
+        pool_size=1,
+        max_wait=settings.replica_max_wait,
+        query_timeout=settings.query_timeout,
+    )
 
 
 # -- db --------------------------------------------------------------------------------------------
@@ -522,7 +537,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         actor = f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         actor = "cli"
-    async with open_database(settings) as conn:
+    async with open_database(settings) as conn, command_reads(settings, conn) as reads:
         try:
             result = await export_to_path(
                 conn,
@@ -534,6 +549,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 language=args.language,
                 actor=actor,
                 progress=progress,
+                reads=reads,
             )
         finally:
             if progress is not None:
@@ -550,8 +566,12 @@ async def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from survey.reports.data import campaign_report
     from survey.reports.formats import report_csv, report_json, report_table
 
-    async with open_database(settings) as conn:
-        report = await campaign_report(conn, args.campaign)
+    async with (
+        open_database(settings) as conn,
+        command_reads(settings, conn) as reads,
+        reads.connection() as reader,
+    ):
+        report = await campaign_report(reader, args.campaign)
     if args.format == "json":
         out(report_json(report).decode())
     elif args.format == "csv":

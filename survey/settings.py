@@ -30,6 +30,10 @@ class InvalidSetting(SurveyError):
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
+    replica_url: str | None = None
+    """A streaming replica of the database, where reports and exports read (docs/scaling.md)."""
+    replica_max_wait: float = 1.0
+    """Seconds a report or export waits for the replica to catch up before it reads on the primary."""
     data_dir: Path = Path(".survey-data")
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -72,6 +76,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise InvalidSetting(f'SURVEY_PORT must be a port number up to 65535, not "{port}"')
         return cls(
             database_url=env.get("DATABASE_URL") or None,
+            replica_url=env.get("DATABASE_REPLICA_URL") or None,
+            replica_max_wait=_number(
+                env, "SURVEY_REPLICA_MAX_WAIT", float, default.replica_max_wait
+            ),
             data_dir=Path(env.get("SURVEY_DATA_DIR") or ".survey-data"),
             secret_key=env.get("SURVEY_SECRET_KEY") or None,
             base_url=(env.get("SURVEY_BASE_URL") or local_base_url(host, port)).rstrip("/"),
