@@ -41,6 +41,7 @@ from tests.helpers import (
     new_session,
     new_token,
     set_cookie,
+    visible_text,
 )
 
 pytestmark = pytest.mark.slow
@@ -100,6 +101,7 @@ async def test_the_report_page_and_the_api_read_a_fresh_write_on_the_replica(
     viewer = await make_account(primary, "viewer", "fresh-viewer@example.org")
     token = await new_token(primary, viewer)
     session = await new_session(primary, viewer)
+    researcher = await make_account(primary, "researcher", "fresh-researcher@example.org")
     before = await _response_scans(replica.replica_url)
     settings = _settings(replica, tmp_path)
     async with AsyncTestClient(create_app(settings, database_url=replica.primary_url)) as client:
@@ -118,6 +120,13 @@ async def test_the_report_page_and_the_api_read_a_fresh_write_on_the_replica(
         page = await client.get("/campaigns/fresh/report?lang=en")
         assert page.status_code == 200
         assert str(N_POST + 2) in page.text
+
+        # The wave's monitoring page only reads (counts, drop-off, precision): the replica too.
+        await add_response(primary, post, ANSWERS)
+        set_cookie(client, SESSION_COOKIE, await new_session(primary, researcher))
+        figures = await client.get("/console/waves/fresh-post?lang=en")
+        assert figures.status_code == 200
+        assert str(N_POST + 3) in visible_text(figures.text)
     # The replica's own statistics count the reads of responses: they went there.
     assert await _scans_after(replica.replica_url, before) > before
 
