@@ -786,32 +786,52 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+#: Respondents per wave of the demo campaigns, unless ``survey demo --respondents`` says otherwise.
+DEMO_RESPONDENTS = 300
+
+
+async def write_demo(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    *,
+    seed: int = 1,
+    respondents: int = DEMO_RESPONDENTS,
+) -> None:
+    """The demo campaigns (written once: nothing is added when they exist), then their true effects
+    beside the estimates and the links to their reports, printed."""
     from survey.demo import format_demo, run_demo
 
     progress = ProgressLine("writing demo responses") if sys.stderr.isatty() else None
-    async with open_database(settings) as conn:
-        try:
-            result = await run_demo(
-                conn,
-                forms=forms_dir(settings),
-                seed=args.seed,
-                respondents=args.respondents,
-                progress=progress,
-            )
-        finally:
-            if progress is not None:
-                progress.finish()
+    try:
+        result = await run_demo(
+            conn,
+            forms=forms_dir(settings),
+            seed=seed,
+            respondents=respondents,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     for line in format_demo(result, settings.base_url):
         out(line)
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        await write_demo(conn, settings, seed=args.seed, respondents=args.respondents)
     return 0
 
 
 # -- serve -----------------------------------------------------------------------------------------
 
 
-async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, Any]:
-    """Resolve and migrate the database and publish the shipped forms before the server starts."""
+async def prepare_serving(
+    settings: Settings, load_forms: bool, *, demo_respondents: int | None = None
+) -> tuple[str, Any]:
+    """Resolve and migrate the database and publish the shipped forms before the server starts; with
+    ``demo_respondents``, write the demo campaigns too (``survey serve --demo``: one start of the
+    database and of Python for a newcomer's first run, and the demo's links on the port served)."""
     database = await resolve_database(settings)
     try:
         conn = await connect(database.url)
@@ -821,6 +841,8 @@ async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, An
                 directory = forms_dir(settings)
                 for line in await publish_paths(conn, sorted(directory.glob("*.yaml"))):
                     logging.getLogger("survey").info("published %s", line)
+            if demo_respondents is not None:
+                await write_demo(conn, settings, respondents=demo_respondents)
             await announce_setup(conn, settings)
         finally:
             await conn.close()
@@ -897,7 +919,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         # (which read the environment), so that the default base URL of links and QR codes follows them.
         os.environ.update(SURVEY_HOST=host, SURVEY_PORT=str(port))
         settings = Settings.from_environ()
-    url, database = asyncio.run(prepare_serving(settings, args.load_forms))
+    url, database = asyncio.run(
+        prepare_serving(
+            settings, args.load_forms, demo_respondents=DEMO_RESPONDENTS if args.demo else None
+        )
+    )
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was in place
     # before it started: make that handler a normal exit, so the embedded database is stopped below.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -1157,7 +1183,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument(
-        "--respondents", type=int, default=300, metavar="N", help="per wave (default 300)"
+        "--respondents",
+        type=int,
+        default=DEMO_RESPONDENTS,
+        metavar="N",
+        help=f"per wave (default {DEMO_RESPONDENTS})",
     )
 
     serve = command(commands, "serve", cmd_serve, "run the web application")
@@ -1175,6 +1205,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="load_forms",
         action="store_false",
         help="do not publish the shipped forms/ at start",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="write the demo campaigns first, as survey demo does (once; ./dev run uses it)",
     )
     return parser
 
