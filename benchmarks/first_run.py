@@ -105,7 +105,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
     env.pop("SURVEY_DATA_DIR", None)
     if args.cold:
-        env["PIP_NO_CACHE_DIR"] = "1"
+        env.update(PIP_NO_CACHE_DIR="1", UV_NO_CACHE="1")
     base = f"http://127.0.0.1:{args.port}"
     started = time.monotonic()
     process = subprocess.Popen(
@@ -132,6 +132,8 @@ def main() -> int:
             process.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
+        log = checkout / ".venv" / "install.log"
+        install_log = log.read_text().splitlines() if log.exists() else []
         if not args.keep:
             subprocess.run(["rm", "-rf", str(parent)], check=False)
 
@@ -141,13 +143,19 @@ def main() -> int:
     # pip's complaint about an index folder named in the machine's own pip configuration: not ours.
     machine = [line for line in warnings if MACHINE_WARNING.search(line)]
     ours = [line for line in warnings if line not in machine]
-    cache = "none (PIP_NO_CACHE_DIR=1)" if args.cold else "the machine's pip cache as it is"
+    # What ./dev folds away: the installers' whole output, kept in .venv/install.log.
+    hidden = [line for line in install_log if re.search(r"warn", line, re.IGNORECASE)]
+    hidden = [line for line in hidden if not MACHINE_WARNING.search(line)]
+    cache = "none (PIP_NO_CACHE_DIR=1, UV_NO_CACHE=1)" if args.cold else "the machine's, as it is"
     print()
-    print(f"pip cache: {cache}")
+    print(f"installers' caches: {cache}")
     print(
         f"lines of output: {len(output.lines)}; warnings: {len(ours)} from the project, "
         f"{len(machine)} about the machine's pip configuration"
     )
+    print(f"warning lines in .venv/install.log, not shown by ./dev: {len(hidden)}")
+    for line in hidden:
+        print(f"  {line.strip()}")
     if answered is None:
         print(
             f"the report did not answer (the run {'ended' if process.poll() is not None else 'timed out'})"
