@@ -8,8 +8,8 @@ it), starts ``./dev run --port PORT`` in it and, while it runs, polls the demo r
 account and password that ``./dev run`` prints, then asks for ``/campaigns/demo-trafficking/report`` until
 it answers 200 with the report. Prints every line of the run's output with the second it came, the
 total, and how many lines are warnings (those about a folder that the machine's own pip configuration
-names are counted apart: the project cannot cause or fix them). ``--cold`` runs pip without its cache (``PIP_NO_CACHE_DIR=1``),
-as on a machine that never installed the project; otherwise the machine's wheel cache is used as it is.
+names are counted apart: the project cannot cause or fix them). ``--cold`` gives pip and uv new, empty caches, as on a machine
+that never installed anything; otherwise the machine's caches are used as they are.
 
 Budget (issue 17, item 6; benchmarks/RESULTS.md): the report answers within 60 s of the start, and no
 warning comes from the project's own files. Exits 1 when either is missed. Standard library only, so that
@@ -105,7 +105,8 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DATABASE_URL")}
     env.pop("SURVEY_DATA_DIR", None)
     if args.cold:
-        env.update(PIP_NO_CACHE_DIR="1", UV_NO_CACHE="1")
+        # Empty caches of their own, as on a machine that never installed anything.
+        env.update(PIP_CACHE_DIR=str(parent / "pip-cache"), UV_CACHE_DIR=str(parent / "uv-cache"))
     base = f"http://127.0.0.1:{args.port}"
     started = time.monotonic()
     process = subprocess.Popen(
@@ -146,7 +147,7 @@ def main() -> int:
     # What ./dev folds away: the installers' whole output, kept in .venv/install.log.
     hidden = [line for line in install_log if re.search(r"warn", line, re.IGNORECASE)]
     hidden = [line for line in hidden if not MACHINE_WARNING.search(line)]
-    cache = "none (PIP_NO_CACHE_DIR=1, UV_NO_CACHE=1)" if args.cold else "the machine's, as it is"
+    cache = "empty (new PIP_CACHE_DIR, UV_CACHE_DIR)" if args.cold else "the machine's, as it is"
     print()
     print(f"installers' caches: {cache}")
     print(
