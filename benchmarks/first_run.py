@@ -8,8 +8,9 @@ it), starts ``./dev run --port PORT`` in it and, while it runs, polls the demo r
 account and password that ``./dev run`` prints, then asks for ``/campaigns/demo-trafficking/report`` until
 it answers 200 with the report. Prints every line of the run's output with the second it came, the
 total, and how many lines are warnings (those about a folder that the machine's own pip configuration
-names are counted apart: the project cannot cause or fix them). ``--cold`` gives pip and uv new, empty caches, as on a machine
-that never installed anything; otherwise the machine's caches are used as they are.
+names are counted apart: the project cannot cause or fix them), and the warnings in the installers' log
+that ``./dev`` folds away. ``--cold`` gives pip and uv new, empty caches, as on a machine that never
+installed anything; otherwise the machine's caches are used as they are.
 
 Budget (issue 17, item 6; benchmarks/RESULTS.md): the report answers within 60 s of the start, and no
 warning comes from the project's own files. Exits 1 when either is missed. Standard library only, so that
@@ -95,7 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=str(Path(__file__).resolve().parent.parent))
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--cold", action="store_true", help="pip without its cache")
+    parser.add_argument("--cold", action="store_true", help="new, empty caches for pip and uv")
     parser.add_argument("--keep", action="store_true", help="keep the clone (it is printed)")
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
