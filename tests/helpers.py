@@ -241,8 +241,10 @@ def streaming_replica(database: str) -> Iterator[StreamingReplica]:
         _run(prepare())
         standby.mkdir(mode=0o700)
         if run_as is not None:
-            shutil.chown(standby, run_as, run_as)
-            directory.chmod(0o755)
+            import pwd
+
+            owner = pwd.getpwnam(run_as)
+            os.chown(standby, owner.pw_uid, owner.pw_gid)
         socket_dir = primary.get_postmaster_info().socket_dir
         _pg("pg_basebackup", "-D", str(standby), "-R", "-X", "stream", "-c", "fast",
             "-d", f"host={socket_dir} user=postgres", run_as=run_as)  # fmt: skip

@@ -65,20 +65,31 @@ class Reads:
         self.max_wait = max_wait
         self._passed_over_until = 0.0
 
-    def _on_primary(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+    def _on_primary(
+        self, held: asyncpg.Connection | None
+    ) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        if held is not None:
+            return nullcontext(held)
         if isinstance(self.primary, asyncpg.Connection):
             return nullcontext(self.primary)
         return self.primary.acquire()
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+    async def connection(
+        self, *, held: asyncpg.Connection | None = None
+    ) -> AsyncIterator[asyncpg.Connection]:
         """A connection for a read-only query: to the replica once it has replayed everything the
-        primary had committed when this was called, otherwise to the primary."""
+        primary had committed when this was called, otherwise to the primary.
+
+        ``held``: a connection to the primary that the caller holds already (an export keeps one for
+        its audit entry), used for the primary's part instead of a second one from its pool, which a
+        pool busy with such callers might not have.
+        """
         if self.replica is None or time.monotonic() < self._passed_over_until:
-            async with self._on_primary() as conn:
+            async with self._on_primary(held) as conn:
                 yield conn
             return
-        async with self._on_primary() as conn:
+        async with self._on_primary(held) as conn:
             position = await conn.fetchval(sql("primary_wal_position"))
         replica = await self._current_replica(self.replica, position)
         if replica is not None:
@@ -87,7 +98,7 @@ class Reads:
             finally:
                 await self.replica.release(replica)
             return
-        async with self._on_primary() as conn:
+        async with self._on_primary(held) as conn:
             yield conn
 
     async def _current_replica(self, pool: Pool, position: str) -> asyncpg.Connection | None:

@@ -148,7 +148,7 @@ async def export_to_path(
         campaign = await campaigns_db.get_campaign(conn, campaign_key)
         if campaign.design == "panel":
             await console_db.link_panel_pairs(conn, campaign.id)
-        reading = reads.connection()
+        reading = reads.connection(held=conn)
     async with reading as reader:
         plan = await plan_export(
             reader, campaign_key, wave=wave, include_partial=include_partial, language=language

@@ -240,3 +240,20 @@ async def test_an_unreachable_replica_leaves_reports_and_exports_on_the_primary(
         )
         assert effects.status_code == 200
         assert {w["n_complete"] for w in effects.json()["waves"]} == {N_PRE, N_POST}
+
+
+async def test_an_export_takes_no_second_connection_of_the_primary(
+    database_url: str, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Without a replica (or when it falls back) an export reads on the connection it holds for its
+    audit entry: a pool of one connection is enough, as it was before there were replicas."""
+    await make_campaign(db, "one")
+    pool = await create_pool(database_url, min_size=1, max_size=1, acquire_timeout=1)
+    try:
+        async with pool.acquire() as conn:
+            result = await export_to_path(
+                conn, "one", "csv", tmp_path / "one.csv", actor="test", reads=Reads(pool)
+            )
+    finally:
+        await pool.close()
+    assert result.rows == N_PRE + N_POST
