@@ -34,6 +34,7 @@ from survey.console.auth import (
 from survey.console.routes import console_router
 from survey.db.migrate import migrate
 from survey.db.pool import DatabaseBusy, create_pool
+from survey.db.replica import open_reads
 from survey.db.server import Database, resolve_database
 from survey.field.routes import field_router
 from survey.reports.routes import reports_router
@@ -179,7 +180,15 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.pool = pool
         housekeeping = asyncio.create_task(forget_old_client_addresses(pool, settings))
         try:
-            yield
+            async with open_reads(
+                pool,
+                settings.replica_url,
+                pool_size=settings.pool_size,
+                max_wait=settings.replica_max_wait,
+                query_timeout=settings.query_timeout,
+            ) as reads:
+                app.state.reads = reads
+                yield
         finally:
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -18,7 +18,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
 from survey.db.pool import connect
+from survey.db.replica import Reads, open_reads
 from survey.db.server import resolve_database
 from survey.errors import InvalidAnswer, InvalidDefinition, NotFound, SurveyError
 from survey.settings import Settings, forms_dir
@@ -57,6 +58,20 @@ async def open_database(settings: Settings) -> AsyncIterator[asyncpg.Connection]
             await conn.close()
     finally:
         database.stop()
+
+
+def command_reads(
+    settings: Settings, conn: asyncpg.Connection
+) -> AbstractAsyncContextManager[Reads]:
+    """Where a command's report or export reads: the replica of DATABASE_REPLICA_URL when it is
+    current, else ``conn`` (survey/db/replica.py)."""
+    return open_reads(
+        conn,
+        settings.replica_url,
+        pool_size=1,
+        max_wait=settings.replica_max_wait,
+        query_timeout=settings.query_timeout,
+    )
 
 
 # -- db --------------------------------------------------------------------------------------------
@@ -522,7 +537,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         actor = f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         actor = "cli"
-    async with open_database(settings) as conn:
+    async with open_database(settings) as conn, command_reads(settings, conn) as reads:
         try:
             result = await export_to_path(
                 conn,
@@ -534,6 +549,7 @@ async def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                 language=args.language,
                 actor=actor,
                 progress=progress,
+                reads=reads,
             )
         finally:
             if progress is not None:
@@ -550,8 +566,12 @@ async def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from survey.reports.data import campaign_report
     from survey.reports.formats import report_csv, report_json, report_table
 
-    async with open_database(settings) as conn:
-        report = await campaign_report(conn, args.campaign)
+    async with (
+        open_database(settings) as conn,
+        command_reads(settings, conn) as reads,
+        reads.connection() as reader,
+    ):
+        report = await campaign_report(reader, args.campaign)
     if args.format == "json":
         out(report_json(report).decode())
     elif args.format == "csv":
@@ -766,32 +786,52 @@ def cmd_plan(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+#: Respondents per wave of the demo campaigns, unless ``survey demo --respondents`` says otherwise.
+DEMO_RESPONDENTS = 300
+
+
+async def write_demo(
+    conn: asyncpg.Connection,
+    settings: Settings,
+    *,
+    seed: int = 1,
+    respondents: int = DEMO_RESPONDENTS,
+) -> None:
+    """The demo campaigns (written once: nothing is added when they exist), then their true effects
+    beside the estimates and the links to their reports, printed."""
     from survey.demo import format_demo, run_demo
 
     progress = ProgressLine("writing demo responses") if sys.stderr.isatty() else None
-    async with open_database(settings) as conn:
-        try:
-            result = await run_demo(
-                conn,
-                forms=forms_dir(settings),
-                seed=args.seed,
-                respondents=args.respondents,
-                progress=progress,
-            )
-        finally:
-            if progress is not None:
-                progress.finish()
+    try:
+        result = await run_demo(
+            conn,
+            forms=forms_dir(settings),
+            seed=seed,
+            respondents=respondents,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.finish()
     for line in format_demo(result, settings.base_url):
         out(line)
+
+
+async def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_database(settings) as conn:
+        await write_demo(conn, settings, seed=args.seed, respondents=args.respondents)
     return 0
 
 
 # -- serve -----------------------------------------------------------------------------------------
 
 
-async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, Any]:
-    """Resolve and migrate the database and publish the shipped forms before the server starts."""
+async def prepare_serving(
+    settings: Settings, load_forms: bool, *, demo_respondents: int | None = None
+) -> tuple[str, Any]:
+    """Resolve and migrate the database and publish the shipped forms before the server starts; with
+    ``demo_respondents``, write the demo campaigns too (``survey serve --demo``: one start of the
+    database and of Python for a newcomer's first run, and the demo's links on the port served)."""
     database = await resolve_database(settings)
     try:
         conn = await connect(database.url)
@@ -801,6 +841,8 @@ async def prepare_serving(settings: Settings, load_forms: bool) -> tuple[str, An
                 directory = forms_dir(settings)
                 for line in await publish_paths(conn, sorted(directory.glob("*.yaml"))):
                     logging.getLogger("survey").info("published %s", line)
+            if demo_respondents is not None:
+                await write_demo(conn, settings, respondents=demo_respondents)
             await announce_setup(conn, settings)
         finally:
             await conn.close()
@@ -870,7 +912,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     workers = args.workers
     if workers < 1:
         raise SurveyError("--workers must be 1 or more")
-    url, database = asyncio.run(prepare_serving(settings, args.load_forms))
+    if not 1 <= port <= 65535:
+        raise SurveyError(f"--port must be between 1 and 65535, not {port}")
+    if args.host or args.port:
+        # The options take the place of SURVEY_HOST and SURVEY_PORT, in this process and in the workers
+        # (which read the environment), so that the default base URL of links and QR codes follows them.
+        os.environ.update(SURVEY_HOST=host, SURVEY_PORT=str(port))
+        settings = Settings.from_environ()
+    url, database = asyncio.run(
+        prepare_serving(
+            settings, args.load_forms, demo_respondents=DEMO_RESPONDENTS if args.demo else None
+        )
+    )
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was in place
     # before it started: make that handler a normal exit, so the embedded database is stopped below.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
@@ -1130,7 +1183,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.add_argument(
-        "--respondents", type=int, default=300, metavar="N", help="per wave (default 300)"
+        "--respondents",
+        type=int,
+        default=DEMO_RESPONDENTS,
+        metavar="N",
+        help=f"per wave (default {DEMO_RESPONDENTS})",
     )
 
     serve = command(commands, "serve", cmd_serve, "run the web application")
@@ -1148,6 +1205,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="load_forms",
         action="store_false",
         help="do not publish the shipped forms/ at start",
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="write the demo campaigns first, as survey demo does (once; ./dev run uses it)",
     )
     return parser
 

@@ -30,6 +30,10 @@ class InvalidSetting(SurveyError):
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str | None = None
+    replica_url: str | None = None
+    """A streaming replica of the database, where reports and exports read (docs/scaling.md)."""
+    replica_max_wait: float = 1.0
+    """Seconds a report or export waits for the replica to catch up before it reads on the primary."""
     data_dir: Path = Path(".survey-data")
     secret_key: str | None = None
     base_url: str = "http://127.0.0.1:8000"
@@ -66,13 +70,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         env = os.environ if environ is None else environ
         forms = env.get("SURVEY_FORMS_DIR")
         default = cls()
+        host = env.get("SURVEY_HOST") or default.host
+        port = _number(env, "SURVEY_PORT", int, default.port, minimum=1)
+        if port > 65535:
+            raise InvalidSetting(f'SURVEY_PORT must be a port number up to 65535, not "{port}"')
         return cls(
             database_url=env.get("DATABASE_URL") or None,
+            replica_url=env.get("DATABASE_REPLICA_URL") or None,
+            replica_max_wait=_number(
+                env, "SURVEY_REPLICA_MAX_WAIT", float, default.replica_max_wait
+            ),
             data_dir=Path(env.get("SURVEY_DATA_DIR") or ".survey-data"),
             secret_key=env.get("SURVEY_SECRET_KEY") or None,
-            base_url=(env.get("SURVEY_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
-            host=env.get("SURVEY_HOST") or "127.0.0.1",
-            port=_number(env, "SURVEY_PORT", int, 8000, minimum=1),
+            base_url=(env.get("SURVEY_BASE_URL") or local_base_url(host, port)).rstrip("/"),
+            host=host,
+            port=port,
             forms_dir=Path(forms) if forms else None,
             log_level=(env.get("SURVEY_LOG_LEVEL") or "INFO").upper(),
             pool_size=_number(env, "SURVEY_POOL_SIZE", int, default.pool_size, minimum=2),
@@ -111,6 +123,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         with os.fdopen(fd, "w") as f:
             f.write(key)
         return key
+
+
+def local_base_url(host: str, port: int) -> str:
+    """Where ``survey serve`` answers on this machine: the base URL when ``SURVEY_BASE_URL`` is unset.
+
+    Built from the address the server listens on, so that links and QR codes follow ``SURVEY_PORT`` and
+    ``survey serve --port``. A server listening on every address is reached here at the loopback one.
+    """
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    if ":" in host:  # an IPv6 address is bracketed in a URL
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 N = TypeVar("N", int, float)

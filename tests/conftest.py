@@ -25,7 +25,15 @@ from survey.db.migrate import migrate
 from survey.db.pool import connect, create_pool
 from survey.db.server import start_embedded, with_database
 from survey.settings import Settings
-from tests.helpers import FORMS, Study, execute, make_study, server_data_dir
+from tests.helpers import (
+    FORMS,
+    StreamingReplica,
+    Study,
+    execute,
+    make_study,
+    server_data_dir,
+    streaming_replica,
+)
 
 # No time limit per example: the machines that run the suite are shared, and a slow example on a busy
 # machine is not a failure of the code (speed is measured by benchmarks/, never by tests).
@@ -145,3 +153,11 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
 async def study(db: asyncpg.Connection) -> Study:
     """The two-version study of ``tests/helpers.py`` (:func:`make_study`) on this test's database."""
     return await make_study(db)
+
+
+@pytest.fixture(scope="module")
+def replica() -> Iterator[StreamingReplica]:
+    """A primary embedded server with a migrated database and a hot standby streaming its log, for the
+    tests of one module (their campaigns have keys of their own); stopped and removed afterwards."""
+    with streaming_replica("survey") as found:
+        yield found

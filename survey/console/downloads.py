@@ -16,7 +16,7 @@ from survey import exports
 from survey.console import auth, service
 from survey.console.auth import CAMPAIGN_READERS
 from survey.console.web import read_form
-from survey.web import request_pool
+from survey.web import request_pool, request_reads
 
 __all__ = ["ROUTES"]
 
@@ -41,6 +41,7 @@ async def export_campaign(request: Request, key: FromPath[str]) -> Response:
         language=form.get("language") or None,
         actor=user.email,
         account_id=user.account_id,
+        reads=request_reads(request),
     )
     return Stream(
         download.chunks,

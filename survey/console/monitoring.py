@@ -44,7 +44,7 @@ from survey.db import field as field_db
 from survey.db.console import WaveProgress
 from survey.questionnaire.model import Questionnaire
 from survey.reports.data import campaign_waves
-from survey.web import request_pool
+from survey.web import request_reads
 from survey.web.i18n import LANGUAGES
 
 __all__ = [
@@ -466,7 +466,8 @@ async def wave_page(request: HTMXRequest, key: FromPath[str]) -> Template:
 
     htmx refreshes the figures every 30 seconds (the same handler answers with the fragment).
     """
-    async with request_pool(request).acquire() as conn:
+    # Reads only (counts, drop-off, the report's precision): on the replica when one is current.
+    async with request_reads(request).connection() as conn:
         found = await service.monitoring(
             conn, principal(request), key, console_web.language(request)
         )

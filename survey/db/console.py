@@ -229,7 +229,13 @@ async def api_responses(
 
 
 async def link_panel_pairs(conn: asyncpg.Connection, campaign_id: int) -> int:
-    """Give a pair id to the campaign's newly linked panel keys; returns how many were new."""
+    """Give a pair id to the campaign's newly linked panel keys; returns how many were new.
+
+    On a streaming replica, which cannot write, nothing: an export read there has had them linked on
+    the primary before (survey/exports/files.py:export_to_path).
+    """
+    if await conn.fetchval(sql("in_recovery")):
+        return 0
     status = await conn.execute(sql("panel_pairs_link"), campaign_id)
     return int(status.rsplit(" ", 1)[-1])
 

@@ -25,6 +25,9 @@ import asyncpg
 import msgspec
 
 from survey.db import accounts as accounts_db
+from survey.db import campaigns as campaigns_db
+from survey.db import console as console_db
+from survey.db.replica import Reads
 from survey.errors import InvalidAnswer
 from survey.exports.codebook import codebook_csv, codebook_json
 from survey.exports.csv import write_csv
@@ -129,15 +132,30 @@ async def export_to_path(
     actor: str,
     account_id: int | None = None,
     progress: Progress | None = None,
+    reads: Reads | None = None,
 ) -> ExportResult:
-    """Plan, audit and write an export to a file (the command line's ``survey export``)."""
+    """Plan, audit and write an export to a file (the command line's ``survey export``).
+
+    ``conn`` records the audit entry. With ``reads`` the responses are read where it says (a current
+    streaming replica, survey/db/replica.py); a replica cannot write, so the panel pairs are linked on
+    ``conn`` first, and the replica's read waits until it has them.
+    """
     _check_format(fmt)
-    plan = await plan_export(
-        conn, campaign_key, wave=wave, include_partial=include_partial, language=language
+    reading: contextlib.AbstractAsyncContextManager[asyncpg.Connection] = contextlib.nullcontext(
+        conn
     )
-    audit_id = await audit_export(conn, plan, fmt, actor=actor, account_id=account_id)
-    rows = await write_export(conn, plan, fmt, path, progress=progress)
-    await accounts_db.finish_audit(conn, audit_id, rows)
+    if reads is not None:
+        campaign = await campaigns_db.get_campaign(conn, campaign_key)
+        if campaign.design == "panel":
+            await console_db.link_panel_pairs(conn, campaign.id)
+        reading = reads.connection(held=conn)
+    async with reading as reader:
+        plan = await plan_export(
+            reader, campaign_key, wave=wave, include_partial=include_partial, language=language
+        )
+        audit_id = await audit_export(conn, plan, fmt, actor=actor, account_id=account_id)
+        rows = await write_export(reader, plan, fmt, path, progress=progress)
+        await accounts_db.finish_audit(conn, audit_id, rows)
     return ExportResult(path=os.fspath(path), format=fmt, rows=rows, audit_id=audit_id, plan=plan)
 
 
@@ -173,10 +191,12 @@ async def export_download(
     language: str | None = None,
     actor: str,
     account_id: int | None = None,
+    reads: Reads | None = None,
 ) -> Download:
     """Write an export to a temporary file and return it as a download (the console's Export form).
 
-    The connection is taken from ``pool`` for the writing only and given back before this returns.
+    The connection is taken from ``pool`` for the writing only and given back before this returns;
+    ``reads``: as in :func:`export_to_path`.
     """
     _check_format(fmt)
     fd, path = tempfile.mkstemp(prefix="survey-export-", suffix=FORMATS[fmt][0])
@@ -193,6 +213,7 @@ async def export_download(
                 language=language,
                 actor=actor,
                 account_id=account_id,
+                reads=reads,
             )
         # Opened, then unlinked at once: the file disappears when the download ends or is abandoned.
         f = open(path, "rb")  # noqa: SIM115 (closed by _file_chunks after the last chunk)

@@ -5,6 +5,9 @@
   with ``?lang=en`` (``request_language``).
 * ``GET /api/v1/campaigns/{key}/effects``: the report JSON (docs/analysis.md, "The report's JSON") (any role of the campaign's team,
   by an API token with the ``campaigns`` scope).
+
+Who may read is checked on the primary; the responses are read where :func:`request_reads` says (the
+streaming replica when one is set and current, see survey/db/replica.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from survey.console.auth import ALL_ROLES, principal
 from survey.console.service import campaign_for
 from survey.reports.data import campaign_report, report_source
 from survey.reports.view import report_page
-from survey.web import request_pool
+from survey.web import request_pool, request_reads
 from survey.web.i18n import request_language
 
 __all__ = ["ReportsApi", "reports_router"]
@@ -45,8 +48,8 @@ class ReportsApi(Controller):
         Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""
         async with request_pool(request).acquire() as conn:
             await campaign_for(conn, principal(request), key, REPORT_READERS)
-            report = await campaign_report(conn, key)
-        return report
+        async with request_reads(request).connection() as conn:
+            return await campaign_report(conn, key)
 
 
 @get("/campaigns/{key:str}/report", opt={"roles": REPORT_READERS}, include_in_schema=False)
@@ -55,6 +58,7 @@ async def report_view(request: Request, key: FromPath[str]) -> Template:
     ``?lang=en`` (or the account's language) asks for English."""
     async with request_pool(request).acquire() as conn:
         await campaign_for(conn, principal(request), key, REPORT_READERS)
+    async with request_reads(request).connection() as conn:
         source = await report_source(conn, key)
     lang = request_language(request)
     page = report_page(source.report, lang, source.definition, source.cluster_item)

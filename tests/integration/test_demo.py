@@ -9,7 +9,7 @@ import random
 import asyncpg
 import pytest
 
-from survey.cli import main
+from survey.cli import main, prepare_serving
 from survey.demo import CUTS, DEMO_CAMPAIGNS, TRAIT_SHARE, _answer, _Model, _people, _Person
 from survey.questionnaire.load import load_file
 from survey.settings import Settings
@@ -225,3 +225,24 @@ def test_demo_reports_cover_the_true_effects_and_running_twice_adds_nothing(
     assert again.startswith("demo campaigns already exist;")
     assert "sign in at" not in again
     assert asyncio.run(_counts(cli_env.database_url or "")) == (counts, 1)
+
+
+def test_serve_with_the_demo_writes_it_once_and_links_the_port_served(
+    cli_env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``survey serve --demo`` (what ./dev run starts): the demo in the same start as the server, its
+    report links on the port the server listens on when SURVEY_BASE_URL is unset."""
+    served = Settings.from_environ(
+        {"DATABASE_URL": cli_env.database_url or "", "SURVEY_DATA_DIR": str(cli_env.data_dir),
+         "SURVEY_SECRET_KEY": "test", "SURVEY_PORT": "8123"}
+    )  # fmt: skip
+    asyncio.run(prepare_serving(served, True, demo_respondents=10))
+    out = capsys.readouterr().out
+    assert "created demo-trafficking, demo-ethics, demo-corruption" in out
+    assert "report: http://127.0.0.1:8123/campaigns/demo-trafficking/report" in out
+    assert "sign in at http://127.0.0.1:8123/sign-in as demo@example.org" in out
+
+    asyncio.run(prepare_serving(served, True, demo_respondents=10))
+    again = capsys.readouterr().out
+    assert "demo campaigns already exist; nothing was added" in again
+    assert "sign in at" not in again  # the password is shown only once
