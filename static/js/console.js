@@ -43,6 +43,26 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // The editor's live preview follows each change: the change's answer raises "preview-stale" (an
+  // HX-Trigger header), and the frame's respondent form is sent again to the page it shows, with the
+  // answers given there, so that the researcher stays where she was. A frame not shown (a phone) waits.
+  document.addEventListener("preview-stale", function () {
+    var frame = document.getElementById("preview-frame");
+    if (!frame || frame.offsetParent === null) return;
+    var inside = frame.contentDocument;
+    var form = inside && inside.getElementById("preview-form");
+    if (!form) {
+      frame.contentWindow.location.reload();
+      return;
+    }
+    var stay = inside.createElement("input");
+    stay.type = "hidden";
+    stay.name = "_goto";
+    stay.value = form.elements._page ? form.elements._page.value : "1";
+    form.appendChild(stay);
+    form.submit();
+  });
+
   // Focusing the link selects all of it, ready to copy by hand.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("link-field")) {

@@ -15,6 +15,7 @@
 ``POST /console/drafts/{id}/undo``                             undo the last change
 ``POST /console/drafts/{id}/discard``                          discard the draft
 ``GET  /console/drafts/{id}/preview``                          the respondent pages, ``?language=``
+``GET  /console/drafts/{id}/try``                              the live preview (:mod:`survey.console.answering`)
 ``GET  /console/drafts/{id}/publish``                          the diff against the latest version
 ``POST /console/drafts/{id}/publish``                          publish the next version
 ``GET  /console/drafts/{id}/export.yaml|.xlsx``                the draft as a forms/ file or an XLSForm
@@ -67,6 +68,8 @@ __all__ = ["ROUTES"]
 
 #: Longest text a field of the editor takes: a question's wording or a list of scale labels.
 MAX_TEXT: Final = 10_000
+#: The event an edit's answer raises (``HX-Trigger``) for the live preview to follow the change.
+PREVIEW_STALE: Final = "preview-stale"
 # The upload of a YAML file or a workbook: the XLSForm page's limit, and room for the envelope.
 UPLOAD_BODY_BYTES: Final = questionnaires_pages.UPLOAD_BODY_BYTES
 
@@ -466,7 +469,10 @@ async def _answer(
 ) -> Response:
     if isinstance(outcome, Draft):
         if request.htmx:
-            return _render(request, _editor_page(request, outcome, open=place))
+            answer = _render(request, _editor_page(request, outcome, open=place))
+            # The live preview beside the editor (console.js) sends its page again.
+            answer.headers["HX-Trigger"] = PREVIEW_STALE
+            return answer
         # Without JavaScript the browser comes back to the place changed, opened.
         where = f"?{urlencode({'open': place})}#{place}" if place else ""
         return Redirect(f"/console/drafts/{draft_id}{where}", status_code=303)

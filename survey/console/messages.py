@@ -1244,6 +1244,30 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The questionnaire is ready to publish.",
     },
     "editor.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
+    "editor.all_pages": {"mn": "Бүх хуудсыг тайлбартай нь харах", "en": "All pages, with notes"},
+    "editor.live_preview": {
+        "mn": "Утасны дэлгэц дээр харагдах байдал",
+        "en": "As a respondent sees it on a phone",
+    },
+    "editor.frame_title": {
+        "mn": "Энэ ноорогийн оролцогчид харагдах хуудас",
+        "en": "The respondent's page of this draft",
+    },
+    "try.title": {"mn": "«{key}» асуулгыг туршиж үзэх", "en": "Trying {key}"},
+    "try.note": {
+        "mn": "Оролцогчийн адил хариулж үзнэ үү. Энд оруулсан юу ч хадгалагдахгүй.",
+        "en": "Answer as a respondent would. Nothing entered here is stored.",
+    },
+    "try.back": {"mn": "Засварлагч руу буцах", "en": "Back to the editor"},
+    "try.restart": {"mn": "Эхнээс нь эхлэх", "en": "Start again"},
+    "try.hidden_page": {
+        "mn": "Одоогийн хариултуудаар бол оролцогч энэ хуудсыг харахгүй: нөхцөл нь үүнийг нууж байна.",
+        "en": "With the answers given so far, a respondent would not see this page: its condition hides it.",
+    },
+    "try.blocked": {
+        "mn": "Дараах алдааг засмагц асуулгыг урьдчилан харах боломжтой болно.",
+        "en": "The questionnaire can be previewed once these problems are fixed.",
+    },
     "editor.publish": {"mn": "Нийтлэх", "en": "Publish"},
     "editor.export_yaml": {"mn": "YAML файлаар татах", "en": "Download as YAML"},
     "editor.export_xlsx": {"mn": "XLSForm файлаар татах", "en": "Download as XLSForm"},
