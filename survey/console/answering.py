@@ -40,7 +40,7 @@ from survey.collect.panel import panel_key
 from survey.collect.views import FormView, MessageView, PageView, build_form, build_page
 from survey.console import web as console_web
 from survey.console.auth import DESIGNERS, principal
-from survey.console.editor import MAX_TEXT
+from survey.console.editor import MAX_TEXT, ProblemView, problem_views
 from survey.console.messages import language_name
 from survey.editor import edits
 from survey.editor import service as editor
@@ -186,7 +186,7 @@ class TryPage:
     """The respondent's page; None while the draft breaks a rule."""
     hidden_page: bool = False
     """The page picked shows nothing with the answers given so far (its condition hides it)."""
-    problems: tuple[str, ...] = ()
+    problems: tuple[ProblemView, ...] = ()
 
 
 def _address(draft: int, **query: str) -> str:
@@ -294,7 +294,9 @@ def _blocked(
         languages=(),
         restart=_address(draft, framed="1" if framed else ""),
         view=None,
-        problems=tuple(problems),
+        problems=problem_views(
+            console_web.translator(request), console_web.language(request), problems
+        ),
     )
     return _framable(console_web.page(request, "try.html", context, status=409))
 

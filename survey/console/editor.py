@@ -129,7 +129,7 @@ class ItemView:
     bounds: tuple[tuple[str, str], ...]
     """(name, value) of min and max, for the types that have them."""
     max_length: str | None
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     types: tuple[Choice, ...]
     first: bool
     last: bool
@@ -143,7 +143,7 @@ class SectionView:
     titles: tuple[TextField, ...]
     condition: ConditionField
     items: tuple[ItemView, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     first: bool
     last: bool
 
@@ -154,7 +154,7 @@ class ScaleView:
     """Empty for the form of a new scale."""
     place: str
     labels: tuple[TextField, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +177,7 @@ class OutcomeView:
     items: tuple[OutcomeItem, ...]
     proportion_items: tuple[Choice, ...]
     value: str
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +193,7 @@ class EditorPage:
     sections: tuple[SectionView, ...]
     scales: tuple[ScaleView, ...]
     outcomes: tuple[OutcomeView, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     """Those of the questionnaire itself."""
     count: int
     """How many problems in all."""
@@ -248,7 +248,7 @@ def _item_view(
     s: int,
     j: int,
     item: Item,
-    found: dict[str, list[str]],
+    found: dict[str, list[ProblemView]],
     last: bool,
 ) -> ItemView:
     allowed = {name for name, types in edits.FIELD_TYPES.items() if item.type in types}
@@ -318,10 +318,40 @@ def _item_view(
     )
 
 
-def _by_place(problems: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for message in problems:
-        found.setdefault(edits.place_of(message), []).append(message)
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """A rule the draft breaks, as the page says it: the loader's own line on an English page (the words
+    of ``survey forms check``); on another, its sentence from the catalogue (``problem.<code>``) with the
+    place in the definition beside it (``where``, shown as code), or, for a rule the catalogue has no
+    words for, a sentence saying so with the loader's line as code."""
+
+    text: str
+    where: str = ""
+
+
+def problem_views(t: Callable[..., str], lang: str, problems: list[str]) -> tuple[ProblemView, ...]:
+    """The loader's problems (:class:`survey.questionnaire.load.Problem`) in the reader's language."""
+    views = []
+    for problem in problems:
+        code = getattr(problem, "code", "")
+        if lang == "en":
+            views.append(ProblemView(str(problem)))
+        elif code:
+            params = getattr(problem, "params", {})
+            if "language" in params:
+                params = {**params, "language": language_name(str(params["language"]))}
+            views.append(ProblemView(t(f"problem.{code}", **params), getattr(problem, "path", "")))
+        else:
+            views.append(ProblemView(t("problem.uncoded"), str(problem)))
+    return tuple(views)
+
+
+def _by_place(
+    t: Callable[..., str], lang: str, problems: list[str]
+) -> dict[str, list[ProblemView]]:
+    found: dict[str, list[ProblemView]] = {}
+    for message, view in zip(problems, problem_views(t, lang, problems), strict=True):
+        found.setdefault(edits.place_of(message), []).append(view)
     return found
 
 
@@ -332,7 +362,7 @@ def _editor_page(
     lang = console_web.language(request)
     q = draft.definition
     problems = edits.problems(q)
-    found = _by_place(problems)
+    found = _by_place(t, lang, problems)
     n_sections = len(q.sections)
     sections = tuple(
         SectionView(
@@ -421,7 +451,11 @@ def _editor_page(
 
 
 def _outcome_view(
-    t: Callable[..., str], lang: str, q: Questionnaire, key: str, found: dict[str, list[str]]
+    t: Callable[..., str],
+    lang: str,
+    q: Questionnaire,
+    key: str,
+    found: dict[str, list[ProblemView]],
 ) -> OutcomeView:
     outcome = q.outcomes.get(key)
     kind = outcome.kind if outcome is not None else "score"
@@ -827,11 +861,12 @@ class ProblemsPage:
     id: int
     key: str
     heading: str
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
 
 
 def _blocked(request: Request, draft: Draft, heading: str, problems: list[str]) -> Template:
-    context = ProblemsPage(draft.id, draft.definition.key, heading, tuple(problems))
+    said = problem_views(console_web.translator(request), console_web.language(request), problems)
+    context = ProblemsPage(draft.id, draft.definition.key, heading, said)
     return console_web.page(
         request, "draft_problems.html", context, section="questionnaires", status=409
     )

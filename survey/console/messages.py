@@ -1244,6 +1244,177 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The questionnaire is ready to publish.",
     },
     "editor.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
+    # The loader's coded problems (survey.questionnaire.load.PROBLEM_CODES); English as `survey forms check`.
+    "problem.key_invalid": {
+        "mn": "«{key}» гэсэн түлхүүр нэр тохирохгүй байна: латин жижиг үсгээр эхэлж, латин жижиг үсэг, тоо, доогуур зураас ашиглана.",
+        "en": '"{key}" is not a valid {what} ({allowed}, starting with a letter)',
+    },
+    "problem.too_long": {
+        "mn": "«{value}» хэт урт байна: {max} тэмдэгтээс ихгүй байх ёстой.",
+        "en": '"{value}" is longer than {max} characters',
+    },
+    "problem.text_missing": {
+        "mn": "Үндсэн хэлний бичвэр алга байна ({language}).",
+        "en": 'missing "{language}" text (the default language)',
+    },
+    "problem.text_empty": {
+        "mn": "Бичвэр хоосон байна ({language}).",
+        "en": 'empty "{language}" text',
+    },
+    "problem.choices_empty": {
+        "mn": "Дор хаяж нэг хариултын сонголт шаардлагатай.",
+        "en": "at least one choice is required",
+    },
+    "problem.choice_value_invalid": {
+        "mn": "«{value}» гэсэн утга тохирохгүй байна: латин үсэг, тоо, «_», «-» тэмдэгт ашиглана.",
+        "en": '"{value}" is not a valid choice value (letters, digits, "_" and "-")',
+    },
+    "problem.choice_duplicate": {
+        "mn": "«{value}» гэсэн утга давхардсан байна.",
+        "en": 'duplicate choice value "{value}" (first at {first})',
+    },
+    "problem.labels_count": {
+        "mn": "Хэмжүүр {points} түвшинтэй боловч {count} нэр бичигдсэн байна.",
+        "en": "{count} labels for {points} points",
+    },
+    "problem.label_empty": {"mn": "Хэмжүүрийн нэг түвшний нэр хоосон байна.", "en": "empty label"},
+    "problem.labels_missing": {
+        "mn": "Хэмжүүрийн түвшний нэрс алга байна ({language}).",
+        "en": 'missing "{language}" labels',
+    },
+    "problem.item_duplicate": {
+        "mn": "«{key}» гэсэн түлхүүр нэр өөр асуултад аль хэдийн ашиглагдсан байна.",
+        "en": 'duplicate item key "{key}" (first at {first})',
+    },
+    "problem.sections_empty": {
+        "mn": "Асуулгад дор хаяж нэг хэсэг шаардлагатай.",
+        "en": "at least one section is required",
+    },
+    "problem.section_duplicate": {
+        "mn": "«{key}» гэсэн түлхүүр нэр өөр хэсэгт аль хэдийн ашиглагдсан байна.",
+        "en": 'duplicate section key "{key}" (first at {first})',
+    },
+    "problem.items_empty": {
+        "mn": "Энэ хэсэгт дор хаяж нэг асуулт шаардлагатай.",
+        "en": "at least one item is required",
+    },
+    "problem.panel_code_twice": {
+        "mn": "Панел код зөвхөн нэг асуултад байж болно.",
+        "en": "only one panel_code item is allowed (the first is {first})",
+    },
+    "problem.reserved_word": {
+        "mn": "«{key}» нь нөхцөлийн хэлний нөөц үг тул түлхүүр нэр болохгүй.",
+        "en": '"{key}" is a reserved word of show_if expressions',
+    },
+    "problem.not_allowed": {
+        "mn": "Энэ талбар энэ төрлийн асуултад хамаарахгүй.",
+        "en": "not allowed on {type} items (only on {allowed})",
+    },
+    "problem.scale_missing": {
+        "mn": "Ликертийн асуултад хэмжүүр сонгох шаардлагатай.",
+        "en": "missing (a likert item needs a scale)",
+    },
+    "problem.scale_unknown": {
+        "mn": "«{name}» гэсэн хэмжүүр тодорхойлогдоогүй байна.",
+        "en": 'unknown Likert scale "{name}"{defined}',
+    },
+    "problem.out_of_range": {
+        "mn": "Утга нь доод тал нь {min}, дээд тал нь {max} байх ёстой (одоо: {value}).",
+        "en": "must be from {min} to {max}, not {value}",
+    },
+    "problem.choices_missing": {
+        "mn": "Энэ асуултад хариултын сонголтууд шаардлагатай.",
+        "en": "missing (a {type} item needs choices)",
+    },
+    "problem.scoring_without_correct": {
+        "mn": "Оноо тооцох арга зөвхөн зөв хариулттай мэдлэгийн асуултад хамаарна.",
+        "en": 'only a knowledge item (with "correct") has a scoring',
+    },
+    "problem.correct_empty": {
+        "mn": "Дор хаяж нэг зөв хариулт сонгоно уу.",
+        "en": "at least one correct value is required",
+    },
+    "problem.listed_twice": {
+        "mn": "«{value}» хоёр удаа бичигдсэн байна.",
+        "en": '"{value}" is listed twice',
+    },
+    "problem.not_a_choice": {
+        "mn": "«{value}» гэсэн утга хариултын сонголтуудад алга байна (сонголтууд: {choices}).",
+        "en": '"{value}" is not one of the choices {choices}',
+    },
+    "problem.expected_integer": {
+        "mn": "Бүхэл тоо бичнэ үү (одоо: {value}).",
+        "en": "expected an integer, got {value}",
+    },
+    "problem.expected_number": {
+        "mn": "Тоо бичнэ үү (одоо: {value}).",
+        "en": "expected a number, got {value}",
+    },
+    "problem.expected_date": {
+        "mn": "Огноог ОООО-СС-ӨӨ хэлбэрээр бичнэ үү (одоо: {value}).",
+        "en": "expected a date written YYYY-MM-DD, got {value}",
+    },
+    "problem.min_above_max": {
+        "mn": "Доод хязгаар ({min}) дээд хязгаараас ({max}) их байна.",
+        "en": "{min} is greater than max {max}",
+    },
+    "problem.expression_syntax": {
+        "mn": "Нөхцөлийн бичлэгт алдаа байна (байрлал: {position}).",
+        "en": "{reason} at position {position}",
+    },
+    "problem.unknown_item": {
+        "mn": "«{key}» гэсэн асуулт алга байна.",
+        "en": 'unknown item "{key}"{at}',
+    },
+    "problem.not_before": {
+        "mn": "«{key}» асуулт үүнээс өмнө ирэх ёстой: нөхцөл зөвхөн өмнөх асуултын хариултаас хамаарна.",
+        "en": '"{key}"{at} does not come before {where}',
+    },
+    "problem.note_no_answer": {
+        "mn": "«{key}» бол тайлбар тул хариултгүй, нөхцөлд ашиглах боломжгүй.",
+        "en": '"{key}"{at} is a note, which has no answer',
+    },
+    "problem.panel_code_never_kept": {
+        "mn": "«{key}» бол панел код тул хариулт нь хадгалагддаггүй, нөхцөлд ашиглах боломжгүй.",
+        "en": '"{key}"{at} is a panel_code item, whose answer is never kept',
+    },
+    "problem.not_knowledge": {
+        "mn": "«{key}» асуулт зөв хариултгүй тул мэдлэгийн оноонд орохгүй.",
+        "en": '"{key}" is not a knowledge item (it has no "correct")',
+    },
+    "problem.scale_needs_likert": {
+        "mn": "«{key}» Ликертийн асуулт биш тул хэмжүүрт орохгүй.",
+        "en": '"{key}" is {a_type} item, a scale needs likert items',
+    },
+    "problem.outcome_items_empty": {
+        "mn": "Үр дүнд дор хаяж нэг асуулт сонгоно уу.",
+        "en": "at least one item is required for a {kind} outcome",
+    },
+    "problem.reverse_not_in_outcome": {
+        "mn": "«{key}» асуулт энэ үр дүнд ороогүй байна.",
+        "en": '"{key}" is not one of the outcome\'s items',
+    },
+    "problem.reverse_not_marked": {
+        "mn": "«{key}» асуулт урвуугаар тооцогдохоор тэмдэглэгдээгүй байна.",
+        "en": '"{key}" is not marked reverse: true in its item',
+    },
+    "problem.reverse_not_listed": {
+        "mn": "«{key}» асуулт урвуугаар тооцогдохоор тэмдэглэгдсэн боловч энд жагсаагдаагүй байна.",
+        "en": '"{key}" is marked reverse: true but is not listed here',
+    },
+    "problem.proportion_item_missing": {
+        "mn": "Хувь тооцох асуултаа сонгоно уу.",
+        "en": "missing (a proportion outcome needs an item)",
+    },
+    "problem.proportion_value_missing": {
+        "mn": "Хувийг нь тооцох хариултын утгыг бичнэ үү.",
+        "en": "missing (the answer whose share is reported)",
+    },
+    "problem.not_used_by_kind": {
+        "mn": "Энэ талбар энэ төрлийн үр дүнд хэрэглэгдэхгүй.",
+        "en": "not used by {kind} outcomes",
+    },
+    "problem.uncoded": {"mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:", "en": "A rule is broken:"},
     "editor.all_pages": {"mn": "Бүх хуудсыг тайлбартай нь харах", "en": "All pages, with notes"},
     "editor.live_preview": {
         "mn": "Утасны дэлгэц дээр харагдах байдал",

@@ -25,10 +25,7 @@ from typing import Any, Final
 import msgspec
 
 from survey.errors import InvalidDefinition
-from survey.questionnaire.load import (
-    _FIELD_TYPES as FIELD_TYPES,
-)  # which fields each type may carry
-from survey.questionnaire.load import load_object
+from survey.questionnaire.load import FIELD_TYPES, load_object
 from survey.questionnaire.model import (
     CONSENT_VALUES,
     ITEM_TYPES,
