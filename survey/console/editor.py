@@ -9,6 +9,7 @@
 ``POST /console/drafts/{id}/sections``                         add a section
 ``POST /console/drafts/{id}/sections/{s}``                     change, move or delete a section
 ``POST /console/drafts/{id}/sections/{s}/items``               add an item to a section
+``GET  /console/drafts/{id}/sections/{s}/items/{j}``           one item's form, opened (htmx)
 ``POST /console/drafts/{id}/sections/{s}/items/{j}``           change, move or delete an item
 ``POST /console/drafts/{id}/scales``                           add, change or delete a Likert scale
 ``POST /console/drafts/{id}/outcomes``                         add, change or delete an outcome
@@ -23,7 +24,9 @@
 
 Every change is one small form. Without JavaScript it is posted, saved, and the browser is sent back to the
 editor at the place changed (303). With htmx the same form answers with the editor's fragment
-(``console/_editor.html``), the loader's messages beside each place, in one request. Each form carries the
+(``console/_editor.html``), the loader's messages beside each place, in one request; an item's save
+answers with that item alone and, out of band, what it can change elsewhere (``console/_editor_item.html``).
+Items other than the open one are drawn as one-line summaries whose form is fetched when opened. Each form carries the
 draft's revision: a change made on a stale one is refused with 409 and the draft as it now is
 (:mod:`survey.editor.service`).
 
@@ -133,6 +136,9 @@ class ItemView:
     types: tuple[Choice, ...]
     first: bool
     last: bool
+    full: bool = True
+    """Whether its form is drawn (the open item); the others are a summary line, opened on demand, so that
+    the page and each change's answer do not grow with every item's condition builder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +210,13 @@ class EditorPage:
     message: str = ""
     details: tuple[str, ...] = ()
     conflict: bool = False
+    changed: bool = False
+    """An item's answer after its change (console/_editor_item.html): with what it alters elsewhere."""
+    outcomes_changed: bool = True
+    """Whether that change renamed the item or changed its type, so that all the outcomes' item boxes are
+    drawn again (else only the item's own row in each)."""
+    open_key: str = ""
+    """The key of the item at :attr:`open`."""
 
 
 def _fields(prefix: str, id_prefix: str, q: Questionnaire, text: dict[str, str] | None) -> tuple:
@@ -250,9 +263,37 @@ def _item_view(
     item: Item,
     found: dict[str, list[ProblemView]],
     last: bool,
+    full: bool = True,
 ) -> ItemView:
     allowed = {name for name, types in edits.FIELD_TYPES.items() if item.type in types}
     place = f"s{s}.{j}"
+    if not full:
+        return ItemView(
+            section=s,
+            number=j,
+            place=place,
+            key=item.key,
+            type=item.type,
+            type_label=t(f"type.{item.type}"),
+            summary=text_in(item.text, lang, q.default_language) or "",
+            texts=(),
+            hints=None,
+            required=None,
+            condition=ConditionField((), ""),
+            choices=None,
+            correct="",
+            named_list=None,
+            scoring=None,
+            scales=None,
+            reverse=False,
+            bounds=(),
+            max_length=None,
+            problems=tuple(found.get(place, ())),
+            types=(),
+            first=False,
+            last=False,
+            full=False,
+        )
     choices = None
     named = item.choices if isinstance(item.choices, str) else None
     if "choices" in allowed:
@@ -381,6 +422,7 @@ def _editor_page(
                     item,
                     found,
                     last=s == n_sections - 1 and j == len(section.items) - 1,
+                    full=open == f"s{s}.{j}",
                 )
                 for j, item in enumerate(section.items)
             ),
@@ -492,16 +534,53 @@ def _outcome_view(
 
 def _render(request: HTMXRequest, context: EditorPage, status: int = 200) -> Template:
     if request.htmx:
-        return console_web.fragment(request, "_editor.html", context, status=status)
+        answer = console_web.fragment(request, "_editor.html", context, status=status)
+        if request.htmx.target not in (None, "editor"):
+            # A form of one item asked for that item back; this change (a move, a refusal, a stale
+            # revision) needs the whole editor instead.
+            answer.headers.update({"HX-Retarget": "#editor", "HX-Reswap": "outerHTML"})
+        return answer
     return console_web.page(
         request, "editor.html", context, section="questionnaires", status=status
     )
 
 
+def _item_answer(
+    request: HTMXRequest, draft: Draft, place: str, *, changed: bool, outcomes_changed: bool = True
+) -> Template:
+    """One item's form alone (console/_editor_item.html): opened, or saved (``changed``), with what the
+    change alters elsewhere swapped out of band."""
+    s, j = (int(n) for n in place[1:].split("."))
+    context = _editor_page(
+        request,
+        draft,
+        open=place,
+        changed=changed,
+        outcomes_changed=outcomes_changed,
+        open_key=draft.definition.sections[s].items[j].key,
+    )
+    return console_web.fragment(request, "_editor_item.html", context)
+
+
 async def _answer(
-    request: HTMXRequest, draft_id: int, outcome: Draft | Stale | Rejected, place: str
+    request: HTMXRequest,
+    draft_id: int,
+    outcome: Draft | Stale | Rejected,
+    place: str,
+    *,
+    before: Item | None = None,
 ) -> Response:
     if isinstance(outcome, Draft):
+        if request.htmx and place and request.htmx.target == place:
+            answer = _item_answer(
+                request,
+                outcome,
+                place,
+                changed=True,
+                outcomes_changed=_renamed(outcome, place, before),
+            )
+            answer.headers["HX-Trigger"] = PREVIEW_STALE
+            return answer
         if request.htmx:
             answer = _render(request, _editor_page(request, outcome, open=place))
             # The live preview beside the editor (console.js) sends its page again.
@@ -554,9 +633,27 @@ async def _change(
     request: HTMXRequest, draft_id: int, edit: editor.Edit, place: str, form: dict[str, str]
 ) -> Response:
     revision = _revision(form)
+    seen: list[Item] = []
+
+    def noting(q: Questionnaire) -> Questionnaire:
+        # The item as it was, to tell whether the change renamed or reworded it.
+        if place.count(".") == 1 and place.startswith("s"):
+            s, j = (int(n) for n in place[1:].split("."))
+            if s < len(q.sections) and j < len(q.sections[s].items):
+                seen.append(q.sections[s].items[j])
+        return edit(q)
+
     async with request_pool(request).acquire() as conn:
-        outcome = await editor.change(conn, principal(request), draft_id, revision, edit)
-    return await _answer(request, draft_id, outcome, place)
+        outcome = await editor.change(conn, principal(request), draft_id, revision, noting)
+    return await _answer(request, draft_id, outcome, place, before=seen[-1] if seen else None)
+
+
+def _renamed(draft: Draft, place: str, before: Item | None) -> bool:
+    """Whether the item at ``place`` has another key or type than before the change (its row in the
+    outcomes then changes its name, or comes or goes: a note has none)."""
+    s, j = (int(n) for n in place[1:].split("."))
+    after = draft.definition.sections[s].items[j]
+    return before is None or (before.key, before.type) != (after.key, after.type)
 
 
 def _step(action: str) -> int:
@@ -733,6 +830,26 @@ async def editor_page(request: HTMXRequest, draft_id: FromPath[int]) -> Template
         draft = await editor.draft_for(conn, principal(request), draft_id)
     opened = request.query_params.get("open", "")[:40]
     return _render(request, _editor_page(request, draft, open=opened))
+
+
+@get(
+    "/console/drafts/{draft_id:int}/sections/{section:int}/items/{item:int}",
+    opt={"roles": DESIGNERS},
+)
+async def item_form(
+    request: HTMXRequest, draft_id: FromPath[int], section: FromPath[int], item: FromPath[int]
+) -> Response:
+    """One item's form, fetched when its summary is opened (htmx); without htmx, the editor with the item
+    open."""
+    place = f"s{section}.{item}"
+    async with request_pool(request).acquire() as conn:
+        draft = await editor.draft_for(conn, principal(request), draft_id)
+    sections = draft.definition.sections
+    if section >= len(sections) or item >= len(sections[section].items):
+        raise NotFound(f"draft {draft_id} has no item {item} in section {section}")
+    if not request.htmx:
+        return Redirect(f"/console/drafts/{draft_id}?{urlencode({'open': place})}#{place}")
+    return _item_answer(request, draft, place, changed=False)
 
 
 @post("/console/drafts/{draft_id:int}/questionnaire", opt={"roles": DESIGNERS})
@@ -1067,6 +1184,7 @@ ROUTES = [
     create_draft,
     import_draft,
     editor_page,
+    item_form,
     edit_questionnaire,
     add_section,
     edit_section,

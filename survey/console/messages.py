@@ -1415,6 +1415,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "not used by {kind} outcomes",
     },
     "problem.uncoded": {"mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:", "en": "A rule is broken:"},
+    "editor.open_item": {"mn": "Энэ асуултыг засах", "en": "Edit this item"},
     "editor.all_pages": {"mn": "Бүх хуудсыг тайлбартай нь харах", "en": "All pages, with notes"},
     "editor.live_preview": {
         "mn": "Утасны дэлгэц дээр харагдах байдал",

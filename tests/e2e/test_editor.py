@@ -67,6 +67,14 @@ def item(page: Page, place: str) -> Locator:
     return page.locator(f'details[id="{place}"]')
 
 
+def open_item(page: Page, place: str) -> Locator:
+    """Open an item's summary: htmx fetches its form in place of the one-line summary."""
+    found = item(page, place)
+    found.locator("summary").click()
+    expect(found.locator("form.ed-form")).to_have_count(1)
+    return found
+
+
 def add_item(page: Page, section: int, kind: str) -> Locator:
     adder = page.locator(f'section[id="s{section}"] form.add-item')
     adder.locator("select").select_option(kind)
@@ -124,8 +132,7 @@ def try_the_preview(page: Page, check_axe: Callable[[Page, str], None], editor_u
     readable(page, check_axe, "the editor with its live preview, 1280 px")
 
     # The preview follows a change: the consent question reworded in the editor shows in the frame.
-    consent = item(page, "s0.0")
-    consent.locator("summary").click()
+    consent = open_item(page, "s0.0")
     write(consent, {"text.mn": "Судалгаанд оролцохыг зөвшөөрч байна уу?"})
     press(page, consent, MN("editor.save"))
     expect(frame.get_by_text("Судалгаанд оролцохыг зөвшөөрч байна уу?")).to_be_visible()
@@ -135,8 +142,7 @@ def try_the_preview(page: Page, check_axe: Callable[[Page, str], None], editor_u
     answer_consent_and_code(frame)
     expect(frame.get_by_text("Хэт сайхан ажлын санал аюулгүй юу?")).to_be_visible()
     # A change made now keeps the researcher on page 2 with her answers.
-    offer = item(page, "s1.0")
-    offer.locator("summary").click()
+    offer = open_item(page, "s1.0")
     write(offer, {"choice.0.label.mn": "Тийм, аюулгүй"})
     press(page, offer, MN("editor.save"))
     expect(frame.get_by_text("Тийм, аюулгүй")).to_be_visible()
@@ -263,7 +269,7 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
     outcome("knowledge", "score", "Мэдлэг", "Knowledge", ["k_offer", "k_signs"])
     outcome("confidence", "scale", "Итгэл", "Confidence", ["a_help", "a_report", "a_shame"])
     expect(page.locator(".editor-bar .state")).to_have_text(MN("editor.ready"))
-    item(page, "s1.0").locator("summary").click()
+    open_item(page, "s1.0")
     readable(page, check_axe, "the editor of a whole questionnaire")
     shoot(page, "editor", "&open=s1.0")
 
@@ -284,8 +290,7 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
     assert page.url.endswith(f"/console/questionnaires/{KEY}")
 
     page.goto(editor_url)
-    offer = item(page, "s1.0")
-    offer.locator("summary").click()
+    offer = open_item(page, "s1.0")
     write(offer, {"text.mn": "Хэт сайхан ажлын санал үргэлж аюулгүй юу?"})
     press(page, offer, MN("editor.save"))
     with page.expect_navigation():

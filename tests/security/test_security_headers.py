@@ -79,6 +79,8 @@ def _urls(
         "p": "1",
         "users": str(account_id),
         "drafts": str(draft),
+        "sections": "0",
+        "items": "0",
         "static": "css/survey.css",
         "schema": "openapi.json",
     }
