@@ -12,6 +12,7 @@
 ``GET  /console/drafts/{id}/sections/{s}/items/{j}``           one item's form, opened (htmx)
 ``POST /console/drafts/{id}/sections/{s}/items/{j}``           change, move or delete an item
 ``POST /console/drafts/{id}/scales``                           add, change or delete a Likert scale
+``POST /console/drafts/{id}/calculations``                     add, change or delete a calculated value
 ``POST /console/drafts/{id}/outcomes``                         add, change or delete an outcome
 ``POST /console/drafts/{id}/undo``                             undo the last change
 ``POST /console/drafts/{id}/discard``                          discard the draft
@@ -97,6 +98,8 @@ class ChoiceRow:
     value: str
     labels: tuple[TextField, ...]
     correct: bool
+    properties: str = ""
+    """``name = value, ...``: what an item's choice filter compares (an XLSForm's extra columns)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,14 @@ class ItemView:
     full: bool = True
     """Whether its form is drawn (the open item); the others are a summary line, opened on demand, so that
     the page and each change's answer do not grow with every item's condition builder."""
+    constraint: str | None = None
+    """The expression an answer must meet (None: the type has none)."""
+    constraint_messages: tuple[TextField, ...] | None = None
+    choice_filter: str | None = None
+    """``property = item`` a line: only the choices whose property equals that earlier answer."""
+    with_properties: bool = False
+    """Whether each choice shows its properties: once a choice has some or the item filters its choices
+    (the loader then says which property is missing), so that other items' rows stay short."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +171,15 @@ class ScaleView:
     """Empty for the form of a new scale."""
     place: str
     labels: tuple[TextField, ...]
+    problems: tuple[ProblemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CalculationView:
+    key: str
+    """Empty for the form of a new calculation."""
+    place: str
+    expression: str
     problems: tuple[ProblemView, ...]
 
 
@@ -198,6 +218,7 @@ class EditorPage:
     descriptions: tuple[TextField, ...]
     sections: tuple[SectionView, ...]
     scales: tuple[ScaleView, ...]
+    calculations: tuple[CalculationView, ...]
     outcomes: tuple[OutcomeView, ...]
     problems: tuple[ProblemView, ...]
     """Those of the questionnaire itself."""
@@ -308,6 +329,7 @@ def _item_view(
                 c.value,
                 _fields(f"choice.{n}.label", f"i{s}-{j}-c{n}", q, c.label),
                 c.value in correct,
+                edits.pairs_text(c.properties, ", "),
             )
             for n, c in enumerate(listed)
         ]
@@ -354,6 +376,16 @@ def _item_view(
         ),
         problems=tuple(found.get(place, ())),
         types=tuple(Choice(k, t(f"type.{k}"), k == item.type) for k in ITEM_TYPES),
+        constraint=(item.constraint or "") if "constraint" in allowed else None,
+        constraint_messages=(
+            _fields("constraint_message", f"i{s}-{j}-cmsg", q, item.constraint_message)
+            if "constraint_message" in allowed
+            else None
+        ),
+        choice_filter=(
+            edits.pairs_text(item.choice_filter, "\n") if "choice_filter" in allowed else None
+        ),
+        with_properties=bool(item.choice_filter) or any(row.properties for row in (choices or ())),
         first=s == 0 and j == 0,
         last=last,
     )
@@ -466,6 +498,15 @@ def _editor_page(
         problems=(),
     )
     outcomes = tuple(_outcome_view(t, lang, q, key, found) for key in [*q.outcomes, ""])
+    calculations = tuple(
+        CalculationView(
+            key=key,
+            place=f"calculations.{key}",
+            expression=expression,
+            problems=tuple(found.get(f"calculations.{key}", ())) if key else (),
+        )
+        for key, expression in [*q.calculations.items(), ("", "")]
+    )
     return EditorPage(
         id=draft.id,
         revision=draft.revision,
@@ -481,6 +522,7 @@ def _editor_page(
         descriptions=_fields("description", "q-description", q, q.description),
         sections=sections,
         scales=(*scales, new_scale),
+        calculations=calculations,
         outcomes=outcomes,
         problems=tuple(found.get("", ())),
         count=len(problems),
@@ -614,7 +656,9 @@ async def _form(request: Request) -> dict[str, str]:
     longer = {
         name: MAX_TEXT
         for name in form
-        if name.startswith(("text.", "hint.", "description.", "labels.", "title."))
+        if name.startswith(
+            ("text.", "hint.", "description.", "labels.", "title.", "constraint_message.")
+        )
         or (name.startswith("choice.") and ".label." in name)
     }
     return await console_web.read_form(request, **longer)
@@ -936,6 +980,19 @@ async def edit_scale(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     return await _change(request, draft_id, edit, "scales", form)
 
 
+@post("/console/drafts/{draft_id:int}/calculations", opt={"roles": DESIGNERS})
+async def edit_calculation(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
+    """Add a calculated value (no ``old``), change the calculation ``old``, or delete it
+    (``action=delete``)."""
+    form = await _form(request)
+    old = form.get("old") or None
+    if form.get("action") == "delete" and old is not None:
+        edit: editor.Edit = lambda q: edits.delete_calculation(q, old)  # noqa: E731
+    else:
+        edit = lambda q: edits.set_calculation(q, old, form)  # noqa: E731
+    return await _change(request, draft_id, edit, "calculations", form)
+
+
 @post("/console/drafts/{draft_id:int}/outcomes", opt={"roles": DESIGNERS})
 async def edit_outcome(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     """Add an outcome (no ``old``), change the outcome ``old``, or delete it (``action=delete``)."""
@@ -1191,6 +1248,7 @@ ROUTES = [
     add_item,
     edit_item,
     edit_scale,
+    edit_calculation,
     edit_outcome,
     undo,
     discard,

@@ -1414,8 +1414,68 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Энэ талбар энэ төрлийн үр дүнд хэрэглэгдэхгүй.",
         "en": "not used by {kind} outcomes",
     },
+    "problem.message_without_constraint": {
+        "mn": "Мессеж бичсэн боловч хариултад тавих нөхцөл алга байна.",
+        "en": "needs a constraint to explain",
+    },
+    "problem.filter_empty": {
+        "mn": "Шүүлтэд дор хаяж нэг шинж чанар бичнэ үү.",
+        "en": "at least one property is required, e.g. {example}",
+    },
+    "problem.property_unknown": {
+        "mn": "«{name}» гэсэн шинж чанар ямар ч сонголтод алга байна.",
+        "en": 'no choice has the property "{name}"{defined}',
+    },
+    "problem.computed_not_before": {
+        "mn": "«{key}» утгыг энэ асуултаас хойшхи хариултаас тооцдог тул энд ашиглах боломжгүй.",
+        "en": '"{key}"{at} is computed from items that do not come before {where}',
+    },
+    "problem.property_empty": {"mn": "Шинж чанарын утга хоосон байна.", "en": "empty value"},
     "problem.uncoded": {"mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:", "en": "A rule is broken:"},
     "editor.open_item": {"mn": "Энэ асуултыг засах", "en": "Edit this item"},
+    "editor.choice_properties": {
+        "mn": "Шинж чанарууд (нэр = утга, таслалаар тусгаарлана)",
+        "en": "Properties (name = value, separated by commas)",
+    },
+    "editor.choice_filter": {"mn": "Сонголтыг шүүх", "en": "Filter the choices"},
+    "editor.choice_filter_hint": {
+        "mn": (
+            "Мөр бүрт «шинж чанар = өмнөх асуулт» гэж бичнэ: тухайн шинж чанар нь өмнөх асуултын "
+            "хариулттай таарах сонголтууд л харагдана. Жишээ нь:"
+        ),
+        "en": (
+            'One "property = earlier item" a line: only the choices whose property matches the answer to '
+            "that item are offered. For example:"
+        ),
+    },
+    "editor.constraint": {"mn": "Хариултын шалгуур", "en": "Answer check"},
+    "editor.constraint_rule": {"mn": "Хариултад тавих нөхцөл", "en": "Rule the answer must meet"},
+    "editor.constraint_hint": {
+        "mn": "Асуултын түлхүүр нэр ({key}) нь шалгаж буй хариултыг заана. Жишээ нь:",
+        "en": "The item's own key ({key}) names the answer being checked. For example:",
+    },
+    "editor.constraint_message_in": {
+        "mn": "Нөхцөл биелээгүй үед харуулах мессеж ({language})",
+        "en": "Message when the rule is not met ({language})",
+    },
+    "editor.calculations": {"mn": "Тооцоолсон утгууд", "en": "Calculated values"},
+    "editor.calculations_hint": {
+        "mn": (
+            "Хариултуудаас тооцоолох утга: нөхцөлд болон бичвэрт ${түлхүүр} хэлбэрээр ашиглана, "
+            "хадгалагдахгүй. Жишээ нь:"
+        ),
+        "en": (
+            "A value worked out from the answers, usable in conditions and in texts as ${key}; never "
+            "stored. For example:"
+        ),
+    },
+    "editor.new_calculation": {"mn": "Шинэ тооцоолсон утга", "en": "New calculated value"},
+    "editor.expression": {"mn": "Томьёо", "en": "Expression"},
+    "editor.add_calculation": {"mn": "Тооцоолсон утга нэмэх", "en": "Add the calculated value"},
+    "editor.delete_calculation": {
+        "mn": "Тооцоолсон утгыг устгах",
+        "en": "Delete the calculated value",
+    },
     "editor.all_pages": {"mn": "Бүх хуудсыг тайлбартай нь харах", "en": "All pages, with notes"},
     "editor.live_preview": {
         "mn": "Утасны дэлгэц дээр харагдах байдал",

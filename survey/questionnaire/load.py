@@ -125,6 +125,11 @@ PROBLEM_CODES: Final = frozenset(
         "proportion_item_missing",
         "proportion_value_missing",
         "not_used_by_kind",  # kind
+        "message_without_constraint",
+        "filter_empty",  # example
+        "property_unknown",  # name, defined
+        "computed_not_before",  # key, at, where
+        "property_empty",
     }
 )
 
@@ -1367,7 +1372,11 @@ class _Validator:
         if item.constraint_message is not None:
             self.check_text(f"{path}.constraint_message", item.constraint_message)
             if item.constraint is None:
-                self.error(f"{path}.constraint_message", "needs a constraint to explain")
+                self.problem(
+                    f"{path}.constraint_message",
+                    "message_without_constraint",
+                    "needs a constraint to explain",
+                )
         if item.choice_filter is not None:
             self.check_choice_filter(f"{path}.choice_filter", item, position)
         for name in ("text", "hint"):
@@ -1379,7 +1388,12 @@ class _Validator:
         if item.type not in ("choice", "multi"):
             return  # "not allowed on ... items" says it
         if not item.choice_filter:
-            self.error(path, "at least one property is required, e.g. {aimag: home_aimag}")
+            self.problem(
+                path,
+                "filter_empty",
+                "at least one property is required, e.g. {example}",
+                example="{aimag: home_aimag}",
+            )
         properties: set[str] = {"value"}
         choices = (
             self.q.choice_lists.get(item.choices) if isinstance(item.choices, str) else item.choices
@@ -1389,9 +1403,12 @@ class _Validator:
         for prop, key in (item.choice_filter or {}).items():
             here = _child(path, prop)
             if choices and prop not in properties:
-                self.error(
+                self.problem(
                     here,
-                    f'no choice has the property "{prop}"{_defined(dict.fromkeys(sorted(properties - {"value"})))}',
+                    "property_unknown",
+                    'no choice has the property "{name}"{defined}',
+                    name=prop,
+                    defined=_defined(dict.fromkeys(sorted(properties - {"value"}))),
                 )
             self.check_reference(here, key, position, "this item")
 
@@ -1412,18 +1429,40 @@ class _Validator:
         """``key`` names an item or a calculation that comes before ``position``."""
         if key in self.calculations:
             if self.calculations[key] >= position:
-                self.error(path, f'"{key}" is computed from items that do not come before {where}')
+                self.problem(
+                    path,
+                    "computed_not_before",
+                    '"{key}"{at} is computed from items that do not come before {where}',
+                    key=key,
+                    at="",
+                    where=where,
+                )
             return
         if key not in self.items:
-            self.error(path, f'unknown item "{key}"')
+            self.problem(path, "unknown_item", 'unknown item "{key}"{at}', key=key, at="")
             return
         _, item, item_position = self.items[key]
         if item_position >= position:
-            self.error(path, f'"{key}" does not come before {where}')
+            self.problem(
+                path,
+                "not_before",
+                '"{key}"{at} does not come before {where}',
+                key=key,
+                at="",
+                where=where,
+            )
         elif item.type == "note":
-            self.error(path, f'"{key}" is a note, which has no answer')
+            self.problem(
+                path, "note_no_answer", '"{key}"{at} is a note, which has no answer', key=key, at=""
+            )
         elif item.type == "panel_code":
-            self.error(path, f'"{key}" is a panel_code item, whose answer is never kept')
+            self.problem(
+                path,
+                "panel_code_never_kept",
+                '"{key}"{at} is a panel_code item, whose answer is never kept',
+                key=key,
+                at="",
+            )
 
     def check_properties(self, path: str, properties: dict[str, str]) -> None:
         for name, value in properties.items():
@@ -1434,7 +1473,7 @@ class _Validator:
                     'and "_", starting with a letter; not "value")',
                 )
             elif not value.strip():
-                self.error(_child(path, name), "empty value")
+                self.problem(_child(path, name), "property_empty", "empty value")
             elif len(value) > 200:
                 self.error(_child(path, name), "longer than 200 characters")
 
