@@ -248,7 +248,12 @@ def _render(
             for p in plan.pages
         ),
         languages=tuple(LanguageButton(c, language_name(c), c == language) for c in q.languages),
-        restart=_address(draft, language=language, framed="1" if framed else ""),
+        restart=_address(
+            draft,
+            language=language,
+            framed="1" if framed else "",
+            lang=console_web.language(request),
+        ),
         view=view,
         hidden_page=hidden_page,
     )
@@ -274,9 +279,10 @@ def _preview_form(
         if key not in on_page
         for value in values
     ]
+    # The bar's language (the console's) goes along, as the editor beside it chose it.
     return replace(
         form,
-        action=f"/console/drafts/{draft}/try",
+        action=f"/console/drafts/{draft}/try?{urlencode({'lang': console_web.language(request)})}",
         form_id=FORM_ID,
         hidden=tuple(hidden),
     )

@@ -173,7 +173,7 @@ async def test_the_preview_follows_a_change_made_in_the_editor(
     await sign_in_as(client, db, "researcher", language="en")
     draft = await a_draft(client, db)
     page = await client.get(f"/console/drafts/{draft}")
-    assert f'src="/console/drafts/{draft}/try?framed=1"' in page.text
+    assert f'src="/console/drafts/{draft}/try?framed=1&amp;lang=en"' in page.text
     revision = re.search(r'name="revision" value="(\d+)"', page.text).group(1)
     sent = await post_console_form(
         client,
