@@ -1244,10 +1244,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The questionnaire is ready to publish.",
     },
     "editor.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
-    # The loader's coded problems (survey.questionnaire.load.PROBLEM_CODES); English as `survey forms check`.
+    # The loader's coded problems (survey.questionnaire.load.PROBLEM_CODES). An English page shows the loader's
+    # own line (as `survey forms check` prints it); these English sentences are the catalogue's own.
     "problem.key_invalid": {
         "mn": "«{key}» гэсэн түлхүүр нэр тохирохгүй байна: латин жижиг үсгээр эхэлж, латин жижиг үсэг, тоо, доогуур зураас ашиглана.",
-        "en": '"{key}" is not a valid {what} ({allowed}, starting with a letter)',
+        "en": '"{key}" is not a valid key: start with a lower-case Latin letter, then use lower-case Latin letters, digits and "_".',
     },
     "problem.too_long": {
         "mn": "«{value}» хэт урт байна: {max} тэмдэгтээс ихгүй байх ёстой.",
@@ -1271,7 +1272,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.choice_duplicate": {
         "mn": "«{value}» гэсэн утга давхардсан байна.",
-        "en": 'duplicate choice value "{value}" (first at {first})',
+        "en": 'The value "{value}" is used twice.',
     },
     "problem.labels_count": {
         "mn": "Хэмжүүр {points} түвшинтэй боловч {count} нэр бичигдсэн байна.",
@@ -1284,7 +1285,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.item_duplicate": {
         "mn": "«{key}» гэсэн түлхүүр нэр өөр асуултад аль хэдийн ашиглагдсан байна.",
-        "en": 'duplicate item key "{key}" (first at {first})',
+        "en": 'The key "{key}" is already used by another item.',
     },
     "problem.sections_empty": {
         "mn": "Асуулгад дор хаяж нэг хэсэг шаардлагатай.",
@@ -1292,7 +1293,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.section_duplicate": {
         "mn": "«{key}» гэсэн түлхүүр нэр өөр хэсэгт аль хэдийн ашиглагдсан байна.",
-        "en": 'duplicate section key "{key}" (first at {first})',
+        "en": 'The key "{key}" is already used by another section.',
     },
     "problem.items_empty": {
         "mn": "Энэ хэсэгт дор хаяж нэг асуулт шаардлагатай.",
@@ -1300,7 +1301,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.panel_code_twice": {
         "mn": "Панел код зөвхөн нэг асуултад байж болно.",
-        "en": "only one panel_code item is allowed (the first is {first})",
+        "en": "Only one item may be a panel code.",
     },
     "problem.reserved_word": {
         "mn": "«{key}» нь нөхцөлийн хэлний нөөц үг тул түлхүүр нэр болохгүй.",
@@ -1308,7 +1309,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.not_allowed": {
         "mn": "Энэ талбар энэ төрлийн асуултад хамаарахгүй.",
-        "en": "not allowed on {type} items (only on {allowed})",
+        "en": "This field does not apply to items of this type.",
     },
     "problem.scale_missing": {
         "mn": "Ликертийн асуултад хэмжүүр сонгох шаардлагатай.",
@@ -1316,7 +1317,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.scale_unknown": {
         "mn": "«{name}» гэсэн хэмжүүр тодорхойлогдоогүй байна.",
-        "en": 'unknown Likert scale "{name}"{defined}',
+        "en": 'There is no Likert scale "{name}".',
     },
     "problem.out_of_range": {
         "mn": "Утга нь доод тал нь {min}, дээд тал нь {max} байх ёстой (одоо: {value}).",
@@ -1324,7 +1325,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.choices_missing": {
         "mn": "Энэ асуултад хариултын сонголтууд шаардлагатай.",
-        "en": "missing (a {type} item needs choices)",
+        "en": "This item needs answer choices.",
     },
     "problem.scoring_without_correct": {
         "mn": "Оноо тооцох арга зөвхөн зөв хариулттай мэдлэгийн асуултад хамаарна.",
@@ -1360,23 +1361,23 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.expression_syntax": {
         "mn": "Нөхцөлийн бичлэгт алдаа байна (байрлал: {position}).",
-        "en": "{reason} at position {position}",
+        "en": "The expression has an error (at position {position}).",
     },
     "problem.unknown_item": {
         "mn": "«{key}» гэсэн асуулт алга байна.",
-        "en": 'unknown item "{key}"{at}',
+        "en": 'There is no item "{key}".',
     },
     "problem.not_before": {
         "mn": "«{key}» асуулт үүнээс өмнө ирэх ёстой: нөхцөл зөвхөн өмнөх асуултын хариултаас хамаарна.",
-        "en": '"{key}"{at} does not come before {where}',
+        "en": 'The item "{key}" must come before this one: a condition can only depend on earlier answers.',
     },
     "problem.note_no_answer": {
         "mn": "«{key}» бол тайлбар тул хариултгүй, нөхцөлд ашиглах боломжгүй.",
-        "en": '"{key}"{at} is a note, which has no answer',
+        "en": '"{key}" is a note, which has no answer a condition could use.',
     },
     "problem.panel_code_never_kept": {
         "mn": "«{key}» бол панел код тул хариулт нь хадгалагддаггүй, нөхцөлд ашиглах боломжгүй.",
-        "en": '"{key}"{at} is a panel_code item, whose answer is never kept',
+        "en": '"{key}" is a panel code, whose answer is never kept, so a condition cannot use it.',
     },
     "problem.not_knowledge": {
         "mn": "«{key}» асуулт зөв хариултгүй тул мэдлэгийн оноонд орохгүй.",
@@ -1384,11 +1385,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.scale_needs_likert": {
         "mn": "«{key}» Ликертийн асуулт биш тул хэмжүүрт орохгүй.",
-        "en": '"{key}" is {a_type} item, a scale needs likert items',
+        "en": '"{key}" is not a Likert item, so it cannot count in a scale.',
     },
     "problem.outcome_items_empty": {
         "mn": "Үр дүнд дор хаяж нэг асуулт сонгоно уу.",
-        "en": "at least one item is required for a {kind} outcome",
+        "en": "Tick at least one item for this outcome.",
     },
     "problem.reverse_not_in_outcome": {
         "mn": "«{key}» асуулт энэ үр дүнд ороогүй байна.",
@@ -1412,7 +1413,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.not_used_by_kind": {
         "mn": "Энэ талбар энэ төрлийн үр дүнд хэрэглэгдэхгүй.",
-        "en": "not used by {kind} outcomes",
+        "en": "This field is not used by outcomes of this kind.",
     },
     "problem.message_without_constraint": {
         "mn": "Мессеж бичсэн боловч хариултад тавих нөхцөл алга байна.",
@@ -1420,15 +1421,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "problem.filter_empty": {
         "mn": "Шүүлтэд дор хаяж нэг шинж чанар бичнэ үү.",
-        "en": "at least one property is required, e.g. {example}",
+        "en": "Write at least one property to filter by.",
     },
     "problem.property_unknown": {
         "mn": "«{name}» гэсэн шинж чанар ямар ч сонголтод алга байна.",
-        "en": 'no choice has the property "{name}"{defined}',
+        "en": 'No choice has the property "{name}".',
     },
     "problem.computed_not_before": {
         "mn": "«{key}» утгыг энэ асуултаас хойшхи хариултаас тооцдог тул энд ашиглах боломжгүй.",
-        "en": '"{key}"{at} is computed from items that do not come before {where}',
+        "en": 'The value "{key}" is worked out from answers after this item, so it cannot be used here.',
     },
     "problem.property_empty": {"mn": "Шинж чанарын утга хоосон байна.", "en": "empty value"},
     "problem.uncoded": {"mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:", "en": "A rule is broken:"},
@@ -1461,7 +1462,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "editor.calculations": {"mn": "Тооцоолсон утгууд", "en": "Calculated values"},
     "editor.calculations_hint": {
         "mn": (
-            "Хариултуудаас тооцоолох утга: нөхцөлд болон бичвэрт ${түлхүүр} хэлбэрээр ашиглана, "
+            "Хариултуудаас тооцоолох утга: нөхцөлд болон бичвэрт ${key} хэлбэрээр ашиглана, "
             "хадгалагдахгүй. Жишээ нь:"
         ),
         "en": (
