@@ -112,7 +112,13 @@ def answer_consent_and_code(where: Page | FrameLocator) -> None:
     """On the preview's first page: consent "yes" and a panel code, then Next."""
     where.get_by_label(RESPONDENT("consent_yes"), exact=True).check()
     where.get_by_label("Таны код").fill("АБ 07")
-    where.get_by_role("button", name=RESPONDENT("next"), exact=True).click()
+    next_button = where.get_by_role("button", name=RESPONDENT("next"), exact=True)
+    if isinstance(where, Page):
+        # On its own page: measured once loaded, stylesheets included.
+        with where.expect_navigation():
+            next_button.click()
+    else:
+        next_button.click()
 
 
 def try_the_preview(page: Page, check_axe: Callable[[Page, str], None], editor_url: str) -> None:
