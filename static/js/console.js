@@ -43,6 +43,45 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // Each editor form carries the draft's revision for when it is posted without JavaScript; with htmx a
+  // change answers with one item only, so the revision every form sends is the one the last answer put in
+  // #draft-revision (out of band), not the one the form was drawn with.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var current = document.getElementById("draft-revision");
+    if (current && event.detail.formData && event.detail.formData.has("revision")) {
+      event.detail.formData.set("revision", current.value);
+    }
+  });
+
+  // Opening an item fetches its form (htmx swaps the whole <details>): keep the keyboard on its summary.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    if (!config || config.verb !== "get") return;
+    var id = event.detail.elt && event.detail.elt.id;
+    var item = id && document.getElementById(id);
+    if (item && item.matches("details.ed-item")) item.querySelector("summary").focus();
+  });
+
+  // The editor's live preview follows each change: the change's answer raises "preview-stale" (an
+  // HX-Trigger header), and the frame's respondent form is sent again to the page it shows, with the
+  // answers given there, so that the researcher stays where she was. A frame not shown (a phone) waits.
+  document.addEventListener("preview-stale", function () {
+    var frame = document.getElementById("preview-frame");
+    if (!frame || frame.offsetParent === null) return;
+    var inside = frame.contentDocument;
+    var form = inside && inside.getElementById("preview-form");
+    if (!form) {
+      frame.contentWindow.location.reload();
+      return;
+    }
+    var stay = inside.createElement("input");
+    stay.type = "hidden";
+    stay.name = "_goto";
+    stay.value = form.elements._page ? form.elements._page.value : "1";
+    form.appendChild(stay);
+    form.submit();
+  });
+
   // Focusing the link selects all of it, ready to copy by hand.
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("link-field")) {

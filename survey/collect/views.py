@@ -121,6 +121,11 @@ class FormView:
     last: bool
     intro: str | None = None
     privacy: bool = False
+    form_id: str = ""
+    """An id for the form, so that buttons outside it can send it (the console's preview page picker)."""
+    hidden: tuple[tuple[str, str], ...] = ()
+    """More hidden fields (name, value) the form carries: the console's preview carries the answers of
+    the other pages in them, since it stores nothing."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,15 @@
 ``POST /console/drafts/{id}/sections``                         add a section
 ``POST /console/drafts/{id}/sections/{s}``                     change, move or delete a section
 ``POST /console/drafts/{id}/sections/{s}/items``               add an item to a section
+``GET  /console/drafts/{id}/sections/{s}/items/{j}``           one item's form, opened (htmx)
 ``POST /console/drafts/{id}/sections/{s}/items/{j}``           change, move or delete an item
 ``POST /console/drafts/{id}/scales``                           add, change or delete a Likert scale
+``POST /console/drafts/{id}/calculations``                     add, change or delete a calculated value
 ``POST /console/drafts/{id}/outcomes``                         add, change or delete an outcome
 ``POST /console/drafts/{id}/undo``                             undo the last change
 ``POST /console/drafts/{id}/discard``                          discard the draft
 ``GET  /console/drafts/{id}/preview``                          the respondent pages, ``?language=``
+``GET  /console/drafts/{id}/try``                              the live preview (:mod:`survey.console.answering`)
 ``GET  /console/drafts/{id}/publish``                          the diff against the latest version
 ``POST /console/drafts/{id}/publish``                          publish the next version
 ``GET  /console/drafts/{id}/export.yaml|.xlsx``                the draft as a forms/ file or an XLSForm
@@ -22,7 +25,9 @@
 
 Every change is one small form. Without JavaScript it is posted, saved, and the browser is sent back to the
 editor at the place changed (303). With htmx the same form answers with the editor's fragment
-(``console/_editor.html``), the loader's messages beside each place, in one request. Each form carries the
+(``console/_editor.html``), the loader's messages beside each place, in one request; an item's save
+answers with that item alone and, out of band, what it can change elsewhere (``console/_editor_item.html``).
+Items other than the open one are drawn as one-line summaries whose form is fetched when opened. Each form carries the
 draft's revision: a change made on a stale one is refused with 409 and the draft as it now is
 (:mod:`survey.editor.service`).
 
@@ -67,6 +72,8 @@ __all__ = ["ROUTES"]
 
 #: Longest text a field of the editor takes: a question's wording or a list of scale labels.
 MAX_TEXT: Final = 10_000
+#: The event an edit's answer raises (``HX-Trigger``) for the live preview to follow the change.
+PREVIEW_STALE: Final = "preview-stale"
 # The upload of a YAML file or a workbook: the XLSForm page's limit, and room for the envelope.
 UPLOAD_BODY_BYTES: Final = questionnaires_pages.UPLOAD_BODY_BYTES
 
@@ -91,6 +98,8 @@ class ChoiceRow:
     value: str
     labels: tuple[TextField, ...]
     correct: bool
+    properties: str = ""
+    """``name = value, ...``: what an item's choice filter compares (an XLSForm's extra columns)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +135,21 @@ class ItemView:
     bounds: tuple[tuple[str, str], ...]
     """(name, value) of min and max, for the types that have them."""
     max_length: str | None
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     types: tuple[Choice, ...]
     first: bool
     last: bool
+    full: bool = True
+    """Whether its form is drawn (the open item); the others are a summary line, opened on demand, so that
+    the page and each change's answer do not grow with every item's condition builder."""
+    constraint: str | None = None
+    """The expression an answer must meet (None: the type has none)."""
+    constraint_messages: tuple[TextField, ...] | None = None
+    choice_filter: str | None = None
+    """``property = item`` a line: only the choices whose property equals that earlier answer."""
+    with_properties: bool = False
+    """Whether each choice shows its properties: once a choice has some or the item filters its choices
+    (the loader then says which property is missing), so that other items' rows stay short."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +160,7 @@ class SectionView:
     titles: tuple[TextField, ...]
     condition: ConditionField
     items: tuple[ItemView, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     first: bool
     last: bool
 
@@ -151,7 +171,16 @@ class ScaleView:
     """Empty for the form of a new scale."""
     place: str
     labels: tuple[TextField, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CalculationView:
+    key: str
+    """Empty for the form of a new calculation."""
+    place: str
+    expression: str
+    problems: tuple[ProblemView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +203,7 @@ class OutcomeView:
     items: tuple[OutcomeItem, ...]
     proportion_items: tuple[Choice, ...]
     value: str
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,8 +218,9 @@ class EditorPage:
     descriptions: tuple[TextField, ...]
     sections: tuple[SectionView, ...]
     scales: tuple[ScaleView, ...]
+    calculations: tuple[CalculationView, ...]
     outcomes: tuple[OutcomeView, ...]
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
     """Those of the questionnaire itself."""
     count: int
     """How many problems in all."""
@@ -201,6 +231,13 @@ class EditorPage:
     message: str = ""
     details: tuple[str, ...] = ()
     conflict: bool = False
+    changed: bool = False
+    """An item's answer after its change (console/_editor_item.html): with what it alters elsewhere."""
+    outcomes_changed: bool = True
+    """Whether that change renamed the item or changed its type, so that all the outcomes' item boxes are
+    drawn again (else only the item's own row in each)."""
+    open_key: str = ""
+    """The key of the item at :attr:`open`."""
 
 
 def _fields(prefix: str, id_prefix: str, q: Questionnaire, text: dict[str, str] | None) -> tuple:
@@ -245,11 +282,39 @@ def _item_view(
     s: int,
     j: int,
     item: Item,
-    found: dict[str, list[str]],
+    found: dict[str, list[ProblemView]],
     last: bool,
+    full: bool = True,
 ) -> ItemView:
     allowed = {name for name, types in edits.FIELD_TYPES.items() if item.type in types}
     place = f"s{s}.{j}"
+    if not full:
+        return ItemView(
+            section=s,
+            number=j,
+            place=place,
+            key=item.key,
+            type=item.type,
+            type_label=t(f"type.{item.type}"),
+            summary=text_in(item.text, lang, q.default_language) or "",
+            texts=(),
+            hints=None,
+            required=None,
+            condition=ConditionField((), ""),
+            choices=None,
+            correct="",
+            named_list=None,
+            scoring=None,
+            scales=None,
+            reverse=False,
+            bounds=(),
+            max_length=None,
+            problems=tuple(found.get(place, ())),
+            types=(),
+            first=False,
+            last=False,
+            full=False,
+        )
     choices = None
     named = item.choices if isinstance(item.choices, str) else None
     if "choices" in allowed:
@@ -264,6 +329,7 @@ def _item_view(
                 c.value,
                 _fields(f"choice.{n}.label", f"i{s}-{j}-c{n}", q, c.label),
                 c.value in correct,
+                edits.pairs_text(c.properties, ", "),
             )
             for n, c in enumerate(listed)
         ]
@@ -310,15 +376,55 @@ def _item_view(
         ),
         problems=tuple(found.get(place, ())),
         types=tuple(Choice(k, t(f"type.{k}"), k == item.type) for k in ITEM_TYPES),
+        constraint=(item.constraint or "") if "constraint" in allowed else None,
+        constraint_messages=(
+            _fields("constraint_message", f"i{s}-{j}-cmsg", q, item.constraint_message)
+            if "constraint_message" in allowed
+            else None
+        ),
+        choice_filter=(
+            edits.pairs_text(item.choice_filter, "\n") if "choice_filter" in allowed else None
+        ),
+        with_properties=bool(item.choice_filter) or any(row.properties for row in (choices or ())),
         first=s == 0 and j == 0,
         last=last,
     )
 
 
-def _by_place(problems: list[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for message in problems:
-        found.setdefault(edits.place_of(message), []).append(message)
+@dataclass(frozen=True, slots=True)
+class ProblemView:
+    """A rule the draft breaks, as the page says it: the loader's own line on an English page (the words
+    of ``survey forms check``); on another, its sentence from the catalogue (``problem.<code>``) with the
+    place in the definition beside it (``where``, shown as code), or, for a rule the catalogue has no
+    words for, a sentence saying so with the loader's line as code."""
+
+    text: str
+    where: str = ""
+
+
+def problem_views(t: Callable[..., str], lang: str, problems: list[str]) -> tuple[ProblemView, ...]:
+    """The loader's problems (:class:`survey.questionnaire.load.Problem`) in the reader's language."""
+    views = []
+    for problem in problems:
+        code = getattr(problem, "code", "")
+        if lang == "en":
+            views.append(ProblemView(str(problem)))
+        elif code:
+            params = getattr(problem, "params", {})
+            if "language" in params:
+                params = {**params, "language": language_name(str(params["language"]))}
+            views.append(ProblemView(t(f"problem.{code}", **params), getattr(problem, "path", "")))
+        else:
+            views.append(ProblemView(t("problem.uncoded"), str(problem)))
+    return tuple(views)
+
+
+def _by_place(
+    t: Callable[..., str], lang: str, problems: list[str]
+) -> dict[str, list[ProblemView]]:
+    found: dict[str, list[ProblemView]] = {}
+    for message, view in zip(problems, problem_views(t, lang, problems), strict=True):
+        found.setdefault(edits.place_of(message), []).append(view)
     return found
 
 
@@ -329,7 +435,7 @@ def _editor_page(
     lang = console_web.language(request)
     q = draft.definition
     problems = edits.problems(q)
-    found = _by_place(problems)
+    found = _by_place(t, lang, problems)
     n_sections = len(q.sections)
     sections = tuple(
         SectionView(
@@ -348,6 +454,7 @@ def _editor_page(
                     item,
                     found,
                     last=s == n_sections - 1 and j == len(section.items) - 1,
+                    full=open == f"s{s}.{j}",
                 )
                 for j, item in enumerate(section.items)
             ),
@@ -391,6 +498,15 @@ def _editor_page(
         problems=(),
     )
     outcomes = tuple(_outcome_view(t, lang, q, key, found) for key in [*q.outcomes, ""])
+    calculations = tuple(
+        CalculationView(
+            key=key,
+            place=f"calculations.{key}",
+            expression=expression,
+            problems=tuple(found.get(f"calculations.{key}", ())) if key else (),
+        )
+        for key, expression in [*q.calculations.items(), ("", "")]
+    )
     return EditorPage(
         id=draft.id,
         revision=draft.revision,
@@ -406,6 +522,7 @@ def _editor_page(
         descriptions=_fields("description", "q-description", q, q.description),
         sections=sections,
         scales=(*scales, new_scale),
+        calculations=calculations,
         outcomes=outcomes,
         problems=tuple(found.get("", ())),
         count=len(problems),
@@ -418,7 +535,11 @@ def _editor_page(
 
 
 def _outcome_view(
-    t: Callable[..., str], lang: str, q: Questionnaire, key: str, found: dict[str, list[str]]
+    t: Callable[..., str],
+    lang: str,
+    q: Questionnaire,
+    key: str,
+    found: dict[str, list[ProblemView]],
 ) -> OutcomeView:
     outcome = q.outcomes.get(key)
     kind = outcome.kind if outcome is not None else "score"
@@ -455,18 +576,58 @@ def _outcome_view(
 
 def _render(request: HTMXRequest, context: EditorPage, status: int = 200) -> Template:
     if request.htmx:
-        return console_web.fragment(request, "_editor.html", context, status=status)
+        answer = console_web.fragment(request, "_editor.html", context, status=status)
+        if request.htmx.target not in (None, "editor"):
+            # A form of one item asked for that item back; this change (a move, a refusal, a stale
+            # revision) needs the whole editor instead.
+            answer.headers.update({"HX-Retarget": "#editor", "HX-Reswap": "outerHTML"})
+        return answer
     return console_web.page(
         request, "editor.html", context, section="questionnaires", status=status
     )
 
 
+def _item_answer(
+    request: HTMXRequest, draft: Draft, place: str, *, changed: bool, outcomes_changed: bool = True
+) -> Template:
+    """One item's form alone (console/_editor_item.html): opened, or saved (``changed``), with what the
+    change alters elsewhere swapped out of band."""
+    s, j = (int(n) for n in place[1:].split("."))
+    context = _editor_page(
+        request,
+        draft,
+        open=place,
+        changed=changed,
+        outcomes_changed=outcomes_changed,
+        open_key=draft.definition.sections[s].items[j].key,
+    )
+    return console_web.fragment(request, "_editor_item.html", context)
+
+
 async def _answer(
-    request: HTMXRequest, draft_id: int, outcome: Draft | Stale | Rejected, place: str
+    request: HTMXRequest,
+    draft_id: int,
+    outcome: Draft | Stale | Rejected,
+    place: str,
+    *,
+    before: Item | None = None,
 ) -> Response:
     if isinstance(outcome, Draft):
+        if request.htmx and place and request.htmx.target == place:
+            answer = _item_answer(
+                request,
+                outcome,
+                place,
+                changed=True,
+                outcomes_changed=_renamed(outcome, place, before),
+            )
+            answer.headers["HX-Trigger"] = PREVIEW_STALE
+            return answer
         if request.htmx:
-            return _render(request, _editor_page(request, outcome, open=place))
+            answer = _render(request, _editor_page(request, outcome, open=place))
+            # The live preview beside the editor (console.js) sends its page again.
+            answer.headers["HX-Trigger"] = PREVIEW_STALE
+            return answer
         # Without JavaScript the browser comes back to the place changed, opened.
         where = f"?{urlencode({'open': place})}#{place}" if place else ""
         return Redirect(f"/console/drafts/{draft_id}{where}", status_code=303)
@@ -495,7 +656,9 @@ async def _form(request: Request) -> dict[str, str]:
     longer = {
         name: MAX_TEXT
         for name in form
-        if name.startswith(("text.", "hint.", "description.", "labels.", "title."))
+        if name.startswith(
+            ("text.", "hint.", "description.", "labels.", "title.", "constraint_message.")
+        )
         or (name.startswith("choice.") and ".label." in name)
     }
     return await console_web.read_form(request, **longer)
@@ -514,9 +677,27 @@ async def _change(
     request: HTMXRequest, draft_id: int, edit: editor.Edit, place: str, form: dict[str, str]
 ) -> Response:
     revision = _revision(form)
+    seen: list[Item] = []
+
+    def noting(q: Questionnaire) -> Questionnaire:
+        # The item as it was, to tell whether the change renamed or reworded it.
+        if place.count(".") == 1 and place.startswith("s"):
+            s, j = (int(n) for n in place[1:].split("."))
+            if s < len(q.sections) and j < len(q.sections[s].items):
+                seen.append(q.sections[s].items[j])
+        return edit(q)
+
     async with request_pool(request).acquire() as conn:
-        outcome = await editor.change(conn, principal(request), draft_id, revision, edit)
-    return await _answer(request, draft_id, outcome, place)
+        outcome = await editor.change(conn, principal(request), draft_id, revision, noting)
+    return await _answer(request, draft_id, outcome, place, before=seen[-1] if seen else None)
+
+
+def _renamed(draft: Draft, place: str, before: Item | None) -> bool:
+    """Whether the item at ``place`` has another key or type than before the change (its row in the
+    outcomes then changes its name, or comes or goes: a note has none)."""
+    s, j = (int(n) for n in place[1:].split("."))
+    after = draft.definition.sections[s].items[j]
+    return before is None or (before.key, before.type) != (after.key, after.type)
 
 
 def _step(action: str) -> int:
@@ -695,6 +876,26 @@ async def editor_page(request: HTMXRequest, draft_id: FromPath[int]) -> Template
     return _render(request, _editor_page(request, draft, open=opened))
 
 
+@get(
+    "/console/drafts/{draft_id:int}/sections/{section:int}/items/{item:int}",
+    opt={"roles": DESIGNERS},
+)
+async def item_form(
+    request: HTMXRequest, draft_id: FromPath[int], section: FromPath[int], item: FromPath[int]
+) -> Response:
+    """One item's form, fetched when its summary is opened (htmx); without htmx, the editor with the item
+    open."""
+    place = f"s{section}.{item}"
+    async with request_pool(request).acquire() as conn:
+        draft = await editor.draft_for(conn, principal(request), draft_id)
+    sections = draft.definition.sections
+    if section >= len(sections) or item >= len(sections[section].items):
+        raise NotFound(f"draft {draft_id} has no item {item} in section {section}")
+    if not request.htmx:
+        return Redirect(f"/console/drafts/{draft_id}?{urlencode({'open': place})}#{place}")
+    return _item_answer(request, draft, place, changed=False)
+
+
 @post("/console/drafts/{draft_id:int}/questionnaire", opt={"roles": DESIGNERS})
 async def edit_questionnaire(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     """Change the questionnaire's key, title and description."""
@@ -779,6 +980,19 @@ async def edit_scale(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     return await _change(request, draft_id, edit, "scales", form)
 
 
+@post("/console/drafts/{draft_id:int}/calculations", opt={"roles": DESIGNERS})
+async def edit_calculation(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
+    """Add a calculated value (no ``old``), change the calculation ``old``, or delete it
+    (``action=delete``)."""
+    form = await _form(request)
+    old = form.get("old") or None
+    if form.get("action") == "delete" and old is not None:
+        edit: editor.Edit = lambda q: edits.delete_calculation(q, old)  # noqa: E731
+    else:
+        edit = lambda q: edits.set_calculation(q, old, form)  # noqa: E731
+    return await _change(request, draft_id, edit, "calculations", form)
+
+
 @post("/console/drafts/{draft_id:int}/outcomes", opt={"roles": DESIGNERS})
 async def edit_outcome(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     """Add an outcome (no ``old``), change the outcome ``old``, or delete it (``action=delete``)."""
@@ -821,11 +1035,12 @@ class ProblemsPage:
     id: int
     key: str
     heading: str
-    problems: tuple[str, ...]
+    problems: tuple[ProblemView, ...]
 
 
 def _blocked(request: Request, draft: Draft, heading: str, problems: list[str]) -> Template:
-    context = ProblemsPage(draft.id, draft.definition.key, heading, tuple(problems))
+    said = problem_views(console_web.translator(request), console_web.language(request), problems)
+    context = ProblemsPage(draft.id, draft.definition.key, heading, said)
     return console_web.page(
         request, "draft_problems.html", context, section="questionnaires", status=409
     )
@@ -1026,12 +1241,14 @@ ROUTES = [
     create_draft,
     import_draft,
     editor_page,
+    item_form,
     edit_questionnaire,
     add_section,
     edit_section,
     add_item,
     edit_item,
     edit_scale,
+    edit_calculation,
     edit_outcome,
     undo,
     discard,

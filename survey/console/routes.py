@@ -8,6 +8,7 @@
 :mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
 :mod:`survey.console.editor`                the questionnaire editor: drafts, their preview, publishing
+:mod:`survey.console.answering`             the editor's live preview, answered as a respondent would
 :mod:`survey.console.accounts`              sign-in and sign-out, the language switch, accounts, audit
 :mod:`survey.console.teams`                 teams, their members and roles
 :mod:`survey.console.credentials`           one's password and API tokens, reset links, first set-up
@@ -27,6 +28,7 @@ from litestar import Router
 
 from survey.console import (
     accounts,
+    answering,
     campaigns,
     credentials,
     downloads,
@@ -54,6 +56,7 @@ def console_router() -> Router:
             *downloads.ROUTES,
             *questionnaires.ROUTES,
             *editor.ROUTES,
+            *answering.ROUTES,
             *teams.ROUTES,
             *credentials.ROUTES,
         ],

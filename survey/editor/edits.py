@@ -25,10 +25,7 @@ from typing import Any, Final
 import msgspec
 
 from survey.errors import InvalidDefinition
-from survey.questionnaire.load import (
-    _FIELD_TYPES as FIELD_TYPES,
-)  # which fields each type may carry
-from survey.questionnaire.load import load_object
+from survey.questionnaire.load import FIELD_TYPES, load_object
 from survey.questionnaire.model import (
     CONSENT_VALUES,
     ITEM_TYPES,
@@ -51,6 +48,7 @@ __all__ = [
     "add_section",
     "blank",
     "condition_options",
+    "delete_calculation",
     "delete_item",
     "delete_outcome",
     "delete_scale",
@@ -64,6 +62,7 @@ __all__ = [
     "place_of",
     "problems",
     "publishable",
+    "set_calculation",
     "set_outcome",
     "set_scale",
 ]
@@ -76,7 +75,7 @@ NEW_CHOICE_ROWS: Final = 2
 _ITEM_DEFAULTS: Final = {f.name: f.default for f in msgspec.structs.fields(Item)}
 
 _PLACE = re.compile(r"^sections\[(\d+)\](?:\.items\[(\d+)\])?")
-_NAMED = re.compile(r"^(outcomes|likert_scales)\.([^.:\[]+)")
+_NAMED = re.compile(r"^(outcomes|likert_scales|calculations)\.([^.:\[]+)")
 
 
 class Unusable(ValueError):
@@ -273,8 +272,26 @@ def _choices(fields: Mapping[str, str], languages: list[str]) -> list[tuple[int,
         value = fields.get(f"choice.{n}.value", "").strip()
         label = _text(fields, f"choice.{n}.label", languages)
         if value or any(v.strip() for v in label.values()):
-            found.append((n, Choice(value=value, label=label)))
+            properties = _pairs(fields.get(f"choice.{n}.properties", ""), ",")
+            found.append((n, Choice(value=value, label=label, properties=properties)))
     return found
+
+
+def _pairs(written: str, separator: str) -> dict[str, str] | None:
+    """``name = value`` pairs, one per ``separator`` (a choice's properties, an item's choice filter).
+    A pair without "=" is kept with an empty value, so that the loader names it rather than it being
+    dropped unseen."""
+    found = {}
+    for part in written.split(separator):
+        if part.strip():
+            name, _, value = part.partition("=")
+            found[name.strip()] = value.strip()
+    return found or None
+
+
+def pairs_text(pairs: Mapping[str, str] | None, separator: str) -> str:
+    """The text of :func:`_pairs`: what the editor's field shows for a choice's properties or a filter."""
+    return separator.join(f"{name} = {value}" for name, value in (pairs or {}).items())
 
 
 def _condition(fields: Mapping[str, str], current: str | None) -> str | None:
@@ -318,6 +335,13 @@ def edit_item(q: Questionnaire, s: int, j: int, fields: Mapping[str, str]) -> Qu
             values[bound] = _number(fields.get(bound, ""), item.type)
     if "max_length" in allowed:
         values["max_length"] = _whole(fields.get("max_length", ""))
+    if "constraint" in allowed:
+        values["constraint"] = fields.get("constraint", item.constraint or "").strip() or None
+        values["constraint_message"] = _optional_text(fields, "constraint_message", q.languages)
+    if "choice_filter" in allowed:
+        written = fields.get("choice_filter")
+        if written is not None:
+            values["choice_filter"] = _pairs(written, "\n")
     if item_type != item.type:
         # What the new type cannot have goes; the rest (key, texts, condition) stays.
         values["type"] = item_type
@@ -334,6 +358,17 @@ def edit_item(q: Questionnaire, s: int, j: int, fields: Mapping[str, str]) -> Qu
 
 def _choice_values(q: Questionnaire, item: Item, fields: Mapping[str, str]) -> dict[str, Any]:
     rows = _choices(fields, q.languages)
+    try:
+        before = {c.value: c for c in q.choices_for(item)} if item.choices is not None else {}
+    except KeyError:  # a named list that is not there: nothing to keep
+        before = {}
+    # A form without a row's properties field (sent by hand) keeps that choice's properties.
+    rows = [
+        (n, c)
+        if f"choice.{n}.properties" in fields or c.value not in before
+        else (n, msgspec.structs.replace(c, properties=before[c.value].properties))
+        for n, c in rows
+    ]
     choices = [c for _, c in rows]
     if item.type == "multi":
         picked = [c.value for n, c in rows if fields.get(f"choice.{n}.correct") == "on"]
@@ -495,6 +530,32 @@ def set_scale(q: Questionnaire, old: str | None, fields: Mapping[str, str]) -> Q
             )
             for section in q.sections
         ],
+    )
+
+
+def set_calculation(q: Questionnaire, old: str | None, fields: Mapping[str, str]) -> Questionnaire:
+    """Add a calculated value (``old`` None) or change one: its key and its expression (checked by the
+    loader like any other, as ``survey forms check`` does)."""
+    if old is not None and old not in q.calculations:
+        raise Unusable(f'there is no calculation "{old}"')
+    key = fields.get("key", old or "").strip()
+    if key != old and key in q.calculations:
+        raise Unusable(f'there is already a calculation "{key}"')
+    expression = fields.get("expression", "").strip()
+    calculations = {
+        (key if name == old else name): (expression if name == old else value)
+        for name, value in q.calculations.items()
+    }
+    if old is None:
+        calculations[key] = expression
+    return msgspec.structs.replace(q, calculations=calculations)
+
+
+def delete_calculation(q: Questionnaire, key: str) -> Questionnaire:
+    if key not in q.calculations:
+        raise Unusable(f'there is no calculation "{key}"')
+    return msgspec.structs.replace(
+        q, calculations={k: v for k, v in q.calculations.items() if k != key}
     )
 
 

@@ -22,6 +22,11 @@ One module, though long: validation is one pass over one definition, and each ru
 others' results (an outcome's items must exist, be of the right type and be asked before the condition
 that names them); the rules read top to bottom in the order of the format's documentation
 (docs/questionnaire-format.md), which is how they are reviewed.
+
+Each problem of step 4 is a :class:`Problem`: the English line ``survey forms check`` prints (it is that
+string), with a ``code`` and ``params`` from which a page says it in its reader's language, as the
+report's notes do (:class:`survey.analysis.results.Note`). The codes are listed in :data:`PROBLEM_CODES`;
+a rule without one (an empty code) is said in English only.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import typing
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 import yaml
@@ -60,7 +65,10 @@ from survey.questionnaire.model import (
 )
 
 __all__ = [
+    "FIELD_TYPES",
     "MAX_DEFINITION_BYTES",
+    "PROBLEM_CODES",
+    "Problem",
     "check_files",
     "load_definition",
     "load_file",
@@ -69,6 +77,90 @@ __all__ = [
 
 MAX_DEFINITION_BYTES = 1_000_000
 """Largest definition accepted, in bytes of UTF-8."""
+
+#: The codes of the coded problems, each with its parameters (the English template beside each call
+#: says the sentence; survey/console/messages.py has ``problem.<code>`` in Mongolian and English).
+PROBLEM_CODES: Final = frozenset(
+    {
+        "key_invalid",  # key, what, allowed
+        "too_long",  # value, max
+        "text_missing",  # language
+        "text_empty",  # language
+        "choices_empty",
+        "choice_value_invalid",  # value
+        "choice_duplicate",  # value, first
+        "labels_count",  # count, points
+        "label_empty",
+        "labels_missing",  # language
+        "item_duplicate",  # key, first
+        "sections_empty",
+        "section_duplicate",  # key, first
+        "items_empty",
+        "panel_code_twice",  # first
+        "reserved_word",  # key
+        "not_allowed",  # type, allowed
+        "scale_missing",
+        "scale_unknown",  # name, defined
+        "out_of_range",  # min, max, value
+        "choices_missing",  # type
+        "scoring_without_correct",
+        "correct_empty",
+        "listed_twice",  # value
+        "not_a_choice",  # value, choices
+        "expected_integer",  # value
+        "expected_number",  # value
+        "expected_date",  # value
+        "min_above_max",  # min, max
+        "expression_syntax",  # reason, position
+        "unknown_item",  # key, at
+        "not_before",  # key, at, where
+        "note_no_answer",  # key, at
+        "panel_code_never_kept",  # key, at
+        "not_knowledge",  # key
+        "scale_needs_likert",  # key, a_type, type
+        "outcome_items_empty",  # kind
+        "reverse_not_in_outcome",  # key
+        "reverse_not_marked",  # key
+        "reverse_not_listed",  # key
+        "proportion_item_missing",
+        "proportion_value_missing",
+        "not_used_by_kind",  # kind
+        "message_without_constraint",
+        "filter_empty",  # example
+        "property_unknown",  # name, defined
+        "computed_not_before",  # key, at, where
+        "property_empty",
+    }
+)
+
+
+class Problem(str):
+    """One rule a definition breaks: the line ``survey forms check`` prints (``path: English``) is the
+    string itself, so that every caller of the loader reads it as before; ``path``, ``code`` and
+    ``params`` let a page say it in its reader's language (an empty ``code``: English only)."""
+
+    path: str
+    code: str
+    params: dict[str, object]
+
+    def __new__(
+        cls, path: str, code: str, english: str, params: dict[str, object] | None = None
+    ) -> Problem:
+        problem = super().__new__(cls, _at(path, english))
+        problem.path = path
+        problem.code = code
+        problem.params = dict(params or {})
+        return problem
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Kept whole through pickling (a process pool, a cache): not turned back into a bare string.
+        return (_problem, (self.path, self.code, str(self), self.params))
+
+
+def _problem(path: str, code: str, line: str, params: dict[str, object]) -> Problem:
+    english = line[len(path) + 2 :] if path else line
+    return Problem(path, code, english, params)
+
 
 # Bounds on the decoded YAML. Aliases (*name) can make a small file expand enormously, and even
 # refer to themselves; walking with these limits stops that before msgspec expands it.
@@ -106,8 +198,9 @@ _ANALYSIS_TYPES: dict[str, tuple[frozenset[str], str]] = {
     ),
 }
 
-# Which item types may carry each optional field (the format's item table).
-_FIELD_TYPES: dict[str, frozenset[str]] = {
+#: Which item types may carry each optional field (the format's item table); the editor offers an item the
+#: inputs of its type from it.
+FIELD_TYPES: dict[str, frozenset[str]] = {
     "hint": frozenset(
         {"choice", "multi", "likert", "integer", "decimal", "text", "date", "consent", "panel_code"}
     ),
@@ -743,7 +836,22 @@ class _Validator:
         self.calculations: dict[str, int] = {}
 
     def error(self, path: str, message: str) -> None:
-        self.errors.append(_at(path, message))
+        """A problem said in English only (a rule no page has needed to word yet)."""
+        self.errors.append(Problem(path, "", message))
+
+    def problem(self, path: str, code: str, english: str, **params: object) -> None:
+        """A problem with its code and parameters, for pages in other languages
+        (:data:`PROBLEM_CODES`), and ``english`` (a template over ``params``) for ``survey forms check``."""
+        self.errors.append(Problem(path, code, english.format(**params), params))
+
+    def not_a_choice(self, path: str, value: str, values: list[str]) -> None:
+        self.problem(
+            path,
+            "not_a_choice",
+            '"{value}" is not one of the choices {choices}',
+            value=value,
+            choices=", ".join(values),
+        )
 
     def run(self) -> list[str]:
         q = self.q
@@ -774,10 +882,23 @@ class _Validator:
         self, path: str, key: str, pattern: re.Pattern[str], allowed: str, what: str = "key"
     ) -> bool:
         if not pattern.fullmatch(key):
-            self.error(path, f'"{key}" is not a valid {what} ({allowed}, starting with a letter)')
+            self.problem(
+                path,
+                "key_invalid",
+                '"{key}" is not a valid {what} ({allowed}, starting with a letter)',
+                key=key,
+                what=what,
+                allowed=allowed,
+            )
             return False
         if len(key) > _MAX_KEY_LENGTH:
-            self.error(path, f'"{key}" is longer than {_MAX_KEY_LENGTH} characters')
+            self.problem(
+                path,
+                "too_long",
+                '"{value}" is longer than {max} characters',
+                value=key,
+                max=_MAX_KEY_LENGTH,
+            )
             return False
         return True
 
@@ -809,31 +930,45 @@ class _Validator:
                 # Only the default language is needed: another one falls back to it (listed by
                 # survey.questionnaire.computed.untranslated, warned by `survey forms check`).
                 if lang == self.languages[0]:
-                    self.error(path, f'missing "{lang}" text (the default language)')
+                    self.problem(
+                        path,
+                        "text_missing",
+                        'missing "{language}" text (the default language)',
+                        language=lang,
+                    )
             elif not text[lang]:
-                self.error(path, f'empty "{lang}" text')
+                self.problem(path, "text_empty", 'empty "{language}" text', language=lang)
 
     # -- choices and scales
 
     def check_choices(self, path: str, choices: list[Choice]) -> None:
         if not choices:
-            self.error(path, "at least one choice is required")
+            self.problem(path, "choices_empty", "at least one choice is required")
         first: dict[str, str] = {}
         for i, choice in enumerate(choices):
             here = _index(path, i)
             if not _CHOICE_VALUE.fullmatch(choice.value):
-                self.error(
+                self.problem(
                     f"{here}.value",
-                    f'"{choice.value}" is not a valid choice value (letters, digits, "_" and "-")',
+                    "choice_value_invalid",
+                    '"{value}" is not a valid choice value (letters, digits, "_" and "-")',
+                    value=choice.value,
                 )
             elif len(choice.value) > _MAX_KEY_LENGTH:
-                self.error(
-                    f"{here}.value", f'"{choice.value}" is longer than {_MAX_KEY_LENGTH} characters'
+                self.problem(
+                    f"{here}.value",
+                    "too_long",
+                    '"{value}" is longer than {max} characters',
+                    value=choice.value,
+                    max=_MAX_KEY_LENGTH,
                 )
             if choice.value in first:
-                self.error(
+                self.problem(
                     f"{here}.value",
-                    f'duplicate choice value "{choice.value}" (first at {first[choice.value]})',
+                    "choice_duplicate",
+                    'duplicate choice value "{value}" (first at {first})',
+                    value=choice.value,
+                    first=first[choice.value],
                 )
             else:
                 first[choice.value] = here
@@ -859,13 +994,21 @@ class _Validator:
                 continue
             here = _child(labels_path, lang)
             if points_valid and len(labels) != scale.points:
-                self.error(here, f"{len(labels)} labels for {scale.points} points")
+                self.problem(
+                    here,
+                    "labels_count",
+                    "{count} labels for {points} points",
+                    count=len(labels),
+                    points=scale.points,
+                )
             for i, label in enumerate(labels):
                 if not label:
-                    self.error(_index(here, i), "empty label")
+                    self.problem(_index(here, i), "label_empty", "empty label")
         for lang in self.languages:
             if lang not in scale.labels:
-                self.error(labels_path, f'missing "{lang}" labels')
+                self.problem(
+                    labels_path, "labels_missing", 'missing "{language}" labels', language=lang
+                )
 
     # -- sections and items
 
@@ -876,14 +1019,20 @@ class _Validator:
                 path = f"sections[{s}].items[{i}]"
                 if item.key in self.items:
                     first = self.items[item.key][0]
-                    self.error(f"{path}.key", f'duplicate item key "{item.key}" (first at {first})')
+                    self.problem(
+                        f"{path}.key",
+                        "item_duplicate",
+                        'duplicate item key "{key}" (first at {first})',
+                        key=item.key,
+                        first=first,
+                    )
                 else:
                     self.items[item.key] = (path, item, position)
                 position += 1
 
     def check_sections(self) -> None:
         if not self.q.sections:
-            self.error("sections", "at least one section is required")
+            self.problem("sections", "sections_empty", "at least one section is required")
         first_section: dict[str, str] = {}
         first_panel_code: str | None = None
         position = 0
@@ -893,9 +1042,12 @@ class _Validator:
                 f"{path}.key", section.key, _KEY, 'lower-case letters, digits and "_"'
             ):
                 if section.key in first_section:
-                    self.error(
+                    self.problem(
                         f"{path}.key",
-                        f'duplicate section key "{section.key}" (first at {first_section[section.key]})',
+                        "section_duplicate",
+                        'duplicate section key "{key}" (first at {first})',
+                        key=section.key,
+                        first=first_section[section.key],
                     )
                 else:
                     first_section[section.key] = path
@@ -904,7 +1056,7 @@ class _Validator:
             if section.show_if is not None:
                 self.check_expression(f"{path}.show_if", section.show_if, position, "this section")
             if not section.items:
-                self.error(f"{path}.items", "at least one item is required")
+                self.problem(f"{path}.items", "items_empty", "at least one item is required")
             for i, item in enumerate(section.items):
                 item_path = f"{path}.items[{i}]"
                 self.check_item(item_path, item, position)
@@ -912,9 +1064,11 @@ class _Validator:
                     if first_panel_code is None:
                         first_panel_code = item_path
                     else:
-                        self.error(
+                        self.problem(
                             f"{item_path}.type",
-                            f"only one panel_code item is allowed (the first is {first_panel_code})",
+                            "panel_code_twice",
+                            "only one panel_code item is allowed (the first is {first})",
+                            first=first_panel_code,
                         )
                 position += 1
 
@@ -922,7 +1076,12 @@ class _Validator:
         if self.check_key(f"{path}.key", item.key, _KEY, 'lower-case letters, digits and "_"') and (
             item.key in expressions.KEYWORDS
         ):
-            self.error(f"{path}.key", f'"{item.key}" is a reserved word of show_if expressions')
+            self.problem(
+                f"{path}.key",
+                "reserved_word",
+                '"{key}" is a reserved word of show_if expressions',
+                key=item.key,
+            )
         self.check_text(f"{path}.text", item.text)
         if item.hint is not None and item.type != "note":
             self.check_text(f"{path}.hint", item.hint)
@@ -945,21 +1104,30 @@ class _Validator:
             "constraint_message": item.constraint_message is not None,
         }
         for name, is_present in present.items():
-            types = _FIELD_TYPES[name]
+            types = FIELD_TYPES[name]
             if is_present and item.type not in types:
                 allowed = ", ".join(t for t in ITEM_TYPES if t in types)
-                self.error(
-                    f"{path}.{name}", f"not allowed on {item.type} items (only on {allowed})"
+                self.problem(
+                    f"{path}.{name}",
+                    "not_allowed",
+                    "not allowed on {type} items (only on {allowed})",
+                    type=item.type,
+                    allowed=allowed,
                 )
         if item.type in ("choice", "multi"):
             self.check_item_choices(path, item)
         elif item.type == "likert":
             if item.scale is None:
-                self.error(f"{path}.scale", "missing (a likert item needs a scale)")
+                self.problem(
+                    f"{path}.scale", "scale_missing", "missing (a likert item needs a scale)"
+                )
             elif item.scale not in self.q.likert_scales:
-                self.error(
+                self.problem(
                     f"{path}.scale",
-                    f'unknown Likert scale "{item.scale}"{_defined(self.q.likert_scales)}',
+                    "scale_unknown",
+                    'unknown Likert scale "{name}"{defined}',
+                    name=item.scale,
+                    defined=_defined(self.q.likert_scales),
                 )
         elif item.type in ("integer", "decimal", "date"):
             self.check_bounds(path, item)
@@ -968,14 +1136,23 @@ class _Validator:
             and item.max_length is not None
             and not 1 <= item.max_length <= _MAX_TEXT_LENGTH
         ):
-            self.error(
+            self.problem(
                 f"{path}.max_length",
-                f"must be from 1 to {_MAX_TEXT_LENGTH}, not {item.max_length}",
+                "out_of_range",
+                "must be from {min} to {max}, not {value}",
+                min=1,
+                max=_MAX_TEXT_LENGTH,
+                value=item.max_length,
             )
 
     def check_item_choices(self, path: str, item: Item) -> None:
         if item.choices is None:
-            self.error(f"{path}.choices", f"missing (a {item.type} item needs choices)")
+            self.problem(
+                f"{path}.choices",
+                "choices_missing",
+                "missing (a {type} item needs choices)",
+                type=item.type,
+            )
             values = None
         elif isinstance(item.choices, str):
             if item.choices in self.q.choice_lists:
@@ -990,7 +1167,11 @@ class _Validator:
             self.check_choices(f"{path}.choices", item.choices)
             values = [c.value for c in item.choices]
         if item.scoring is not None and item.type == "multi" and item.correct is None:
-            self.error(f"{path}.scoring", 'only a knowledge item (with "correct") has a scoring')
+            self.problem(
+                f"{path}.scoring",
+                "scoring_without_correct",
+                'only a knowledge item (with "correct") has a scoring',
+            )
         if item.correct is None:
             return
         if item.type == "choice":
@@ -1000,7 +1181,7 @@ class _Validator:
                     "a choice item has one correct value, not a list (use type multi for several)",
                 )
             elif values is not None and item.correct not in values:
-                self.error(f"{path}.correct", _not_a_choice(item.correct, values))
+                self.not_a_choice(f"{path}.correct", item.correct, values)
         else:
             if not isinstance(item.correct, list):
                 self.error(
@@ -1009,14 +1190,16 @@ class _Validator:
                 )
                 return
             if not item.correct:
-                self.error(f"{path}.correct", "at least one correct value is required")
+                self.problem(
+                    f"{path}.correct", "correct_empty", "at least one correct value is required"
+                )
             seen: set[str] = set()
             for i, value in enumerate(item.correct):
                 here = f"{path}.correct[{i}]"
                 if value in seen:
-                    self.error(here, f'"{value}" is listed twice')
+                    self.problem(here, "listed_twice", '"{value}" is listed twice', value=value)
                 elif values is not None and value not in values:
-                    self.error(here, _not_a_choice(value, values))
+                    self.not_a_choice(here, value, values)
                 seen.add(value)
 
     def check_bounds(self, path: str, item: Item) -> None:
@@ -1029,13 +1212,22 @@ class _Validator:
             if item.type == "date":
                 parsed = _parse_date(value)
                 if parsed is None:
-                    self.error(here, f"expected a date written YYYY-MM-DD, got {_show(value)}")
+                    self.problem(
+                        here,
+                        "expected_date",
+                        "expected a date written YYYY-MM-DD, got {value}",
+                        value=_show(value),
+                    )
                 else:
                     bounds[name] = parsed
             elif item.type == "integer" and not isinstance(value, int):
-                self.error(here, f"expected an integer, got {_show(value)}")
+                self.problem(
+                    here, "expected_integer", "expected an integer, got {value}", value=_show(value)
+                )
             elif isinstance(value, str):
-                self.error(here, f"expected a number, got {_show(value)}")
+                self.problem(
+                    here, "expected_number", "expected a number, got {value}", value=_show(value)
+                )
             elif isinstance(value, float) and not math.isfinite(value):
                 self.error(here, f"expected a finite number, got {value}")
             elif abs(value) > _MAX_BOUND:
@@ -1043,13 +1235,25 @@ class _Validator:
             else:
                 bounds[name] = value
         if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:  # type: ignore[operator]
-            self.error(f"{path}.min", f"{_show(item.min)} is greater than max {_show(item.max)}")
+            self.problem(
+                f"{path}.min",
+                "min_above_max",
+                "{min} is greater than max {max}",
+                min=_show(item.min),
+                max=_show(item.max),
+            )
 
     def check_expression(self, path: str, source: str, position: int, where: str) -> None:
         try:
             tree = expressions.parse(source)
         except InvalidExpression as exc:
-            self.error(path, f"{exc.reason} at position {exc.position}")
+            self.problem(
+                path,
+                "expression_syntax",
+                "{reason} at position {position}",
+                reason=exc.reason,
+                position=exc.position,
+            )
             return
         except RecursionError:
             self.error(path, "the expression is nested too deeply")
@@ -1069,15 +1273,34 @@ class _Validator:
                     self.error(path, f'"{key}"{at} is a calculation, not a choice or multi item')
                 continue
             if key not in self.items:
-                self.error(path, f'unknown item "{key}"{at}')
+                self.problem(path, "unknown_item", 'unknown item "{key}"{at}', key=key, at=at)
                 continue
             _, item, item_position = self.items[key]
             if item_position >= position:
-                self.error(path, f'"{key}"{at} does not come before {where}')
+                self.problem(
+                    path,
+                    "not_before",
+                    '"{key}"{at} does not come before {where}',
+                    key=key,
+                    at=at,
+                    where=where,
+                )
             elif item.type == "note":
-                self.error(path, f'"{key}"{at} is a note, which has no answer')
+                self.problem(
+                    path,
+                    "note_no_answer",
+                    '"{key}"{at} is a note, which has no answer',
+                    key=key,
+                    at=at,
+                )
             elif item.type == "panel_code":
-                self.error(path, f'"{key}"{at} is a panel_code item, whose answer is never kept')
+                self.problem(
+                    path,
+                    "panel_code_never_kept",
+                    '"{key}"{at} is a panel_code item, whose answer is never kept',
+                    key=key,
+                    at=at,
+                )
             elif isinstance(node, expressions.Selected):
                 if item.type not in ("choice", "multi"):
                     self.error(
@@ -1110,7 +1333,13 @@ class _Validator:
             try:
                 tree = expressions.parse(source)
             except InvalidExpression as exc:
-                self.error(path, f"{exc.reason} at position {exc.position}")
+                self.problem(
+                    path,
+                    "expression_syntax",
+                    "{reason} at position {position}",
+                    reason=exc.reason,
+                    position=exc.position,
+                )
                 continue
             position = -1
             for node in sorted(
@@ -1143,7 +1372,11 @@ class _Validator:
         if item.constraint_message is not None:
             self.check_text(f"{path}.constraint_message", item.constraint_message)
             if item.constraint is None:
-                self.error(f"{path}.constraint_message", "needs a constraint to explain")
+                self.problem(
+                    f"{path}.constraint_message",
+                    "message_without_constraint",
+                    "needs a constraint to explain",
+                )
         if item.choice_filter is not None:
             self.check_choice_filter(f"{path}.choice_filter", item, position)
         for name in ("text", "hint"):
@@ -1155,7 +1388,12 @@ class _Validator:
         if item.type not in ("choice", "multi"):
             return  # "not allowed on ... items" says it
         if not item.choice_filter:
-            self.error(path, "at least one property is required, e.g. {aimag: home_aimag}")
+            self.problem(
+                path,
+                "filter_empty",
+                "at least one property is required, e.g. {example}",
+                example="{aimag: home_aimag}",
+            )
         properties: set[str] = {"value"}
         choices = (
             self.q.choice_lists.get(item.choices) if isinstance(item.choices, str) else item.choices
@@ -1165,9 +1403,12 @@ class _Validator:
         for prop, key in (item.choice_filter or {}).items():
             here = _child(path, prop)
             if choices and prop not in properties:
-                self.error(
+                self.problem(
                     here,
-                    f'no choice has the property "{prop}"{_defined(dict.fromkeys(sorted(properties - {"value"})))}',
+                    "property_unknown",
+                    'no choice has the property "{name}"{defined}',
+                    name=prop,
+                    defined=_defined(dict.fromkeys(sorted(properties - {"value"}))),
                 )
             self.check_reference(here, key, position, "this item")
 
@@ -1188,18 +1429,40 @@ class _Validator:
         """``key`` names an item or a calculation that comes before ``position``."""
         if key in self.calculations:
             if self.calculations[key] >= position:
-                self.error(path, f'"{key}" is computed from items that do not come before {where}')
+                self.problem(
+                    path,
+                    "computed_not_before",
+                    '"{key}"{at} is computed from items that do not come before {where}',
+                    key=key,
+                    at="",
+                    where=where,
+                )
             return
         if key not in self.items:
-            self.error(path, f'unknown item "{key}"')
+            self.problem(path, "unknown_item", 'unknown item "{key}"{at}', key=key, at="")
             return
         _, item, item_position = self.items[key]
         if item_position >= position:
-            self.error(path, f'"{key}" does not come before {where}')
+            self.problem(
+                path,
+                "not_before",
+                '"{key}"{at} does not come before {where}',
+                key=key,
+                at="",
+                where=where,
+            )
         elif item.type == "note":
-            self.error(path, f'"{key}" is a note, which has no answer')
+            self.problem(
+                path, "note_no_answer", '"{key}"{at} is a note, which has no answer', key=key, at=""
+            )
         elif item.type == "panel_code":
-            self.error(path, f'"{key}" is a panel_code item, whose answer is never kept')
+            self.problem(
+                path,
+                "panel_code_never_kept",
+                '"{key}"{at} is a panel_code item, whose answer is never kept',
+                key=key,
+                at="",
+            )
 
     def check_properties(self, path: str, properties: dict[str, str]) -> None:
         for name, value in properties.items():
@@ -1210,7 +1473,7 @@ class _Validator:
                     'and "_", starting with a letter; not "value")',
                 )
             elif not value.strip():
-                self.error(_child(path, name), "empty value")
+                self.problem(_child(path, name), "property_empty", "empty value")
             elif len(value) > 200:
                 self.error(_child(path, name), "longer than 200 characters")
 
@@ -1261,7 +1524,12 @@ class _Validator:
         for field in unused:
             value = getattr(outcome, field)
             if value is not None and not (field == "min_answered" and value == 0.5):
-                self.error(f"{path}.{field}", f"not used by {outcome.kind} outcomes")
+                self.problem(
+                    f"{path}.{field}",
+                    "not_used_by_kind",
+                    "not used by {kind} outcomes",
+                    kind=outcome.kind,
+                )
         if not self.q.sections:
             return  # every item would be unknown: "at least one section" says it all
         if outcome.kind in ("score", "scale"):
@@ -1271,8 +1539,11 @@ class _Validator:
 
     def check_outcome_items(self, path: str, outcome: Outcome) -> None:
         if not outcome.items:
-            self.error(
-                f"{path}.items", f"at least one item is required for a {outcome.kind} outcome"
+            self.problem(
+                f"{path}.items",
+                "outcome_items_empty",
+                "at least one item is required for a {kind} outcome",
+                kind=outcome.kind,
             )
             return
         seen: set[str] = set()
@@ -1280,18 +1551,30 @@ class _Validator:
         for i, key in enumerate(outcome.items):
             here = f"{path}.items[{i}]"
             if key in seen:
-                self.error(here, f'"{key}" is listed twice')
+                self.problem(here, "listed_twice", '"{value}" is listed twice', value=key)
                 continue
             seen.add(key)
             if key not in self.items:
-                self.error(here, f'unknown item "{key}"')
+                self.problem(here, "unknown_item", 'unknown item "{key}"{at}', key=key, at="")
                 continue
             item = self.items[key][1]
             if outcome.kind == "score":
                 if not item.is_knowledge:
-                    self.error(here, f'"{key}" is not a knowledge item (it has no "correct")')
+                    self.problem(
+                        here,
+                        "not_knowledge",
+                        '"{key}" is not a knowledge item (it has no "correct")',
+                        key=key,
+                    )
             elif item.type != "likert":
-                self.error(here, f'"{key}" is {_a(item.type)} item, a scale needs likert items')
+                self.problem(
+                    here,
+                    "scale_needs_likert",
+                    '"{key}" is {a_type} item, a scale needs likert items',
+                    key=key,
+                    a_type=_a(item.type),
+                    type=item.type,
+                )
             elif item.scale in self.q.likert_scales:
                 if scale is None:
                     scale = (item.scale, key)
@@ -1314,24 +1597,40 @@ class _Validator:
         items = outcome.items or []
         for i, key in enumerate(outcome.reverse):
             if key not in items:
-                self.error(f"{path}.reverse[{i}]", f'"{key}" is not one of the outcome\'s items')
+                self.problem(
+                    f"{path}.reverse[{i}]",
+                    "reverse_not_in_outcome",
+                    '"{key}" is not one of the outcome\'s items',
+                    key=key,
+                )
             elif key in self.items and not self.items[key][1].reverse:
-                self.error(
-                    f"{path}.reverse[{i}]", f'"{key}" is not marked reverse: true in its item'
+                self.problem(
+                    f"{path}.reverse[{i}]",
+                    "reverse_not_marked",
+                    '"{key}" is not marked reverse: true in its item',
+                    key=key,
                 )
         for key in items:
             if key in self.items and self.items[key][1].reverse and key not in outcome.reverse:
-                self.error(
+                self.problem(
                     f"{path}.reverse",
-                    f'"{key}" is marked reverse: true but is not listed here',
+                    "reverse_not_listed",
+                    '"{key}" is marked reverse: true but is not listed here',
+                    key=key,
                 )
 
     def check_proportion(self, path: str, outcome: Outcome) -> None:
         if outcome.item is None:
-            self.error(f"{path}.item", "missing (a proportion outcome needs an item)")
+            self.problem(
+                f"{path}.item",
+                "proportion_item_missing",
+                "missing (a proportion outcome needs an item)",
+            )
             return
         if outcome.item not in self.items:
-            self.error(f"{path}.item", f'unknown item "{outcome.item}"')
+            self.problem(
+                f"{path}.item", "unknown_item", 'unknown item "{key}"{at}', key=outcome.item, at=""
+            )
             return
         item = self.items[outcome.item][1]
         if item.type not in ("choice", "multi", "consent"):
@@ -1342,7 +1641,11 @@ class _Validator:
             )
             return
         if outcome.value is None:
-            self.error(f"{path}.value", "missing (the answer whose share is reported)")
+            self.problem(
+                f"{path}.value",
+                "proportion_value_missing",
+                "missing (the answer whose share is reported)",
+            )
             return
         values = self.choice_values(item)
         wanted = [outcome.value] if isinstance(outcome.value, str) else outcome.value
@@ -1351,7 +1654,7 @@ class _Validator:
         for i, value in enumerate(wanted):
             here = f"{path}.value" if isinstance(outcome.value, str) else f"{path}.value[{i}]"
             if values is not None and value not in values:
-                self.error(here, _not_a_choice(value, values))
+                self.not_a_choice(here, value, values)
 
     # -- the analysis block
 

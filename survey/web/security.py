@@ -31,6 +31,7 @@ from survey.settings import Settings
 from survey.web.i18n import LANGUAGES, Catalogue
 
 __all__ = [
+    "FRAMED_BY_SELF",
     "MAX_PATH_BYTES",
     "MAX_QUERY_BYTES",
     "NetworkDeadlines",
@@ -48,10 +49,23 @@ MAX_PATH_BYTES: Final = 1024
 #: 2 KB also keeps any single value below the size PostgreSQL can index (2,704 bytes).
 MAX_QUERY_BYTES: Final = 2048
 
+#: ``frame-src 'self'``: a page may frame pages of this site only, which all refuse it
+#: (``frame-ancestors 'none'``) but the editor's live preview (:data:`FRAMED_BY_SELF`).
 CONTENT_SECURITY_POLICY: Final = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
-    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+#: The headers of the one page that this site may frame: the editor's live preview of a draft
+#: (:mod:`survey.console.answering`), shown beside the questionnaire in an ``<iframe>``. Only pages of this
+#: very origin may frame it; every other response keeps ``frame-ancestors 'none'`` and ``DENY`` (set below
+#: on whatever does not set its own), and tests/security/test_security_headers.py holds both rules.
+FRAMED_BY_SELF: Final = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'"
+    ),
+    "X-Frame-Options": "SAMEORIGIN",
+}
 
 # Refusals made here, before any page machinery: plain text in both languages (Mongolian first), since
 # the page's language is not known yet; the API gets JSON.

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
 
+from survey.collect.messages import CATALOGUE as RESPONDENT_CATALOGUE
 from survey.console.messages import CATALOGUE
 from tests.e2e.conftest import MEASURE, Server, sign_in
 from tests.helpers import english_left
@@ -27,6 +28,7 @@ from tests.helpers import english_left
 pytestmark = pytest.mark.e2e
 
 MN = CATALOGUE.bound("mn")
+RESPONDENT = RESPONDENT_CATALOGUE.bound("mn")
 KEY = "hunt_quiz"
 EMAIL = "saraa@editor.example.org"
 SHOTS = os.environ.get("SURVEY_SHOTS")
@@ -35,9 +37,9 @@ SHOTS = os.environ.get("SURVEY_SHOTS")
 def readable(page: Page, check_axe: Callable[[Page, str], None], what: str) -> None:
     assert page.evaluate(MEASURE) == [], what
     expect(page.locator("html")).to_have_attribute("lang", "mn")
-    # Keys, conditions and the loader's own lines are data or English by design (lang="en").
+    # Keys, conditions and places in the definition are data (in <code>); the loader's problems are said in
+    # Mongolian, so they stay in.
     html = re.sub(r"<code\b[^>]*>.*?</code>", "", page.content(), flags=re.S)
-    html = re.sub(r'<ul class="field-problems" lang="en">.*?</ul>', "", html, flags=re.S)
     # The English side of each text as the researcher typed it, the keys the researcher chose, and
     # the lists that name items by their keys.
     html = re.sub(r'<textarea[^>]*lang="en"[^>]*>.*?</textarea>', "", html, flags=re.S)
@@ -63,6 +65,14 @@ def press(page: Page, where: Locator, name: str) -> None:
 
 def item(page: Page, place: str) -> Locator:
     return page.locator(f'details[id="{place}"]')
+
+
+def open_item(page: Page, place: str) -> Locator:
+    """Open an item's summary: htmx fetches its form in place of the one-line summary."""
+    found = item(page, place)
+    found.locator("summary").click()
+    expect(found.locator("form.ed-form")).to_have_count(1)
+    return found
 
 
 def add_item(page: Page, section: int, kind: str) -> Locator:
@@ -96,6 +106,73 @@ def shoot(page: Page, name: str, query: str = "") -> None:
                 page.screenshot(path=path, full_page=True, clip=clip)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(url)
+
+
+def answer_consent_and_code(where: Page | FrameLocator) -> None:
+    """On the preview's first page: consent "yes" and a panel code, then Next."""
+    where.get_by_label(RESPONDENT("consent_yes"), exact=True).check()
+    where.get_by_label("Таны код").fill("АБ 07")
+    next_button = where.get_by_role("button", name=RESPONDENT("next"), exact=True)
+    if isinstance(where, Page):
+        # On its own page: measured once loaded, stylesheets included.
+        with where.expect_navigation():
+            next_button.click()
+    else:
+        next_button.click()
+
+
+def try_the_preview(page: Page, check_axe: Callable[[Page, str], None], editor_url: str) -> None:
+    """At 1280 px the respondent's page stands beside the editor at phone width and follows a change; the
+    condition on k_offer ("consent is yes") is tried by answering there. At 360 px the preview is one tap
+    away, on a page of its own, and works the same."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(editor_url)
+    frame_box = page.locator("#preview-frame")
+    expect(frame_box).to_be_visible()
+    editor_box, preview_box = page.locator("#editor").bounding_box(), frame_box.bounding_box()
+    assert editor_box and preview_box
+    assert 355 <= preview_box["width"] <= 365, preview_box
+    assert preview_box["x"] >= editor_box["x"] + editor_box["width"], (editor_box, preview_box)
+    frame = page.frame_locator("#preview-frame")
+    expect(frame.get_by_text("Оролцохыг зөвшөөрч байна уу?")).to_be_visible()
+    readable(page, check_axe, "the editor with its live preview, 1280 px")
+
+    # The preview follows a change: the consent question reworded in the editor shows in the frame.
+    consent = open_item(page, "s0.0")
+    write(consent, {"text.mn": "Судалгаанд оролцохыг зөвшөөрч байна уу?"})
+    press(page, consent, MN("editor.save"))
+    expect(frame.get_by_text("Судалгаанд оролцохыг зөвшөөрч байна уу?")).to_be_visible()
+
+    # The condition tried: k_offer is shown only after consent "yes"; page 2 has it.
+    expect(frame.get_by_text("Хэт сайхан ажлын санал аюулгүй юу?")).to_have_count(0)
+    answer_consent_and_code(frame)
+    expect(frame.get_by_text("Хэт сайхан ажлын санал аюулгүй юу?")).to_be_visible()
+    # A change made now keeps the researcher on page 2 with her answers.
+    offer = open_item(page, "s1.0")
+    write(offer, {"choice.0.label.mn": "Тийм, аюулгүй"})
+    press(page, offer, MN("editor.save"))
+    expect(frame.get_by_text("Тийм, аюулгүй")).to_be_visible()
+    # "No" to consent ends it there, as for a respondent.
+    frame.get_by_role("button", name=RESPONDENT("back"), exact=True).click()
+    frame.get_by_label(RESPONDENT("consent_no"), exact=True).check()
+    frame.get_by_role("button", name=RESPONDENT("next"), exact=True).click()
+    expect(frame.get_by_text(RESPONDENT("thanks_declined"))).to_be_visible()
+    shoot(page, "live-preview", "&open=s1.0")
+
+    # On a phone the frame is not drawn: the editor keeps the whole width, the preview is one tap away.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(editor_url)
+    expect(frame_box).to_be_hidden()
+    with page.expect_navigation():
+        page.get_by_role("link", name=MN("editor.preview"), exact=True).click()
+    readable(page, check_axe, "the live preview on its own, 360 px")
+    answer_consent_and_code(page)
+    expect(page.get_by_text("Хэт сайхан ажлын санал аюулгүй юу?")).to_be_visible()
+    readable(page, check_axe, "the live preview's second page, 360 px")
+    shoot(page, "try")
+    with page.expect_navigation():
+        page.get_by_role("link", name=MN("try.back")).click()
+    assert page.url.split("?")[0] == editor_url.split("?")[0]
 
 
 def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_in_mongolian(
@@ -198,12 +275,14 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
     outcome("knowledge", "score", "Мэдлэг", "Knowledge", ["k_offer", "k_signs"])
     outcome("confidence", "scale", "Итгэл", "Confidence", ["a_help", "a_report", "a_shame"])
     expect(page.locator(".editor-bar .state")).to_have_text(MN("editor.ready"))
-    item(page, "s1.0").locator("summary").click()
+    open_item(page, "s1.0")
     readable(page, check_axe, "the editor of a whole questionnaire")
     shoot(page, "editor", "&open=s1.0")
 
+    try_the_preview(page, check_axe, editor_url)
+
     with page.expect_navigation():
-        page.get_by_role("link", name=MN("editor.preview")).click()
+        page.get_by_role("link", name=MN("editor.all_pages")).click()
     expect(page.locator(".phone")).to_have_count(2)
     readable(page, check_axe, "the preview of the draft")
     shoot(page, "preview")
@@ -217,8 +296,7 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
     assert page.url.endswith(f"/console/questionnaires/{KEY}")
 
     page.goto(editor_url)
-    offer = item(page, "s1.0")
-    offer.locator("summary").click()
+    offer = open_item(page, "s1.0")
     write(offer, {"text.mn": "Хэт сайхан ажлын санал үргэлж аюулгүй юу?"})
     press(page, offer, MN("editor.save"))
     with page.expect_navigation():

@@ -16,6 +16,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from survey.console import auth
+from survey.console.messages import CATALOGUE
 from survey.db import drafts as drafts_db
 from survey.db import teams as teams_db
 from survey.db.questionnaires import get_version, publish
@@ -76,8 +77,11 @@ async def test_a_blank_draft_built_form_by_form_publishes(
     await sign_in_as(client, db, "researcher")
     draft = await new_blank(client)
     html = await editor(client, draft)
-    # The loader's own words, beside the section that has no item yet.
-    assert "sections[0].items: at least one item is required" in unescape(html)
+    # The loader's rule, beside the section that has no item yet, in the editor's language (Mongolian
+    # here), with its place in the definition as code.
+    said = CATALOGUE.translate("problem.items_empty", "mn")
+    assert f'<li>{said} <code lang="en">sections[0].items</code></li>' in unescape(html)
+    assert "at least one item is required" not in html
     sent = await change(client, draft, "/sections/0/items", {"type": "consent"})
     assert sent.status_code == 303
     assert sent.headers["location"] == f"/console/drafts/{draft}?open=s0.0#s0.0"

@@ -93,6 +93,21 @@ ALLOWED: dict[tuple[str, str], str] = {
     # The review of flagged field answers applies the respondent's answer rules through the application's
     # one CollectState (its cache of pinned versions and panel secrets), which the field endpoints share.
     ("survey.console.field", "survey.collect.routes"): "the review shares the respondents' state",
+    # The editor's live preview is a respondent page answered for real (nothing stored): the same views,
+    # the same answer rules and the same panel-code normalisation, not copies that could drift.
+    ("survey.console.answering", "survey.collect.views"): "the live preview is the respondent page",
+    (
+        "survey.console.answering",
+        "survey.collect.answers",
+    ): "the live preview reads answers as they do",
+    (
+        "survey.console.answering",
+        "survey.collect.messages",
+    ): "the live preview's end page is theirs",
+    (
+        "survey.console.answering",
+        "survey.collect.panel",
+    ): "the live preview normalises a panel code",
 }
 
 #: Modules that must import no litestar at all, not even through another module: the rules of an area.
