@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special, stats
 
+from survey.analysis.cells import Cells
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
 
@@ -93,7 +94,10 @@ def _alpha(confidence_level: float) -> float:
     return 1.0 - level
 
 
-def _sample(x: ArrayLike, name: str, min_n: int = 2) -> np.ndarray:
+def _sample(x: ArrayLike | Cells, name: str, min_n: int = 2) -> np.ndarray | Cells:
+    """The values of a sample as floats, checked; a sample given as cells stays cells."""
+    if isinstance(x, Cells):
+        return _cells_sample(x, name, min_n)
     raw = np.asarray(x)
     if raw.dtype.kind not in "biufO":
         raise InvalidStatistics(f"{name}: expected numbers, got values of type {raw.dtype}")
@@ -110,6 +114,24 @@ def _sample(x: ArrayLike, name: str, min_n: int = 2) -> np.ndarray:
     if np.max(np.abs(arr)) > _MAX_ABS:
         raise InvalidStatistics(f"{name}: values larger than {_MAX_ABS:g} in magnitude")
     return arr
+
+
+def _cells_sample(x: Cells, name: str, min_n: int) -> Cells:
+    if x.size < min_n:
+        raise InvalidStatistics(f"{name}: needs at least {min_n} values, got {x.size}")
+    if not np.all(np.isfinite(x.values)):
+        raise InvalidStatistics(f"{name}: contains missing or non-finite values; drop them first")
+    if x.max_abs() > _MAX_ABS:
+        raise InvalidStatistics(f"{name}: values larger than {_MAX_ABS:g} in magnitude")
+    return x
+
+
+def _size(x: np.ndarray | Cells) -> int:
+    return x.size if isinstance(x, Cells) else int(x.size)
+
+
+def _mean(x: np.ndarray | Cells) -> float:
+    return x.mean() if isinstance(x, Cells) else float(np.mean(x))
 
 
 def _count(value: object, name: str) -> int:
@@ -138,21 +160,23 @@ def _proportion(k: object, n: object, k_name: str, n_name: str) -> tuple[int, in
     return k_, n_
 
 
-def _scaled(*arrays: np.ndarray) -> tuple[float, list[np.ndarray]]:
+def _scaled(*arrays: np.ndarray | Cells) -> tuple[float, list[np.ndarray | Cells]]:
     """Divide the arrays by their largest magnitude, so that later squares neither overflow nor underflow.
 
     Standardised effects and t statistics do not change; raw-unit results are multiplied back.
     """
-    scale = max(float(np.max(np.abs(x))) for x in arrays)
+    scale = max(x.max_abs() if isinstance(x, Cells) else float(np.max(np.abs(x))) for x in arrays)
     if scale == 0:
         scale = 1.0
     return scale, [x / scale for x in arrays]
 
 
-def _sd(x: np.ndarray) -> float:
+def _sd(x: np.ndarray | Cells) -> float:
     """Sample SD of scaled data, with spreads that are only rounding noise reported as exactly zero."""
     # The mean of identical values is not always exactly that value in floating point, so np.std alone
     # would report a tiny spurious spread and the standardised effect would explode.
+    if isinstance(x, Cells):
+        return 0.0 if x.ptp() <= _TINY_SPREAD else x.std(ddof=1)
     if np.ptp(x) <= _TINY_SPREAD:
         return 0.0
     return float(np.std(x, ddof=1))
@@ -291,11 +315,11 @@ def _hedges_j(df: float) -> float:
 # ------------------------------------------------------------------------------- standardised means
 
 
-def _pooled(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, int]:
+def _pooled(a: np.ndarray | Cells, b: np.ndarray | Cells) -> tuple[float, float, float, int]:
     """Mean difference, pooled SD, Student t and its df."""
-    n_a, n_b = a.size, b.size
+    n_a, n_b = _size(a), _size(b)
     df = n_a + n_b - 2
-    diff = float(np.mean(a) - np.mean(b))
+    diff = _mean(a) - _mean(b)
     sd = math.sqrt(((n_a - 1) * _sd(a) ** 2 + (n_b - 1) * _sd(b) ** 2) / df)
     t = diff / (sd * math.sqrt(1 / n_a + 1 / n_b)) if sd > 0 else NAN
     return diff, sd, t, df
@@ -316,7 +340,11 @@ def _zero_sd_effect(name: str, method: str, level: float, n: tuple[int, ...], wh
 
 
 def cohens_d(
-    a: ArrayLike, b: ArrayLike, *, equal_var: bool = True, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    *,
+    equal_var: bool = True,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Cohen's d for two independent groups, with a noncentral-t confidence interval.
 
@@ -340,8 +368,9 @@ def cohens_d(
 
     Parameters
     ----------
-    a, b : array_like
-        Scores after (campaign arm) and before (comparison), at least two each, all finite.
+    a, b : array_like or Cells
+        Scores after (campaign arm) and before (comparison), at least two each, all finite; or their
+        :class:`~survey.analysis.cells.Cells` (values with counts), with the same result.
     equal_var : bool
         Whether to assume equal variances (Student) or not (Welch); the scipy name.
     confidence_level : float
@@ -375,7 +404,7 @@ def cohens_d(
     """
     alpha = _alpha(confidence_level)
     _, (a_, b_) = _scaled(_sample(a, "a"), _sample(b, "b"))
-    n = (a_.size, b_.size)
+    n = (_size(a_), _size(b_))
     method = "noncentral t" if equal_var else "noncentral t (welch)"
     diff, sd, t, df = _pooled(a_, b_)
     if sd == 0:
@@ -401,7 +430,11 @@ def cohens_d(
 
 
 def hedges_g(
-    a: ArrayLike, b: ArrayLike, *, equal_var: bool = True, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    *,
+    equal_var: bool = True,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Hedges' g: Cohen's d with the exact small-sample bias correction, noncentral-t interval.
 
@@ -452,15 +485,16 @@ def hedges_g(
     )
 
 
-def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+def _welch(a: np.ndarray | Cells, b: np.ndarray | Cells) -> tuple[float, float, float]:
     """Standard error, Welch–Satterthwaite df and t for mean(a) − mean(b); se 0 gives NaN df and t."""
     sd_a, sd_b = _sd(a), _sd(b)
-    va, vb = sd_a * sd_a / a.size, sd_b * sd_b / b.size
+    n_a, n_b = _size(a), _size(b)
+    va, vb = sd_a * sd_a / n_a, sd_b * sd_b / n_b
     se = math.sqrt(va + vb)
     if se == 0:
         return 0.0, NAN, NAN
-    df = (va + vb) * (va + vb) / (va * va / (a.size - 1) + vb * vb / (b.size - 1))
-    return se, df, float(np.mean(a) - np.mean(b)) / se
+    df = (va + vb) * (va + vb) / (va * va / (n_a - 1) + vb * vb / (n_b - 1))
+    return se, df, (_mean(a) - _mean(b)) / se
 
 
 def glass_delta(a: ArrayLike, b: ArrayLike, *, confidence_level: float = 0.95) -> Effect:
@@ -648,7 +682,11 @@ def paired_d(
 
 
 def mean_difference(
-    a: ArrayLike, b: ArrayLike, paired: bool = False, *, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    paired: bool = False,
+    *,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Raw mean difference mean(a) − mean(b) with a Welch or paired t interval.
 
@@ -658,8 +696,10 @@ def mean_difference(
 
     Parameters
     ----------
-    a, b : array_like
-        Scores after and before; equal lengths when paired. At least two values each.
+    a, b : array_like or Cells
+        Scores after and before; equal lengths when paired. At least two values each. Independent
+        groups may be given as :class:`~survey.analysis.cells.Cells` (values with counts): the result
+        is that of the expanded rows.
     paired : bool
         Whether ``a[i]`` and ``b[i]`` come from the same respondent.
     confidence_level : float
@@ -693,9 +733,9 @@ def mean_difference(
         method = "paired t"
     else:
         a_, b_ = _sample(a, "a"), _sample(b, "b")
-        n = (a_.size, b_.size)
-        estimate = float(np.mean(a_) - np.mean(b_))
-        scale, a_, b_ = _scaled_pair(a_, b_)
+        n = (_size(a_), _size(b_))
+        estimate = _mean(a_) - _mean(b_)
+        scale, (a_, b_) = _scaled(a_, b_)
         se, df, _ = _welch(a_, b_)
         se *= scale
         method = "welch"
