@@ -39,7 +39,17 @@ from dataclasses import dataclass, field
 import msgspec
 import numpy as np
 
-__all__ = ["Cells", "Moments", "WaveCells", "combine", "decode", "encode", "subject_key"]
+__all__ = [
+    "Cells",
+    "Moments",
+    "WaveCells",
+    "build",
+    "combine",
+    "compatible",
+    "decode",
+    "encode",
+    "subject_key",
+]
 
 
 def subject_key(kind: str, name: str, reading: str, items: Sequence[str] = ()) -> str:
@@ -354,6 +364,15 @@ def _stored(cells: WaveCells) -> _Stored:
     )
 
 
+def compatible(a: WaveCells, b: WaveCells) -> bool:
+    """Whether the two were made with the same attributes and subjects, so that they add."""
+    return (
+        a.attributes == b.attributes
+        and set(a.subjects) == set(b.subjects)
+        and set(a.moments) == set(b.moments)
+    )
+
+
 def combine(parts: Iterable[WaveCells]) -> WaveCells:
     """The cells of the union of disjoint sets of one wave's responses.
 
@@ -366,11 +385,8 @@ def combine(parts: Iterable[WaveCells]) -> WaveCells:
     if len(parts) == 1:
         return parts[0]
     first = parts[0]
-    for part in parts[1:]:
-        if part.attributes != first.attributes or set(part.subjects) != set(first.subjects):
-            raise ValueError("cells of different inputs cannot be combined")
-        if set(part.moments) != set(first.moments):
-            raise ValueError("cells of different inputs cannot be combined")
+    if not all(compatible(first, part) for part in parts[1:]):
+        raise ValueError("cells of different inputs cannot be combined")
     strata: dict[tuple[Attribute, ...], int] = {}
     tallies: dict[str, dict[tuple[tuple[Attribute, ...], float | None], int]] = {
         key: {} for key in first.subjects

@@ -12,7 +12,6 @@ by field. A panel is matched on rows and has no cells.
 from __future__ import annotations
 
 import math
-import re
 
 import msgspec
 import numpy as np
@@ -28,6 +27,7 @@ from survey.errors import InvalidStatistics
 from survey.questionnaire.fingerprint import item_fingerprints
 from survey.questionnaire.load import load_definition
 from survey.questionnaire.model import Questionnaire
+from tests.helpers import assert_same_report
 
 FORM = """
 key: cells
@@ -118,7 +118,6 @@ CHANGED = {
     for name, block in ANALYSIS.items()
 }
 PLAIN = FORMS["plain"]
-NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 AIMAGS = ("north", "south", "east")
 SIGNS = ("passport", "debt", "isolation", "travel")
 ROLES = {
@@ -192,31 +191,6 @@ def cell_wave(wave: WaveData, cells: object) -> WaveData:
     )
 
 
-def assert_same(row: object, cell: object, path: str = "report") -> None:
-    """Equal structures; numbers equal to 1e-9 (relative above 1), NaN and None alike."""
-    if isinstance(row, dict):
-        assert isinstance(cell, dict) and row.keys() == cell.keys(), path
-        for key in row:
-            assert_same(row[key], cell[key], f"{path}.{key}")
-    elif isinstance(row, list | tuple):
-        assert isinstance(cell, list | tuple) and len(row) == len(cell), path
-        for i, (a, b) in enumerate(zip(row, cell, strict=True)):
-            assert_same(a, b, f"{path}[{i}]")
-    elif isinstance(row, float) and not isinstance(row, bool):
-        assert isinstance(cell, float | int), path
-        if math.isnan(row):
-            assert math.isnan(cell), path
-        else:
-            assert abs(row - cell) <= 1e-9 * max(1.0, abs(row)), f"{path}: {row} != {cell}"
-    elif isinstance(row, str) and isinstance(cell, str) and row != cell:
-        # A note's text shows its numbers rounded (".2f", ".3g"), and a number on a rounding tie (alpha
-        # -1.125) may round either way after a difference of 1e-16; the same note's params carry the
-        # numbers themselves and are compared to 1e-9 above.
-        assert NUMBER.sub("#", row) == NUMBER.sub("#", cell), f"{path}: {row!r} != {cell!r}"
-    else:
-        assert row == cell, f"{path}: {row!r} != {cell!r}"
-
-
 def as_json(report: object) -> object:
     return msgspec.to_builtins(report)
 
@@ -269,7 +243,7 @@ def test_the_report_from_cells_is_the_report_from_rows(draw: dict) -> None:
     from_cells = build_report(
         "c", design, [cell_wave(w, stored[w.key]) for w in waves], cluster_item=cluster
     )
-    assert_same(as_json(rows), as_json(from_cells))
+    assert_same_report(as_json(rows), as_json(from_cells))
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
@@ -295,7 +269,9 @@ def test_cells_of_parts_add_up_to_the_cells_of_the_whole(draw: dict) -> None:
     a = collapse_waves(design, first, cluster_item=cluster)
     b = collapse_waves(design, second, cluster_item=cluster)
     added = [cell_wave(w, combine([a[w.key], b[w.key]])) for w in waves]
-    assert_same(as_json(whole), as_json(build_report("c", design, added, cluster_item=cluster)))
+    assert_same_report(
+        as_json(whole), as_json(build_report("c", design, added, cluster_item=cluster))
+    )
 
 
 def test_a_panel_needs_rows() -> None:
@@ -318,7 +294,9 @@ def test_a_panel_needs_rows() -> None:
 def test_alpha_from_moments_is_alpha_of_the_rows(matrix: list[list[int | None]]) -> None:
     x = np.array([[math.nan if v is None else v for v in row] for row in matrix], dtype=float)
     x = x.reshape(-1, 3)
-    assert_same(as_json(cronbach_alpha(x)), as_json(cronbach_alpha_from_moments(Moments.of(x))))
+    assert_same_report(
+        as_json(cronbach_alpha(x)), as_json(cronbach_alpha_from_moments(Moments.of(x)))
+    )
 
 
 @given(st.lists(st.one_of(st.integers(-3, 3).map(float), st.just(math.nan)), max_size=60))
