@@ -52,9 +52,22 @@ class Pending:
     columns: WaveColumns
 
 
-async def ensure(conn: asyncpg.Connection, wave_ids: Sequence[int]) -> None:
-    """A summary row for each wave (empty where there was none), before the snapshot that reads them."""
-    await conn.execute(sql("report_summary_ensure"), list(wave_ids))
+async def ensure(conn: asyncpg.Connection, wave_ids: Sequence[int]) -> bool:
+    """A summary row for each wave (empty where there was none), before the snapshot that reads them.
+
+    Returns
+    -------
+    bool
+        False on a server that takes no writes (a read replica): the report then reads every response
+        and stores nothing.
+    """
+    try:
+        # A savepoint inside a caller's transaction, so that a refusal leaves that transaction usable.
+        async with conn.transaction():
+            await conn.execute(sql("report_summary_ensure"), list(wave_ids))
+    except asyncpg.ReadOnlySQLTransactionError:
+        return False
+    return True
 
 
 async def stored(conn: asyncpg.Connection, wave_ids: Sequence[int]) -> dict[int, StoredSummary]:
@@ -117,8 +130,8 @@ async def save(
     Returns
     -------
     bool
-        Whether it was stored (False: a summarised response changed since the summary was read; the next
-        report makes it anew).
+        Whether it was stored (False: a summarised response changed, or another report stored a summary,
+        since this one was read; the next report starts from what is stored then).
     """
     async with conn.transaction():
         status = await conn.execute(

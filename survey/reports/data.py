@@ -190,7 +190,7 @@ async def campaign_cells(conn: asyncpg.Connection, key: str) -> tuple[Campaign, 
             [wave_data(w, rows if w is wave else None) for w in waves],
         )
 
-    await summaries_db.ensure(conn, [wave.id for wave in waves])
+    writable = await summaries_db.ensure(conn, [wave.id for wave in waves])
     parts: dict[str, list[cells_.WaveCells]] = {wave.key: [] for wave in waves}
     consumed: dict[int, list[UUID]] = {}
     made_anew: set[int] = set()
@@ -203,11 +203,14 @@ async def campaign_cells(conn: asyncpg.Connection, key: str) -> tuple[Campaign, 
         stored = await summaries_db.stored(conn, [wave.id for wave in waves])
         empty = collapse(None, None)
         for wave in waves:
-            summary = stored[wave.id]
+            summary = stored.get(wave.id)
             base = None
-            if summary.cells is not None and summary.inputs == inputs:
-                base = cells_.decode(summary.cells)
-                if not cells_.compatible(base, empty[wave.key]):
+            if summary is not None and summary.cells is not None and summary.inputs == inputs:
+                try:
+                    base = cells_.decode(summary.cells)
+                except (msgspec.DecodeError, ValueError):
+                    base = None  # unreadable: made anew, and the new one stored over it
+                if base is not None and not cells_.compatible(base, empty[wave.key]):
                     base = None  # stored by a release that forgot to raise CELLS_FORMAT
             if base is not None:
                 found = await summaries_db.pending(conn, wave.id, items[wave.id], cluster_item)
@@ -226,7 +229,7 @@ async def campaign_cells(conn: asyncpg.Connection, key: str) -> tuple[Campaign, 
     out = []
     for wave in waves:
         cells = cells_.combine(parts[wave.key])
-        if wave.id in made_anew or consumed.get(wave.id):
+        if writable and (wave.id in made_anew or consumed.get(wave.id)):
             await summaries_db.save(
                 conn,
                 wave.id,

@@ -15,6 +15,7 @@ import numpy as np
 from survey.analysis.report import build_report
 from survey.db import campaigns as campaigns_db
 from survey.db import field as field_db
+from survey.db import summaries as summaries_db
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
 from survey.reports.data import campaign_report, campaign_waves
@@ -52,7 +53,7 @@ async def test_the_first_report_makes_the_summaries_and_the_next_reads_them(db) 
     assert await summaries(db, "tip") == {}
     report = await assert_same_as_rows(db)
     assert [w.n_complete for w in report.waves] == [80, 90]
-    assert await summaries(db, "tip") == {"tip-pre": (80, True, 0), "tip-post": (90, True, 0)}
+    assert await summaries(db, "tip") == {"tip-pre": (80, True, 1), "tip-post": (90, True, 1)}
     assert await pending_count(db) == 0
     # The second report reads the summaries alone: the same report, nothing written.
     stamp = await db.fetchval("SELECT max(updated_at) FROM report_summary")
@@ -76,7 +77,7 @@ async def test_responses_completed_since_are_added(db) -> None:
     assert await pending_count(db) == 8
     report = await assert_same_as_rows(db)
     assert report.waves[1].n_complete == 98
-    assert await summaries(db, "tip") == {"tip-pre": (80, True, 0), "tip-post": (98, True, 0)}
+    assert await summaries(db, "tip") == {"tip-pre": (80, True, 1), "tip-post": (98, True, 2)}
     assert await pending_count(db) == 0
 
 
@@ -104,7 +105,7 @@ async def test_a_new_version_makes_the_summaries_anew(db) -> None:
     assert any(note.startswith("k1: changed between v1 and v2") for note in report.notes)
     after = await db.fetchval("SELECT inputs FROM report_summary WHERE wave_id = $1", pre.id)
     assert after != before
-    assert await summaries(db, "ver") == {"ver-pre": (30, True, 0), "ver-post": (30, True, 0)}
+    assert await summaries(db, "ver") == {"ver-pre": (30, True, 2), "ver-post": (30, True, 1)}
 
 
 async def test_a_review_decision_changes_the_report_as_the_rows(db) -> None:
@@ -149,13 +150,13 @@ async def test_an_erasure_or_an_edit_of_a_summarised_response_makes_its_wave_ane
         edited,
     )
     # Both summaries are emptied (the epoch moved on): nothing erased stays in a stored summary.
-    assert await summaries(db, "tip") == {"tip-pre": (0, False, 1), "tip-post": (0, False, 1)}
+    assert await summaries(db, "tip") == {"tip-pre": (0, False, 2), "tip-post": (0, False, 2)}
     report = await assert_same_as_rows(db)
     assert [w.n_complete for w in report.waves] == [79, 90]
-    assert await summaries(db, "tip") == {"tip-pre": (79, True, 1), "tip-post": (90, True, 1)}
+    assert await summaries(db, "tip") == {"tip-pre": (79, True, 3), "tip-post": (90, True, 3)}
     # Saving the same answers again (a re-sent last page) changes nothing.
     await db.execute("UPDATE response SET updated_at = now() WHERE id = $1", edited)
-    assert (await summaries(db, "tip"))["tip-post"] == (90, True, 1)
+    assert (await summaries(db, "tip"))["tip-post"] == (90, True, 3)
 
 
 async def test_a_summary_read_before_an_erasure_is_not_stored_after_it(db) -> None:
@@ -163,8 +164,6 @@ async def test_a_summary_read_before_an_erasure_is_not_stored_after_it(db) -> No
     pre = (await campaigns_db.waves_of(db, "tip"))[0]
     await db.execute("INSERT INTO report_summary (wave_id) VALUES ($1)", pre.id)
     # A report read epoch 0; then a response is erased (epoch 1): its write must be refused.
-    from survey.db import summaries as summaries_db
-
     erased = await db.fetchval(
         "SELECT id FROM response WHERE wave_id = $1 AND status = 'complete' LIMIT 1", pre.id
     )
@@ -173,6 +172,14 @@ async def test_a_summary_read_before_an_erasure_is_not_stored_after_it(db) -> No
     assert stored is False
     assert (await summaries(db, "tip"))["tip-pre"] == (0, False, 1)
     await assert_same_as_rows(db)
+    # Two reports that read the same epoch: the first to write wins, the other stores nothing (it may
+    # lack responses the first one added and took off the pending list).
+    epoch = (await summaries(db, "tip"))["tip-pre"][2]
+    assert await summaries_db.save(db, pre.id, epoch, "[]", b"first", 79, []) is True
+    assert await summaries_db.save(db, pre.id, epoch, "[]", b"second", 79, []) is False
+    assert (
+        await db.fetchval("SELECT cells FROM report_summary WHERE wave_id = $1", pre.id) == b"first"
+    )
 
 
 async def test_a_comparison_with_clusters_from_summaries(db) -> None:
@@ -215,3 +222,22 @@ async def test_a_panel_reads_its_rows(db) -> None:
             await add_response(db, wave, answers, panel_key=f"p{i}")
     await assert_same_as_rows(db, "pan")
     assert await summaries(db, "pan") == {}
+
+
+async def test_on_a_server_that_takes_no_writes_the_report_reads_every_response(db) -> None:
+    await make_campaign(db)
+    await db.execute("SET default_transaction_read_only = on")
+    try:
+        report = await assert_same_as_rows(db)
+    finally:
+        await db.execute("SET default_transaction_read_only = off")
+    assert [w.n_complete for w in report.waves] == [80, 90]
+    assert await summaries(db, "tip") == {}
+
+
+async def test_an_unreadable_summary_is_made_anew(db) -> None:
+    await make_campaign(db)
+    await campaign_report(db, "tip")
+    await db.execute("UPDATE report_summary SET cells = '\\x00ff'::bytea")
+    await assert_same_as_rows(db)
+    assert await summaries(db, "tip") == {"tip-pre": (80, True, 2), "tip-post": (90, True, 2)}

@@ -4,10 +4,10 @@
 --
 -- ``cells`` is what survey.analysis.cells.encode wrote (MessagePack), made with the scoring inputs named
 -- by ``inputs`` (the campaign's design, cluster item and every wave's version): a report whose inputs
--- differ makes them again. ``epoch`` counts the changes that no addition can bring up to date: a response
--- already summarised that changes or is deleted (a review decision, an erasure) empties the summary and
--- adds one, and a report writes its summary back only if the epoch is still the one it read, so that a
--- summary computed before such a change is never stored after it.
+-- differ makes them again. ``epoch`` moves on with every change to the row: a response already summarised
+-- that changes or is deleted (a review decision, an erasure) empties the summary and adds one, and so does
+-- every write of a summary. A report writes its summary back only if the epoch is still the one it read,
+-- so that a summary computed before an erasure, or older than another report's, is never stored after it.
 CREATE TABLE report_summary (
     wave_id     bigint PRIMARY KEY REFERENCES wave (id) ON DELETE CASCADE,
     epoch       bigint NOT NULL DEFAULT 0,

@@ -30,9 +30,10 @@ WHERE p.wave_id = $1;
 SELECT response_id FROM report_summary_pending WHERE wave_id = $1;
 
 -- name: report_summary_save
--- Store a wave's summary, only if no summarised response changed since it was read (same epoch).
+-- Store a wave's summary, only if nothing changed it since it was read (same epoch): neither a change to a
+-- summarised response nor another report's write (which may hold responses completed after this read).
 UPDATE report_summary
-SET cells = $3, inputs = $4, responses = $5, updated_at = now()
+SET cells = $3, inputs = $4, responses = $5, epoch = epoch + 1, updated_at = now()
 WHERE wave_id = $1 AND epoch = $2;
 
 -- name: report_summary_consume
