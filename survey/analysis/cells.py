@@ -283,19 +283,20 @@ def build(
     codes = np.fromiter((index[k] for k in keys), dtype=np.int64, count=n)
     per_subject: dict[str, tuple[list[int], list[float | None], list[int]]] = {}
     for key, values in subjects.items():
-        values = np.asarray(values, dtype=float)
-        nan = np.isnan(values)
-        table = np.column_stack([codes, np.where(nan, 0.0, values), nan.astype(float)])
-        unique, tally = (
-            np.unique(table, axis=0, return_counts=True) if n else (np.empty((0, 3)), [])
+        # Few distinct values: one 1-D unique (NaN merged into one, last) and a count per
+        # (stratum, value) pair, rather than sorting the rows by both.
+        distinct, inverse = np.unique(np.asarray(values, dtype=float), return_inverse=True)
+        tally = np.bincount(
+            codes * distinct.size + inverse.reshape(-1), minlength=len(strata) * distinct.size
         )
+        cells = np.flatnonzero(tally)
         per_subject[key] = (
-            unique[:, 0].astype(np.int64).tolist(),
+            (cells // max(distinct.size, 1)).tolist(),
             [
-                None if flag else v
-                for v, flag in zip(unique[:, 1].tolist(), unique[:, 2] > 0, strict=True)
+                None if math.isnan(v) else v
+                for v in distinct[cells % max(distinct.size, 1)].tolist()
             ],
-            [int(c) for c in tally],
+            tally[cells].tolist(),
         )
     stratum_counts = np.bincount(codes, minlength=len(strata)).astype(np.int64).tolist()
     stored = _Stored(

@@ -9,6 +9,7 @@ with triggers on ``response``). The responses themselves are read as
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -29,6 +30,11 @@ __all__ = [
     "save",
     "stored",
 ]
+
+
+#: A report that took this many responses off the pending list vacuums it (see the query
+#: report_summary_pending_vacuum); fewer leave it to autovacuum, which is soon enough for them.
+VACUUM_AFTER = 10_000
 
 
 class StoredSummary(msgspec.Struct, frozen=True):
@@ -141,4 +147,8 @@ async def save(
             return False
         if consumed:
             await conn.execute(sql("report_summary_consume"), wave_id, list(consumed))
+    if len(consumed) >= VACUUM_AFTER and not conn.is_in_transaction():
+        # Not the table's owner: autovacuum will do it.
+        with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
+            await conn.execute(sql("report_summary_pending_vacuum"))
     return True

@@ -49,3 +49,9 @@ SELECT answers::text AS answers,
        CASE WHEN $2::text IS NULL THEN NULL ELSE answers ->> $2::text END AS cluster
 FROM response
 WHERE wave_id = $1 AND status = 'complete' AND review IS DISTINCT FROM 'pending';
+
+-- name: report_summary_pending_vacuum
+-- After a report added many pending responses at once (the first report of a large campaign), their
+-- deleted rows would make every later report scan them until autovacuum comes by: measured at 1,000,000
+-- responses, the report took 0.8 s instead of 0.06 s in between. Run outside a transaction.
+VACUUM report_summary_pending;
