@@ -41,6 +41,7 @@ import numpy as np
 
 __all__ = [
     "Cells",
+    "Clustered",
     "Moments",
     "WaveCells",
     "build",
@@ -117,6 +118,46 @@ class Cells:
         return bool(
             np.array_equal(self.values, other.values, equal_nan=True)
             and np.array_equal(self.counts, other.counts)
+        )
+
+
+class Clustered:
+    """A sample as cells within clusters: each cell's cluster label ("" for none), value and count.
+
+    ``labels`` is None when the sample has no cluster labels at all.
+    """
+
+    __slots__ = ("counts", "labels", "values")
+
+    def __init__(self, labels: np.ndarray | None, values: np.ndarray, counts: np.ndarray) -> None:
+        self.labels = labels
+        self.values = np.asarray(values, dtype=float)
+        self.counts = np.asarray(counts, dtype=np.int64)
+
+    @property
+    def size(self) -> int:
+        return int(self.counts.sum())
+
+    def present(self) -> Clustered:
+        """The cells without "no value"."""
+        keep = ~np.isnan(self.values) & (self.counts > 0)
+        labels = None if self.labels is None else self.labels[keep]
+        return Clustered(labels, self.values[keep], self.counts[keep])
+
+    def select(self, keep: np.ndarray) -> Clustered:
+        labels = None if self.labels is None else self.labels[keep]
+        return Clustered(labels, self.values[keep], self.counts[keep])
+
+    def cells(self) -> Cells:
+        """The sample without its clusters (cells of the same value added)."""
+        return _merged(self.values, self.counts)
+
+    def same(self, other: Clustered) -> bool:
+        return (
+            (self.labels is None) == (other.labels is None)
+            and (self.labels is None or bool(np.array_equal(self.labels, other.labels)))
+            and bool(np.array_equal(self.values, other.values, equal_nan=True))
+            and bool(np.array_equal(self.counts, other.counts))
         )
 
 
@@ -218,6 +259,17 @@ class WaveCells:
         """A subject's values over the whole wave, as cells (strata merged)."""
         _, values, counts = self.subjects[key]
         return _merged(values, counts)
+
+    def clustered(self, key: str) -> Clustered:
+        """A subject's cells with the cluster label of each (the wave's only attribute, if any)."""
+        strata, values, counts = self.subjects[key]
+        if "cluster" not in self.attributes:
+            return Clustered(None, values, counts)
+        j = self.attributes.index("cluster")
+        names = np.array(
+            ["" if s[j] is None else str(s[j]) for s in self.strata] or [""], dtype=str
+        )
+        return Clustered(names[strata], values, counts)
 
     def rows(self, key: str) -> np.ndarray:
         """A subject's value of every response, strata in order, each value repeated its count."""

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special, stats
 
-from survey.analysis.cells import Cells
+from survey.analysis.cells import Cells, Clustered
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
 
@@ -48,6 +48,7 @@ __all__ = [
     "cohens_d",
     "cohens_h",
     "difference_in_differences",
+    "difference_in_differences_from_cells",
     "glass_delta",
     "hedges_g",
     "mean_difference",
@@ -57,6 +58,7 @@ __all__ = [
     "prob_superiority",
     "risk_difference",
     "standardized_difference_in_differences",
+    "standardized_difference_in_differences_from_cells",
 ]
 
 NAN = float("nan")
@@ -1313,6 +1315,20 @@ def difference_in_differences(
     cell_constant = all(
         np.ptp(y_[(treated_ == t) & (post_ == p)]) <= noise for t in (0, 1) for p in (0, 1)
     )
+    return _did_effect(estimate, variance, df, cell_constant, noise, method, cells, notes, alpha)
+
+
+def _did_effect(
+    estimate: float,
+    variance: float,
+    df: float,
+    cell_constant: bool,
+    noise: float,
+    method: str,
+    cells: tuple[int, int, int, int],
+    notes: list[str],
+    alpha: float,
+) -> Effect:
     se = math.sqrt(variance) if variance > 0 else 0.0
     if cell_constant or se <= noise:
         notes.append("the standard error is zero (no variation left): the interval is undefined")
@@ -1339,6 +1355,75 @@ def difference_in_differences(
         p_value=_t_pvalue(estimate / se, df),
         notes=tuple(notes),
     )
+
+
+def difference_in_differences_from_cells(
+    groups: Sequence[Clustered], *, confidence_level: float = 0.95
+) -> Effect:
+    """:func:`difference_in_differences` of samples given as cells, with their cluster codes.
+
+    The model is saturated (four cell means), so the OLS estimate is the difference of the mean
+    differences and the interaction's robust variance has a closed form: with weights w = (1, −1, −1,
+    1), cell sizes n_g and residuals e = y − mean of its cell, HC1 is n/(n−4) · Σ_g Σ e² / n_g², and the
+    cluster-robust CR1 is G/(G−1) · (n−1)/(n−4) · Σ_c (Σ_g w_g Σ_{i in c, g} e_i / n_g)², the same
+    numbers as statsmodels' ``cov_type="HC1"`` and ``"cluster"`` on the rows.
+
+    Parameters
+    ----------
+    groups
+        Campaign post, campaign pre, comparison post, comparison pre, as
+        :class:`~survey.analysis.cells.Clustered` without missing values; their ``labels`` are integer
+        cluster codes (all None for no clusters).
+    confidence_level
+        Coverage of the interval.
+    """
+    alpha = _alpha(confidence_level)
+    cells = tuple(g.size for g in groups)
+    n = sum(cells)
+    if n < 5:
+        raise InvalidStatistics(f"y: needs at least 5 values, got {n}")
+    values = np.concatenate([g.values for g in groups])
+    if not np.all(np.isfinite(values)):
+        raise InvalidStatistics("y: contains missing or non-finite values; drop them first")
+    labels = ("campaign post", "campaign pre", "comparison post", "comparison pre")
+    empty = [label for label, count in zip(labels, cells, strict=True) if count == 0]
+    if empty:
+        raise InvalidStatistics(
+            f"difference in differences needs every cell; empty: {', '.join(empty)}"
+        )
+    clustered = groups[0].labels is not None
+    notes: list[str] = []
+    means = [float(np.dot(g.values, g.counts)) / g.size for g in groups]
+    weights = (1.0, -1.0, -1.0, 1.0)
+    estimate = means[0] - means[1] - means[2] + means[3]
+    if not clustered:
+        squares = sum(
+            float(np.dot(g.counts, (g.values - m) ** 2)) / (g.size * g.size)
+            for g, m in zip(groups, means, strict=True)
+        )
+        variance = n / (n - 4) * squares
+        df, method = float(n - 4), "ols hc1"
+    else:
+        codes = np.concatenate([np.asarray(g.labels, dtype=np.int64) for g in groups])
+        clusters = np.unique(codes)
+        if clusters.size < 2:
+            raise InvalidStatistics("cluster: cluster-robust errors need at least two clusters")
+        score = np.zeros(int(codes.max()) + 1)
+        for g, m, w in zip(groups, means, weights, strict=True):
+            score += np.bincount(
+                np.asarray(g.labels, dtype=np.int64),
+                weights=w * g.counts * (g.values - m) / g.size,
+                minlength=score.size,
+            )
+        count = int(clusters.size)
+        variance = count / (count - 1) * (n - 1) / (n - 4) * float(np.dot(score, score))
+        df, method = float(count - 1), "ols cluster"
+        notes.append(f"{count} clusters; t with {count - 1} df")
+        if count < 20:
+            notes.append("fewer than 20 clusters: cluster-robust intervals may be too narrow")
+    noise = _TINY_SPREAD * float(np.max(np.abs(values)))
+    cell_constant = all(float(g.values.max() - g.values.min()) <= noise for g in groups)
+    return _did_effect(estimate, variance, df, cell_constant, noise, method, cells, notes, alpha)
 
 
 def standardized_difference_in_differences(
@@ -1407,14 +1492,44 @@ def standardized_difference_in_differences(
         )
     y_, post_, treated_, codes, cells = _did_inputs(y, post, treated, cluster)
     pre_t, pre_c = y_[(post_ == 0) & (treated_ == 1)], y_[(post_ == 0) & (treated_ == 0)]
-    df = pre_t.size + pre_c.size - 2
+    # The raw test's df, as difference_in_differences uses them; its interval is D ± t·se.
+    df_raw = y_.size - 4 if codes is None else int(codes.max())
+    return _standardized_did(raw, pre_t, pre_c, cells, df_raw)
+
+
+def standardized_difference_in_differences_from_cells(
+    groups: Sequence[Clustered], *, confidence_level: float = 0.95, raw: Effect | None = None
+) -> Effect:
+    """:func:`standardized_difference_in_differences` of samples given as cells (see
+    :func:`difference_in_differences_from_cells` for ``groups``)."""
+    if raw is None or raw.name != "difference_in_differences":
+        raw = difference_in_differences_from_cells(groups, confidence_level=confidence_level)
+    clustered = groups[0].labels is not None
+    n = sum(g.size for g in groups)
+    if clustered:
+        df_raw = int(np.unique(np.concatenate([g.labels for g in groups])).size) - 1
+    else:
+        df_raw = n - 4
+    pre_t, pre_c = (Cells(g.values, g.counts) for g in (groups[1], groups[3]))
+    cells = tuple(g.size for g in groups)
+    return _standardized_did(raw, pre_t, pre_c, cells, df_raw)  # type: ignore[arg-type]
+
+
+def _standardized_did(
+    raw: Effect,
+    pre_t: np.ndarray | Cells,
+    pre_c: np.ndarray | Cells,
+    cells: tuple[int, int, int, int],
+    df_raw: int,
+) -> Effect:
+    df = _size(pre_t) + _size(pre_c) - 2
     method = raw.method + " / pooled pre sd (fieller)"
     if df < 2:
         raise InvalidStatistics(
             "standardised difference in differences needs at least four pre observations"
         )
     scale, (pre_t, pre_c) = _scaled(pre_t, pre_c)
-    ss = sum((s.size - 1) * _sd(s) ** 2 for s in (pre_t, pre_c) if s.size > 1)
+    ss = sum((_size(s) - 1) * _sd(s) ** 2 for s in (pre_t, pre_c) if _size(s) > 1)
     sd = scale * math.sqrt(ss / df)
     if sd == 0:
         return _zero_sd_effect(
@@ -1426,8 +1541,6 @@ def standardized_difference_in_differences(
         )
     j = _hedges_j(df)
     estimate = raw.estimate / sd
-    # The raw test's df, as difference_in_differences uses them; its interval is D ± t·se.
-    df_raw = y_.size - 4 if codes is None else int(codes.max())
     t = _t_crit(1 - raw.confidence_level, df_raw)
     se = (raw.ci_high - raw.ci_low) / (2 * t) / sd
     c4 = math.sqrt(2 / df) * math.exp(special.gammaln((df + 1) / 2) - special.gammaln(df / 2))

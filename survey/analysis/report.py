@@ -117,7 +117,7 @@ from survey.analysis.adjustment import (
     adjusted_risk_difference,
     covariate_balance,
 )
-from survey.analysis.cells import Cells, Moments, WaveCells, build, subject_key
+from survey.analysis.cells import Cells, Clustered, Moments, WaveCells, build, subject_key
 from survey.analysis.multiplicity import adjust_pvalues
 from survey.analysis.reliability import cronbach_alpha, cronbach_alpha_from_moments
 from survey.analysis.results import (
@@ -377,7 +377,9 @@ def _safe(name: str, method: str, level: float, call: Callable[[], Effect]) -> E
         )
 
 
-def _group(values: np.ndarray | Cells, hide: bool) -> GroupSummary:
+def _group(values: np.ndarray | Cells | Clustered, hide: bool) -> GroupSummary:
+    if isinstance(values, Clustered):
+        values = values.cells()
     n = int(values.size)
     if hide:
         return GroupSummary(n=None, mean=None, sd=None)
@@ -608,7 +610,12 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.nd
             return None
         if cluster_item is not None and not _choice_item(wave.definition, cluster_item):
             notes.append(_not_choice(wave, cluster_item))
-        raw = wave.cells.attribute("cluster")[role.rows]
+        if _compact("comparison", wave.cells):
+            # One label per stratum, not per response: only counted, and read by _compare_did_cells.
+            j = wave.cells.attributes.index("cluster")
+            raw = np.array([s[j] for s in wave.cells.strata], dtype=object)
+        else:
+            raw = wave.cells.attribute("cluster")[role.rows]
     elif wave.cluster is not None:
         raw = np.asarray(wave.cluster, dtype=object)[role.rows]
     elif cluster_item is None:
@@ -620,6 +627,15 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.nd
         raw = wave.frame.labels(cluster_item)[role.rows]
     # Once per wave, not per outcome: labels become plain strings that numpy compares quickly.
     return np.array(["" if v is None else str(v) for v in raw.tolist()], dtype=str).reshape(-1)
+
+
+def _compact(design: str, cells: WaveCells) -> bool:
+    """Whether the report reads these cells as they are (weighted estimators), not expanded to rows:
+    an independent design without attributes, or a comparison design whose only attribute is the
+    cluster label (an analysis block's answers need rows lined up with them)."""
+    if design == "independent":
+        return not cells.stratified
+    return design == "comparison" and cells.attributes in ((), ("cluster",))
 
 
 def _choice_item(definition: Questionnaire, key: str) -> bool:
@@ -849,6 +865,8 @@ def _compare_panel(
 def _compare_did(
     ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
 ) -> _Result:
+    if any(isinstance(v, Clustered) for v in values.values()):
+        return _compare_did_cells(ctx, subject, values, binary)
     level = ctx.level
     parts = []
     groups: dict[str, GroupSummary] = {}
@@ -937,6 +955,100 @@ def _compare_did(
     return result
 
 
+def _compare_did_cells(
+    ctx: _Context, subject: str, values: dict[str, Clustered | np.ndarray], binary: bool
+) -> _Result:
+    """:func:`_compare_did` from cells: the same groups, notes and effects, by the weighted forms."""
+    level = ctx.level
+    parts: dict[str, Clustered] = {}
+    groups: dict[str, GroupSummary] = {}
+    sizes: dict[str, int] = {}
+    clustered = any(ctx.clusters.get(role.name) is not None for role in ctx.roles)
+    for role in ctx.roles:
+        given = values[role.name]
+        sample = (
+            given if isinstance(given, Clustered) else Clustered(None, np.empty(0), np.empty(0))
+        )
+        parts[role.name] = sample.present()
+        sizes[role.name] = parts[role.name].size
+        groups[role.name] = _group(parts[role.name], _hide(ctx, role.name, sizes[role.name]))
+    hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
+    planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
+    if not binary and not ctx.first_only:
+        planned.append(
+            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
+        )
+    extra: list[Note] = []
+
+    def compute() -> list[Effect]:
+        four = _did_groups([parts[name] for name in _DID_ORDER], clustered, extra)
+        found = [
+            _safe(
+                "difference_in_differences",
+                planned[0][1],
+                level,
+                lambda: effects.difference_in_differences_from_cells(four, confidence_level=level),
+            )
+        ]
+        if len(planned) > 1:
+            found.append(
+                _safe(
+                    "standardized_difference_in_differences",
+                    planned[1][1],
+                    level,
+                    lambda: effects.standardized_difference_in_differences_from_cells(
+                        four, confidence_level=level, raw=found[0]
+                    ),
+                )
+            )
+        return found
+
+    result = _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+    result.notes += extra
+    return result
+
+
+#: The order of the groups of effects.difference_in_differences_from_cells.
+_DID_ORDER = ("campaign_post", "campaign_pre", "comparison_post", "comparison_pre")
+
+
+def _did_groups(four: list[Clustered], clustered: bool, notes: list[Note]) -> list[Clustered]:
+    """The four groups with integer cluster codes, as _compare_did prepares its rows: respondents
+    without a label left out (with a note), and no clusters when fewer than two remain."""
+    if not clustered:
+        return [Clustered(None, p.values, p.counts) for p in four]
+    labels = [
+        np.full(p.values.size, "") if p.labels is None else p.labels.astype(str) for p in four
+    ]
+    unlabelled = sum(int(p.counts[lab == ""].sum()) for p, lab in zip(four, labels, strict=True))
+    if unlabelled:
+        notes.append(
+            _note(
+                "cluster_unlabelled",
+                f"difference_in_differences: {unlabelled} respondent(s) without a cluster "
+                "label left out",
+                count=unlabelled,
+            )
+        )
+        four = [p.select(lab != "") for p, lab in zip(four, labels, strict=True)]
+        labels = [lab[lab != ""] for lab in labels]
+    names, codes = np.unique(np.concatenate(labels), return_inverse=True)
+    if names.size < 2:
+        notes.append(
+            _note(
+                "cluster_fallback",
+                "difference_in_differences: fewer than two clusters: "
+                "heteroskedasticity-robust errors instead",
+            )
+        )
+        return [Clustered(None, p.values, p.counts) for p in four]
+    out, start = [], 0
+    for p in four:
+        out.append(Clustered(codes[start : start + p.values.size], p.values, p.counts))
+        start += p.values.size
+    return out
+
+
 _COMPARE = {
     "independent": _compare_independent,
     "panel": _compare_panel,
@@ -948,7 +1060,8 @@ def _same_values(a: dict[str, np.ndarray | Cells], b: dict[str, np.ndarray | Cel
     # Cells equal as cells give the same report, though their rows may pair up differently.
     return all(
         x.same(y)
-        if isinstance(x, Cells) and isinstance(y, Cells)
+        if (isinstance(x, Cells) and isinstance(y, Cells))
+        or (isinstance(x, Clustered) and isinstance(y, Clustered))
         else np.array_equal(x, y, equal_nan=True)
         for x, y in ((a[name], b[name]) for name in a)
     )
@@ -1022,8 +1135,11 @@ def _values(
         if wave is None:
             out[role.name] = np.empty(0)
         elif wave.cells is not None:
-            if ctx.design == "independent" and not wave.cells.stratified:
-                out[role.name] = wave.cells.cells(key)
+            if _compact(ctx.design, wave.cells):
+                if ctx.design == "independent":
+                    out[role.name] = wave.cells.cells(key)
+                else:
+                    out[role.name] = wave.cells.clustered(key)
             else:
                 out[role.name] = wave.cells.rows(key)[role.rows]
         else:
