@@ -16,14 +16,18 @@ responses, not every response (docs/scaling.md). A panel is matched on rows: its
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from uuid import UUID
 
 import asyncpg
 import msgspec
 
 from survey.analysis import cells as cells_
+from survey.analysis import report as report_module
+from survey.analysis import scoring
 from survey.analysis.report import WaveData, build_report, collapse_waves, reference_definition
 from survey.analysis.results import Report
 from survey.analysis.scoring import frame_from_columns, visibility_items
@@ -47,9 +51,20 @@ __all__ = [
 
 _SCORED = ("choice", "consent", "multi", "likert", "integer", "decimal")
 
-#: Part of every summary's inputs: raise it when the cells' layout or how the report scores them
-#: changes, so that summaries stored by an older release are made anew rather than added to.
+#: Part of every summary's inputs: raise it when the cells' layout changes. Summaries are also made
+#: anew when the code that scores and collapses responses changes (:data:`_CODE`), so that a release
+#: that fixes a scoring rule never adds new responses to cells scored by the old one.
 CELLS_FORMAT = 1
+
+
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for module in (scoring, cells_, report_module):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_CODE = _code_digest()
 
 
 def report_items(definition: Questionnaire, versions: Sequence[Questionnaire] = ()) -> list[str]:
@@ -131,6 +146,7 @@ def _inputs(campaign: Campaign, waves: Sequence[Wave], cluster_item: str | None)
     return msgspec.json.encode(
         [
             CELLS_FORMAT,
+            _CODE,
             campaign.design,
             cluster_item,
             [[w.id, w.phase, w.arm, w.version_id] for w in waves],
