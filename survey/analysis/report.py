@@ -244,10 +244,13 @@ class _Role:
     name: str
     wave: WaveData | None
     rows: np.ndarray  # indices of the complete rows in the wave's frame
+    # Cells read as they are (_compact) have no rows to index, only their number: a million indices
+    # would be the one part of the report that grows with the responses.
+    count: int | None = None
 
     @property
     def n(self) -> int:
-        return int(self.rows.size)
+        return int(self.rows.size) if self.count is None else self.count
 
 
 @dataclass(eq=False)
@@ -2034,8 +2037,11 @@ def _build(
     roles = []
     for name, phase, arm in _ROLES[design]:
         wave = by_role.get((phase, arm))
-        rows = np.empty(0, dtype=np.int64) if wave is None else wave.complete_rows()
-        roles.append(_Role(name, wave, rows))
+        if wave is not None and wave.cells is not None and _compact(design, wave.cells):
+            roles.append(_Role(name, wave, np.empty(0, dtype=np.int64), count=wave.cells.n))
+        else:
+            rows = np.empty(0, dtype=np.int64) if wave is None else wave.complete_rows()
+            roles.append(_Role(name, wave, rows))
         if wave is None:
             message = f"no {phase} wave for the {arm} arm: its effects cannot be estimated"
             notes.append(_note("missing_wave", message, phase=phase, arm=arm))
