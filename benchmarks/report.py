@@ -1,6 +1,6 @@
 """Time of a campaign's full report at 100,000 and 1,000,000 responses, database read included.
 
-    python benchmarks/report.py [--responses 100000,1000000] [--repeat 5] [--new 1000]
+    python benchmarks/report.py [--responses 100000,1000000] [--repeat 15] [--new 1000]
                                 [--database-url URL]
 
 For each size, an independent campaign on the questionnaire of ``benchmarks/analysis.py`` (20 items: 10
@@ -163,7 +163,7 @@ async def measure(url: str, n: int, repeat: int, new: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--responses", default="100000,1000000", help="sizes, comma-separated")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--new", type=int, default=1000, help="responses added before +new")
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or embedded")
     args = parser.parse_args()
