@@ -571,7 +571,7 @@ async def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         command_reads(settings, conn) as reads,
         reads.connection() as reader,
     ):
-        report = await campaign_report(reader, args.campaign)
+        report = await campaign_report(reader, args.campaign, primary=reads.primary_connection)
     if args.format == "json":
         out(report_json(report).decode())
     elif args.format == "csv":

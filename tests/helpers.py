@@ -29,6 +29,7 @@ import functools
 import hashlib
 import hmac
 import io
+import math
 import os
 import re
 import shutil
@@ -54,6 +55,7 @@ from urllib.parse import urlencode
 
 import asyncpg
 import httpx
+import msgspec
 import numpy as np
 import xlsxwriter
 from litestar.testing import AsyncTestClient
@@ -1369,3 +1371,36 @@ async def make_composed(conn: asyncpg.Connection) -> None:
             answers = answers_for(rng, 1, 0.35 + 0.15 * education + gain, int(gain > 0))[0]
             answers["education"] = EDUCATIONS[education]
             await add_response(conn, wave, answers)
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def assert_same_report(row: object, cell: object, path: str = "report") -> None:
+    """Two reports (or parts of them) equal: structures alike, numbers equal to 1e-9 (relative above 1).
+
+    For a report from rows and the same report from cells (survey.analysis.cells).
+    """
+    if isinstance(row, msgspec.Struct):
+        row, cell = msgspec.to_builtins(row), msgspec.to_builtins(cell)
+    if isinstance(row, dict):
+        assert isinstance(cell, dict) and row.keys() == cell.keys(), path
+        for key in row:
+            assert_same_report(row[key], cell[key], f"{path}.{key}")
+    elif isinstance(row, list | tuple):
+        assert isinstance(cell, list | tuple) and len(row) == len(cell), path
+        for i, (a, b) in enumerate(zip(row, cell, strict=True)):
+            assert_same_report(a, b, f"{path}[{i}]")
+    elif isinstance(row, float) and not isinstance(row, bool):
+        assert isinstance(cell, float | int), path
+        if math.isnan(row):
+            assert math.isnan(cell), path
+        else:
+            assert abs(row - cell) <= 1e-9 * max(1.0, abs(row)), f"{path}: {row} != {cell}"
+    elif isinstance(row, str) and isinstance(cell, str) and row != cell:
+        # A note's text shows its numbers rounded (".2f", ".3g"), and a number on a rounding tie (alpha
+        # -1.125) may round either way after a difference of 1e-16; the same note's params carry the
+        # numbers themselves and are compared to 1e-9 above.
+        assert _NUMBER.sub("#", row) == _NUMBER.sub("#", cell), f"{path}: {row!r} != {cell!r}"
+    else:
+        assert row == cell, f"{path}: {row!r} != {cell!r}"

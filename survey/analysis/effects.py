@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import integrate, optimize, special, stats
 
+from survey.analysis.cells import Cells, Clustered
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
 
@@ -47,6 +48,7 @@ __all__ = [
     "cohens_d",
     "cohens_h",
     "difference_in_differences",
+    "difference_in_differences_from_cells",
     "glass_delta",
     "hedges_g",
     "mean_difference",
@@ -56,6 +58,7 @@ __all__ = [
     "prob_superiority",
     "risk_difference",
     "standardized_difference_in_differences",
+    "standardized_difference_in_differences_from_cells",
 ]
 
 NAN = float("nan")
@@ -93,7 +96,10 @@ def _alpha(confidence_level: float) -> float:
     return 1.0 - level
 
 
-def _sample(x: ArrayLike, name: str, min_n: int = 2) -> np.ndarray:
+def _sample(x: ArrayLike | Cells, name: str, min_n: int = 2) -> np.ndarray | Cells:
+    """The values of a sample as floats, checked; a sample given as cells stays cells."""
+    if isinstance(x, Cells):
+        return _cells_sample(x, name, min_n)
     raw = np.asarray(x)
     if raw.dtype.kind not in "biufO":
         raise InvalidStatistics(f"{name}: expected numbers, got values of type {raw.dtype}")
@@ -110,6 +116,24 @@ def _sample(x: ArrayLike, name: str, min_n: int = 2) -> np.ndarray:
     if np.max(np.abs(arr)) > _MAX_ABS:
         raise InvalidStatistics(f"{name}: values larger than {_MAX_ABS:g} in magnitude")
     return arr
+
+
+def _cells_sample(x: Cells, name: str, min_n: int) -> Cells:
+    if x.size < min_n:
+        raise InvalidStatistics(f"{name}: needs at least {min_n} values, got {x.size}")
+    if not np.all(np.isfinite(x.values)):
+        raise InvalidStatistics(f"{name}: contains missing or non-finite values; drop them first")
+    if x.max_abs() > _MAX_ABS:
+        raise InvalidStatistics(f"{name}: values larger than {_MAX_ABS:g} in magnitude")
+    return x
+
+
+def _size(x: np.ndarray | Cells) -> int:
+    return x.size if isinstance(x, Cells) else int(x.size)
+
+
+def _mean(x: np.ndarray | Cells) -> float:
+    return x.mean() if isinstance(x, Cells) else float(np.mean(x))
 
 
 def _count(value: object, name: str) -> int:
@@ -138,21 +162,23 @@ def _proportion(k: object, n: object, k_name: str, n_name: str) -> tuple[int, in
     return k_, n_
 
 
-def _scaled(*arrays: np.ndarray) -> tuple[float, list[np.ndarray]]:
+def _scaled(*arrays: np.ndarray | Cells) -> tuple[float, list[np.ndarray | Cells]]:
     """Divide the arrays by their largest magnitude, so that later squares neither overflow nor underflow.
 
     Standardised effects and t statistics do not change; raw-unit results are multiplied back.
     """
-    scale = max(float(np.max(np.abs(x))) for x in arrays)
+    scale = max(x.max_abs() if isinstance(x, Cells) else float(np.max(np.abs(x))) for x in arrays)
     if scale == 0:
         scale = 1.0
     return scale, [x / scale for x in arrays]
 
 
-def _sd(x: np.ndarray) -> float:
+def _sd(x: np.ndarray | Cells) -> float:
     """Sample SD of scaled data, with spreads that are only rounding noise reported as exactly zero."""
     # The mean of identical values is not always exactly that value in floating point, so np.std alone
     # would report a tiny spurious spread and the standardised effect would explode.
+    if isinstance(x, Cells):
+        return 0.0 if x.ptp() <= _TINY_SPREAD else x.std(ddof=1)
     if np.ptp(x) <= _TINY_SPREAD:
         return 0.0
     return float(np.std(x, ddof=1))
@@ -291,11 +317,11 @@ def _hedges_j(df: float) -> float:
 # ------------------------------------------------------------------------------- standardised means
 
 
-def _pooled(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float, int]:
+def _pooled(a: np.ndarray | Cells, b: np.ndarray | Cells) -> tuple[float, float, float, int]:
     """Mean difference, pooled SD, Student t and its df."""
-    n_a, n_b = a.size, b.size
+    n_a, n_b = _size(a), _size(b)
     df = n_a + n_b - 2
-    diff = float(np.mean(a) - np.mean(b))
+    diff = _mean(a) - _mean(b)
     sd = math.sqrt(((n_a - 1) * _sd(a) ** 2 + (n_b - 1) * _sd(b) ** 2) / df)
     t = diff / (sd * math.sqrt(1 / n_a + 1 / n_b)) if sd > 0 else NAN
     return diff, sd, t, df
@@ -316,7 +342,11 @@ def _zero_sd_effect(name: str, method: str, level: float, n: tuple[int, ...], wh
 
 
 def cohens_d(
-    a: ArrayLike, b: ArrayLike, *, equal_var: bool = True, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    *,
+    equal_var: bool = True,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Cohen's d for two independent groups, with a noncentral-t confidence interval.
 
@@ -340,8 +370,9 @@ def cohens_d(
 
     Parameters
     ----------
-    a, b : array_like
-        Scores after (campaign arm) and before (comparison), at least two each, all finite.
+    a, b : array_like or Cells
+        Scores after (campaign arm) and before (comparison), at least two each, all finite; or their
+        :class:`~survey.analysis.cells.Cells` (values with counts), with the same result.
     equal_var : bool
         Whether to assume equal variances (Student) or not (Welch); the scipy name.
     confidence_level : float
@@ -375,7 +406,7 @@ def cohens_d(
     """
     alpha = _alpha(confidence_level)
     _, (a_, b_) = _scaled(_sample(a, "a"), _sample(b, "b"))
-    n = (a_.size, b_.size)
+    n = (_size(a_), _size(b_))
     method = "noncentral t" if equal_var else "noncentral t (welch)"
     diff, sd, t, df = _pooled(a_, b_)
     if sd == 0:
@@ -401,7 +432,11 @@ def cohens_d(
 
 
 def hedges_g(
-    a: ArrayLike, b: ArrayLike, *, equal_var: bool = True, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    *,
+    equal_var: bool = True,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Hedges' g: Cohen's d with the exact small-sample bias correction, noncentral-t interval.
 
@@ -452,15 +487,16 @@ def hedges_g(
     )
 
 
-def _welch(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
+def _welch(a: np.ndarray | Cells, b: np.ndarray | Cells) -> tuple[float, float, float]:
     """Standard error, Welch–Satterthwaite df and t for mean(a) − mean(b); se 0 gives NaN df and t."""
     sd_a, sd_b = _sd(a), _sd(b)
-    va, vb = sd_a * sd_a / a.size, sd_b * sd_b / b.size
+    n_a, n_b = _size(a), _size(b)
+    va, vb = sd_a * sd_a / n_a, sd_b * sd_b / n_b
     se = math.sqrt(va + vb)
     if se == 0:
         return 0.0, NAN, NAN
-    df = (va + vb) * (va + vb) / (va * va / (a.size - 1) + vb * vb / (b.size - 1))
-    return se, df, float(np.mean(a) - np.mean(b)) / se
+    df = (va + vb) * (va + vb) / (va * va / (n_a - 1) + vb * vb / (n_b - 1))
+    return se, df, (_mean(a) - _mean(b)) / se
 
 
 def glass_delta(a: ArrayLike, b: ArrayLike, *, confidence_level: float = 0.95) -> Effect:
@@ -648,7 +684,11 @@ def paired_d(
 
 
 def mean_difference(
-    a: ArrayLike, b: ArrayLike, paired: bool = False, *, confidence_level: float = 0.95
+    a: ArrayLike | Cells,
+    b: ArrayLike | Cells,
+    paired: bool = False,
+    *,
+    confidence_level: float = 0.95,
 ) -> Effect:
     """Raw mean difference mean(a) − mean(b) with a Welch or paired t interval.
 
@@ -658,8 +698,10 @@ def mean_difference(
 
     Parameters
     ----------
-    a, b : array_like
-        Scores after and before; equal lengths when paired. At least two values each.
+    a, b : array_like or Cells
+        Scores after and before; equal lengths when paired. At least two values each. Independent
+        groups may be given as :class:`~survey.analysis.cells.Cells` (values with counts): the result
+        is that of the expanded rows.
     paired : bool
         Whether ``a[i]`` and ``b[i]`` come from the same respondent.
     confidence_level : float
@@ -693,9 +735,9 @@ def mean_difference(
         method = "paired t"
     else:
         a_, b_ = _sample(a, "a"), _sample(b, "b")
-        n = (a_.size, b_.size)
-        estimate = float(np.mean(a_) - np.mean(b_))
-        scale, a_, b_ = _scaled_pair(a_, b_)
+        n = (_size(a_), _size(b_))
+        estimate = _mean(a_) - _mean(b_)
+        scale, (a_, b_) = _scaled(a_, b_)
         se, df, _ = _welch(a_, b_)
         se *= scale
         method = "welch"
@@ -1273,6 +1315,20 @@ def difference_in_differences(
     cell_constant = all(
         np.ptp(y_[(treated_ == t) & (post_ == p)]) <= noise for t in (0, 1) for p in (0, 1)
     )
+    return _did_effect(estimate, variance, df, cell_constant, noise, method, cells, notes, alpha)
+
+
+def _did_effect(
+    estimate: float,
+    variance: float,
+    df: float,
+    cell_constant: bool,
+    noise: float,
+    method: str,
+    cells: tuple[int, int, int, int],
+    notes: list[str],
+    alpha: float,
+) -> Effect:
     se = math.sqrt(variance) if variance > 0 else 0.0
     if cell_constant or se <= noise:
         notes.append("the standard error is zero (no variation left): the interval is undefined")
@@ -1299,6 +1355,75 @@ def difference_in_differences(
         p_value=_t_pvalue(estimate / se, df),
         notes=tuple(notes),
     )
+
+
+def difference_in_differences_from_cells(
+    groups: Sequence[Clustered], *, confidence_level: float = 0.95
+) -> Effect:
+    """:func:`difference_in_differences` of samples given as cells, with their cluster codes.
+
+    The model is saturated (four cell means), so the OLS estimate is the difference of the mean
+    differences and the interaction's robust variance has a closed form: with weights w = (1, −1, −1,
+    1), cell sizes n_g and residuals e = y − mean of its cell, HC1 is n/(n−4) · Σ_g Σ e² / n_g², and the
+    cluster-robust CR1 is G/(G−1) · (n−1)/(n−4) · Σ_c (Σ_g w_g Σ_{i in c, g} e_i / n_g)², the same
+    numbers as statsmodels' ``cov_type="HC1"`` and ``"cluster"`` on the rows.
+
+    Parameters
+    ----------
+    groups
+        Campaign post, campaign pre, comparison post, comparison pre, as
+        :class:`~survey.analysis.cells.Clustered` without missing values; their ``labels`` are integer
+        cluster codes (all None for no clusters).
+    confidence_level
+        Coverage of the interval.
+    """
+    alpha = _alpha(confidence_level)
+    cells = tuple(g.size for g in groups)
+    n = sum(cells)
+    if n < 5:
+        raise InvalidStatistics(f"y: needs at least 5 values, got {n}")
+    values = np.concatenate([g.values for g in groups])
+    if not np.all(np.isfinite(values)):
+        raise InvalidStatistics("y: contains missing or non-finite values; drop them first")
+    labels = ("campaign post", "campaign pre", "comparison post", "comparison pre")
+    empty = [label for label, count in zip(labels, cells, strict=True) if count == 0]
+    if empty:
+        raise InvalidStatistics(
+            f"difference in differences needs every cell; empty: {', '.join(empty)}"
+        )
+    clustered = groups[0].labels is not None
+    notes: list[str] = []
+    means = [float(np.dot(g.values, g.counts)) / g.size for g in groups]
+    weights = (1.0, -1.0, -1.0, 1.0)
+    estimate = means[0] - means[1] - means[2] + means[3]
+    if not clustered:
+        squares = sum(
+            float(np.dot(g.counts, (g.values - m) ** 2)) / (g.size * g.size)
+            for g, m in zip(groups, means, strict=True)
+        )
+        variance = n / (n - 4) * squares
+        df, method = float(n - 4), "ols hc1"
+    else:
+        codes = np.concatenate([np.asarray(g.labels, dtype=np.int64) for g in groups])
+        clusters = np.unique(codes)
+        if clusters.size < 2:
+            raise InvalidStatistics("cluster: cluster-robust errors need at least two clusters")
+        score = np.zeros(int(codes.max()) + 1)
+        for g, m, w in zip(groups, means, weights, strict=True):
+            score += np.bincount(
+                np.asarray(g.labels, dtype=np.int64),
+                weights=w * g.counts * (g.values - m) / g.size,
+                minlength=score.size,
+            )
+        count = int(clusters.size)
+        variance = count / (count - 1) * (n - 1) / (n - 4) * float(np.dot(score, score))
+        df, method = float(count - 1), "ols cluster"
+        notes.append(f"{count} clusters; t with {count - 1} df")
+        if count < 20:
+            notes.append("fewer than 20 clusters: cluster-robust intervals may be too narrow")
+    noise = _TINY_SPREAD * float(np.max(np.abs(values)))
+    cell_constant = all(float(g.values.max() - g.values.min()) <= noise for g in groups)
+    return _did_effect(estimate, variance, df, cell_constant, noise, method, cells, notes, alpha)
 
 
 def standardized_difference_in_differences(
@@ -1367,14 +1492,44 @@ def standardized_difference_in_differences(
         )
     y_, post_, treated_, codes, cells = _did_inputs(y, post, treated, cluster)
     pre_t, pre_c = y_[(post_ == 0) & (treated_ == 1)], y_[(post_ == 0) & (treated_ == 0)]
-    df = pre_t.size + pre_c.size - 2
+    # The raw test's df, as difference_in_differences uses them; its interval is D ± t·se.
+    df_raw = y_.size - 4 if codes is None else int(codes.max())
+    return _standardized_did(raw, pre_t, pre_c, cells, df_raw)
+
+
+def standardized_difference_in_differences_from_cells(
+    groups: Sequence[Clustered], *, confidence_level: float = 0.95, raw: Effect | None = None
+) -> Effect:
+    """:func:`standardized_difference_in_differences` of samples given as cells (see
+    :func:`difference_in_differences_from_cells` for ``groups``)."""
+    if raw is None or raw.name != "difference_in_differences":
+        raw = difference_in_differences_from_cells(groups, confidence_level=confidence_level)
+    clustered = groups[0].labels is not None
+    n = sum(g.size for g in groups)
+    if clustered:
+        df_raw = int(np.unique(np.concatenate([g.labels for g in groups])).size) - 1
+    else:
+        df_raw = n - 4
+    pre_t, pre_c = (Cells(g.values, g.counts) for g in (groups[1], groups[3]))
+    cells = tuple(g.size for g in groups)
+    return _standardized_did(raw, pre_t, pre_c, cells, df_raw)  # type: ignore[arg-type]
+
+
+def _standardized_did(
+    raw: Effect,
+    pre_t: np.ndarray | Cells,
+    pre_c: np.ndarray | Cells,
+    cells: tuple[int, int, int, int],
+    df_raw: int,
+) -> Effect:
+    df = _size(pre_t) + _size(pre_c) - 2
     method = raw.method + " / pooled pre sd (fieller)"
     if df < 2:
         raise InvalidStatistics(
             "standardised difference in differences needs at least four pre observations"
         )
     scale, (pre_t, pre_c) = _scaled(pre_t, pre_c)
-    ss = sum((s.size - 1) * _sd(s) ** 2 for s in (pre_t, pre_c) if s.size > 1)
+    ss = sum((_size(s) - 1) * _sd(s) ** 2 for s in (pre_t, pre_c) if _size(s) > 1)
     sd = scale * math.sqrt(ss / df)
     if sd == 0:
         return _zero_sd_effect(
@@ -1386,8 +1541,6 @@ def standardized_difference_in_differences(
         )
     j = _hedges_j(df)
     estimate = raw.estimate / sd
-    # The raw test's df, as difference_in_differences uses them; its interval is D ± t·se.
-    df_raw = y_.size - 4 if codes is None else int(codes.max())
     t = _t_crit(1 - raw.confidence_level, df_raw)
     se = (raw.ci_high - raw.ci_low) / (2 * t) / sd
     c4 = math.sqrt(2 / df) * math.exp(special.gammaln((df + 1) / 2) - special.gammaln(df / 2))

@@ -21,10 +21,17 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from survey.analysis.cells import Moments
 from survey.analysis.results import Effect, ItemAnalysis, ItemStats
 from survey.errors import InvalidStatistics
 
-__all__ = ["cronbach_alpha", "feldt_interval", "item_analysis", "kr20"]
+__all__ = [
+    "cronbach_alpha",
+    "cronbach_alpha_from_moments",
+    "feldt_interval",
+    "item_analysis",
+    "kr20",
+]
 
 # A total-score variance below this share of the squared score scale is rounding noise, not spread.
 _RELATIVE_ZERO_VARIANCE = 1e-24
@@ -147,14 +154,28 @@ def feldt_interval(
 def _reliability_effect(
     x: np.ndarray, *, name: str, confidence_level: float, binary: bool
 ) -> Effect:
-    complete, dropped = _complete_rows(x)
+    complete, _ = _complete_rows(x)
     n, k = complete.shape
-    notes = [f"listwise deletion: {dropped} of {x.shape[0]} rows dropped for a missing answer"]
+    return _effect(
+        name,
+        n,
+        k,
+        x.shape[0],
+        _alpha(complete) if n >= 2 else float("nan"),
+        confidence_level,
+        binary,
+    )
+
+
+def _effect(
+    name: str, n: int, k: int, rows: int, estimate: float, confidence_level: float, binary: bool
+) -> Effect:
+    """The reliability Effect of an estimate on ``n`` complete rows of ``rows``, ``k`` items."""
+    notes = [f"listwise deletion: {rows - n} of {rows} rows dropped for a missing answer"]
     if n < 2:
         notes.append(f"{name} needs at least 2 complete rows, got {n}")
         estimate = low = high = float("nan")
     else:
-        estimate = _alpha(complete)
         if np.isnan(estimate):
             what = "score" if binary else "total score"
             notes.append(f"{name} undefined: the {what} has no variance in the complete rows")
@@ -170,6 +191,36 @@ def _reliability_effect(
         p_value=None,
         notes=tuple(notes),
     )
+
+
+def cronbach_alpha_from_moments(moments: Moments, *, confidence_level: float = 0.95) -> Effect:
+    """Cronbach's alpha and Feldt's interval from the moments of the complete rows.
+
+    The same Effect as :func:`cronbach_alpha` of the matrix the moments summarise
+    (:class:`~survey.analysis.cells.Moments`): the item and total variances are
+    ``(sum of squares − sum² / n) / n``, exact for the integer answers of Likert items.
+
+    Parameters
+    ----------
+    moments
+        Rows, complete rows, column sums, cross-product sums and the largest row total.
+    confidence_level
+        Two-sided confidence level of the interval.
+    """
+    _check_confidence_level(confidence_level)
+    sums = np.asarray(moments.sums, dtype=float)
+    cross = np.asarray(moments.cross, dtype=float).reshape(sums.size, sums.size)
+    k, n = int(sums.size), moments.n
+    if k < 2:
+        raise InvalidStatistics(f"matrix: reliability needs at least 2 items (columns), got {k}")
+    estimate = float("nan")
+    if n >= 2:
+        total_var = (float(cross.sum()) - float(sums.sum()) ** 2 / n) / n
+        scale = max(1.0, moments.max_abs_total)
+        if total_var > _RELATIVE_ZERO_VARIANCE * scale * scale:
+            item_var = float((np.diag(cross) - sums * sums / n).sum()) / n
+            estimate = k / (k - 1) * (1.0 - item_var / total_var)
+    return _effect("cronbach_alpha", n, k, moments.rows, estimate, confidence_level, False)
 
 
 def cronbach_alpha(matrix: ArrayLike, *, confidence_level: float = 0.95) -> Effect:

@@ -117,8 +117,9 @@ from survey.analysis.adjustment import (
     adjusted_risk_difference,
     covariate_balance,
 )
+from survey.analysis.cells import Cells, Clustered, Moments, WaveCells, build, subject_key
 from survey.analysis.multiplicity import adjust_pvalues
-from survey.analysis.reliability import cronbach_alpha
+from survey.analysis.reliability import cronbach_alpha, cronbach_alpha_from_moments
 from survey.analysis.results import (
     CovariateBalance,
     CovariateSummary,
@@ -152,6 +153,7 @@ __all__ = [
     "Direction",
     "WaveData",
     "build_report",
+    "collapse_waves",
     "direction",
     "reference_definition",
 ]
@@ -198,7 +200,12 @@ class WaveData:
     comparability
         That version's comparability map: item key → the key it is compared under.
     frame
-        The wave's responses; only the rows marked complete are analysed.
+        The wave's responses; only the rows marked complete are analysed. None when ``cells`` are
+        given instead.
+    cells
+        The wave's complete responses collapsed to cells (:mod:`survey.analysis.cells`, made by
+        :func:`collapse_waves` with the same design, versions and settings), in place of ``frame``:
+        the report is the same. Not for a panel design, whose matching needs rows.
     panel_key
         Panel design: one pseudonymous key per frame row (None or "" where there is none).
     cluster
@@ -212,9 +219,22 @@ class WaveData:
     version: int
     definition: Questionnaire
     comparability: Mapping[str, str]
-    frame: ResponseFrame
+    frame: ResponseFrame | None
     panel_key: Sequence[object] | np.ndarray | None = None
     cluster: Sequence[object] | np.ndarray | None = None
+    cells: WaveCells | None = None
+
+    @property
+    def n_complete(self) -> int:
+        if self.cells is not None:
+            return self.cells.n
+        return int(np.count_nonzero(self.frame.complete)) if self.frame is not None else 0
+
+    def complete_rows(self) -> np.ndarray:
+        """Indices of the complete responses (of the expanded cells, with ``cells``)."""
+        if self.cells is not None:
+            return np.arange(self.cells.n)
+        return np.flatnonzero(self.frame.complete) if self.frame is not None else np.empty(0, int)
 
 
 @dataclass(eq=False)
@@ -224,10 +244,13 @@ class _Role:
     name: str
     wave: WaveData | None
     rows: np.ndarray  # indices of the complete rows in the wave's frame
+    # Cells read as they are (_compact) have no rows to index, only their number: a million indices
+    # would be the one part of the report that grows with the responses.
+    count: int | None = None
 
     @property
     def n(self) -> int:
-        return int(self.rows.size)
+        return int(self.rows.size) if self.count is None else self.count
 
 
 @dataclass(eq=False)
@@ -256,6 +279,17 @@ class _Context:
     # Only the first planned effect (the raw difference): what a group's effect and the other reading
     # of skipped questions need, without the standardised effects' costlier intervals.
     first_only: bool = False
+    # Set by collapse_waves: what the report reads of each wave, kept to make its cells.
+    recorder: _Recorder | None = None
+
+
+@dataclass(eq=False)
+class _Recorder:
+    """Per wave key: the attributes, subjects and moments the report read (see collapse_waves)."""
+
+    attributes: dict[str, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)
+    subjects: dict[str, dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)
+    moments: dict[str, dict[str, Moments]] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -346,7 +380,9 @@ def _safe(name: str, method: str, level: float, call: Callable[[], Effect]) -> E
         )
 
 
-def _group(values: np.ndarray, hide: bool) -> GroupSummary:
+def _group(values: np.ndarray | Cells | Clustered, hide: bool) -> GroupSummary:
+    if isinstance(values, Clustered):
+        values = values.cells()
     n = int(values.size)
     if hide:
         return GroupSummary(n=None, mean=None, sd=None)
@@ -357,8 +393,15 @@ def _group(values: np.ndarray, hide: bool) -> GroupSummary:
     return GroupSummary(n=n, mean=_number(mean), sd=_number(sd))
 
 
-def _present(values: np.ndarray) -> np.ndarray:
+def _present(values: np.ndarray | Cells) -> np.ndarray | Cells:
+    if isinstance(values, Cells):
+        return values.present()
     return values[~np.isnan(values)]
+
+
+def _total(values: np.ndarray | Cells) -> int:
+    """The number of 1s of a binary sample."""
+    return int(values.sum()) if isinstance(values, Cells) else int(np.sum(values))
 
 
 def _has_item(definition: Questionnaire, key: str) -> bool:
@@ -388,6 +431,14 @@ def _check_waves(waves: Sequence[WaveData]) -> None:
             raise InvalidStatistics(
                 f"waves {other} and {wave.key}: both are the {wave.phase} wave of the {wave.arm} arm"
             )
+        if (wave.frame is None) == (wave.cells is None):
+            raise InvalidStatistics(f"wave {wave.key}: give either its frame or its cells")
+        if wave.cells is not None:
+            if wave.panel_key is not None or wave.cluster is not None:
+                raise InvalidStatistics(
+                    f"wave {wave.key}: cells carry their clusters; panel keys need rows"
+                )
+            continue
         n = wave.frame.n
         if wave.frame.complete.shape != (n,):
             raise InvalidStatistics(
@@ -557,26 +608,54 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.nd
     wave = role.wave
     if wave is None:
         return None
-    if wave.cluster is not None:
+    if wave.cells is not None:
+        if "cluster" not in wave.cells.attributes:
+            return None
+        if cluster_item is not None and not _choice_item(wave.definition, cluster_item):
+            notes.append(_not_choice(wave, cluster_item))
+        if _compact("comparison", wave.cells):
+            # One label per stratum, not per response: only counted, and read by _compare_did_cells.
+            j = wave.cells.attributes.index("cluster")
+            raw = np.array([s[j] for s in wave.cells.strata], dtype=object)
+        else:
+            raw = wave.cells.attribute("cluster")[role.rows]
+    elif wave.cluster is not None:
         raw = np.asarray(wave.cluster, dtype=object)[role.rows]
     elif cluster_item is None:
         return None
     elif cluster_item not in wave.frame.codes:
-        notes.append(
-            _note(
-                "cluster_item_not_choice",
-                f"wave {wave.key}: cluster item {cluster_item} is not a choice item of "
-                f"v{wave.version}",
-                wave=wave.key,
-                item=cluster_item,
-                version=wave.version,
-            )
-        )
+        notes.append(_not_choice(wave, cluster_item))
         raw = np.full(role.n, None, dtype=object)
     else:
         raw = wave.frame.labels(cluster_item)[role.rows]
     # Once per wave, not per outcome: labels become plain strings that numpy compares quickly.
     return np.array(["" if v is None else str(v) for v in raw.tolist()], dtype=str).reshape(-1)
+
+
+def _compact(design: str, cells: WaveCells) -> bool:
+    """Whether the report reads these cells as they are (weighted estimators), not expanded to rows:
+    an independent design without attributes, or a comparison design whose only attribute is the
+    cluster label (an analysis block's answers need rows lined up with them)."""
+    if design == "independent":
+        return not cells.stratified
+    return design == "comparison" and cells.attributes in ((), ("cluster",))
+
+
+def _choice_item(definition: Questionnaire, key: str) -> bool:
+    """Whether the frame of this definition has codes for the item (as ``frame.codes`` would)."""
+    return any(
+        item.key == key and item.type in ("choice", "consent") for item in definition.items()
+    )
+
+
+def _not_choice(wave: WaveData, cluster_item: str) -> Note:
+    return _note(
+        "cluster_item_not_choice",
+        f"wave {wave.key}: cluster item {cluster_item} is not a choice item of v{wave.version}",
+        wave=wave.key,
+        item=cluster_item,
+        version=wave.version,
+    )
 
 
 def _cluster_codes(labels: dict[str, np.ndarray | None]) -> dict[str, np.ndarray | None]:
@@ -711,7 +790,7 @@ def _compare_independent(
     sizes = {"pre": pre.size, "post": post.size}
     hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
     groups = {name: _group(v, name in hidden) for name, v in (("pre", pre), ("post", post))}
-    k_post, k_pre = int(np.sum(post)), int(np.sum(pre))
+    k_post, k_pre = _total(post), _total(pre)
     makers: dict[str, Callable[[], Effect]] = {
         "risk_difference": lambda: effects.risk_difference(
             k_post, post.size, k_pre, pre.size, confidence_level=level
@@ -789,6 +868,8 @@ def _compare_panel(
 def _compare_did(
     ctx: _Context, subject: str, values: dict[str, np.ndarray], binary: bool
 ) -> _Result:
+    if any(isinstance(v, Clustered) for v in values.values()):
+        return _compare_did_cells(ctx, subject, values, binary)
     level = ctx.level
     parts = []
     groups: dict[str, GroupSummary] = {}
@@ -877,6 +958,100 @@ def _compare_did(
     return result
 
 
+def _compare_did_cells(
+    ctx: _Context, subject: str, values: dict[str, Clustered | np.ndarray], binary: bool
+) -> _Result:
+    """:func:`_compare_did` from cells: the same groups, notes and effects, by the weighted forms."""
+    level = ctx.level
+    parts: dict[str, Clustered] = {}
+    groups: dict[str, GroupSummary] = {}
+    sizes: dict[str, int] = {}
+    clustered = any(ctx.clusters.get(role.name) is not None for role in ctx.roles)
+    for role in ctx.roles:
+        given = values[role.name]
+        sample = (
+            given if isinstance(given, Clustered) else Clustered(None, np.empty(0), np.empty(0))
+        )
+        parts[role.name] = sample.present()
+        sizes[role.name] = parts[role.name].size
+        groups[role.name] = _group(parts[role.name], _hide(ctx, role.name, sizes[role.name]))
+    hidden = {name for name, n in sizes.items() if _hide(ctx, name, n)}
+    planned = [("difference_in_differences", "ols cluster" if clustered else "ols hc1")]
+    if not binary and not ctx.first_only:
+        planned.append(
+            ("standardized_difference_in_differences", planned[0][1] + " / pooled pre sd (fieller)")
+        )
+    extra: list[Note] = []
+
+    def compute() -> list[Effect]:
+        four = _did_groups([parts[name] for name in _DID_ORDER], clustered, extra)
+        found = [
+            _safe(
+                "difference_in_differences",
+                planned[0][1],
+                level,
+                lambda: effects.difference_in_differences_from_cells(four, confidence_level=level),
+            )
+        ]
+        if len(planned) > 1:
+            found.append(
+                _safe(
+                    "standardized_difference_in_differences",
+                    planned[1][1],
+                    level,
+                    lambda: effects.standardized_difference_in_differences_from_cells(
+                        four, confidence_level=level, raw=found[0]
+                    ),
+                )
+            )
+        return found
+
+    result = _finish(ctx, subject, groups, sizes, hidden, planned, compute)
+    result.notes += extra
+    return result
+
+
+#: The order of the groups of effects.difference_in_differences_from_cells.
+_DID_ORDER = ("campaign_post", "campaign_pre", "comparison_post", "comparison_pre")
+
+
+def _did_groups(four: list[Clustered], clustered: bool, notes: list[Note]) -> list[Clustered]:
+    """The four groups with integer cluster codes, as _compare_did prepares its rows: respondents
+    without a label left out (with a note), and no clusters when fewer than two remain."""
+    if not clustered:
+        return [Clustered(None, p.values, p.counts) for p in four]
+    labels = [
+        np.full(p.values.size, "") if p.labels is None else p.labels.astype(str) for p in four
+    ]
+    unlabelled = sum(int(p.counts[lab == ""].sum()) for p, lab in zip(four, labels, strict=True))
+    if unlabelled:
+        notes.append(
+            _note(
+                "cluster_unlabelled",
+                f"difference_in_differences: {unlabelled} respondent(s) without a cluster "
+                "label left out",
+                count=unlabelled,
+            )
+        )
+        four = [p.select(lab != "") for p, lab in zip(four, labels, strict=True)]
+        labels = [lab[lab != ""] for lab in labels]
+    names, codes = np.unique(np.concatenate(labels), return_inverse=True)
+    if names.size < 2:
+        notes.append(
+            _note(
+                "cluster_fallback",
+                "difference_in_differences: fewer than two clusters: "
+                "heteroskedasticity-robust errors instead",
+            )
+        )
+        return [Clustered(None, p.values, p.counts) for p in four]
+    out, start = [], 0
+    for p in four:
+        out.append(Clustered(codes[start : start + p.values.size], p.values, p.counts))
+        start += p.values.size
+    return out
+
+
 _COMPARE = {
     "independent": _compare_independent,
     "panel": _compare_panel,
@@ -884,8 +1059,15 @@ _COMPARE = {
 }
 
 
-def _same_values(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
-    return all(np.array_equal(a[name], b[name], equal_nan=True) for name in a)
+def _same_values(a: dict[str, np.ndarray | Cells], b: dict[str, np.ndarray | Cells]) -> bool:
+    # Cells equal as cells give the same report, though their rows may pair up differently.
+    return all(
+        x.same(y)
+        if (isinstance(x, Cells) and isinstance(y, Cells))
+        or (isinstance(x, Clustered) and isinstance(y, Clustered))
+        else np.array_equal(x, y, equal_nan=True)
+        for x, y in ((a[name], b[name]) for name in a)
+    )
 
 
 def _skipped_reading(
@@ -942,15 +1124,31 @@ def _skipped_reading(
 
 
 def _values(
-    ctx: _Context, score: Callable[[Questionnaire, ResponseFrame], np.ndarray]
-) -> dict[str, np.ndarray]:
-    """Score every role's wave and keep its complete rows (an absent wave gives no values)."""
-    out = {}
+    ctx: _Context, key: str, score: Callable[[Questionnaire, ResponseFrame], np.ndarray]
+) -> dict[str, np.ndarray | Cells]:
+    """Score every role's wave and keep its complete rows (an absent wave gives no values).
+
+    ``key`` names the score among a wave's cells (:func:`survey.analysis.cells.subject_key`). From
+    cells, the values stay cells where every consumer takes them (independent samples without
+    attributes), and are expanded to rows, lined up with the attributes, elsewhere.
+    """
+    out: dict[str, np.ndarray | Cells] = {}
     for role in ctx.roles:
-        if role.wave is None:
+        wave = role.wave
+        if wave is None:
             out[role.name] = np.empty(0)
+        elif wave.cells is not None:
+            if _compact(ctx.design, wave.cells):
+                if ctx.design == "independent":
+                    out[role.name] = wave.cells.cells(key)
+                else:
+                    out[role.name] = wave.cells.clustered(key)
+            else:
+                out[role.name] = wave.cells.rows(key)[role.rows]
         else:
-            out[role.name] = score(role.wave.definition, role.wave.frame)[role.rows]
+            out[role.name] = score(wave.definition, wave.frame)[role.rows]
+            if ctx.recorder is not None:
+                ctx.recorder.subjects.setdefault(wave.key, {})[key] = out[role.name]
     return out
 
 
@@ -965,14 +1163,36 @@ def _reliability(
             _note("alpha_needs_two_items", "reliability: alpha needs at least 2 comparable items")
         )
         return summaries, notes
+    moments_key = subject_key("alpha", key, "", items)
     for role in ctx.roles:
         name = f"cronbach_alpha ({role.name})"  # in the technical notes
-        if role.wave is None or role.n < ctx.min_cell:
+        wave = role.wave
+        if wave is None:
             continue
-        matrix = likert_matrix(role.wave.definition, role.wave.frame, items)[role.rows]
-        alpha = _safe(
-            name, "Feldt", ctx.level, lambda m=matrix: cronbach_alpha(m, confidence_level=ctx.level)
-        )
+        if wave.cells is not None:
+            if role.n < ctx.min_cell:
+                continue
+            moments = wave.cells.moments[moments_key]
+            alpha = _safe(
+                name,
+                "Feldt",
+                ctx.level,
+                lambda m=moments: cronbach_alpha_from_moments(m, confidence_level=ctx.level),
+            )
+        else:
+            if role.n < ctx.min_cell and ctx.recorder is None:
+                continue
+            matrix = likert_matrix(wave.definition, wave.frame, items)[role.rows]
+            if ctx.recorder is not None:
+                ctx.recorder.moments.setdefault(wave.key, {})[moments_key] = Moments.of(matrix)
+                if role.n < ctx.min_cell:
+                    continue
+            alpha = _safe(
+                name,
+                "Feldt",
+                ctx.level,
+                lambda m=matrix: cronbach_alpha(m, confidence_level=ctx.level),
+            )
         used = alpha.n[0] if alpha.n else 0
         if 0 < used < ctx.min_cell:
             summaries.append(
@@ -1037,7 +1257,7 @@ def _band_levels(item: Item, bands: Sequence[int]) -> tuple[str, ...]:
 
 
 def _read_variable(
-    roles: Sequence[_Role], reference: Questionnaire, variable: Variable
+    roles: Sequence[_Role], reference: Questionnaire, variable: Variable, kind: str
 ) -> _Variable:
     """A covariate or grouping item's values in every role, coded by the reference version."""
     item = reference.item(variable.item)
@@ -1056,6 +1276,14 @@ def _read_variable(
         wave = role.wave
         if wave is None:
             values[role.name] = np.empty(0, dtype=np.int64 if levels else float)
+        elif wave.cells is not None:
+            column = wave.cells.attribute(f"{kind}:{item.key}")[role.rows]
+            if levels is not None:
+                values[role.name] = column.astype(np.int64)
+            else:
+                values[role.name] = np.array(
+                    [math.nan if v is None else v for v in column.tolist()], dtype=float
+                )
         elif item.type == "choice" and levels is not None:
             position = {value: i for i, value in enumerate(levels)}
             table = np.array(
@@ -1097,7 +1325,7 @@ def _variables(
                 )
             )
             continue
-        found.append(_read_variable(roles, reference, variable))
+        found.append(_read_variable(roles, reference, variable, kind))
     return found
 
 
@@ -1480,15 +1708,27 @@ def _outcome(ctx: _Context, key: str, outcome: Outcome) -> tuple[OutcomeReport, 
         )
         return report, "outcomes"
     if outcome.kind == "score":
-        values = _values(ctx, lambda d, f: knowledge_scores(d, f, outcome, items=usable))
+        values = _values(
+            ctx,
+            subject_key("score", key, "wrong", usable),
+            lambda d, f: knowledge_scores(d, f, outcome, items=usable),
+        )
     elif outcome.kind == "scale":
-        values = _values(ctx, lambda d, f: scale_scores(d, f, outcome, items=usable))
+        values = _values(
+            ctx,
+            subject_key("scale", key, "", usable),
+            lambda d, f: scale_scores(d, f, outcome, items=usable),
+        )
     else:
-        values = _values(ctx, lambda d, f: proportion(d, f, outcome))
+        values = _values(
+            ctx, subject_key("proportion", key, "", usable), lambda d, f: proportion(d, f, outcome)
+        )
     result = _COMPARE[ctx.design](ctx, key, values, outcome.kind == "proportion")
     if outcome.kind == "score":
         alternative = _values(
-            ctx, lambda d, f: knowledge_scores(d, f, outcome, items=usable, skipped="missing")
+            ctx,
+            subject_key("score", key, "missing", usable),
+            lambda d, f: knowledge_scores(d, f, outcome, items=usable, skipped="missing"),
         )
         result.notes += _skipped_reading(ctx, key, False, result, values, alternative)
     found = list(result.effects)
@@ -1557,9 +1797,15 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
                     "guessing-corrected item: the share answering every choice right",
                 )
             )
-        values = _values(ctx, lambda d, f: item_correct(d, f, item.key, binary=True))
+        values = _values(
+            ctx,
+            subject_key("item", item.key, "wrong"),
+            lambda d, f: item_correct(d, f, item.key, binary=True),
+        )
         alternative = _values(
-            ctx, lambda d, f: item_correct(d, f, item.key, binary=True, skipped="missing")
+            ctx,
+            subject_key("item", item.key, "missing"),
+            lambda d, f: item_correct(d, f, item.key, binary=True, skipped="missing"),
         )
     else:
         kind, family = "likert", "attitude"
@@ -1570,7 +1816,11 @@ def _item_report(ctx: _Context, reference: Questionnaire, item: Item) -> tuple[O
                     "reverse-coded (points + 1 - answer), so that higher is better",
                 )
             )
-        values = _values(ctx, lambda d, f: likert_matrix(d, f, [item.key])[:, 0])
+        values = _values(
+            ctx,
+            subject_key("likert", item.key, ""),
+            lambda d, f: likert_matrix(d, f, [item.key])[:, 0],
+        )
     result = _COMPARE[ctx.design](ctx, item.key, values, kind == "item")
     if kind == "item":
         result.notes += _skipped_reading(ctx, item.key, True, result, values, alternative)
@@ -1648,6 +1898,9 @@ def build_report(
 ) -> Report:
     """The campaign report: every outcome and comparable item, compared as the design requires.
 
+    Each wave gives its rows (``frame``) or its cells (``cells``, from :func:`collapse_waves`): the
+    report is the same to rounding, and from cells its cost does not grow with the responses.
+
     Parameters
     ----------
     campaign
@@ -1683,6 +1936,82 @@ def build_report(
         same phase and arm, or panel keys or cluster labels whose length differs from the frame's.
         Data, however degenerate, never raises: it gives null estimates with notes.
     """
+    return _build(
+        campaign,
+        design,
+        waves,
+        confidence_level=confidence_level,
+        adjust=adjust,
+        cluster_item=cluster_item,
+        small_n=small_n,
+        min_cell=min_cell,
+        min_alpha=min_alpha,
+        min_match_rate=min_match_rate,
+        recorder=None,
+    )
+
+
+def collapse_waves(
+    design: str,
+    waves: Sequence[WaveData],
+    *,
+    cluster_item: str | None = None,
+) -> dict[str, WaveCells]:
+    """Each wave's complete responses as the cells :func:`build_report` reads in place of rows.
+
+    The cells hold exactly what the report of this design, these versions and this cluster item
+    reads of each wave (scored by :mod:`survey.analysis.scoring`, the one way of scoring), so they
+    must be made again when any of these change. Cells of disjoint sets of a wave's responses add
+    (:func:`survey.analysis.cells.combine`).
+
+    Parameters
+    ----------
+    design
+        ``"independent"`` or ``"comparison"``: a panel's matching needs rows.
+    waves
+        Every wave of the campaign, with its frame (only its complete rows are read).
+    cluster_item
+        As for :func:`build_report`.
+
+    Returns
+    -------
+    dict
+        Wave key → its cells.
+
+    Raises
+    ------
+    InvalidStatistics
+        For a panel design, or waves that :func:`build_report` would refuse.
+    """
+    if design == "panel":
+        raise InvalidStatistics("design: a panel is matched on rows and has no cells")
+    recorder = _Recorder()
+    _build(campaign="", design=design, waves=waves, cluster_item=cluster_item, recorder=recorder)
+    out = {}
+    for wave in waves:
+        out[wave.key] = build(
+            wave.n_complete,
+            recorder.attributes.get(wave.key, {}),
+            recorder.subjects.get(wave.key, {}),
+            recorder.moments.get(wave.key, {}),
+        )
+    return out
+
+
+def _build(
+    campaign: str,
+    design: str,
+    waves: Sequence[WaveData],
+    *,
+    confidence_level: float = 0.95,
+    adjust: Literal["holm", "bh"] = "holm",
+    cluster_item: str | None = None,
+    small_n: int = 30,
+    min_cell: int = 5,
+    min_alpha: float = 0.7,
+    min_match_rate: float = 0.7,
+    recorder: _Recorder | None,
+) -> Report:
     if design not in DESIGNS:
         raise InvalidStatistics(f"design: must be one of {', '.join(DESIGNS)}, got {design!r}")
     if adjust not in ("holm", "bh"):
@@ -1700,7 +2029,7 @@ def build_report(
             phase=w.phase,
             arm=w.arm,
             version=w.version,
-            n_complete=int(np.count_nonzero(w.frame.complete)),
+            n_complete=w.n_complete,
         )
         for w in waves
     )
@@ -1708,8 +2037,11 @@ def build_report(
     roles = []
     for name, phase, arm in _ROLES[design]:
         wave = by_role.get((phase, arm))
-        rows = np.empty(0, dtype=np.int64) if wave is None else np.flatnonzero(wave.frame.complete)
-        roles.append(_Role(name, wave, rows))
+        if wave is not None and wave.cells is not None and _compact(design, wave.cells):
+            roles.append(_Role(name, wave, np.empty(0, dtype=np.int64), count=wave.cells.n))
+        else:
+            rows = np.empty(0, dtype=np.int64) if wave is None else wave.complete_rows()
+            roles.append(_Role(name, wave, rows))
         if wave is None:
             message = f"no {phase} wave for the {arm} arm: its effects cannot be estimated"
             notes.append(_note("missing_wave", message, phase=phase, arm=arm))
@@ -1772,10 +2104,16 @@ def build_report(
         )
     panel = None
     if design == "panel":
+        if any(wave.cells is not None for wave in present):
+            raise InvalidStatistics("design: a panel is matched on rows, not cells")
         panel = _match_panel(roles[0], roles[1], flags, notes, min_match_rate)
     clusters: dict[str, np.ndarray | None] = {}
     if design == "comparison":
         labels = {role.name: _clusters(role, cluster_item, notes) for role in roles}
+        if recorder is not None:
+            for role in roles:
+                if role.wave is not None and labels[role.name] is not None:
+                    recorder.attributes.setdefault(role.wave.key, {})["cluster"] = labels[role.name]
         clusters = _cluster_codes(labels)
         given = [codes for codes in clusters.values() if codes is not None]
         if given:
@@ -1808,7 +2146,16 @@ def build_report(
         flags=flags,
         covariates=_variables(roles, reference, comparable, "covariates", notes),
         groupings=_variables(roles, reference, comparable, "subgroups", notes),
+        recorder=recorder,
     )
+    if recorder is not None:
+        for kind, variables in (("covariates", ctx.covariates), ("subgroups", ctx.groupings)):
+            for variable in variables:
+                for role in roles:
+                    if role.wave is not None:
+                        recorder.attributes.setdefault(role.wave.key, {})[
+                            f"{kind}:{variable.key}"
+                        ] = variable.values[role.name]
     outcome_reports = [_outcome(ctx, key, o) for key, o in reference.outcomes.items()]
     item_reports = [
         _item_report(ctx, reference, item)

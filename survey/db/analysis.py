@@ -30,7 +30,7 @@ import msgspec
 
 from survey.db.queries import sql
 
-__all__ = ["WaveColumns", "complete_columns", "complete_columns_of_waves"]
+__all__ = ["WaveColumns", "columns_of_texts", "complete_columns", "complete_columns_of_waves"]
 
 T = TypeVar("T")
 
@@ -188,3 +188,21 @@ def _columns(row: asyncpg.Record, items: Sequence[str]) -> WaveColumns:
         panel_keys=list(row["panel_keys"]),
         clusters=list(row["clusters"]),
     )
+
+
+def columns_of_texts(
+    answers: Sequence[str], clusters: Sequence[str | None], items: Sequence[str]
+) -> WaveColumns:
+    """Columns of responses read one row each (their answers as JSON text), as :class:`WaveColumns`.
+
+    The texts are joined into one JSON array and decoded in one call, as a wave's aggregate is.
+    """
+    keys = list(dict.fromkeys(items))
+    with _collector_paused():
+        responses = _decoder(tuple(keys)).decode("[" + ",".join(answers) + "]")
+        return WaveColumns(
+            n=len(responses),
+            columns={key: list(map(attrgetter(f"a{j}"), responses)) for j, key in enumerate(keys)},
+            panel_keys=[None] * len(responses),
+            clusters=list(clusters),
+        )

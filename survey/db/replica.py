@@ -74,6 +74,11 @@ class Reads:
             return nullcontext(self.primary)
         return self.primary.acquire()
 
+    def primary_connection(self) -> AbstractAsyncContextManager[asyncpg.Connection]:
+        """A connection to the primary, for the little a heavy read writes back: the report's summaries,
+        which a replica cannot store (docs/scaling.md)."""
+        return self._on_primary(None)
+
     @asynccontextmanager
     async def connection(
         self, *, held: asyncpg.Connection | None = None

@@ -48,8 +48,9 @@ class ReportsApi(Controller):
         Holm-adjusted p-values, flags and notes (the shape of ``survey analyze --format json``)."""
         async with request_pool(request).acquire() as conn:
             await campaign_for(conn, principal(request), key, REPORT_READERS)
-        async with request_reads(request).connection() as conn:
-            return await campaign_report(conn, key)
+        reads = request_reads(request)
+        async with reads.connection() as conn:
+            return await campaign_report(conn, key, primary=reads.primary_connection)
 
 
 @get("/campaigns/{key:str}/report", opt={"roles": REPORT_READERS}, include_in_schema=False)
@@ -58,8 +59,9 @@ async def report_view(request: Request, key: FromPath[str]) -> Template:
     ``?lang=en`` (or the account's language) asks for English."""
     async with request_pool(request).acquire() as conn:
         await campaign_for(conn, principal(request), key, REPORT_READERS)
-    async with request_reads(request).connection() as conn:
-        source = await report_source(conn, key)
+    reads = request_reads(request)
+    async with reads.connection() as conn:
+        source = await report_source(conn, key, primary=reads.primary_connection)
     lang = request_language(request)
     page = report_page(source.report, lang, source.definition, source.cluster_item)
     return Template(template_name="reports/report.html", context={"page": page, "lang": lang})

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from survey.analysis import effects as ef
 from survey.analysis.adjustment import Covariate, adjusted_mean_difference, adjusted_risk_difference
+from survey.analysis.cells import Clustered
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
 
@@ -150,6 +151,26 @@ def test_difference_in_differences(
             y, post, treated, cluster, confidence_level=level, raw=raw
         )
     )
+    # The same from cells (one cell per row here; tests/analysis/test_cells.py collapses them).
+    codes = None if cluster is None else np.unique(cluster, return_inverse=True)[1]
+    groups = [
+        Clustered(
+            None if codes is None else codes[keep], y[keep], np.ones(int(keep.sum()), dtype=int)
+        )
+        for keep in (
+            (treated == 1) & (post == 1),
+            (treated == 1) & (post == 0),
+            (treated == 0) & (post == 1),
+            (treated == 0) & (post == 0),
+        )
+    ]
+    from_cells = ef.difference_in_differences_from_cells(groups, confidence_level=level)
+    agrees(from_cells)
+    agrees(
+        ef.standardized_difference_in_differences_from_cells(
+            groups, confidence_level=level, raw=from_cells
+        )
+    )
 
 
 @st.composite
@@ -199,6 +220,8 @@ COVERED: dict[str, Callable[..., object]] = {
     "paired_risk_difference": test_paired_proportions,
     "difference_in_differences": test_difference_in_differences,
     "standardized_difference_in_differences": test_difference_in_differences,
+    "difference_in_differences_from_cells": test_difference_in_differences,
+    "standardized_difference_in_differences_from_cells": test_difference_in_differences,
 }
 
 

@@ -131,6 +131,53 @@ async def test_the_report_page_and_the_api_read_a_fresh_write_on_the_replica(
     assert await _scans_after(replica.replica_url, before) > before
 
 
+async def _kept(primary: asyncpg.Connection, campaign: str) -> tuple[list[int | None], int]:
+    """Per wave, the responses its stored summary holds (None: no cells stored), and what is pending."""
+    kept = await primary.fetch(
+        "SELECT s.responses, s.cells IS NOT NULL AS stored FROM report_summary s "
+        "JOIN wave w ON w.id = s.wave_id JOIN campaign c ON c.id = w.campaign_id "
+        "WHERE c.key = $1 ORDER BY w.phase DESC",
+        campaign,
+    )
+    pending = await primary.fetchval(
+        "SELECT count(*) FROM report_summary_pending p JOIN wave w ON w.id = p.wave_id "
+        "JOIN campaign c ON c.id = w.campaign_id WHERE c.key = $1",
+        campaign,
+    )
+    return [r["responses"] if r["stored"] else None for r in kept], pending
+
+
+async def test_a_report_on_the_replica_keeps_its_summaries_on_the_primary(
+    replica: StreamingReplica, primary: asyncpg.Connection, tmp_path: Path
+) -> None:
+    # A replica cannot store the report's summaries: without the primary's help every report read
+    # there would read and score every response again.
+    await make_campaign(primary, "kept")
+    token = await new_token(primary, await make_account(primary, "viewer", "kept@example.org"))
+    post = await campaigns_db.get_wave(primary, "kept-post")
+    before = await _response_scans(replica.replica_url)
+    settings = _settings(replica, tmp_path)
+    async with AsyncTestClient(create_app(settings, database_url=replica.primary_url)) as client:
+
+        async def effects() -> dict:
+            answer = await client.get(
+                "/api/v1/campaigns/kept/effects", headers={"authorization": f"Bearer {token}"}
+            )
+            assert answer.status_code == 200, answer.text[:300]
+            return answer.json()
+
+        await effects()
+        assert await _kept(primary, "kept") == ([N_PRE, N_POST], 0)
+        # A new response: the next report on the replica adds it to what is kept, as the primary would.
+        await add_response(primary, post, ANSWERS)
+        assert (await _kept(primary, "kept"))[1] == 1
+        on_replica = await effects()
+        assert await _kept(primary, "kept") == ([N_PRE, N_POST + 1], 0)
+    assert await _scans_after(replica.replica_url, before) > before
+    on_primary = msgspec.to_builtins(await campaign_report(primary, "kept"))
+    assert json.loads(json.dumps(on_primary)) == on_replica
+
+
 def test_survey_analyze_reads_on_the_replica(
     replica: StreamingReplica,
     monkeypatch: pytest.MonkeyPatch,
