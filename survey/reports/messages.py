@@ -242,10 +242,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Reverse-coded statement: it counts reversed in the scale, so a fall is good.",
     },
     "reverse.scale": {
+        # {end} is the full stop, left out when the last statement quoted already ends a sentence.
         "mn": "Энэ хэмжүүрт эсрэгээр нь тооцсон өгүүлбэрүүд (тэдгээртэй санал нийлэх нь хүсээгүй "
-        "хариулт): {items}.",
+        "хариулт): {items}{end}",
         "en": "Counted reversed in this scale, because agreeing with them is the less desirable "
-        "answer: {items}.",
+        "answer: {items}{end}",
     },
     "list.and": {"mn": " ба ", "en": " and "},
     # -- the forest plot ----------------------------------------------------------------------------

@@ -568,7 +568,11 @@ def _reversed_items(outcome: OutcomeReport, words: _Words) -> str | None:
         return None
     declared = words.definition.outcomes.get(outcome.key)
     reverse = (declared.reverse or []) if declared is not None else []
-    return words.t("reverse.scale", items=words.labels_of(reverse)) if reverse else None
+    if not reverse:
+        return None
+    items = words.labels_of(reverse)
+    ends_a_sentence = items.rstrip("”\"'»").endswith((".", "?", "!"))
+    return words.t("reverse.scale", items=items, end="" if ends_a_sentence else ".")
 
 
 def _notes(

@@ -360,6 +360,8 @@ async def test_reverse_coded_rows_show_the_answers_as_given(
                 assert "Counted reversed in this scale" in text
                 for item_key in outcome.reverse:
                     assert definition.item(item_key).text["en"] in text
+                # One full stop: none after a quoted statement that ends its own sentence.
+                assert not re.search(r"[.?!][”»]\.", text), text
     assert checked >= 8
 
 
