@@ -154,7 +154,7 @@ def _render(
             headers=all_headers,
         )
     return Response(
-        content=_RENDERED.html(request, template_name, view),
+        content=_rendered_forms(request).html(request, template_name, view),
         media_type=MediaType.HTML,
         status_code=status,
         cookies=list(cookies),
@@ -207,7 +207,15 @@ class _RenderedForms:
 
 
 #: Pages per worker: every page of a few dozen questionnaires in two languages; at most a few megabytes.
-_RENDERED: Final = _RenderedForms(size=512)
+_RENDERED_PAGES: Final = 512
+
+
+def _rendered_forms(request: Request) -> _RenderedForms:
+    # One per application, as collect_state, so that two apps in one process (tests) share nothing.
+    found = request.app.state.get("rendered_forms")
+    if found is None:
+        found = request.app.state["rendered_forms"] = _RenderedForms(size=_RENDERED_PAGES)
+    return found
 
 
 def _redirect(url: str, cookies: Sequence[Cookie] = ()) -> Redirect:

@@ -261,8 +261,9 @@ async def campaign_cells(
                 parts[wave.key].append(collapse(wave, batch)[wave.key])
     combined = {wave.key: cells_.combine(parts[wave.key]) for wave in waves}
     changed = [w for w in waves if w.id in made_anew or consumed.get(w.id)]
-    store = nullcontext(conn) if writable else (None if primary is None else primary())
-    if changed and store is not None:
+    if changed and (writable or primary is not None):
+        # Only a replica's report reaches for the primary, and only when it has something to store.
+        store = nullcontext(conn) if writable or primary is None else primary()
         async with store as writer:
             for wave in changed:
                 cells = combined[wave.key]
