@@ -17,13 +17,14 @@ import asyncpg
 import numpy as np
 
 from survey.analysis.report import build_report
+from survey.console.monitoring import outcome_widths
 from survey.db import campaigns as campaigns_db
 from survey.db import field as field_db
 from survey.db import summaries as summaries_db
 from survey.db.queries import sql
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
-from survey.reports.data import campaign_report, campaign_waves
+from survey.reports.data import campaign_cells, campaign_report, campaign_waves
 from survey.reports.warm import keep_reports_warm, warm_campaign, warm_campaigns
 from tests.helpers import AQ, add_response, answers_for, assert_same_report, make_campaign
 
@@ -52,6 +53,26 @@ async def assert_same_as_rows(conn: asyncpg.Connection, key: str = "tip") -> obj
     from_cells = await campaign_report(conn, key)
     assert_same_report(await rows_report(conn, key), from_cells)
     return from_cells
+
+
+async def assert_same_widths(conn: asyncpg.Connection, key: str) -> None:
+    """The monitoring page's precision of every wave (survey.console.monitoring) is the same from the
+    summaries as from the rows, to 1e-9."""
+    campaign, from_rows = await campaign_waves(conn, key)
+    _, from_cells = await campaign_cells(conn, key)
+    for wave in from_rows:
+        expected = outcome_widths(campaign.design, from_rows, wave.key)
+        found = outcome_widths(campaign.design, from_cells, wave.key)
+        assert [w.key for w in found] == [w.key for w in expected]
+        for got, want in zip(found, expected, strict=True):
+            assert (got.width is None) == (want.width is None)
+            if want.width is not None:
+                assert abs(got.width - want.width) < 1e-9
+            assert got.hidden == want.hidden
+            assert got.groups.keys() == want.groups.keys()
+            for name, (n, variance) in want.groups.items():
+                assert got.groups[name][0] == n
+                assert abs(got.groups[name][1] - variance) < 1e-9
 
 
 async def test_the_first_report_makes_the_summaries_and_the_next_reads_them(db) -> None:
@@ -83,6 +104,7 @@ async def test_responses_completed_since_are_added(db) -> None:
     assert await pending_count(db) == 8
     report = await assert_same_as_rows(db)
     assert report.waves[1].n_complete == 98
+    await assert_same_widths(db, "tip")
     assert await summaries(db, "tip") == {"tip-pre": (80, True, 1), "tip-post": (98, True, 2)}
     assert await pending_count(db) == 0
 
@@ -111,6 +133,7 @@ async def test_a_new_version_makes_the_summaries_anew(db) -> None:
     assert any(note.startswith("k1: changed between v1 and v2") for note in report.notes)
     after = await db.fetchval("SELECT inputs FROM report_summary WHERE wave_id = $1", pre.id)
     assert after != before
+    await assert_same_widths(db, "ver")
     assert await summaries(db, "ver") == {"ver-pre": (30, True, 2), "ver-post": (30, True, 1)}
 
 
@@ -211,6 +234,7 @@ async def test_a_comparison_with_clusters_from_summaries(db) -> None:
     report = await assert_same_as_rows(db, "cor")
     assert report.outcomes[0].effects[0].method == "ols cluster"
     assert await pending_count(db) == 0
+    await assert_same_widths(db, "cor")
 
 
 async def test_a_panel_reads_its_rows(db) -> None:
@@ -351,3 +375,17 @@ async def test_the_server_keeps_reports_warm_while_it_runs(db, pool) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await task
     await assert_same_as_rows(db)
+
+
+async def test_the_precision_of_a_first_wave_alone_from_summaries(db) -> None:
+    # Early in collection a comparison has its campaign arm's first wave only: the monitoring page
+    # still shows its width, the same from the summaries as from the rows.
+    await publish(db, load_definition(AQ))
+    await campaigns_db.create_campaign(db, "one", questionnaire="aq", design="comparison")
+    wave = await campaigns_db.add_wave(db, "one", phase="pre", arm="campaign")
+    for answers in answers_for(np.random.default_rng(3), 12, 0.5, 0):
+        await add_response(db, wave, answers)
+    await assert_same_widths(db, "one")
+    campaign, waves = await campaign_cells(db, "one")
+    widths = outcome_widths(campaign.design, waves, "one-pre")
+    assert widths and all(w.width is not None and w.groups["campaign_pre"][0] == 12 for w in widths)
