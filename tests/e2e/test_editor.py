@@ -360,3 +360,6 @@ def test_an_open_items_conditions_follow_a_key_changed_in_another_item(
     expect(pick.locator("option", has_text=old)).to_have_count(0)
     expect(later.locator('[name="text.en"]')).to_have_value("A note, typed and not saved yet")
     assert page.evaluate(MEASURE) == []
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        later.locator("fieldset.condition").screenshot(path=f"{SHOTS}/conditions-follow-mn-360.png")
