@@ -38,6 +38,7 @@ from survey.db.replica import open_reads
 from survey.db.server import Database, resolve_database
 from survey.field.routes import field_router
 from survey.reports.routes import reports_router
+from survey.reports.warm import keep_reports_warm
 from survey.settings import Settings, get_settings
 from survey.web import request_pool
 from survey.web.csrf import SessionBoundCSRF
@@ -178,7 +179,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         async with pool.acquire() as conn:
             await migrate(conn)
         app.state.pool = pool
-        housekeeping = asyncio.create_task(forget_old_client_addresses(pool, settings))
+        housekeeping = [asyncio.create_task(forget_old_client_addresses(pool, settings))]
+        if settings.report_warmup > 0:
+            housekeeping.append(
+                asyncio.create_task(keep_reports_warm(pool, every=settings.report_warmup))
+            )
         try:
             async with open_reads(
                 pool,
@@ -190,9 +195,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 app.state.reads = reads
                 yield
         finally:
-            housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await housekeeping
+            for task in housekeeping:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await pool.close()
             if database is not None:
                 database.stop()

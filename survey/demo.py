@@ -25,7 +25,11 @@ change (for a scale, the mean over the factors of the latent model's expectation
 
 Every response is written by :func:`survey.collect.service.save_page`, page by page, with the form
 fields a browser would post, so the answers go through the same checks, ``show_if`` rules and panel
-code hashing as a real submission.
+code hashing as a real submission. A collection also has people who stop part of the way
+(:data:`STOPPED_SHARE` more per wave, never counted by the report), and it takes days: each response is
+then given the time it would have had (:func:`_timeline`), the waves some weeks apart, each answered
+in a few minutes, so the monitoring pages read as a real campaign's. Those draws come from a random
+stream of their own, so the complete responses, and the reports, are what the seed alone makes.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -47,6 +52,7 @@ from survey.collect.service import CollectState, Finished, GoTo, save_page
 from survey.db import accounts as accounts_db
 from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
+from survey.db import responses as responses_db
 from survey.db.campaigns import Wave
 from survey.errors import SurveyError
 from survey.questionnaire.model import Item, Questionnaire
@@ -70,6 +76,12 @@ CUTS = (-1.5, -0.5, 0.5, 1.5)
 TRAIT_SHARE = 0.5
 PANEL_ATTRITION = 0.15
 DECLINE_SHARE = 0.02
+#: People per wave, beyond those who finish, who stop after some pages (as a share of the wave).
+STOPPED_SHARE = 0.08
+#: When each wave was collected, in days before the demo is written: (first day, days it lasted).
+WAVE_DAYS = {"pre": (45, 12), "post": (16, 12)}
+#: The median minutes a respondent takes to finish, and the spread of the log of that time.
+MEDIAN_MINUTES, LOG_SPREAD = 7.0, 0.4
 #: The latent mean of a scale's items before the campaign, and a proportion's chance before it.
 SCALE_MU = -0.3
 PROPORTION_P = 0.40
@@ -389,17 +401,21 @@ async def _respond(
     model: _Model,
     person: _Person,
     after: bool,
-) -> None:
-    """Fill in one response page by page, as a browser posts it."""
+    stop_after: int | None = None,
+) -> tuple[uuid.UUID, float]:
+    """Fill in one response page by page, as a browser posts it (only ``stop_after`` pages of it, when
+    given); its id and the share of its pages saved."""
     q = model.q
     response_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     language = "en" if rng.random() < 0.2 else q.default_language
     page: Page | None = plan.first_page()
     cookie: uuid.UUID | None = None
     answers: dict[str, object] = {}
-    for _ in range(len(plan.pages) + 1):
+    for saved in range(len(plan.pages) + 1):
         if page is None:
             break
+        if saved == stop_after:
+            return response_id, saved / len(plan.pages)
         fields = {}
         for item in plan.visible_items(page, answers):
             if item.answerable:
@@ -415,7 +431,7 @@ async def _respond(
             number=page.number,
         )
         if isinstance(outcome, Finished):
-            return
+            return response_id, 1.0
         if not isinstance(outcome, GoTo):
             raise SurveyError(f"demo answers to {wave.key}, page {page.key}, refused: {outcome!r}")
         cookie, answers, page = outcome.response.id, dict(outcome.response.answers), outcome.page
@@ -482,10 +498,27 @@ def _people(
     return people
 
 
+def _timeline(
+    timing: random.Random, phase: str, done: Sequence[float], now: datetime
+) -> tuple[list[datetime], list[datetime]]:
+    """When each response of a wave started and was last saved: on the wave's days, in the day's
+    waking hours, taking a log-normal time to finish (``done``: the share of the form each one saved)."""
+    first, days = WAVE_DAYS[phase]
+    starts, saves = [], []
+    for share in done:
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=first)
+        start = day + timedelta(days=timing.randrange(days), hours=timing.uniform(8, 22))
+        minutes = min(40.0, max(2.0, timing.lognormvariate(math.log(MEDIAN_MINUTES), LOG_SPREAD)))
+        starts.append(start)
+        saves.append(start + timedelta(minutes=minutes * max(share, 0.05)))
+    return starts, saves
+
+
 async def _write_campaign(
     conn: asyncpg.Connection,
     state: CollectState,
     rng: random.Random,
+    timing: random.Random,
     spec: CampaignSpec,
     n: int,
     tick: Callable[[], None],
@@ -502,6 +535,7 @@ async def _write_campaign(
     )
     aimag_item = next((i for i in q.items() if i.key == "aimag"), None)
     aimags = [c.value for c in q.choices_for(aimag_item)] if aimag_item else []
+    now = datetime.now(UTC)
     arms = ["campaign", "comparison"] if spec.design == "comparison" else ["campaign"]
     written = 0
     for arm in arms:
@@ -509,8 +543,11 @@ async def _write_campaign(
         post = await _open_wave(conn, spec.key, "post", arm)
         plan = (await state.pinned(conn, pre.version_id)).plan
         people = _people(rng, n, model, f"D{arm[:2].upper()}", aimags, after=False)
+        written_to: dict[str, list[tuple[uuid.UUID, float]]] = {"pre": [], "post": []}
         for person in people:
-            await _respond(conn, state, rng, pre, plan, model, person, after=False)
+            written_to["pre"].append(
+                await _respond(conn, state, rng, pre, plan, model, person, after=False)
+            )
             written += 1
             tick()
         if spec.design == "panel":
@@ -519,10 +556,24 @@ async def _write_campaign(
         else:
             stayed = _people(rng, n, model, f"E{arm[:2].upper()}", aimags, after=True)
         for person in stayed:
-            await _respond(conn, state, rng, post, plan, model, person, after=arm == "campaign")
+            written_to["post"].append(
+                await _respond(conn, state, rng, post, plan, model, person, after=arm == "campaign")
+            )
             written += 1
             tick()
-        for wave in (pre, post):
+        for phase, wave in (("pre", pre), ("post", post)):
+            stopped = _people(timing, round(n * STOPPED_SHARE), model, "S", aimags, after=False)
+            for person in stopped:
+                where = timing.randrange(1, len(plan.pages))
+                written_to[phase].append(
+                    await _respond(
+                        conn, state, timing, wave, plan, model, person, False, stop_after=where
+                    )
+                )
+            starts, saves = _timeline(timing, phase, [d for _, d in written_to[phase]], now)
+            await responses_db.set_response_times(
+                conn, [i for i, _ in written_to[phase]], starts, saves
+            )
             await campaigns_db.set_wave_status(conn, wave.key, "closed")
     return written
 
@@ -607,6 +658,8 @@ async def run_demo(
         raise SurveyError("--respondents must be at least 10")
     result = DemoResult()
     rng = random.Random(seed)
+    # The stream of whatever does not change what is counted (see the module's docstring).
+    timing = random.Random(f"timeline-{seed}")
     existing = {c.key for c in await campaigns_db.list_campaigns(conn)}
     # The rate limit guards a public link against floods; the demo is a local, trusted writer.
     state = CollectState(StartLimiter(limit=10**9))
@@ -622,7 +675,9 @@ async def run_demo(
         result.published = await _publish_shipped(conn, forms)
         if not existing & {spec.key for spec in DEMO_CAMPAIGNS}:
             for spec in DEMO_CAMPAIGNS:
-                result.responses += await _write_campaign(conn, state, rng, spec, respondents, tick)
+                result.responses += await _write_campaign(
+                    conn, state, rng, timing, spec, respondents, tick
+                )
                 result.created.append(spec.key)
             if progress is not None:
                 progress(done, done)

@@ -64,6 +64,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """The reverse proxies whose client-address header is believed; nobody else's is."""
     client_address_header: str = "x-forwarded-for"
     """The header in which a trusted proxy names the client (lower case)."""
+    report_warmup: int = 300
+    """Seconds between two passes that make reports ready before they are read (0: never)."""
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +105,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
                 env, "SURVEY_SIGN_IN_ADDRESS_FAILURES", int, default.sign_in_address_failures
             ),
             trusted_proxies=_networks(env, "SURVEY_TRUSTED_PROXIES"),
+            report_warmup=_number(
+                env, "SURVEY_REPORT_WARMUP", int, default.report_warmup, minimum=0
+            ),
             client_address_header=(
                 env.get("SURVEY_CLIENT_ADDRESS_HEADER") or default.client_address_header
             )

@@ -119,6 +119,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         secret_key="test-secret-key-not-for-production",
         base_url="http://testserver",
         forms_dir=FORMS,
+        # The warm-up would make summaries behind a test's back; its tests start it themselves.
+        report_warmup=0,
     )
 
 

@@ -39,6 +39,7 @@ themselves are in survey/editor (edits.py, service.py), which imports no litesta
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -896,6 +897,50 @@ async def item_form(
     return _item_answer(request, draft, place, changed=False)
 
 
+#: What a condition builder's id looks like (``i2-3-cond``, ``s1-cond``): sent back by the page, checked.
+_FIELD_ID: Final = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+_CONDITION_PLACE: Final = re.compile(r"^s(\d{1,4})(?:\.(\d{1,4}))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionAnswer:
+    id: int
+    place: str
+    field: str
+    condition: ConditionField
+
+
+@get("/console/drafts/{draft_id:int}/condition", opt={"roles": DESIGNERS})
+async def condition_list(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
+    """The condition builder of an open item or section (``?place=s1.2``), offering the conditions of the
+    draft as it is now; what is picked and written in it (sent along) stays. An open form fetches it
+    after every change of the draft (htmx); 204 when the place is gone (moved or deleted meanwhile)."""
+    query = request.query_params
+    place, field = query.get("place", ""), query.get("field", "")
+    found = _CONDITION_PLACE.match(place)
+    async with request_pool(request).acquire() as conn:
+        draft = await editor.draft_for(conn, principal(request), draft_id)
+    if not request.htmx:
+        where = f"?{urlencode({'open': place})}#{place}" if found else ""
+        return Redirect(f"/console/drafts/{draft_id}{where}")
+    if found is None or not _FIELD_ID.match(field):
+        raise InvalidAnswer("place and field name an item or a section of the draft")
+    q = draft.definition
+    s, j = int(found.group(1)), None if found.group(2) is None else int(found.group(2))
+    if s >= len(q.sections) or (j is not None and j >= len(q.sections[s].items)):
+        return Response(content=b"", status_code=204)
+    saved = q.sections[s].show_if if j is None else q.sections[s].items[j].show_if
+    sent = {
+        name: query.get(name, "")[:MAX_TEXT] for name in ("condition", "show_if", "show_if_was")
+    }
+    current = edits.chosen_condition(sent, saved) if "show_if" in query else saved
+    t = console_web.translator(request)
+    builder = _condition_field(t, console_web.language(request), q, s, j, current)
+    return console_web.fragment(
+        request, "_editor_condition.html", ConditionAnswer(draft_id, place, field, builder)
+    )
+
+
 @post("/console/drafts/{draft_id:int}/questionnaire", opt={"roles": DESIGNERS})
 async def edit_questionnaire(request: HTMXRequest, draft_id: FromPath[int]) -> Response:
     """Change the questionnaire's key, title and description."""
@@ -1242,6 +1287,7 @@ ROUTES = [
     import_draft,
     editor_page,
     item_form,
+    condition_list,
     edit_questionnaire,
     add_section,
     edit_section,

@@ -7,8 +7,9 @@ htmx refreshes the figures every 30 seconds: the same handler answers an htmx re
 alone (``console/_progress.html``).
 
 Below the figures, the precision so far (issue 18): for each declared outcome, the width of the interval
-the report will show, read by the report's own data path (:func:`survey.reports.data.campaign_waves`, then
-:func:`survey.analysis.report.build_report`): for a post wave, of the report's first effect (the raw
+the report will show, read by the report's own data path (:func:`survey.reports.data.campaign_cells`,
+the kept summaries brought up to date, then :func:`survey.analysis.report.build_report`; a panel reads its
+rows there): for a post wave, of the report's first effect (the raw
 difference for the campaign's design: Welch, paired, Newcombe or the difference in differences); for a
 pre wave, of the wave's own mean (t interval) or share (Wilson interval, the one Newcombe's intervals are
 built from). Beside it, how many more complete responses of this wave would bring it to a target width
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final
 
+import asyncpg
 from litestar import get
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
@@ -43,7 +45,7 @@ from survey.console.planning import VALUE_LENGTH, parse_number
 from survey.db import field as field_db
 from survey.db.console import WaveProgress
 from survey.questionnaire.model import Questionnaire
-from survey.reports.data import campaign_waves
+from survey.reports.data import campaign_cells
 from survey.web import request_reads
 from survey.web.i18n import LANGUAGES
 
@@ -281,8 +283,9 @@ def outcome_widths(design: str, waves: Sequence[WaveData], wave_key: str) -> lis
     """The interval width of each declared outcome, for the wave ``wave_key`` of a campaign.
 
     A post wave: the width of the report's first effect of the outcome (``build_report`` on all the
-    campaign's waves). A pre wave: the width of the wave's own mean or share, from the report's summary
-    of that wave read as the only wave of an independent design (the report's scoring, nothing else).
+    campaign's waves). A pre wave: the width of the wave's own mean or share, from its group in that
+    report (in a panel, whose groups are matched pairs: from the wave read as the only wave of an
+    independent design).
     """
     wave = next(w for w in waves if w.key == wave_key)
     level = 0.95
@@ -295,10 +298,17 @@ def outcome_widths(design: str, waves: Sequence[WaveData], wave_key: str) -> lis
             this = f"{wave.arm}_post"
         else:
             names, this = ("pre", "post"), "post"
-    else:
+    elif design == "panel":
+        # A panel's groups are its matched pairs: the wave alone, read as an independent design.
         alone = dataclasses.replace(wave, phase="pre", arm="campaign")
         report = build_report("monitoring", "independent", [alone], confidence_level=level)
         names, this = ("pre",), "pre"
+    else:
+        # The wave's own group in the campaign's report: scored as the report scores it (by the newest
+        # version, when the waves' versions differ), from the same summaries.
+        report = build_report("monitoring", design, waves, confidence_level=level)
+        this = f"{wave.arm}_pre" if design == "comparison" else "pre"
+        names = (this,)
     definition = next(w for w in waves if w.key == wave_key).definition
     out = []
     for outcome in report.outcomes:
@@ -446,8 +456,11 @@ def precision(
     )
 
 
-async def _precision(conn: object, request: HTMXRequest, wave_key: str, campaign: str) -> Precision:
-    campaign_row, waves = await campaign_waves(conn, campaign)
+async def _precision(
+    conn: asyncpg.Connection, request: HTMXRequest, wave_key: str, campaign: str
+) -> Precision:
+    reads = request_reads(request)
+    campaign_row, waves = await campaign_cells(conn, campaign, primary=reads.primary_connection)
     wave = next(w for w in waves if w.key == wave_key)
     found = outcome_widths(campaign_row.design, waves, wave_key)
     return precision(

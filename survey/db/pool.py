@@ -4,6 +4,10 @@ The pool is the server's scarcest resource: every request that needs the databas
 connections. No request may hold one while it waits on a client (bodies are read before, see
 ``survey/web/limits.py``), and a request that finds the pool busy waits at most ``pool_timeout``
 seconds, then gets 503 (:class:`DatabaseBusy`) instead of queueing for as long as its client waits.
+
+A connection goes back to the pool without asyncpg's reset statement (:func:`keep_session`): that
+statement (unlock advisory locks, close cursors, unlisten, reset settings) is one more round trip to
+PostgreSQL on every request, for session state this application never leaves behind.
 """
 
 from __future__ import annotations
@@ -33,6 +37,18 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(
             type_name, encoder=_encode_json, decoder=msgspec.json.decode, schema="pg_catalog"
         )
+
+
+async def keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection needs before it goes back to the pool, beyond what asyncpg always does: nothing.
+
+    asyncpg always rolls back an open transaction and drops listeners on release. Its default reset
+    statement undoes session state that nothing here creates: settings are changed only for a
+    transaction (``set_config(..., true)``), cursors live inside transactions, nothing listens, and the
+    one session advisory lock (the migrations') is released in a ``finally``.
+    ``tests/unit/test_session_state.py`` holds the code to that; a session-level ``SET``, advisory lock,
+    ``LISTEN`` or held cursor added anywhere fails it.
+    """
 
 
 class _Acquired:
@@ -92,7 +108,7 @@ async def create_pool(
         connect=None,
         setup=None,
         init=init_connection,
-        reset=None,
+        reset=keep_session,
         loop=None,
         connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,

@@ -10,6 +10,7 @@ left with Back) are the respondent's own, never answers.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -33,6 +34,7 @@ __all__ = [
     "recent_starts",
     "save_response",
     "set_language",
+    "set_response_times",
     "wave_with_response",
 ]
 
@@ -174,3 +176,13 @@ async def campaign_secret(conn: asyncpg.Connection, campaign_id: int) -> bytes:
     if secret is None:
         raise NotFound(f"no campaign with id {campaign_id}")
     return bytes(secret)
+
+
+async def set_response_times(
+    conn: asyncpg.Connection,
+    ids: Sequence[uuid.UUID],
+    started: Sequence[datetime],
+    saved: Sequence[datetime],
+) -> None:
+    """Give responses the times they started and were last saved (the demo's collection over days)."""
+    await conn.execute(sql("response_set_times"), list(ids), list(started), list(saved))

@@ -29,6 +29,7 @@ __all__ = [
     "pending_ids",
     "save",
     "stored",
+    "vacuum_pending",
 ]
 
 
@@ -148,7 +149,12 @@ async def save(
         if consumed:
             await conn.execute(sql("report_summary_consume"), wave_id, list(consumed))
     if len(consumed) >= VACUUM_AFTER and not conn.is_in_transaction():
-        # Not the table's owner: autovacuum will do it.
-        with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
-            await conn.execute(sql("report_summary_pending_vacuum"))
+        await vacuum_pending(conn)
     return True
+
+
+async def vacuum_pending(conn: asyncpg.Connection) -> None:
+    """Vacuum the pending list (outside a transaction) after many of its rows were deleted at once."""
+    # Not the table's owner: autovacuum will do it.
+    with contextlib.suppress(asyncpg.InsufficientPrivilegeError):
+        await conn.execute(sql("report_summary_pending_vacuum"))

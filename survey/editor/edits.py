@@ -47,6 +47,7 @@ __all__ = [
     "add_item",
     "add_section",
     "blank",
+    "chosen_condition",
     "condition_options",
     "delete_calculation",
     "delete_item",
@@ -225,7 +226,7 @@ def edit_section(q: Questionnaire, s: int, fields: Mapping[str, str]) -> Questio
         section,
         key=fields.get("key", section.key).strip(),
         title=_optional_text(fields, "title", q.languages),
-        show_if=_condition(fields, section.show_if),
+        show_if=chosen_condition(fields, section.show_if),
     )
     return _with_section(q, s, changed)
 
@@ -294,7 +295,7 @@ def pairs_text(pairs: Mapping[str, str] | None, separator: str) -> str:
     return separator.join(f"{name} = {value}" for name, value in (pairs or {}).items())
 
 
-def _condition(fields: Mapping[str, str], current: str | None) -> str | None:
+def chosen_condition(fields: Mapping[str, str], current: str | None) -> str | None:
     """``show_if`` from the condition builder: the condition chosen in the list, unless the written one
     was changed (then what was written); ``always`` removes it."""
     written = fields.get("show_if", current or "").strip()
@@ -315,7 +316,7 @@ def edit_item(q: Questionnaire, s: int, j: int, fields: Mapping[str, str]) -> Qu
     values: dict[str, Any] = {
         "key": fields.get("key", item.key).strip(),
         "text": _text(fields, "text", q.languages),
-        "show_if": _condition(fields, item.show_if),
+        "show_if": chosen_condition(fields, item.show_if),
     }
     allowed = {name for name, types in FIELD_TYPES.items() if item.type in types}
     if "hint" in allowed:

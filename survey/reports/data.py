@@ -10,8 +10,8 @@ cells plus those of the responses counted since (``report_summary_pending``), sc
 scoring and added; the cells are made anew from every response when none are stored, when the scoring
 inputs changed (a new version, the campaign's design or cluster item), or when a summarised response
 changed or was deleted (a review decision, an erasure). So the report costs the summary's read and the new
-responses, not every response (docs/scaling.md). A panel is matched on rows: its report reads them
-(:func:`campaign_waves`), as does the monitoring page.
+responses, not every response (docs/scaling.md); the monitoring page's precision reads the same. A panel
+is matched on rows: its report reads them (:func:`campaign_waves`).
 """
 
 from __future__ import annotations

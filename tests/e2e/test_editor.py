@@ -322,3 +322,44 @@ def test_a_researcher_builds_previews_and_publishes_a_questionnaire_on_a_phone_i
         "knowledge": "score",
         "confidence": "scale",
     }
+
+
+def test_an_open_items_conditions_follow_a_key_changed_in_another_item(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    # Two items open at once: the later one's condition list names the earlier one's key. When the
+    # earlier one is saved with a new key, the list of the one still open follows, without reopening
+    # it, and what is typed in it stays.
+    server.create_user("oyun@editor.example.org", "researcher")
+    page = new_page()
+    sign_in(page, server, "oyun@editor.example.org")
+    page.goto(f"{server.url}/console/drafts/new")
+    page.get_by_label(MN("editor.key"), exact=True).fill("cond_quiz")
+    page.get_by_label(MN("editor.title_in", language="Монгол")).fill("Нөхцөл")
+    page.get_by_label(MN("editor.title_in", language="English")).fill("Conditions")
+    with page.expect_navigation():
+        page.get_by_role("button", name=MN("new.start"), exact=True).click()
+    consent = add_item(page, 0, "consent")
+    write(consent, {"key": "consent", "text.mn": "Зөвшөөрөх үү?", "text.en": "Agree?"})
+    press(page, consent, MN("editor.save"))
+    press(page, page.locator('form[id="sections-end"]'), MN("editor.add_section"))
+    later = add_item(page, 1, "text")
+    write(later, {"key": "note", "text.mn": "Тэмдэглэл", "text.en": "Note"})
+    press(page, later, MN("editor.save"))
+    later = item(page, "s1.0")
+    pick = later.get_by_label(MN("editor.condition_pick"))
+    old = MN("editor.if_answer", item="consent", answer=MN("editor.consent.yes"))
+    expect(pick.locator("option", has_text=old)).to_have_count(1)
+    later.locator('[name="text.en"]').fill("A note, typed and not saved yet")
+
+    earlier = open_item(page, "s0.0")
+    write(earlier, {"key": "agree"})
+    press(page, earlier, MN("editor.save"))
+    new = MN("editor.if_answer", item="agree", answer=MN("editor.consent.yes"))
+    expect(pick.locator("option", has_text=new)).to_have_count(1)
+    expect(pick.locator("option", has_text=old)).to_have_count(0)
+    expect(later.locator('[name="text.en"]')).to_have_value("A note, typed and not saved yet")
+    assert page.evaluate(MEASURE) == []
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        later.locator("fieldset.condition").screenshot(path=f"{SHOTS}/conditions-follow-mn-360.png")

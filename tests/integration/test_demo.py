@@ -152,6 +152,24 @@ async def _counts(url: str) -> tuple[dict[str, int], int]:
     return {row["key"]: row["n"] for row in rows}, accounts
 
 
+async def _collection(url: str) -> list[asyncpg.Record]:
+    """Per demo wave: its phase, the days its responses started on, its unfinished responses, the median
+    minutes to finish, and when its first and last responses started."""
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetch(
+            "SELECT w.key, w.phase, count(DISTINCT r.started_at::date) AS days, "
+            "count(*) FILTER (WHERE r.status = 'in_progress') AS unfinished, "
+            "count(*) FILTER (WHERE r.status = 'complete') AS complete, "
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
+            "r.submitted_at - r.started_at) / 60) FILTER (WHERE r.status = 'complete') AS minutes, "
+            "min(r.started_at) AS first, max(r.started_at) AS last "
+            "FROM wave w JOIN response r ON r.wave_id = w.id GROUP BY w.key, w.phase ORDER BY w.key"
+        )
+    finally:
+        await conn.close()
+
+
 def test_demo_reports_cover_the_true_effects_and_running_twice_adds_nothing(
     cli_env: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -219,6 +237,20 @@ def test_demo_reports_cover_the_true_effects_and_running_twice_adds_nothing(
 
     counts, accounts = asyncio.run(_counts(cli_env.database_url or ""))
     assert set(counts) == {spec.key for spec in DEMO_CAMPAIGNS} and accounts == 1
+
+    # A collection as a monitoring page shows a real one: each wave over days, weeks after the one
+    # before, a few minutes per form, and some people who stopped part of the way (never counted).
+    waves = asyncio.run(_collection(cli_env.database_url or ""))
+    assert len(waves) == 8  # two waves per campaign, four for the comparison design
+    for wave in waves:
+        assert wave["days"] >= 5 and wave["unfinished"] >= 5, dict(wave)
+        assert 4 <= wave["minutes"] <= 12, dict(wave)
+        assert wave["complete"] >= RESPONDENTS * 0.8, dict(wave)
+    by_key = {w["key"]: w for w in waves}
+    for wave in waves:
+        if wave["phase"] == "post":
+            before = by_key[wave["key"].replace("-post", "-pre")]
+            assert before["last"] < wave["first"], wave["key"]
 
     assert main(["demo", "--seed", "8", "--respondents", str(RESPONDENTS)]) == 0
     again = capsys.readouterr().out

@@ -331,3 +331,71 @@ async def test_a_filter_naming_a_later_item_is_refused_in_the_readers_language(
     said = CATALOGUE.translate("problem.not_before", "mn", key="age")
     assert said in unescape(problems.group(1))
     assert ">aimag = age</textarea>" in item_part
+
+
+def selected(html: str) -> list[str]:
+    return [unescape(v) for v in re.findall(r'<option value="([^"]*)" selected>', html)]
+
+
+async def test_an_open_items_condition_list_follows_a_change_elsewhere(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    draft = await a_draft(client, db)
+    q = (await drafts_db.get_draft(db, draft)).definition
+    s, j, first = first_item(q)
+    # An item of a later section: its conditions are on the answers of every item before it.
+    t = next(n for n in range(s + 1, len(q.sections)) if q.sections[n].items)
+    later, field = f"s{t}.0", f"i{t}-0-cond"
+    # The later item, opened: its condition builder asks for its list again after any change.
+    opened = await client.get(
+        f"/console/drafts/{draft}/sections/{t}/items/0", headers={"HX-Request": "true"}
+    )
+    assert f'<fieldset class="condition" id="{field}"' in opened.text
+    assert 'hx-trigger="preview-stale from:body"' in opened.text
+    assert f"/console/drafts/{draft}/condition?place={later}&field={field}" in unescape(opened.text)
+    old = re.findall(r'<option value="([^"]*)"', opened.text.split(f'id="{field}"')[1])
+    assert any(first.key in unescape(v) for v in old)
+    # The earlier item changes its key while the later one stays open.
+    saved = await save(client, draft, s, j, {"key": "renamed", "action": "save"}, f"s{s}.{j}")
+    assert saved.status_code == 200
+
+    async def condition_list(**sent: str):
+        return await client.get(
+            f"/console/drafts/{draft}/condition",
+            params={"place": later, "field": field, **sent},
+            headers={"HX-Request": "true"},
+        )
+
+    fresh = await condition_list(condition="always", show_if="", show_if_was="")
+    assert fresh.status_code == 200
+    assert fresh.text.lstrip().startswith(f'<fieldset class="condition" id="{field}"')
+    values = [unescape(v) for v in re.findall(r'<option value="([^"]*)"', fresh.text)]
+    assert any("renamed" in v for v in values)
+    assert not any(re.search(rf"\b{re.escape(first.key)}\b", v) for v in values)
+    # What was picked stays picked; what was typed stays typed.
+    picked = next(v for v in values if "renamed" in v)
+    kept = await condition_list(condition=picked, show_if="", show_if_was="")
+    assert selected(kept.text) == [picked]
+    typed = await condition_list(condition="always", show_if="renamed == 'x'", show_if_was="")
+    assert 'value="renamed == &#39;x&#39;"' in typed.text
+    assert selected(typed.text) == [""]
+    # A place gone meanwhile leaves the form as it is; a malformed place is told; without htmx the
+    # address opens the editor there.
+    gone = await client.get(
+        f"/console/drafts/{draft}/condition",
+        params={"place": "s0.999", "field": "i0-999-cond"},
+        headers={"HX-Request": "true"},
+    )
+    assert gone.status_code == 204 and gone.text == ""
+    for place, name in (("s0.x", field), (later, '"><script>'), ("", field)):
+        bad = await client.get(
+            f"/console/drafts/{draft}/condition",
+            params={"place": place, "field": name},
+            headers={"HX-Request": "true"},
+        )
+        assert bad.status_code == 400
+    plain = await client.get(
+        f"/console/drafts/{draft}/condition", params={"place": later}, follow_redirects=False
+    )
+    assert plain.status_code in (302, 303)
+    assert plain.headers["location"].endswith(f"?open={later}#{later}")

@@ -91,3 +91,13 @@ SET answers = $2, pages = $3, panel_key = $4, language = $5, status = $6, panel_
 WHERE id = $1 AND status = 'in_progress' AND xmin = $9::text::xid
 RETURNING id, wave_id, version_id, language, status, answers, pages, panel_key, panel_code_changes,
           drafts, started_at, updated_at, submitted_at, xmin::text AS row_version;
+
+-- name: response_set_times
+-- The demo's collection, spread over days (survey.demo): responses $1 started at $2 and were last saved
+-- at $3, which is also when a complete one was sent. The demo writes every response in one transaction,
+-- at one instant; a real collection takes weeks. Neither the report nor its summaries read these times.
+UPDATE response r
+SET started_at = t.started, updated_at = t.saved,
+    submitted_at = CASE WHEN r.submitted_at IS NULL THEN NULL ELSE t.saved END
+FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS t(id, started, saved)
+WHERE r.id = t.id;

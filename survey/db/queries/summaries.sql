@@ -55,3 +55,31 @@ WHERE wave_id = $1 AND status = 'complete' AND review IS DISTINCT FROM 'pending'
 -- deleted rows would make every later report scan them until autovacuum comes by: measured at 1,000,000
 -- responses, the report took 0.8 s instead of 0.06 s in between. Run outside a transaction.
 VACUUM report_summary_pending;
+
+-- name: report_campaigns_to_warm
+-- The campaigns whose next report would read many responses, for the warm-up that reads them before a
+-- reader asks (survey.reports.warm): a wave with at least $1 responses counted since its summary, or
+-- with a counted response and no summary (never made, or emptied by a change); with $2, every campaign
+-- with a counted response (after a start: a release may have changed the scoring, which only a report
+-- can tell). Panels are matched on rows and keep no summary.
+SELECT c.key
+FROM campaign c
+JOIN wave w ON w.campaign_id = c.id
+LEFT JOIN report_summary s ON s.wave_id = w.id
+WHERE c.design <> 'panel'
+  AND (
+      ((s.cells IS NULL OR $2::boolean)
+       AND EXISTS (SELECT 1 FROM response r
+                   WHERE r.wave_id = w.id AND r.status = 'complete'
+                     AND r.review IS DISTINCT FROM 'pending'))
+      OR (SELECT count(*)
+          FROM (SELECT 1 FROM report_summary_pending p WHERE p.wave_id = w.id LIMIT $1) AS few) >= $1
+  )
+GROUP BY c.key
+ORDER BY c.key;
+
+-- name: report_warm_lock
+-- Whether this process may warm campaign $1's report now: a lock held until the transaction ends, so
+-- that two server processes do not both read a million responses for the same summaries. Reports
+-- themselves never take it.
+SELECT pg_try_advisory_xact_lock(hashtext('report_summary'), hashtext($1::text));
