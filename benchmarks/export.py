@@ -14,6 +14,13 @@ of memory (CSV, Excel) that grows with the responses.
 ``--formats csv,xlsx,sav`` adds the peak memory of the Excel export (flat as well) and of the SPSS export,
 which grows with the rows: pyreadstat writes from a whole DataFrame.
 
+``--replica`` reads both, the export and ``COPY``, on a streaming replica: an embedded primary and a hot
+standby of it made by ``pg_basebackup -R`` (the set-up of tests/integration/test_replica.py, from
+tests/helpers.py). The responses are written on the primary; each read takes its connection from
+:class:`survey.db.replica.Reads`, as the console's exports do, which waits until the replica has
+replayed everything the primary had committed (that wait is left out of the times; replica_lag.py
+measures it).
+
 Run: ``python benchmarks/export.py`` (an embedded PostgreSQL in a temporary directory, or
 ``DATABASE_URL``; the database must be empty or be one this script made).
 """
@@ -29,17 +36,23 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import msgspec
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.helpers: the replica set-up
+
 from survey import exports
 from survey.db import campaigns as campaigns_db
 from survey.db import questionnaires as questionnaires_db
 from survey.db.migrate import migrate
-from survey.db.pool import connect
+from survey.db.pool import connect, create_pool
+from survey.db.queries import sql
+from survey.db.replica import Reads
 from survey.db.server import start_embedded, with_database
 from survey.questionnaire.load import load_file
 from survey.questionnaire.model import Item, Questionnaire
@@ -132,10 +145,40 @@ async def insert(conn: asyncpg.Connection, records: list[tuple]) -> None:
     await conn.execute("ANALYZE response")
 
 
-async def export_once(url: str, fmt: str, path: Path, traced: bool) -> tuple[float, int, float]:
-    """(seconds, rows, peak MiB of Python memory or 0) of one export on a fresh connection."""
-    conn = await connect(url)
-    try:
+Opener = Callable[[], AbstractAsyncContextManager[asyncpg.Connection]]
+"""Where a timed read gets its connection: a fresh one to the database, or one of the replica's."""
+
+
+def fresh(url: str) -> Opener:
+    @asynccontextmanager
+    async def opened() -> AsyncIterator[asyncpg.Connection]:
+        conn = await connect(url)
+        try:
+            yield conn
+        finally:
+            await conn.close()
+
+    return opened
+
+
+def on_replica(reads: Reads) -> Opener:
+    @asynccontextmanager
+    async def opened() -> AsyncIterator[asyncpg.Connection]:
+        async with reads.connection() as conn:
+            if not await conn.fetchval(sql("in_recovery")):
+                sys.exit(
+                    "the replica did not catch up with the primary: the read went to the primary"
+                )
+            yield conn
+
+    return opened
+
+
+async def export_once(
+    open_: Opener, fmt: str, path: Path, traced: bool
+) -> tuple[float, int, float]:
+    """(seconds, rows, peak MiB of Python memory or 0) of one export on a connection of ``open_``."""
+    async with open_() as conn:
         if traced:
             tracemalloc.start()
             tracemalloc.reset_peak()
@@ -148,23 +191,22 @@ async def export_once(url: str, fmt: str, path: Path, traced: bool) -> tuple[flo
             peak = tracemalloc.get_traced_memory()[1] / 2**20
             tracemalloc.stop()
         return seconds, rows, peak
-    finally:
-        await conn.close()
 
 
-async def copy_once(url: str, path: Path) -> float:
-    conn = await asyncpg.connect(url)
-    try:
+async def copy_once(open_: Opener, path: Path) -> float:
+    async with open_() as conn:
         started = time.perf_counter()
         with open(path, "wb") as f:
             await conn.copy_from_query(COPY_QUERY, output=f, format="csv", header=True)
         return time.perf_counter() - started
-    finally:
-        await conn.close()
 
 
-async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> bool:
-    """Print the table; whether the budgets are met (speed at the largest size, flat memory)."""
+async def run(
+    url: str, formats: list[str], sizes: tuple[int, ...], replica_url: str | None = None
+) -> bool:
+    """Print the table; whether the budgets are met (speed at the largest size, flat memory).
+
+    With ``replica_url``, the responses are written on ``url`` and read on the replica."""
     conn = await connect(url)
     try:
         await migrate(conn)
@@ -181,9 +223,34 @@ async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> bool:
         await conn.close()
 
     n_items = sum(1 for i in q.items() if i.answerable)
+    where = "read on a streaming replica" if replica_url else "read on the primary"
     print(
-        f"questionnaire {q.key}: {n_items} questions; CSV vs COPY (best of 3), peak Python memory"
+        f"questionnaire {q.key}: {n_items} questions; CSV vs COPY (best of 3), peak Python memory; "
+        + where
     )
+    primary = await connect(url)
+    replica_pool = await create_pool(replica_url, max_size=1) if replica_url else None
+    try:
+        opener = (
+            fresh(url)
+            if replica_pool is None
+            else on_replica(Reads(primary, replica_pool, max_wait=120))
+        )
+        return await _measure(q, waves, url, opener, formats, sizes)
+    finally:
+        if replica_pool is not None:
+            await replica_pool.close()
+        await primary.close()
+
+
+async def _measure(
+    q: Questionnaire,
+    waves: list[tuple[int, int]],
+    url: str,
+    opener: Opener,
+    formats: list[str],
+    sizes: tuple[int, ...],
+) -> bool:
     header = (
         f"{'responses':>10} {'csv s':>7} {'rows/s':>9} {'COPY s':>7} {'rows/s':>9} {'csv/COPY':>8}"
     )
@@ -201,12 +268,12 @@ async def run(url: str, formats: list[str], sizes: tuple[int, ...]) -> bool:
                 await conn.close()
             inserted = size
             csv_seconds = min(
-                [(await export_once(url, "csv", out / "a.csv", False))[0] for _ in range(3)]
+                [(await export_once(opener, "csv", out / "a.csv", False))[0] for _ in range(3)]
             )
-            copy_seconds = min([await copy_once(url, out / "copy.csv") for _ in range(3)])
+            copy_seconds = min([await copy_once(opener, out / "copy.csv") for _ in range(3)])
             peaks = []
             for fmt in formats:
-                _, rows, peak = await export_once(url, fmt, out / f"a.{fmt}", True)
+                _, rows, peak = await export_once(opener, fmt, out / f"a.{fmt}", True)
                 assert rows == size, (rows, size)
                 peaks.append(peak)
             ratios.append(copy_seconds / csv_seconds)
@@ -238,10 +305,21 @@ def main() -> int:
     parser.add_argument("--formats", default="csv", help="csv,xlsx,sav: whose peak memory to show")
     parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or embedded")
+    parser.add_argument(
+        "--replica", action="store_true", help="read on a streaming replica of an embedded primary"
+    )
     args = parser.parse_args()
     formats = [f for f in args.formats.split(",") if f]
     sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
     url = args.database_url or os.environ.get("DATABASE_URL")
+    if args.replica:
+        if url:
+            sys.exit("--replica starts its own primary and replica: leave out --database-url")
+        from tests.helpers import streaming_replica
+
+        with streaming_replica("export_bench") as replica:
+            ok = asyncio.run(run(replica.primary_url, formats, sizes, replica.replica_url))
+        return 0 if ok else 1
     if url:
         return 0 if asyncio.run(run(url, formats, sizes)) else 1
     with tempfile.TemporaryDirectory() as data:

@@ -1,7 +1,7 @@
 """Time of a campaign's full report at 100,000 and 1,000,000 responses, database read included.
 
     python benchmarks/report.py [--responses 100000,1000000] [--repeat 15] [--new 1000]
-                                [--database-url URL]
+                                [--database-url URL | --replica]
 
 For each size, an independent campaign on the questionnaire of ``benchmarks/analysis.py`` (20 items: 10
 knowledge, 9 Likert with 3 reversed, one yes/no; about 3% of every item unanswered) with half the
@@ -21,6 +21,13 @@ Budget (../shared/DESIGN.md, issue "National scale"): the report in at most 0.5 
 two medians, measured in one run). Exits 1 when a budget is missed. Without ``--database-url`` (or
 ``$DATABASE_URL``) an embedded server runs in a temporary directory; with one, a database per size is
 created on that server (``report_bench_<n>``) and reused when it is already filled.
+
+``--replica`` reads every report on a streaming replica: for each size an embedded primary and a hot
+standby of it made by ``pg_basebackup -R`` (the set-up of tests/integration/test_replica.py, from
+tests/helpers.py). The responses are written on the primary; each report takes its connection from
+:class:`survey.db.replica.Reads`, as the report page does, which waits until the replica has replayed
+everything the primary had committed (that wait is left out of the times; replica_lag.py measures it),
+and stores the summaries it makes through the primary.
 """
 
 from __future__ import annotations
@@ -32,20 +39,25 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.helpers: the replica set-up
 
 from analysis import definition
 
 from survey.db import campaigns as campaigns_db
 from survey.db.migrate import migrate
-from survey.db.pool import connect
+from survey.db.pool import connect, create_pool
+from survey.db.queries import sql
 from survey.db.questionnaires import publish
+from survey.db.replica import Reads
 from survey.db.server import start_embedded, with_database
-from survey.reports.data import campaign_report
+from survey.reports.data import Primary, campaign_report
 
 BUDGET_SMALL, BUDGET_LARGE, BUDGET_RATIO = 0.5, 1.0, 2.0
 
@@ -125,14 +137,43 @@ async def fill(conn: asyncpg.Connection, n: int) -> None:
     await conn.execute("ANALYZE response")
 
 
-async def timed(conn: asyncpg.Connection) -> tuple[float, object]:
-    started = time.perf_counter()
-    report = await campaign_report(conn, "bench")
-    return time.perf_counter() - started, report
+Reader = Callable[[], AbstractAsyncContextManager[tuple[asyncpg.Connection, Primary | None]]]
+"""Where a report reads: the primary itself, or a replica once current (with the way to the primary)."""
 
 
-async def measure(url: str, n: int, repeat: int, new: int) -> dict[str, float]:
+def on_primary(conn: asyncpg.Connection) -> Reader:
+    @asynccontextmanager
+    async def reading() -> AsyncIterator[tuple[asyncpg.Connection, Primary | None]]:
+        yield conn, None
+
+    return reading
+
+
+def on_replica(reads: Reads) -> Reader:
+    @asynccontextmanager
+    async def reading() -> AsyncIterator[tuple[asyncpg.Connection, Primary | None]]:
+        async with reads.connection() as conn:
+            if not await conn.fetchval(sql("in_recovery")):
+                sys.exit(
+                    "the replica did not catch up with the primary: the read went to the primary"
+                )
+            yield conn, reads.primary_connection
+
+    return reading
+
+
+async def timed(read: Reader) -> tuple[float, object]:
+    async with read() as (conn, primary):
+        started = time.perf_counter()
+        report = await campaign_report(conn, "bench", primary=primary)
+        return time.perf_counter() - started, report
+
+
+async def measure(
+    url: str, n: int, repeat: int, new: int, replica_url: str | None = None
+) -> dict[str, float]:
     conn = await connect(url)
+    replica_pool = await create_pool(replica_url, max_size=1) if replica_url else None
     try:
         await migrate(conn)
         if not await conn.fetchval("SELECT count(*) FROM campaign WHERE key = 'bench'"):
@@ -140,16 +181,23 @@ async def measure(url: str, n: int, repeat: int, new: int) -> dict[str, float]:
             started = time.perf_counter()
             await fill(conn, n)
             sys.stderr.write(f"  done in {time.perf_counter() - started:.0f} s\n")
+        read = (
+            on_primary(conn)
+            if replica_pool is None
+            else on_replica(Reads(conn, replica_pool, max_wait=300))
+        )
         # Cold: no stored summary (as after an erasure, or before the first report).
         await conn.execute("UPDATE report_summary SET cells = NULL, inputs = NULL")
-        cold, report = await timed(conn)
-        warm = [(await timed(conn))[0] for _ in range(repeat)]
+        cold, report = await timed(read)
+        warm = [(await timed(read))[0] for _ in range(repeat)]
         added = []
         for _ in range(3):
             await add_responses(conn, new, progress=False)
-            added.append((await timed(conn))[0])
+            added.append((await timed(read))[0])
         total = sum(w.n_complete for w in report.waves)  # type: ignore[attr-defined]
     finally:
+        if replica_pool is not None:
+            await replica_pool.close()
         await conn.close()
     return {
         "responses": total,
@@ -166,10 +214,27 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--new", type=int, default=1000, help="responses added before +new")
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or embedded")
+    parser.add_argument(
+        "--replica", action="store_true", help="read on a streaming replica of an embedded primary"
+    )
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.responses.split(",")]
     url = args.database_url or os.environ.get("DATABASE_URL")
-    if url:
+    if args.replica:
+        if url:
+            sys.exit("--replica starts its own primary and replica: leave out --database-url")
+        from tests.helpers import streaming_replica
+
+        results = []
+        for n in sizes:
+            with streaming_replica(f"report_bench_{n}") as replica:
+                results.append(
+                    asyncio.run(
+                        measure(replica.primary_url, n, args.repeat, args.new, replica.replica_url)
+                    )
+                )
+        print("read on a streaming replica")
+    elif url:
         results = asyncio.run(run(url, sizes, args.repeat, args.new))
     else:
         with tempfile.TemporaryDirectory() as data:

@@ -299,21 +299,32 @@ def frame_from_columns(
     else:
         last = _last_answered(definition, columns, rows)
     frame = ResponseFrame(n=rows, complete=done, last_answered=last)
-    empty: Sequence[object] = [None] * rows
     for item in definition.items():
         if item.type not in (*_CODED, *_NUMERIC, "multi"):
             continue
-        column = columns.get(item.key, empty)
+        column = columns.get(item.key)
+        bad = 0
+        # An item without a column is all missing, made as such: the exports score a batch of a thousand
+        # responses at a time from the few items the outcomes read, so most items have none.
         if item.type in _CODED:
             values = _choice_values(definition, item)
             frame.values[item.key] = values
-            frame.codes[item.key], bad = _encode_codes(column, values)
+            if column is None:
+                frame.codes[item.key] = np.full(rows, _MISSING, dtype=np.int16)
+            else:
+                frame.codes[item.key], bad = _encode_codes(column, values)
         elif item.type == "multi":
             values = _choice_values(definition, item)
             frame.values[item.key] = values
-            selected, answered, bad = _encode_multi(column, values)
+            if column is None:
+                selected = np.zeros((rows, len(values)), dtype=bool)
+                answered = np.zeros(rows, dtype=bool)
+            else:
+                selected, answered, bad = _encode_multi(column, values)
             frame.selected[item.key] = selected
             frame.answered_multi[item.key] = answered
+        elif column is None:
+            frame.numbers[item.key] = np.full(rows, np.nan)
         else:
             frame.numbers[item.key], bad = _encode_numbers(column, item, definition)
         if bad:

@@ -169,33 +169,28 @@ async def response_batches(
         yield [ResponseRow(*record[:10], decode(record[10])) for record in records]
 
 
-async def response_cells(
+async def response_texts(
     conn: asyncpg.Connection,
     wave_id: int,
     statuses: Sequence[str],
     *,
     head: tuple[str, str, str],
-    keys: Sequence[str],
-    choices: Sequence[str | None],
     panel: bool,
     batch: int = 1000,
-) -> AsyncIterator[list[tuple[int, list[str | None]]]]:
-    """One wave's responses as text cells computed by PostgreSQL, ``batch`` rows at a time.
+) -> AsyncIterator[list[tuple[int, str, list[str]]]]:
+    """One wave's responses for a CSV export, ``batch`` rows at a time, as text.
 
-    Each row is ``(version_id, cells)``: the cells are the response's public id, the three strings of
-    ``head`` (wave key, phase, arm), the version number, language, start and submit times (ISO 8601, UTC,
-    to the second), status, channel, enumerator, review, the pair id when ``panel``, then one cell per answer column. ``keys`` and
-    ``choices`` describe the answer columns in parallel: a ``None`` choice is the item's stored answer as
-    text (None when unanswered), a choice is ``"1"``/``"0"`` for whether the multi item's answer holds it
-    (None when the answer is not a list). The keys travel as a query parameter, never inside the SQL.
+    Each row is ``(version_id, answers, cells)``: the answers are the stored JSON object as PostgreSQL
+    writes it (a number keeps jsonb's text for it, as ``->>`` gives it), the cells the response's public
+    id, the three strings of ``head`` (wave key, phase, arm), the version number, language, start and
+    submit times (ISO 8601, UTC, to the second), status, channel, enumerator, review, and the pair id when
+    ``panel``; an empty string where there is none.
 
     Must run inside a transaction (a server-side cursor); memory holds two batches at a time: the next
-    batch is asked for before this one is handed over, so that PostgreSQL extracts it on the other core
+    batch is asked for before this one is handed over, so that PostgreSQL reads it on the other core
     while the caller writes this one.
     """
-    cursor = await conn.cursor(
-        sql("export_cells"), wave_id, list(statuses), *head, list(keys), list(choices), panel
-    )
+    cursor = await conn.cursor(sql("export_texts"), wave_id, list(statuses), *head, panel)
     pending: asyncio.Future[list[asyncpg.Record]] | None = asyncio.ensure_future(
         cursor.fetch(batch)
     )

@@ -5,7 +5,7 @@ One row per response, the same columns in every format (:mod:`survey.exports.pla
 =============  ==========================================================================================
 ``plan``       which responses and which columns (the union of the versions the waves use)
 ``rows``       the snapshot transaction, batches of typed rows, the outcome scores
-``csv``        the CSV, with cells extracted as text by PostgreSQL
+``csv``        the CSV: answers decoded by msgspec per version, lines made a column at a time
 ``xlsx``       the Excel workbook (responses and codebook sheets), memory flat
 ``sav``        the SPSS file (the whole table in memory: pyreadstat cannot append)
 ``codebook``   the codebook as JSON, CSV or a sheet

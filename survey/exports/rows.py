@@ -3,8 +3,8 @@
 Responses are read through a server-side cursor in batches, inside one read-only REPEATABLE READ
 transaction (:class:`Snapshot`), so an export holds one batch in memory however large the campaign and
 every batch sees the same responses as the count. :func:`typed_batches` gives rows of Python values
-(decoded answers, which keep their types) for Excel and SPSS; the CSV reads text cells instead
-(:mod:`survey.exports.csv`).
+(decoded answers, which keep their types) for Excel and SPSS; the CSV reads the answers' JSON text and
+makes its lines itself (:mod:`survey.exports.csv`).
 
 The ``outcome_<key>`` columns are scored by :mod:`survey.analysis.scoring`, the code the reports use, a
 batch of one version's responses at a time, so that an export's scores are the report's.
@@ -32,6 +32,7 @@ __all__ = [
     "Row",
     "Snapshot",
     "append_scores",
+    "score_columns",
     "score_rows",
     "typed_batches",
     "version_groups",
@@ -47,11 +48,11 @@ Row = list[Any]
 # A batch of responses to one version becomes a ResponseFrame, and outcome_scores scores it column by column.
 
 
-def score_rows(
+def score_columns(
     plan: ExportPlan, q: Questionnaire, frame: scoring.ResponseFrame
-) -> list[tuple[float | None, ...]]:
-    """Per response of the frame, the scores of ``plan.outcomes`` in order (None where there is no
-    score, or where this version does not declare the outcome)."""
+) -> list[list[float | None]]:
+    """Per outcome of ``plan.outcomes``, in order, the scores of the frame's responses (None where there
+    is no score, or where this version does not declare the outcome)."""
     scored = scoring.outcome_scores(q, frame) if q.outcomes else {}
     columns: list[list[float | None]] = []
     for outcome in plan.outcomes:
@@ -63,6 +64,14 @@ def score_rows(
         cells = values.astype(object)
         cells[np.isnan(values)] = None
         columns.append(cells.tolist())
+    return columns
+
+
+def score_rows(
+    plan: ExportPlan, q: Questionnaire, frame: scoring.ResponseFrame
+) -> list[tuple[float | None, ...]]:
+    """Per response of the frame, the scores of ``plan.outcomes`` in order (see :func:`score_columns`)."""
+    columns = score_columns(plan, q, frame)
     return list(zip(*columns, strict=True)) if columns else [()] * frame.n
 
 

@@ -26,6 +26,7 @@ from survey import exports
 from survey.db import accounts as accounts_db
 from survey.errors import NotFound
 from survey.exports import rows as export_rows
+from survey.exports.csv import neutralise
 from tests.helpers import (
     T0,
     Study,
@@ -339,6 +340,14 @@ async def test_csv_is_byte_for_byte_the_typed_rows_written_as_text(db, data: Dat
              "comment": comment, "a_help": 3},
             started_at=T0 + dt.timedelta(days=1, minutes=n),
         )  # fmt: skip
+    # A response to the older version in the newer version's wave: a batch of two versions.
+    await add_response(
+        db,
+        data.study.post,
+        {"consent": "yes", "age": 20, "k_signs": ["contract"], "comment": "v1, in the post wave"},
+        started_at=T0 + dt.timedelta(days=1, minutes=30),
+        version_id=data.study.v1_id,
+    )
     plan = await exports.plan_export(db, "tip")
     got = b"".join([chunk async for chunk in exports.csv_chunks(db, plan)])
 
@@ -361,6 +370,7 @@ async def test_csv_is_byte_for_byte_the_typed_rows_written_as_text(db, data: Dat
                 writer.writerow(cells)
     expected = buffer.getvalue().encode()
     assert b"'@SUM(A1)" in expected and b",-3," in expected  # the case is what it says
+    assert b'"v1, in the post wave"' in expected
     assert got == expected
 
 
@@ -530,3 +540,104 @@ async def test_outcome_scores_agree_with_the_report_for_a_conditional_item(db) -
     for row in typed:
         expected = cases[names[[ids[n] for n in names].index(row[0])]][2]
         assert row[position] == (None if expected is None else pytest.approx(expected))
+
+
+NUMBERS = """
+key: nq
+languages: [en]
+title: {en: A questionnaire of every kind of stored answer}
+sections:
+  - key: s
+    items:
+      - {key: amount, type: decimal, text: {en: "How much?"}}
+      - {key: count, type: integer, text: {en: "How many?"}}
+      - {key: note, type: text, text: {en: "Anything else?"}}
+      - {key: pick, type: choice, choices: ab, text: {en: "Pick one"}}
+      - {key: tick, type: multi, choices: ab, text: {en: "Tick any"}}
+      - {key: agree, type: likert, scale: agree3, text: {en: "Agree?"}}
+choice_lists:
+  ab:
+    - {value: a, label: {en: A}}
+    - {value: b, label: {en: B}}
+likert_scales:
+  agree3: {points: 3, labels: {en: ["No", "Maybe", "Yes"]}}
+outcomes:
+  agreement: {kind: scale, label: {en: Agreement}, items: [agree]}
+"""
+# Stored answers as JSON text, as PostgreSQL keeps them (jsonb): numbers of every form, text that looks
+# like a number, and answers of the wrong type (stored by hand, or by an older version). The first
+# ones decode to the item's type; each of the rest makes its batch read the slow way.
+WELL_TYPED = [
+    '{"amount": 1.50, "count": 12345678901234567890123456789, "note": "007", "pick": "a", '
+    '"tick": ["a"], "agree": 3}',
+    '{"amount": 1e5, "count": -0, "note": "1e5", "pick": "b", "tick": [], "agree": 1}',
+    '{"amount": -0.0, "count": 7, "note": "-0", "tick": ["b", "a", "b"]}',
+    '{"amount": 0.0000001, "note": "=1+1", "pick": null, "tick": null}',
+    '{"amount": 1.5e300, "count": -12, "note": "a, \\"quoted\\"\\nline", "agree": 2}',
+    '{"amount": 12, "note": "", "unknown": [1, {"x": 2}]}',
+    '{"amount": "12.0", "note": "\\u00e9 \\u041c\\u043e\\u043d\\u0433\\u043e\\u043b"}',
+    '{"note": "big", "agree": 1' + "0" * 400 + "}",
+]
+WRONGLY_TYPED = [
+    '{"amount": [1, 2.50], "count": 3.0, "note": true, "pick": ["a", "b"], "tick": "a"}',
+    '{"amount": {"x": 1.0}, "count": "4", "note": 5, "pick": 1, "tick": [1, "b"], "agree": "2"}',
+    '{"amount": false, "count": 1' + "0" * 400 + ', "note": -5, "tick": [null, "a"], "agree": 2.5}',
+]
+
+
+async def test_csv_cells_are_what_postgresql_gives_for_every_stored_answer(db) -> None:
+    # The CSV decodes the answers in Python; each cell must be what PostgreSQL's own ->> gives for the
+    # answer (and, for a multi item's choice, whether the stored list holds it), worked out here by
+    # PostgreSQL for each response: the same text for every form of a number, nothing for null, the
+    # JSON text of a list or an object, the formula guard on free text.
+    from survey.db import campaigns as campaigns_db
+    from survey.db.questionnaires import publish
+    from survey.questionnaire.load import load_definition
+
+    await publish(db, load_definition(NUMBERS))
+    await campaigns_db.create_campaign(db, "nums", questionnaire="nq", design="independent")
+    wave = await campaigns_db.add_wave(db, "nums", phase="pre")
+
+    async def add(texts: list[str], start: int) -> None:
+        for n, text in enumerate(texts, start=start):
+            stored = await add_response(db, wave, {}, started_at=T0 + dt.timedelta(minutes=n))
+            await db.execute(
+                "UPDATE response SET answers = $1::text::jsonb WHERE id = $2", text, stored
+            )
+
+    async def check() -> dict[str, dict[str, str]]:
+        plan = await exports.plan_export(db, "nums")
+        text = b"".join([c async for c in exports.csv_chunks(db, plan)]).decode()
+        rows = {r["response_id"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}
+        stored = await db.fetch(
+            "SELECT public_id::text AS id, answers ->> 'amount' AS amount, "
+            "answers ->> 'count' AS count, answers ->> 'note' AS note, answers ->> 'pick' AS pick, "
+            "answers ->> 'agree' AS agree, CASE WHEN jsonb_typeof(answers -> 'tick') = 'array' "
+            "THEN ARRAY[(answers -> 'tick') ? 'a', (answers -> 'tick') ? 'b'] END AS tick "
+            "FROM response"
+        )
+        assert len(rows) == len(stored)
+        for s in stored:
+            row = rows[s["id"]]
+            for key in ("amount", "count", "pick", "agree"):
+                assert row[key] == (s[key] or ""), (key, row[key], s[key])
+            assert row["note"] == neutralise(s["note"] or "")
+            ticks = ["", ""] if s["tick"] is None else ["1" if t else "0" for t in s["tick"]]
+            assert [row["tick/a"], row["tick/b"]] == ticks
+        return rows
+
+    await add(WELL_TYPED, 0)
+    rows = await check()
+    cells = {r["note"]: r for r in rows.values()}
+    # The case is what it says (the numbers as jsonb writes them: no exponent, the scale kept).
+    assert cells["007"]["amount"] == "1.50" and cells["1e5"]["amount"] == "100000"
+    assert cells["'-0"]["amount"] == "0.0" and cells["'=1+1"]["amount"] == "0.0000001"
+    assert cells["1e5"]["count"] == "0" and cells["007"]["count"] == "12345678901234567890123456789"
+    assert cells['a, "quoted"\nline']["outcome_agreement"] == "2.0"
+    assert cells["big"]["agree"] == "1" + "0" * 400 and cells["big"]["outcome_agreement"] == ""
+
+    await add(WRONGLY_TYPED, len(WELL_TYPED))
+    rows = await check()
+    cells = {r["note"]: r for r in rows.values()}
+    assert cells["true"]["amount"] == "[1, 2.50]" and cells["'-5"]["count"] == "1" + "0" * 400
+    assert cells["5"]["pick"] == "1" and cells["5"]["tick/b"] == "1"

@@ -68,30 +68,24 @@ LEFT JOIN panel_pair p
 WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
 ORDER BY r.started_at, r.id;
 
--- name: export_cells
--- One wave's responses for a CSV export, every cell already text, extracted by the server (no answer JSON
--- crosses the wire or is decoded in Python). Per row: the version id, then one text array: the public id
--- (as export_rows), wave key $3, phase $4, arm $5, version number, language, started and submitted (UTC,
--- ISO 8601 to the second), status, channel, enumerator, review, the pair id when $8 (as export_rows), then one cell per answer column. The answer columns are given as
--- two parallel arrays, item keys $6 and choices $7: a null choice is the item's stored answer as text, a
--- choice is 1/0 for whether a multi item's list holds it (null when the answer is not a list).
-SELECT r.version_id,
-       ARRAY[r.public_id::text, $3::text, $4::text, $5::text, r.version::text, r.language,
-             to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
-             to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
-             r.status, r.channel, r.enumerator, r.review]
-       || CASE WHEN $8::boolean THEN ARRAY[r.pair_id::text] ELSE '{}'::text[] END
-       || ARRAY(
-              SELECT CASE
-                         WHEN c.choice IS NULL THEN r.answers ->> c.key
-                         WHEN jsonb_typeof(r.answers -> c.key) = 'array'
-                             THEN CASE WHEN r.answers -> c.key ? c.choice THEN '1' ELSE '0' END
-                     END
-              FROM unnest($6::text[], $7::text[]) WITH ORDINALITY AS c(key, choice, n)
-              ORDER BY c.n) AS cells
--- The rows are sorted first and their cells extracted as they leave the sort (OFFSET 0 keeps the
--- subquery apart, and nothing above it reorders): a cursor's first FETCH then costs the sort only, and
--- the extraction of every later batch runs while the caller writes the one before.
+-- name: export_texts
+-- One wave's responses for a CSV export: per row the version id, the answers as jsonb's own text (decoded
+-- in Python a batch at a time, into the version's columns) and one text array of the other cells, an
+-- empty string where there is none: the public id (as export_rows), wave key $3, phase $4, arm $5,
+-- version number, language, started and submitted (UTC, ISO 8601 to the second), status, channel,
+-- enumerator, review, then the pair id when $6 (as export_rows). A JSON number keeps the text jsonb
+-- gives it, the same as ->> would.
+SELECT r.version_id, r.answers::text,
+       array_replace(
+           ARRAY[r.public_id::text, $3::text, $4::text, $5::text, r.version::text, r.language,
+                 to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+                 to_char(r.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"'),
+                 r.status, r.channel, r.enumerator, r.review]
+           || CASE WHEN $6::boolean THEN ARRAY[r.pair_id::text] ELSE '{}'::text[] END,
+           NULL, '')
+-- The rows are sorted first and turned into text as they leave the sort (OFFSET 0 keeps the subquery
+-- apart, and nothing above it reorders): a cursor's first FETCH then costs the sort only, and every later
+-- batch is read while the caller writes the one before.
 FROM (
     SELECT r.version_id, r.public_id, v.version, r.language, r.started_at, r.submitted_at, r.status,
            r.channel, r.enumerator, r.review, p.pair_id, r.answers
@@ -99,7 +93,7 @@ FROM (
     JOIN questionnaire_version v ON v.id = r.version_id
     JOIN wave w ON w.id = r.wave_id
     LEFT JOIN panel_pair p
-           ON $8::boolean AND r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
+           ON $6::boolean AND r.status = 'complete' AND p.campaign_id = w.campaign_id AND p.arm = w.arm
           AND p.panel_key = r.panel_key
     WHERE r.wave_id = $1 AND r.status = ANY($2::text[])
     ORDER BY r.started_at, r.id
