@@ -382,21 +382,23 @@ def _canonical(stored: _Stored) -> WaveCells:
         (i for i in range(len(strata)) if stored.stratum_counts[i] > 0),
         key=lambda i: [_sort_key(v) for v in strata[i]],
     )
-    position = {old: new for new, old in enumerate(order)}
+    position = np.full(len(strata), -1, dtype=np.int64)
+    position[order] = np.arange(len(order))
     subjects: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for key, subject in stored.subjects.items():
-        rows = sorted(
-            (
-                (position[s], math.inf if v is None else v, v is None, c)
-                for s, v, c in zip(subject.stratum, subject.value, subject.count, strict=True)
-                if c > 0
-            ),
-        )
-        subjects[key] = (
-            np.array([r[0] for r in rows], dtype=np.int64),
-            np.array([math.nan if r[2] else r[1] for r in rows], dtype=float),
-            np.array([r[3] for r in rows], dtype=np.int64),
-        )
+        # Sorted in numpy, not as Python tuples: a stored summary holds thousands of cells per score,
+        # and this runs on every report that reads one.
+        counts = np.array(subject.count, dtype=np.int64)
+        keep = counts > 0
+        stratum = position[np.array(subject.stratum, dtype=np.int64)][keep]
+        values = np.array(
+            [math.nan if v is None else v for v in subject.value], dtype=float
+        ).reshape(-1)[keep]
+        counts = counts[keep]
+        missing = np.isnan(values)
+        # By stratum, then value ascending with no value last (then count, as ties never occur).
+        rows = np.lexsort((counts, missing, np.where(missing, math.inf, values), stratum))
+        subjects[key] = (stratum[rows], values[rows], counts[rows])
     if not stored.attributes:
         return WaveCells(
             n=stored.n,
