@@ -1,7 +1,7 @@
 """Time of a campaign's full report at 100,000 and 1,000,000 responses, database read included.
 
     python benchmarks/report.py [--responses 100000,1000000] [--repeat 15] [--new 1000]
-                                [--database-url URL | --replica]
+                                [--database-url URL | --replica] [--who]
 
 For each size, an independent campaign on the questionnaire of ``benchmarks/analysis.py`` (20 items: 10
 knowledge, 9 Likert with 3 reversed, one yes/no; about 3% of every item unanswered) with half the
@@ -15,6 +15,13 @@ versions, the stored summaries and the responses completed since, scoring those,
 - **report**: the report with the summaries up to date (median of ``--repeat``): the figure the budget is
   about, what a program lead opening the report page waits for;
 - **+new**: the report after ``--new`` more responses completed since the last one (median of 3 rounds).
+
+With ``--who`` the campaign's questionnaire also asks a region of 5, an education of 4 and an age, and
+declares an analysis block of two covariates (education, age in three bands) and one grouping item
+(region): the report then adds, for each of its three outcomes, the adjusted effect (OLS with HC2 errors,
+or the logistic average marginal effect), the covariates' balance and the five regions' effects with
+their interaction test, all fitted on the cells of each stratum of those answers. Its databases are
+``report_bench_who_<n>``.
 
 Budget (../shared/DESIGN.md, issue "National scale"): the report in at most 0.5 s at 100,000 and at most
 1 s at 1,000,000 responses, and the larger campaign at most 2x the time of the smaller (the ratio of the
@@ -48,7 +55,8 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.helpers: the replica set-up
 
-from analysis import definition
+import msgspec
+from analysis import definition, who_definition
 
 from survey.db import campaigns as campaigns_db
 from survey.db.migrate import migrate
@@ -87,7 +95,8 @@ FUNCTIONS = [
     """,
 ]
 
-# $1 wave id, $2 version id, $3 skill (share of right answers), $4 attitude, $5 number of responses.
+# $1 wave id, $2 version id, $3 skill (share of right answers), $4 attitude, $5 number of responses,
+# $6 whether to add the three questions about the respondent of --who.
 INSERT = """
 INSERT INTO response (id, wave_id, version_id, language, status, answers, submitted_at)
 SELECT gen_random_uuid(), $1, $2, 'en', 'complete',
@@ -102,7 +111,12 @@ SELECT gen_random_uuid(), $1, $2, 'en', 'complete',
            'a6', pg_temp.bench_likert(f), 'a7', pg_temp.bench_likert(f), 'a8', pg_temp.bench_likert(-f),
            'q_would', CASE WHEN random() < 0.03 THEN NULL
                            WHEN random() < 0.3 + 0.4 * $3 THEN '"yes"'::jsonb
-                           ELSE '"no"'::jsonb END)),
+                           ELSE '"no"'::jsonb END))
+       || CASE WHEN $6 THEN jsonb_build_object(
+                'region', 'r' || floor(random() * 5)::int,
+                'education', 'e' || floor(random() * 4)::int,
+                'age', 18 + floor(random() * 43)::int)
+               ELSE '{}'::jsonb END,
        now()
 FROM (SELECT $4::float8 + (random() + random() + random() - 1.5) * 2 AS f
       FROM generate_series(1, $5)) AS people
@@ -112,8 +126,11 @@ PHASES = (("pre", 0.5, 0.0), ("post", 0.6, 0.3))
 BATCH = 100_000
 
 
-async def add_responses(conn: asyncpg.Connection, n: int, *, progress: bool) -> None:
-    """n more complete responses, half in each wave."""
+async def add_responses(
+    conn: asyncpg.Connection, n: int, *, progress: bool, who: bool = False
+) -> None:
+    """n more complete responses, half in each wave (with ``who``, each with a region, an education
+    and an age)."""
     for statement in FUNCTIONS:
         await conn.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
     for wave in await campaigns_db.waves_of(conn, "bench"):
@@ -121,19 +138,30 @@ async def add_responses(conn: asyncpg.Connection, n: int, *, progress: bool) -> 
         left = n // 2
         while left > 0:
             size = min(BATCH, left)
-            await conn.execute(INSERT, wave.id, wave.version_id, skill, attitude, size)
+            await conn.execute(INSERT, wave.id, wave.version_id, skill, attitude, size, who)
             left -= size
             if progress:
                 sys.stderr.write(f"  {wave.key}: {n // 2 - left:,} of {n // 2:,}\n")
 
 
-async def fill(conn: asyncpg.Connection, n: int) -> None:
+def bench_definition(who: bool):
+    """The benchmark questionnaire; with ``who``, with two covariates and one grouping item."""
+    if not who:
+        return definition()
+    q = who_definition()
+    assert q.analysis is not None
+    return msgspec.structs.replace(
+        q, analysis=msgspec.structs.replace(q.analysis, subgroups=["region"])
+    )
+
+
+async def fill(conn: asyncpg.Connection, n: int, who: bool) -> None:
     """Publish the questionnaire, create the campaign and its two waves, insert n responses."""
-    await publish(conn, definition())
+    await publish(conn, bench_definition(who))
     await campaigns_db.create_campaign(conn, "bench", questionnaire="bench", design="independent")
     for phase, _, _ in PHASES:
         await campaigns_db.add_wave(conn, "bench", phase=phase)
-    await add_responses(conn, n, progress=True)
+    await add_responses(conn, n, progress=True, who=who)
     await conn.execute("ANALYZE response")
 
 
@@ -170,7 +198,7 @@ async def timed(read: Reader) -> tuple[float, object]:
 
 
 async def measure(
-    url: str, n: int, repeat: int, new: int, replica_url: str | None = None
+    url: str, n: int, repeat: int, new: int, who: bool, replica_url: str | None = None
 ) -> dict[str, float]:
     conn = await connect(url)
     replica_pool = await create_pool(replica_url, max_size=1) if replica_url else None
@@ -179,7 +207,7 @@ async def measure(
         if not await conn.fetchval("SELECT count(*) FROM campaign WHERE key = 'bench'"):
             sys.stderr.write(f"inserting {n:,} responses...\n")
             started = time.perf_counter()
-            await fill(conn, n)
+            await fill(conn, n, who)
             sys.stderr.write(f"  done in {time.perf_counter() - started:.0f} s\n")
         read = (
             on_primary(conn)
@@ -192,7 +220,7 @@ async def measure(
         warm = [(await timed(read))[0] for _ in range(repeat)]
         added = []
         for _ in range(3):
-            await add_responses(conn, new, progress=False)
+            await add_responses(conn, new, progress=False, who=who)
             added.append((await timed(read))[0])
         total = sum(w.n_complete for w in report.waves)  # type: ignore[attr-defined]
     finally:
@@ -217,6 +245,9 @@ def main() -> int:
     parser.add_argument(
         "--replica", action="store_true", help="read on a streaming replica of an embedded primary"
     )
+    parser.add_argument(
+        "--who", action="store_true", help="an analysis block: two covariates, one grouping item"
+    )
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.responses.split(",")]
     url = args.database_url or os.environ.get("DATABASE_URL")
@@ -227,29 +258,42 @@ def main() -> int:
 
         results = []
         for n in sizes:
-            with streaming_replica(f"report_bench_{n}") as replica:
+            with streaming_replica(
+                f"report_bench_who_{n}" if args.who else f"report_bench_{n}"
+            ) as replica:
                 results.append(
                     asyncio.run(
-                        measure(replica.primary_url, n, args.repeat, args.new, replica.replica_url)
+                        measure(
+                            replica.primary_url,
+                            n,
+                            args.repeat,
+                            args.new,
+                            args.who,
+                            replica.replica_url,
+                        )
                     )
                 )
         print("read on a streaming replica")
     elif url:
-        results = asyncio.run(run(url, sizes, args.repeat, args.new))
+        results = asyncio.run(run(url, sizes, args.repeat, args.new, args.who))
     else:
         with tempfile.TemporaryDirectory() as data:
             server = start_embedded(Path(data), cleanup_mode="delete")
             try:
-                results = asyncio.run(run(server.get_uri("postgres"), sizes, args.repeat, args.new))
+                results = asyncio.run(
+                    run(server.get_uri("postgres"), sizes, args.repeat, args.new, args.who)
+                )
             finally:
                 server.cleanup()
-    return report(results, args.repeat, args.new)
+    return report(results, args.repeat, args.new, args.who)
 
 
-async def run(base: str, sizes: list[int], repeat: int, new: int) -> list[dict[str, float]]:
+async def run(
+    base: str, sizes: list[int], repeat: int, new: int, who: bool
+) -> list[dict[str, float]]:
     results = []
     for n in sizes:
-        name = f"report_bench_{n}"
+        name = f"report_bench_who_{n}" if who else f"report_bench_{n}"
         conn = await asyncpg.connect(base)
         try:
             exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
@@ -259,14 +303,15 @@ async def run(base: str, sizes: list[int], repeat: int, new: int) -> list[dict[s
                 await conn.execute("CREATE DATABASE " + quoted)
         finally:
             await conn.close()
-        results.append(await measure(with_database(base, name), n, repeat, new))
+        results.append(await measure(with_database(base, name), n, repeat, new, who))
     return results
 
 
-def report(results: list[dict[str, float]], repeat: int, new: int) -> int:
+def report(results: list[dict[str, float]], repeat: int, new: int, who: bool) -> int:
     load = os.getloadavg()
     print(
         f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; report = median of {repeat} runs"
+        + ("; with the analysis block (--who)" if who else "")
     )
     print(
         f"{'responses':>11} {'cold s':>8} {'report s':>9} {'best s':>7} {'+' + str(new) + ' new s':>11}"

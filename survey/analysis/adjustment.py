@@ -40,6 +40,17 @@ Methods
 Both p-values come from the test whose inversion is the interval (t or z on the same estimate and
 standard error), as everywhere in the analysis.
 
+Rows or cells
+-------------
+Every function here takes the respondents either as rows or as distinct rows with their ``counts``
+(frequency weights: the report's cells, :mod:`survey.analysis.cells`), and computes the same numbers
+from both, with one code path: rows are distinct rows that each count once. Within a cell every
+respondent has the same covariates and the same outcome, so the same fitted value, residual and
+leverage; the fits use the weighted cross-products X'WX and X'Wy, the robust "meat" adds each distinct
+row's term times its count, and every n, degree of freedom and small-sample factor counts respondents
+(the sum of the counts), never cells. The cost is then that of the distinct rows, whatever the number
+of respondents (tests/analysis/test_weighted_fits.py refits on the expanded rows with statsmodels).
+
 Balance
 -------
 A numeric covariate's standardised difference is Cohen's d between the waves, after minus before over the
@@ -72,6 +83,7 @@ import msgspec
 import numpy as np
 from scipy import special
 
+from survey.analysis.cells import Cells
 from survey.analysis.effects import _alpha, _t_crit, _t_pvalue, _z_crit
 from survey.analysis.results import Effect
 from survey.errors import InvalidStatistics
@@ -85,6 +97,7 @@ __all__ = [
     "categorical_difference",
     "covariate_balance",
     "design_matrix",
+    "least_squares",
     "numeric_difference",
 ]
 
@@ -146,14 +159,19 @@ def _concatenate(parts: Sequence[Covariate]) -> Covariate:
 
 
 def design_matrix(
-    covariates: Sequence[Covariate], *, min_level: int = MIN_LEVEL
+    covariates: Sequence[Covariate],
+    *,
+    counts: np.ndarray | None = None,
+    min_level: int = MIN_LEVEL,
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
     """The covariates' columns for a regression, and the rows that have every numeric covariate.
 
     Parameters
     ----------
     covariates
-        The covariates, each with one value per respondent.
+        The covariates, each with one value per respondent (or per distinct row, with ``counts``).
+    counts
+        How many respondents each row stands for (default: one each).
     min_level
         A category with fewer respondents (among the rows kept) is counted with the reference.
 
@@ -170,6 +188,7 @@ def design_matrix(
     if not covariates:
         return np.empty((0, 0)), np.empty(0, dtype=bool), ()
     n = covariates[0].values.size
+    weights = frequency_weights(counts, n)
     keep = np.ones(n, dtype=bool)
     for covariate in covariates:
         if covariate.values.size != n:
@@ -180,19 +199,22 @@ def design_matrix(
             keep &= ~np.isnan(covariate.values)
     columns: list[np.ndarray] = []
     used: list[str] = []
+    kept_weights = weights[keep]
     for covariate in covariates:
         values = covariate.values[keep]
         if covariate.categorical:
             codes = values.astype(np.int64)
-            found, counts = np.unique(codes, return_counts=True)
-            reference = found[np.argmax(counts)] if found.size else -1
+            found, inverse = np.unique(codes, return_inverse=True)
+            sizes = np.bincount(inverse.reshape(-1), weights=kept_weights, minlength=found.size)
+            reference = found[np.argmax(sizes)] if found.size else -1
             block = [
                 (codes == level).astype(float)
-                for level, count in zip(found, counts, strict=True)
-                if level != reference and count >= min_level
+                for level, size in zip(found, sizes, strict=True)
+                if level != reference and size > 0 and size >= min_level
             ]
         else:
-            block = [values.astype(float)] if values.size and np.ptp(values) > 0 else []
+            counted = values[kept_weights > 0]
+            block = [values.astype(float)] if counted.size and np.ptp(counted) > 0 else []
         if block:
             columns += block
             used.append(covariate.key)
@@ -200,13 +222,58 @@ def design_matrix(
     return matrix, keep, tuple(used)
 
 
-def _independent(design: np.ndarray) -> np.ndarray:
+def frequency_weights(counts: np.ndarray | None, size: int) -> np.ndarray:
+    """The counts of ``size`` distinct rows as floats, checked; ones when None (plain rows)."""
+    if counts is None:
+        return np.ones(size)
+    weights = np.asarray(counts, dtype=float)
+    if weights.shape != (size,):
+        raise InvalidStatistics(f"counts: one per row, {weights.size} for {size}")
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0) or np.any(weights % 1 != 0):
+        raise InvalidStatistics("counts: whole numbers of respondents, none negative")
+    return weights
+
+
+def least_squares(
+    design: np.ndarray, y: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ordinary least squares of the rows that each distinct row of ``design`` and ``y`` stands for.
+
+    Estimator: β = (X'WX)⁻¹X'Wy, W the diagonal of ``weights`` (frequency weights: a distinct row
+    repeated its count gives the same normal equations), solved by the normal equations of a design of
+    full column rank (with a report's few columns many times faster than a general solver).
+
+    Returns
+    -------
+    beta : numpy.ndarray
+        The coefficients.
+    inverse : numpy.ndarray
+        (X'WX)⁻¹.
+    residual : numpy.ndarray
+        y − Xβ per distinct row: the residual of each respondent it stands for.
+    leverage : numpy.ndarray
+        x'(X'WX)⁻¹x per distinct row: the leverage (hat value) of each respondent it stands for.
+
+    Raises
+    ------
+    numpy.linalg.LinAlgError
+        When X'WX is singular.
+    """
+    weighted = design.T * weights
+    inverse = np.linalg.inv(weighted @ design)
+    beta = inverse @ (weighted @ y)
+    residual = y - design @ beta
+    leverage = np.sum((design @ inverse) * design, axis=1)
+    return beta, inverse, residual, leverage
+
+
+def _independent(design: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The columns of ``design`` kept in order, each only when the ones before do not determine it.
 
     The first two (intercept and wave) come first, so a covariate that only repeats the wave is the
     one dropped.
     """
-    gram = design.T @ design
+    gram = (design.T * weights) @ design
     scale = np.sqrt(np.diag(gram))
     scale[scale == 0] = 1.0
     gram = gram / np.outer(scale, scale)  # the columns scaled to length 1
@@ -220,14 +287,15 @@ def _independent(design: np.ndarray) -> np.ndarray:
 
 
 def _model(
-    y: np.ndarray, post: np.ndarray, covariates: Sequence[Covariate]
+    y: np.ndarray, post: np.ndarray, covariates: Sequence[Covariate], counts: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, tuple[str, ...]]:
-    """Check the input and build the model: outcome, design (intercept, wave, covariates), rows
-    dropped, covariates used."""
+    """Check the input and build the model: outcome, design (intercept, wave, covariates) and
+    weights of the rows kept, respondents dropped, covariates used."""
     y = np.asarray(y, dtype=float)
     post = np.asarray(post, dtype=float)
     if y.ndim != 1 or post.shape != y.shape:
         raise InvalidStatistics("y and post: one value per respondent each")
+    weights = frequency_weights(counts, y.size)
     if not np.all(np.isfinite(y)):
         raise InvalidStatistics("y: contains missing or non-finite values; drop them first")
     if not np.all((post == 0) | (post == 1)):
@@ -238,18 +306,25 @@ def _model(
                 f"covariate {covariate.key}: {covariate.values.size} values for {y.size}"
             )
     if covariates:
-        columns, keep, used = design_matrix(covariates)
+        columns, keep, used = design_matrix(covariates, counts=weights)
     else:
         columns, keep, used = np.empty((y.size, 0)), np.ones(y.size, dtype=bool), ()
-    y, post = y[keep], post[keep]
+    dropped = int(weights[~keep].sum())
+    y, post, weights = y[keep], post[keep], weights[keep]
     for wave in (0, 1):
-        if np.sum(post == wave) < 2:
+        if weights[post == wave].sum() < 2:
             raise InvalidStatistics("adjusted effect: each wave needs at least two respondents")
     design = np.column_stack([np.ones(y.size), post, columns])
-    kept = _independent(design)
+    kept = _independent(design, weights)
     if kept[:2].tolist() != [0, 1]:
         raise InvalidStatistics("adjusted effect: the wave is not separable from the intercept")
-    return y, design[:, kept], np.flatnonzero(keep), int((~keep).sum()), used
+    return y, design[:, kept], weights, dropped, used
+
+
+def _wave_sizes(design: np.ndarray, weights: np.ndarray) -> tuple[int, int]:
+    """Respondents after and before (the wave's column is the design's second)."""
+    after = int(weights[design[:, 1] == 1].sum())
+    return after, int(weights.sum()) - after
 
 
 def adjusted_mean_difference(
@@ -257,6 +332,7 @@ def adjusted_mean_difference(
     post: np.ndarray,
     covariates: Sequence[Covariate] = (),
     *,
+    counts: np.ndarray | None = None,
     confidence_level: float = 0.95,
 ) -> Adjusted:
     """The difference of means after minus before, adjusted for covariates by OLS with HC2 errors.
@@ -265,8 +341,10 @@ def adjusted_mean_difference(
     and the covariates' columns (:func:`design_matrix`).
 
     Interval and p: HC2 heteroskedasticity-robust standard error (MacKinnon & White 1985; Imbens &
-    Kolesár 2016) and t with the residual degrees of freedom n − k. Without covariates the estimate is
-    the difference of the means and its standard error Welch's.
+    Kolesár 2016), Σ n_c e_c² (a'x_c)² / (1 − h_c) over the distinct rows c (a the wave's row of
+    (X'WX)⁻¹, h_c = x_c'(X'WX)⁻¹x_c), and t with the residual degrees of freedom n − k, n the
+    respondents. Without covariates the estimate is the difference of the means and its standard
+    error Welch's.
 
     Parameters
     ----------
@@ -276,6 +354,8 @@ def adjusted_mean_difference(
         1 for a respondent of the after wave.
     covariates : sequence of Covariate
         Each with one value per respondent.
+    counts : numpy.ndarray, optional
+        How many respondents each row stands for (frequency weights); one each by default.
     confidence_level : float
         Coverage of the interval.
 
@@ -297,20 +377,16 @@ def adjusted_mean_difference(
     ``lmtest::coeftest(fit, sandwich::vcovHC(fit, type = "HC2"))["post", ]``.
     """
     alpha = _alpha(confidence_level)
-    y_, design, _, dropped, used = _model(y, post, covariates)
-    # OLS by its normal equations (the design has full column rank, see _model): with the few columns
-    # of a report's covariates this is many times faster than a general solver on 100,000 rows.
-    inverse = np.linalg.inv(design.T @ design)
-    beta = inverse @ (design.T @ y_)
-    residual = y_ - design @ beta
-    leverage = np.sum((design @ inverse) * design, axis=1)
-    # HC2: each squared residual over 1 − its leverage (MacKinnon & White 1985).
-    scaled = residual**2 / np.clip(1 - leverage, 1e-12, None)
+    y_, design, weights, dropped, used = _model(y, post, covariates, counts)
+    beta, inverse, residual, leverage = least_squares(design, y_, weights)
+    # HC2: each squared residual over 1 − its leverage (MacKinnon & White 1985), once per respondent.
+    scaled = weights * residual**2 / np.clip(1 - leverage, 1e-12, None)
     estimate = float(beta[1])
     row = inverse[1]
     variance = float(np.sum(scaled * (design @ row) ** 2))
-    df = float(y_.size - design.shape[1])
-    n = (int(design[:, 1].sum()), int(y_.size - design[:, 1].sum()))
+    respondents = float(weights.sum())
+    df = respondents - design.shape[1]
+    n = _wave_sizes(design, weights)
     columns = design.shape[1]
     notes: list[str] = []
     if not (variance > 0 and math.isfinite(variance)) or df < 1:
@@ -331,7 +407,7 @@ def adjusted_mean_difference(
         p_value=p,
         notes=tuple(notes),
     )
-    return _adjusted(effect, y_.size, "respondents", columns, dropped, used)
+    return _adjusted(effect, respondents, "respondents", columns, dropped, used)
 
 
 def _adjusted(
@@ -354,6 +430,7 @@ def adjusted_risk_difference(
     post: np.ndarray,
     covariates: Sequence[Covariate] = (),
     *,
+    counts: np.ndarray | None = None,
     confidence_level: float = 0.95,
 ) -> Adjusted:
     """The difference of proportions after minus before, adjusted for covariates: the average
@@ -375,6 +452,10 @@ def adjusted_risk_difference(
         1 for a respondent of the after wave.
     covariates : sequence of Covariate
         Each with one value per respondent.
+    counts : numpy.ndarray, optional
+        How many respondents each row stands for (frequency weights); one each by default. The fit
+        weights each distinct row's likelihood, score and robust meat by its count, and the marginal
+        effect and its gradient are averages over the respondents (weighted by the counts).
     confidence_level : float
         Coverage of the interval.
 
@@ -397,19 +478,23 @@ def adjusted_risk_difference(
     statsmodels' ``Logit(...).fit(cov_type="HC0").get_margeff(at="overall", dummy=True)``.
     """
     alpha = _alpha(confidence_level)
-    y_, design, _, dropped, used = _model(y, post, covariates)
+    y_, design, weights, dropped, used = _model(y, post, covariates, counts)
     if not np.all((y_ == 0) | (y_ == 1)):
         raise InvalidStatistics("y: must be 0/1 for an adjusted risk difference")
-    if np.ptp(y_) == 0:
+    counted = y_[weights > 0]
+    if counted.size == 0 or np.ptp(counted) == 0:
         raise InvalidStatistics("adjusted effect: everyone gave the same answer")
-    beta, covariance = _logistic(y_, design)
+    beta, covariance = _logistic(y_, design, weights)
     after, before = design.copy(), design.copy()
     after[:, 1], before[:, 1] = 1.0, 0.0
     p1, p0 = special.expit(after @ beta), special.expit(before @ beta)
-    estimate = float(np.mean(p1 - p0))
-    gradient = np.mean((p1 * (1 - p1))[:, None] * after - (p0 * (1 - p0))[:, None] * before, axis=0)
+    respondents = float(weights.sum())
+    estimate = float(weights @ (p1 - p0)) / respondents
+    gradient = (
+        weights @ ((p1 * (1 - p1))[:, None] * after - (p0 * (1 - p0))[:, None] * before)
+    ) / respondents
     variance = float(gradient @ covariance @ gradient)
-    n = (int(design[:, 1].sum()), int(y_.size - design[:, 1].sum()))
+    n = _wave_sizes(design, weights)
     columns = design.shape[1]
     notes: list[str] = []
     if not (variance > 0 and math.isfinite(variance)):
@@ -434,7 +519,8 @@ def adjusted_risk_difference(
         p_value=p,
         notes=tuple(notes),
     )
-    rarer = float(min(y_.sum(), y_.size - y_.sum()))
+    ones = float(weights @ y_)
+    rarer = min(ones, respondents - ones)
     return _adjusted(effect, rarer, "of the rarer answer", columns, dropped, used)
 
 
@@ -443,12 +529,15 @@ def adjusted_risk_difference(
 _SEPARATED = 15.0
 
 
-def _logistic(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _logistic(
+    y: np.ndarray, design: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The maximum-likelihood logistic coefficients and their robust (HC0 sandwich) covariance.
 
     Newton–Raphson from the intercept at the mean's logit, the design of full column rank (see
-    :func:`_model`); the robust covariance is H⁻¹ (Σ (yᵢ − pᵢ)² xᵢxᵢᵀ) H⁻¹, H the information at the
-    solution (statsmodels' ``Logit(...).fit(cov_type="HC0")``, which the tests refit).
+    :func:`_model`), each distinct row's terms times its count ``weights``; the robust covariance is
+    H⁻¹ (Σ nᵢ (yᵢ − pᵢ)² xᵢxᵢᵀ) H⁻¹, H = Σ nᵢ pᵢ(1 − pᵢ) xᵢxᵢᵀ the information at the solution
+    (statsmodels' ``Logit(...).fit(cov_type="HC0")`` on the expanded rows, which the tests refit).
 
     Raises
     ------
@@ -456,13 +545,13 @@ def _logistic(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray
         When it does not converge or a coefficient runs off (separation).
     """
     beta = np.zeros(design.shape[1])
-    mean = float(np.mean(y))
+    mean = float(weights @ y) / float(weights.sum())
     beta[0] = math.log(mean / (1 - mean))
     for _ in range(100):
         p = special.expit(design @ beta)
-        information = (design.T * (p * (1 - p))) @ design
+        information = (design.T * (weights * p * (1 - p))) @ design
         try:
-            step = np.linalg.solve(information, design.T @ (y - p))
+            step = np.linalg.solve(information, design.T @ (weights * (y - p)))
         except np.linalg.LinAlgError:
             step = np.full_like(beta, np.nan)
         beta = beta + step
@@ -470,12 +559,12 @@ def _logistic(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray
             break
         if np.max(np.abs(step)) <= 1e-10 * (1 + np.max(np.abs(beta))):
             p = special.expit(design @ beta)
-            information = (design.T * (p * (1 - p))) @ design
+            information = (design.T * (weights * p * (1 - p))) @ design
             try:
                 inverse = np.linalg.inv(information)
             except np.linalg.LinAlgError:
                 break
-            meat = (design.T * (y - p) ** 2) @ design
+            meat = (design.T * (weights * (y - p) ** 2)) @ design
             return beta, inverse @ meat @ inverse
     raise InvalidStatistics(
         "adjusted effect: the logistic model cannot be fitted (a group where everyone gave the same "
@@ -486,16 +575,26 @@ def _logistic(y: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray
 # -- balance ---------------------------------------------------------------------------------------
 
 
-def numeric_difference(after: np.ndarray, before: np.ndarray) -> float:
+def numeric_difference(after: np.ndarray | Cells, before: np.ndarray | Cells) -> float:
     """Cohen's d between two waves of a numeric covariate: (mean after − mean before) / √((s₁² + s₀²)/2)
-    (Austin 2009). NaN when a wave has fewer than two values or neither varies."""
-    a, b = np.asarray(after, dtype=float), np.asarray(before, dtype=float)
+    (Austin 2009). NaN when a wave has fewer than two values or neither varies.
+
+    Each wave is its values, or :class:`~survey.analysis.cells.Cells` (values with counts).
+    """
+    a, b = _as_cells(after), _as_cells(before)
     if a.size < 2 or b.size < 2:
         return math.nan
-    spread = math.sqrt((float(np.var(a, ddof=1)) + float(np.var(b, ddof=1))) / 2)
+    spread = math.sqrt((a.std(ddof=1) ** 2 + b.std(ddof=1) ** 2) / 2)
     if spread == 0:
-        return 0.0 if float(np.mean(a)) == float(np.mean(b)) else math.nan
-    return (float(np.mean(a)) - float(np.mean(b))) / spread
+        return 0.0 if a.mean() == b.mean() else math.nan
+    return (a.mean() - b.mean()) / spread
+
+
+def _as_cells(x: np.ndarray | Cells) -> Cells:
+    if isinstance(x, Cells):
+        return x
+    values = np.asarray(x, dtype=float)
+    return Cells(values, np.ones(values.size, dtype=np.int64))
 
 
 def categorical_difference(after: np.ndarray, before: np.ndarray) -> float:
@@ -524,22 +623,33 @@ def categorical_difference(after: np.ndarray, before: np.ndarray) -> float:
     return math.sqrt(max(value, 0.0))
 
 
-def covariate_balance(after: Covariate, before: Covariate) -> tuple[np.ndarray, np.ndarray, float]:
+def covariate_balance(
+    after: Covariate,
+    before: Covariate,
+    *,
+    after_counts: np.ndarray | None = None,
+    before_counts: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, float]:
     """The two waves' counts per category (the last for "not answered") and the standardised difference.
 
     For a numeric covariate the counts are empty and the difference is :func:`numeric_difference` of
-    the answered values.
+    the answered values. ``after_counts`` and ``before_counts``: how many respondents each value
+    stands for (one each by default).
     """
+    waves = (
+        (after, frequency_weights(after_counts, after.values.size)),
+        (before, frequency_weights(before_counts, before.values.size)),
+    )
     if not after.categorical or after.levels is None:
-        a = after.values[~np.isnan(after.values)]
-        b = before.values[~np.isnan(before.values)]
+        a, b = (Cells(c.values[~np.isnan(c.values)], w[~np.isnan(c.values)]) for c, w in waves)
         return np.empty(0), np.empty(0), numeric_difference(a, b)
     size = len(after.levels) + 1
 
-    def counts(covariate: Covariate) -> np.ndarray:
+    def counts(covariate: Covariate, weights: np.ndarray) -> np.ndarray:
         codes = covariate.values.astype(np.int64)
         codes = np.where(codes < 0, size - 1, codes)
-        return np.bincount(codes, minlength=size)[:size]
+        tally = np.bincount(codes, weights=weights, minlength=size)[:size]
+        return np.rint(tally).astype(np.int64)
 
-    a, b = counts(after), counts(before)
+    a, b = (counts(c, w) for c, w in waves)
     return a, b, categorical_difference(a, b)

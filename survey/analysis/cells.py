@@ -20,10 +20,12 @@ its count, strata in a fixed order) gives the wave's values in another order, an
 the report computes is symmetric in the rows; and the attributes expanded the same way line up row for
 row with every subject, because each subject's counts in a stratum add up to that stratum's count.
 So the report computed from cells equals the report from rows to rounding (the property test in
-tests/analysis/test_cells.py holds it to 1e-9). Where the estimators have a weighted form (means,
-standard deviations, Welch and Hedges' g, counts of proportions, Cronbach's alpha from moments), the
-report never expands: its cost is that of the cells. Elsewhere (difference in differences, adjusted
-and subgroup effects) the cells of the one subject at hand are expanded to a numpy array.
+tests/analysis/test_cells.py holds it to 1e-9). Every estimator of the report has a weighted form
+(means, standard deviations, Welch and Hedges' g, counts of proportions, Cronbach's alpha from
+moments, the difference in differences, and the regressions of the adjusted and subgroup effects, fitted
+on the distinct rows with their counts), so the report never expands cells to rows: its cost is that of
+the cells. A subject's cells carry the index of their stratum (:meth:`WaveCells.by_stratum`), which is
+how a regression finds each cell's covariates and a subgroup its cells.
 
 Summaries add: :func:`combine` of the cells of two disjoint sets of responses is the cells of their
 union, so a summary can be kept per wave and brought up to date with only the responses completed
@@ -59,17 +61,21 @@ def subject_key(kind: str, name: str, reading: str, items: Sequence[str] = ()) -
 
 
 class Cells:
-    """A sample given as distinct values with counts (frequency weights); NaN marks "no value".
+    """A sample given as values with counts (frequency weights); NaN marks "no value".
 
     The weighted statistics below equal the ordinary ones of the expanded sample
-    (:meth:`rows`) up to rounding.
+    (:meth:`rows`) up to rounding; a value may appear in several cells. ``strata``, when given, is
+    the index of each cell's stratum in its wave's :attr:`WaveCells.strata`.
     """
 
-    __slots__ = ("counts", "values")
+    __slots__ = ("counts", "strata", "values")
 
-    def __init__(self, values: np.ndarray, counts: np.ndarray) -> None:
+    def __init__(
+        self, values: np.ndarray, counts: np.ndarray, strata: np.ndarray | None = None
+    ) -> None:
         self.values = np.asarray(values, dtype=float)
         self.counts = np.asarray(counts, dtype=np.int64)
+        self.strata = strata
 
     @classmethod
     def of(cls, x: np.ndarray) -> Cells:
@@ -92,18 +98,25 @@ class Cells:
 
     def present(self) -> Cells:
         """The cells without "no value"."""
-        keep = ~np.isnan(self.values) & (self.counts > 0)
-        return Cells(self.values[keep], self.counts[keep])
+        return self.select(~np.isnan(self.values) & (self.counts > 0))
+
+    def select(self, keep: np.ndarray) -> Cells:
+        """The cells where ``keep`` is True."""
+        strata = None if self.strata is None else self.strata[keep]
+        return Cells(self.values[keep], self.counts[keep], strata)
 
     def sum(self) -> float:
-        return float(np.dot(self.values, self.counts)) if self.values.size else 0.0
+        # Not np.dot: on a few thousand cells BLAS may start threads, which on a busy machine made
+        # one sum take milliseconds (measured at a million responses with an analysis block).
+        return float(np.sum(self.values * self.counts)) if self.values.size else 0.0
 
     def mean(self) -> float:
         return self.sum() / self.size
 
     def std(self, ddof: int = 0) -> float:
         deviations = self.values - self.mean()
-        return math.sqrt(float(np.dot(self.counts, deviations * deviations)) / (self.size - ddof))
+        squares = float(np.sum(self.counts * (deviations * deviations)))  # not np.dot: see sum
+        return math.sqrt(squares / (self.size - ddof))
 
     def ptp(self) -> float:
         return float(self.values.max() - self.values.min())
@@ -112,7 +125,7 @@ class Cells:
         return float(np.max(np.abs(self.values)))
 
     def __truediv__(self, scale: float) -> Cells:
-        return Cells(self.values / scale, self.counts)
+        return Cells(self.values / scale, self.counts, self.strata)
 
     def same(self, other: Cells) -> bool:
         return bool(
@@ -124,15 +137,22 @@ class Cells:
 class Clustered:
     """A sample as cells within clusters: each cell's cluster label ("" for none), value and count.
 
-    ``labels`` is None when the sample has no cluster labels at all.
+    ``labels`` is None when the sample has no cluster labels at all; ``strata`` as for :class:`Cells`.
     """
 
-    __slots__ = ("counts", "labels", "values")
+    __slots__ = ("counts", "labels", "strata", "values")
 
-    def __init__(self, labels: np.ndarray | None, values: np.ndarray, counts: np.ndarray) -> None:
+    def __init__(
+        self,
+        labels: np.ndarray | None,
+        values: np.ndarray,
+        counts: np.ndarray,
+        strata: np.ndarray | None = None,
+    ) -> None:
         self.labels = labels
         self.values = np.asarray(values, dtype=float)
         self.counts = np.asarray(counts, dtype=np.int64)
+        self.strata = strata
 
     @property
     def size(self) -> int:
@@ -140,13 +160,13 @@ class Clustered:
 
     def present(self) -> Clustered:
         """The cells without "no value"."""
-        keep = ~np.isnan(self.values) & (self.counts > 0)
-        labels = None if self.labels is None else self.labels[keep]
-        return Clustered(labels, self.values[keep], self.counts[keep])
+        return self.select(~np.isnan(self.values) & (self.counts > 0))
 
     def select(self, keep: np.ndarray) -> Clustered:
+        """The cells where ``keep`` is True."""
         labels = None if self.labels is None else self.labels[keep]
-        return Clustered(labels, self.values[keep], self.counts[keep])
+        strata = None if self.strata is None else self.strata[keep]
+        return Clustered(labels, self.values[keep], self.counts[keep], strata)
 
     def cells(self) -> Cells:
         """The sample without its clusters (cells of the same value added)."""
@@ -244,37 +264,33 @@ class WaveCells:
     subjects: Mapping[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
     moments: Mapping[str, Moments] = field(default_factory=dict)
 
-    @property
-    def stratified(self) -> bool:
-        return bool(self.attributes)
-
-    def attribute(self, name: str) -> np.ndarray:
-        """An attribute of every response, in the order of :meth:`rows` (an object array)."""
+    def column(self, name: str) -> np.ndarray:
+        """An attribute's value in each stratum, in the order of :attr:`strata` (an object array)."""
         j = self.attributes.index(name)
         column = np.empty(len(self.strata), dtype=object)
         column[:] = [stratum[j] for stratum in self.strata]
-        return np.repeat(column, self.stratum_counts)
+        return column
 
     def cells(self, key: str) -> Cells:
         """A subject's values over the whole wave, as cells (strata merged)."""
         _, values, counts = self.subjects[key]
         return _merged(values, counts)
 
+    def by_stratum(self, key: str) -> Cells:
+        """A subject's cells as they are stored: per stratum, with the index of each one's stratum."""
+        strata, values, counts = self.subjects[key]
+        return Cells(values, counts, strata)
+
     def clustered(self, key: str) -> Clustered:
-        """A subject's cells with the cluster label of each (the wave's only attribute, if any)."""
+        """A subject's cells per stratum (as :meth:`by_stratum`) with the cluster label of each."""
         strata, values, counts = self.subjects[key]
         if "cluster" not in self.attributes:
-            return Clustered(None, values, counts)
+            return Clustered(None, values, counts, strata)
         j = self.attributes.index("cluster")
         names = np.array(
             ["" if s[j] is None else str(s[j]) for s in self.strata] or [""], dtype=str
         )
-        return Clustered(names[strata], values, counts)
-
-    def rows(self, key: str) -> np.ndarray:
-        """A subject's value of every response, strata in order, each value repeated its count."""
-        _, values, counts = self.subjects[key]
-        return np.repeat(values, counts)
+        return Clustered(names[strata], values, counts, strata)
 
 
 def _merged(values: np.ndarray, counts: np.ndarray) -> Cells:
@@ -369,21 +385,23 @@ def _canonical(stored: _Stored) -> WaveCells:
         (i for i in range(len(strata)) if stored.stratum_counts[i] > 0),
         key=lambda i: [_sort_key(v) for v in strata[i]],
     )
-    position = {old: new for new, old in enumerate(order)}
+    position = np.full(len(strata), -1, dtype=np.int64)
+    position[order] = np.arange(len(order))
     subjects: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for key, subject in stored.subjects.items():
-        rows = sorted(
-            (
-                (position[s], math.inf if v is None else v, v is None, c)
-                for s, v, c in zip(subject.stratum, subject.value, subject.count, strict=True)
-                if c > 0
-            ),
-        )
-        subjects[key] = (
-            np.array([r[0] for r in rows], dtype=np.int64),
-            np.array([math.nan if r[2] else r[1] for r in rows], dtype=float),
-            np.array([r[3] for r in rows], dtype=np.int64),
-        )
+        # Sorted in numpy, not as Python tuples: a stored summary holds thousands of cells per score,
+        # and this runs on every report that reads one.
+        counts = np.array(subject.count, dtype=np.int64)
+        keep = counts > 0
+        stratum = position[np.array(subject.stratum, dtype=np.int64)][keep]
+        values = np.array(
+            [math.nan if v is None else v for v in subject.value], dtype=float
+        ).reshape(-1)[keep]
+        counts = counts[keep]
+        missing = np.isnan(values)
+        # By stratum, then value ascending with no value last (then count, as ties never occur).
+        rows = np.lexsort((counts, missing, np.where(missing, math.inf, values), stratum))
+        subjects[key] = (stratum[rows], values[rows], counts[rows])
     if not stored.attributes:
         return WaveCells(
             n=stored.n,

@@ -231,26 +231,37 @@ class WaveData:
         return int(np.count_nonzero(self.frame.complete)) if self.frame is not None else 0
 
     def complete_rows(self) -> np.ndarray:
-        """Indices of the complete responses (of the expanded cells, with ``cells``)."""
+        """Indices of the complete responses in the frame; with ``cells``, of the cells' strata."""
         if self.cells is not None:
-            return np.arange(self.cells.n)
+            return np.arange(len(self.cells.strata) if self.cells.n else 0)
         return np.flatnonzero(self.frame.complete) if self.frame is not None else np.empty(0, int)
+
+    def complete_counts(self) -> np.ndarray:
+        """The respondents each of :meth:`complete_rows` stands for: one a row, a stratum's count."""
+        if self.cells is not None:
+            return self.cells.stratum_counts[: self.complete_rows().size]
+        return np.ones(self.complete_rows().size, dtype=np.int64)
 
 
 @dataclass(eq=False)
 class _Role:
-    """A compared group: its wave (None when the campaign has no such wave) and its complete rows."""
+    """A compared group: its wave (None when the campaign has no such wave) and its *units*.
+
+    From rows a unit is a complete response; from cells it is a stratum of the wave's cells (the
+    respondents who share a cluster label and analysis-block answers), standing for its count of
+    respondents, so that nothing the report does grows with the responses. The analysis block's
+    values and the cluster codes are kept per unit, and a score's cells point to their unit through
+    their ``strata``.
+    """
 
     name: str
     wave: WaveData | None
-    rows: np.ndarray  # indices of the complete rows in the wave's frame
-    # Cells read as they are (_compact) have no rows to index, only their number: a million indices
-    # would be the one part of the report that grows with the responses.
-    count: int | None = None
+    rows: np.ndarray  # the units: complete rows of the wave's frame, or strata of its cells
+    counts: np.ndarray  # the respondents each unit stands for
 
     @property
     def n(self) -> int:
-        return int(self.rows.size) if self.count is None else self.count
+        return int(self.counts.sum())
 
 
 @dataclass(eq=False)
@@ -613,12 +624,7 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.nd
             return None
         if cluster_item is not None and not _choice_item(wave.definition, cluster_item):
             notes.append(_not_choice(wave, cluster_item))
-        if _compact("comparison", wave.cells):
-            # One label per stratum, not per response: only counted, and read by _compare_did_cells.
-            j = wave.cells.attributes.index("cluster")
-            raw = np.array([s[j] for s in wave.cells.strata], dtype=object)
-        else:
-            raw = wave.cells.attribute("cluster")[role.rows]
+        raw = wave.cells.column("cluster")[role.rows]
     elif wave.cluster is not None:
         raw = np.asarray(wave.cluster, dtype=object)[role.rows]
     elif cluster_item is None:
@@ -630,15 +636,6 @@ def _clusters(role: _Role, cluster_item: str | None, notes: list[Note]) -> np.nd
         raw = wave.frame.labels(cluster_item)[role.rows]
     # Once per wave, not per outcome: labels become plain strings that numpy compares quickly.
     return np.array(["" if v is None else str(v) for v in raw.tolist()], dtype=str).reshape(-1)
-
-
-def _compact(design: str, cells: WaveCells) -> bool:
-    """Whether the report reads these cells as they are (weighted estimators), not expanded to rows:
-    an independent design without attributes, or a comparison design whose only attribute is the
-    cluster label (an analysis block's answers need rows lined up with them)."""
-    if design == "independent":
-        return not cells.stratified
-    return design == "comparison" and cells.attributes in ((), ("cluster",))
 
 
 def _choice_item(definition: Questionnaire, key: str) -> bool:
@@ -1129,8 +1126,8 @@ def _values(
     """Score every role's wave and keep its complete rows (an absent wave gives no values).
 
     ``key`` names the score among a wave's cells (:func:`survey.analysis.cells.subject_key`). From
-    cells, the values stay cells where every consumer takes them (independent samples without
-    attributes), and are expanded to rows, lined up with the attributes, elsewhere.
+    cells, the values stay cells, per stratum (:meth:`~survey.analysis.cells.WaveCells.by_stratum`),
+    with their cluster labels in a comparison design: every estimator takes them as they are.
     """
     out: dict[str, np.ndarray | Cells] = {}
     for role in ctx.roles:
@@ -1138,13 +1135,10 @@ def _values(
         if wave is None:
             out[role.name] = np.empty(0)
         elif wave.cells is not None:
-            if _compact(ctx.design, wave.cells):
-                if ctx.design == "independent":
-                    out[role.name] = wave.cells.cells(key)
-                else:
-                    out[role.name] = wave.cells.clustered(key)
+            if ctx.design == "independent":
+                out[role.name] = wave.cells.by_stratum(key)
             else:
-                out[role.name] = wave.cells.rows(key)[role.rows]
+                out[role.name] = wave.cells.clustered(key)
         else:
             out[role.name] = score(wave.definition, wave.frame)[role.rows]
             if ctx.recorder is not None:
@@ -1277,7 +1271,7 @@ def _read_variable(
         if wave is None:
             values[role.name] = np.empty(0, dtype=np.int64 if levels else float)
         elif wave.cells is not None:
-            column = wave.cells.attribute(f"{kind}:{item.key}")[role.rows]
+            column = wave.cells.column(f"{kind}:{item.key}")[role.rows]
             if levels is not None:
                 values[role.name] = column.astype(np.int64)
             else:
@@ -1362,12 +1356,15 @@ def _balance(ctx: _Context) -> tuple[CovariateBalance, ...]:
     out = []
     for variable in ctx.covariates:
         before, after = variable.covariate(pre.name), variable.covariate(post.name)
-        a, b, difference = covariate_balance(after, before)
+        a, b, difference = covariate_balance(
+            after, before, after_counts=post.counts, before_counts=pre.counts
+        )
         groups: dict[str, CovariateSummary] = {}
         if variable.levels is None:
             kind = "numeric"
             for role, covariate in ((pre, before), (post, after)):
-                answered = covariate.values[~np.isnan(covariate.values)]
+                known = ~np.isnan(covariate.values)
+                answered = Cells(covariate.values[known], role.counts[known])
                 summary = _group(answered, 0 < answered.size < ctx.min_cell)
                 groups[role.name] = CovariateSummary(n=summary.n, mean=summary.mean, sd=summary.sd)
         else:
@@ -1430,16 +1427,24 @@ def _adjusted(
         reason = _note("adjusted_no_estimate", "no adjusted effect where the crude one has none")
         return None, (), reason, []
     pre, post = ctx.roles
-    present = {name: ~np.isnan(values[name]) for name in (pre.name, post.name)}
-    y = np.concatenate([values[pre.name][present[pre.name]], values[post.name][present[post.name]]])
+    answered = {}
+    for role in (pre, post):
+        y, counts, units = _units(values[role.name])
+        known = ~np.isnan(y)
+        answered[role.name] = (y[known], counts[known], units[known])
+    y = np.concatenate([answered[pre.name][0], answered[post.name][0]])
+    counts = np.concatenate([answered[pre.name][1], answered[post.name][1]])
     wave = np.concatenate(
-        [np.zeros(int(present[pre.name].sum())), np.ones(int(present[post.name].sum()))]
+        [np.zeros(answered[pre.name][0].size), np.ones(answered[post.name][0].size)]
     )
     covariates = [
         Covariate(
             v.key,
             np.concatenate(
-                [v.values[pre.name][present[pre.name]], v.values[post.name][present[post.name]]]
+                [
+                    v.values[pre.name][answered[pre.name][2]],
+                    v.values[post.name][answered[post.name][2]],
+                ]
             ),
             v.levels,
         )
@@ -1447,7 +1452,7 @@ def _adjusted(
     ]
     method = adjusted_risk_difference if binary else adjusted_mean_difference
     try:
-        found: Adjusted = method(y, wave, covariates, confidence_level=ctx.level)
+        found: Adjusted = method(y, wave, covariates, counts=counts, confidence_level=ctx.level)
     except InvalidStatistics as exc:
         reason = _note("adjusted_failed", f"no adjusted effect: {exc}", why=str(exc))
         return None, (), reason, []
@@ -1480,7 +1485,10 @@ def _level_context(ctx: _Context, keep: dict[str, np.ndarray]) -> _Context:
         pairs = keep["pre"][ctx.panel.pre]
         panel = _Panel(ctx.panel.pre[pairs], ctx.panel.post[pairs])
         return dataclasses.replace(ctx, panel=panel, flags=[], first_only=True)
-    roles = [_Role(role.name, role.wave, role.rows[keep[role.name]]) for role in ctx.roles]
+    roles = [
+        _Role(role.name, role.wave, role.rows[keep[role.name]], role.counts[keep[role.name]])
+        for role in ctx.roles
+    ]
     clusters = {
         name: None if codes is None else codes[keep[name]] for name, codes in ctx.clusters.items()
     }
@@ -1491,43 +1499,71 @@ def _cells(ctx: _Context, keep: dict[str, np.ndarray]) -> list[int]:
     """A group's counts in the compared groups: matched pairs for a panel, else each wave's."""
     if ctx.design == "panel" and ctx.panel is not None:
         return [int(keep["pre"][ctx.panel.pre].sum())]
-    return [int(keep[role.name].sum()) for role in ctx.roles]
+    return [int(role.counts[keep[role.name]].sum()) for role in ctx.roles]
+
+
+def _units(values: np.ndarray | Cells | Clustered) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A role's values as distinct rows: each value, the respondents it stands for, and its unit.
+
+    From rows every value is its own unit and counts once; from cells each cell stands for its count
+    and its unit is its stratum (the role's units being every stratum of the wave, in order, at the
+    top of the report, where the adjusted effects and the interaction tests are computed).
+    """
+    if isinstance(values, Cells | Clustered):
+        return values.values, values.counts, values.strata
+    return values, np.ones(values.size, dtype=np.int64), np.arange(values.size)
+
+
+def _within(
+    values: np.ndarray | Cells | Clustered, keep: np.ndarray
+) -> np.ndarray | Cells | Clustered:
+    """The values of the units where ``keep`` (one per unit) is True."""
+    if isinstance(values, Cells | Clustered):
+        return values.select(keep[values.strata])
+    return values[keep]
 
 
 def _interaction_data(
     ctx: _Context, values: dict[str, np.ndarray], codes: dict[str, np.ndarray], tested: list[int]
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], np.ndarray | None]:
-    """The rows of the tested groups as the interaction test takes them (see survey.analysis.subgroups)."""
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], np.ndarray | None, np.ndarray | None]:
+    """The distinct rows of the tested groups as the interaction test takes them, with their counts
+    (see survey.analysis.subgroups)."""
     if ctx.design == "panel" and ctx.panel is not None:
         before = values["pre"][ctx.panel.pre]
         after = values["post"][ctx.panel.post]
         group = codes["pre"][ctx.panel.pre]
         keep = ~np.isnan(before) & ~np.isnan(after) & np.isin(group, tested)
-        return (after - before)[keep], group[keep], [], None
-    ys, groups, posts, arms, clusters = [], [], [], [], []
+        return (after - before)[keep], group[keep], [], None, None
+    ys, groups, weights, posts, arms, clusters = [], [], [], [], [], []
     clustered = ctx.design == "comparison" and any(c is not None for c in ctx.clusters.values())
     for role in ctx.roles:
-        y, group = values[role.name], codes[role.name]
+        y, counts, units = _units(values[role.name])
+        group = codes[role.name][units]
         keep = ~np.isnan(y) & np.isin(group, tested)
         ys.append(y[keep])
         groups.append(group[keep])
+        weights.append(counts[keep])
         posts.append(np.full(int(keep.sum()), float(role.name.endswith("post"))))
         arms.append(np.full(int(keep.sum()), float(not role.name.startswith("comparison"))))
         if clustered:
             labels = ctx.clusters.get(role.name)
-            labels = np.full(y.size, -1) if labels is None else labels
+            labels = np.full(units.size, -1) if labels is None else labels[units]
             clusters.append(labels[keep])
-    y, group, post, arm = (np.concatenate(parts) for parts in (ys, groups, posts, arms))
+    y, group, count, post, arm = (
+        np.concatenate(parts) for parts in (ys, groups, weights, posts, arms)
+    )
     cluster = None
     if clustered:
         cluster = np.concatenate(clusters)
         labelled = cluster >= 0
-        y, group, post, arm, cluster = (a[labelled] for a in (y, group, post, arm, cluster))
+        y, group, count, post, arm, cluster = (
+            a[labelled] for a in (y, group, count, post, arm, cluster)
+        )
         if np.unique(cluster).size < 2:
             cluster = None
     if ctx.design == "comparison":
-        return y, group, [post, arm, post * arm], cluster
-    return y, group, [post], None
+        return y, group, [post, arm, post * arm], cluster, count
+    return y, group, [post], None, count
 
 
 def _subgroups(
@@ -1554,7 +1590,7 @@ def _subgroups(
             if ctx.design == "panel":
                 sub_values = values
             else:
-                sub_values = {name: values[name][keep[name]] for name in values}
+                sub_values = {name: _within(values[name], keep[name]) for name in values}
             found[level] = _COMPARE[ctx.design](sub, subject, sub_values, binary)
         counts[None] = _cells(ctx, {name: codes[name] < 0 for name in codes})
         extra = _hidden_with(counts, ctx.min_cell, frozenset({None}))
@@ -1612,7 +1648,7 @@ def _subgroups(
                     )
                 )
             continue
-        y, group, terms, cluster = _interaction_data(ctx, values, codes, tested)
+        y, group, terms, cluster, counts = _interaction_data(ctx, values, codes, tested)
         try:
             test = interaction_test(
                 y,
@@ -1620,6 +1656,7 @@ def _subgroups(
                 terms,
                 cluster=cluster,
                 cov_type="HC1" if ctx.design == "comparison" else "HC2",
+                counts=counts,
             )
         except InvalidStatistics as exc:
             notes.append(
@@ -2037,11 +2074,10 @@ def _build(
     roles = []
     for name, phase, arm in _ROLES[design]:
         wave = by_role.get((phase, arm))
-        if wave is not None and wave.cells is not None and _compact(design, wave.cells):
-            roles.append(_Role(name, wave, np.empty(0, dtype=np.int64), count=wave.cells.n))
+        if wave is None:
+            roles.append(_Role(name, None, np.empty(0, np.int64), np.empty(0, np.int64)))
         else:
-            rows = np.empty(0, dtype=np.int64) if wave is None else wave.complete_rows()
-            roles.append(_Role(name, wave, rows))
+            roles.append(_Role(name, wave, wave.complete_rows(), wave.complete_counts()))
         if wave is None:
             message = f"no {phase} wave for the {arm} arm: its effects cannot be estimated"
             notes.append(_note("missing_wave", message, phase=phase, arm=arm))

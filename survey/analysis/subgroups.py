@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from survey.analysis.adjustment import frequency_weights, least_squares
 from survey.errors import InvalidStatistics
 
 __all__ = ["Interaction", "interaction_test"]
@@ -66,6 +67,7 @@ def interaction_test(
     *,
     cluster: np.ndarray | None = None,
     cov_type: str = "HC2",
+    counts: np.ndarray | None = None,
 ) -> Interaction:
     """Test whether an effect is the same in every group (see the module docstring).
 
@@ -74,6 +76,10 @@ def interaction_test(
     a group's coefficients and residuals are those of its own fit, its HC2 leverages too; HC1 and CR1
     scale the sandwich by the joint model's n/(n − k) (and G/(G − 1) for clusters), k counting every
     group's parameters, as statsmodels does for the one regression.
+
+    Rows may be distinct rows with ``counts`` (the report's cells): every respondent of a distinct
+    row has its residual and leverage, so each adds its count times its term to the sandwich (to its
+    cluster's sum), and n counts respondents; rows are distinct rows that count once.
 
     Parameters
     ----------
@@ -89,6 +95,8 @@ def interaction_test(
         Cluster codes per row: cluster-robust (CR1) covariance with t(G − 1).
     cov_type : str
         ``"HC2"`` (independent samples, panels) or ``"HC1"`` (a comparison design), without clusters.
+    counts : numpy.ndarray, optional
+        How many respondents each row stands for (frequency weights); one each by default.
 
     Returns
     -------
@@ -114,13 +122,15 @@ def interaction_test(
         raise InvalidStatistics("y: contains missing or non-finite values; drop them first")
     if cov_type not in ("HC1", "HC2"):
         raise InvalidStatistics(f'cov_type: "HC1" or "HC2", not {cov_type!r}')
+    weights = frequency_weights(counts, y.size)
     levels, index = np.unique(codes, return_inverse=True)
+    index = index.reshape(-1)
     count = int(levels.size)
     if count < 2:
         raise InvalidStatistics("interaction test: needs at least two groups")
     design = np.column_stack([np.ones(y.size), *(np.asarray(t, dtype=float) for t in terms)])
     width = design.shape[1]
-    n, k = y.size, count * width
+    n, k = int(weights.sum()), count * width
     if n <= k:
         raise InvalidStatistics("interaction test: fewer rows than parameters")
     cluster_codes = None
@@ -128,29 +138,25 @@ def interaction_test(
         _, cluster_codes = np.unique(np.asarray(cluster), return_inverse=True)
     clusters = None if cluster_codes is None else int(cluster_codes.max()) + 1
     effects = np.empty(count)
-    # Per group: the effect coefficient's influence, a' (X'X)^-1 x_i e_i for each of its rows.
-    influence = np.zeros(n)
+    # Per group: the effect coefficient's influence, a' (X'WX)^-1 x_i e_i for each of its rows.
+    influence = np.zeros(y.size)
     variances = np.empty(count)
     for g in range(count):
         rows = np.flatnonzero(index == g)
-        x, target = design[rows], y[rows]
+        x, target, w = design[rows], y[rows], weights[rows]
         try:
-            inverse = np.linalg.inv(x.T @ x)
+            beta, inverse, residual, leverage = least_squares(x, target, w)
         except np.linalg.LinAlgError:
             raise InvalidStatistics(
                 "interaction test: a group's effect cannot be estimated (a cell without rows)"
             ) from None
-        beta = inverse @ (x.T @ target)
-        residual = target - x @ beta
         if cov_type == "HC2" and cluster_codes is None:
-            leverage = np.sum((x @ inverse) * x, axis=1)
-            if np.any(leverage >= 1 - 1e-12):
+            if np.any(leverage[w > 0] >= 1 - 1e-12):
                 raise InvalidStatistics("interaction test: a row alone in its cell (leverage 1)")
-            residual = residual / np.sqrt(1 - leverage)
+            residual = residual / np.sqrt(np.clip(1 - leverage, 1e-12, None))
         effects[g] = beta[-1]
-        weights = x @ inverse[-1]
-        influence[rows] = weights * residual
-        variances[g] = float(np.sum(influence[rows] ** 2))
+        influence[rows] = (x @ inverse[-1]) * residual
+        variances[g] = float(w @ influence[rows] ** 2)
     if cluster_codes is None or clusters is None:
         covariance = np.diag(variances * (n / (n - k) if cov_type == "HC1" else 1.0))
         df_denominator = float(n - k)
@@ -158,7 +164,7 @@ def interaction_test(
     else:
         # Each cluster's summed influence on each group's effect; groups share clusters.
         summed = np.zeros((clusters, count))
-        np.add.at(summed, (cluster_codes, index), influence)
+        np.add.at(summed, (cluster_codes, index), weights * influence)
         factor = clusters / (clusters - 1) * (n - 1) / (n - k) if clusters > 1 else math.nan
         covariance = factor * (summed.T @ summed)
         df_denominator = float(clusters - 1)

@@ -2,8 +2,8 @@
 
 The reference is the row path: :func:`build_report` on each wave's frame, the path the report has
 always taken. Random campaigns of the designs that cells serve (independent samples; a campaign and a
-comparison arm, with and without clusters), with and without an analysis block (a covariate, a banded
-covariate, grouping items), knowledge items with the skip rule (a ``show_if`` item), partial and
+comparison arm, with and without clusters), with and without an analysis block (categorical, banded and
+numeric covariates, one or two grouping items, clustered by a grouping item or by another), knowledge items with the skip rule (a ``show_if`` item), partial and
 guessing-corrected scoring, Likert items with a reversed one, a proportion, incomplete responses, tiny
 and empty waves, and a second version that changes an item, are reported both ways and compared field
 by field. A panel is matched on rows and has no cells.
@@ -58,6 +58,14 @@ sections:
           - {value: south, label: {en: South, mn: Өмнөд}}
           - {value: east, label: {en: East, mn: Зүүн}}
       - {key: age, type: integer, min: 18, max: 30, text: {en: "Age?", mn: "Нас?"}}
+      - key: school
+        type: choice
+        text: {en: "School?", mn: "Сургууль?"}
+        choices:
+          - {value: s1, label: {en: S1, mn: С1}}
+          - {value: s2, label: {en: S2, mn: С2}}
+          - {value: s3, label: {en: S3, mn: С3}}
+          - {value: s4, label: {en: S4, mn: С4}}
   - key: knowledge
     items:
       - {key: k_offer, type: choice, choices: ynd, correct: "no", text: {en: "Safe?", mn: "Аюулгүй?"}}
@@ -107,6 +115,8 @@ ANALYSIS = {
     "plain": "",
     "analysed": "analysis: {covariates: [aimag, {item: age, bands: [22, 26]}], subgroups: [aimag]}\n",
     "numeric_age": "analysis: {covariates: [age], subgroups: [aimag]}\n",
+    # Every kind at once: a categorical and a numeric covariate, two grouping items (one banded).
+    "every": "analysis: {covariates: [aimag, age], subgroups: [aimag, {item: age, bands: [24]}]}\n",
 }
 FORMS = {name: load_definition(FORM + block) for name, block in ANALYSIS.items()}
 # A newer version whose k_keep has another correct answer: not comparable with the first.
@@ -140,6 +150,8 @@ def answers(rng: np.random.Generator, n: int, skill: float, attitude: float) -> 
             a["aimag"] = AIMAGS[rng.integers(3)]
         if rng.random() < 0.85:
             a["age"] = int(rng.integers(18, 31))
+        if rng.random() < 0.95:
+            a["school"] = f"s{rng.integers(1, 5)}"
         for key, right in (("k_offer", "no"), ("k_keep", "yes")):
             if rng.random() < 0.85:
                 a[key] = right if rng.random() < skill else ["yes", "no", "dk"][rng.integers(3)]
@@ -198,8 +210,9 @@ def as_json(report: object) -> object:
 campaigns = st.fixed_dictionaries(
     {
         "design": st.sampled_from(["independent", "comparison"]),
-        "form": st.sampled_from(["plain", "analysed", "numeric_age"]),
+        "form": st.sampled_from(["plain", "analysed", "numeric_age", "every"]),
         "clustered": st.booleans(),
+        "cluster_item": st.sampled_from(["aimag", "school"]),
         "changed": st.booleans(),
         "sizes": st.lists(
             st.one_of(st.integers(0, 6), st.integers(20, 120)), min_size=4, max_size=4
@@ -228,22 +241,62 @@ def campaign(draw: dict) -> tuple[str, str | None, list[WaveData], list[tuple[li
             )
         )
         raw.append((responses, complete))
-    cluster = "aimag" if design == "comparison" and draw["clustered"] else None
+    cluster = draw["cluster_item"] if design == "comparison" and draw["clustered"] else None
     return design, cluster, waves, raw
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(campaigns)
-def test_the_report_from_cells_is_the_report_from_rows(draw: dict) -> None:
-    design, cluster, waves, _ = campaign(draw)
+def both_reports(design: str, cluster: str | None, waves: list[WaveData]) -> tuple[object, object]:
+    """The report from the rows, and from the cells read back from the bytes the summary table keeps."""
     rows = build_report("c", design, waves, cluster_item=cluster)
     cells = collapse_waves(design, waves, cluster_item=cluster)
-    # Through the bytes the summary table keeps.
     stored = {key: decode(encode(value)) for key, value in cells.items()}
     from_cells = build_report(
         "c", design, [cell_wave(w, stored[w.key]) for w in waves], cluster_item=cluster
     )
-    assert_same_report(as_json(rows), as_json(from_cells))
+    return as_json(rows), as_json(from_cells)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(campaigns)
+def test_the_report_from_cells_is_the_report_from_rows(draw: dict) -> None:
+    design, cluster, waves, _ = campaign(draw)
+    assert_same_report(*both_reports(design, cluster, waves))
+
+
+@pytest.mark.parametrize(
+    ("design", "cluster"), [("independent", None), ("comparison", None), ("comparison", "school")]
+)
+def test_adjusted_and_subgroup_effects_from_cells_are_those_from_rows(
+    design: str, cluster: str | None
+) -> None:
+    # Large enough waves that every adjusted effect, balance row, group effect and interaction test
+    # has a number, so that the comparison cannot pass on nulls.
+    draw = {
+        "design": design,
+        "form": "every",
+        "clustered": cluster is not None,
+        "cluster_item": cluster or "aimag",
+        "changed": False,
+        "sizes": [400, 400, 400, 400],
+        "skills": [0.4, 0.7, 0.5, 0.55],
+        "seed": 17,
+        "split": 0.5,
+    }
+    _, _, waves, _ = campaign(draw)
+    rows, from_cells = both_reports(design, cluster, waves)
+    assert_same_report(rows, from_cells)
+    outcomes = rows["outcomes"]  # type: ignore[index]
+    assert len(outcomes) == 3
+    for outcome in outcomes:
+        assert len(outcome["subgroups"]) == 3 + 2
+        assert all(s["effect"]["estimate"] is not None for s in outcome["subgroups"])
+        assert all(p is not None for p in outcome["interaction_p"].values())
+        assert len(outcome["interaction_p"]) == 2
+        if design == "independent":
+            assert outcome["adjusted"]["estimate"] is not None
+            assert list(outcome["adjusted_for"]) == ["aimag", "age"]
+    if design == "independent":
+        assert [b["key"] for b in rows["balance"]] == ["aimag", "age"]  # type: ignore[index]
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
