@@ -80,7 +80,7 @@ async def test_a_blank_draft_built_form_by_form_publishes(
     # The loader's rule, beside the section that has no item yet, in the editor's language (Mongolian
     # here), with its place in the definition as code.
     said = CATALOGUE.translate("problem.items_empty", "mn")
-    assert f'<li>{said} <code lang="en">sections[0].items</code></li>' in unescape(html)
+    assert f'<li>{said} <code class="where">sections[0].items</code></li>' in unescape(html)
     assert "at least one item is required" not in html
     sent = await change(client, draft, "/sections/0/items", {"type": "consent"})
     assert sent.status_code == 303
@@ -396,8 +396,12 @@ async def test_an_item_that_breaks_rules_shows_the_loaders_messages_beside_it(
     assert sent.status_code == 200
     item = sent.text.split('id="s0.0"', 1)[1].split('id="s0.1"', 1)[0]
     shown = text_of(item)
-    assert 'sections[0].items[0].text: empty "mn" text' in shown
-    assert '"later" at position 0' in shown
+    # In the account's language (English here): the catalogue's sentences, each with its place.
+    empty = CATALOGUE.translate("problem.text_empty", "en", language="Монгол")
+    later = CATALOGUE.translate("problem.unknown_item", "en", key="later")
+    assert f"{empty} sections[0].items[0].text" in shown
+    assert f"{later} sections[0].items[0].show_if" in shown
+    assert 'empty "mn" text' not in shown
     # Typed values are kept as typed, though wrong.
     assert 'value="later == 1"' in item
     # The stored draft says the same as `survey forms check` would.
@@ -413,7 +417,8 @@ async def test_a_draft_that_breaks_rules_is_neither_previewed_nor_exported_as_xl
     for path in ("/preview", "/export.xlsx", "/publish"):
         shown = await client.get(f"/console/drafts/{draft}{path}")
         assert shown.status_code == 409, path
-        assert "sections[0].items: at least one item is required" in text_of(shown.text)
+        said = CATALOGUE.translate("problem.items_empty", "en")
+        assert f"{said} sections[0].items" in text_of(shown.text)
     # YAML is exported as it stands, for fixing by hand.
     exported = await client.get(f"/console/drafts/{draft}/export.yaml")
     assert exported.status_code == 200 and "key: quiz" in exported.text
@@ -440,7 +445,7 @@ async def test_a_publishable_draft_exports_an_xlsform(
         (
             "wrong.yaml",
             b"key: x\nlanguages: [mn]\n",
-            'wrong.yaml: missing required field "sections"',
+            "The required field “sections” is missing.",
         ),
         ("not-a-workbook.xlsx", b"hello", "not-a-workbook.xlsx could not be imported"),
     ],
