@@ -457,7 +457,7 @@ def test_the_cases_cover_every_code() -> None:
     assert not set(CASES) & set(GUARDS)
 
 
-@pytest.mark.parametrize("code", sorted(CASES) + ["structure_invalid"])
+@pytest.mark.parametrize("code", [*sorted(CASES), "structure_invalid"])
 def test_each_code_is_reported_and_said_in_both_languages(code: str, tmp_path: Path) -> None:
     made = CASES.get(code) or GUARDS[code]
     assert made is not None
