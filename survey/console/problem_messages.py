@@ -497,6 +497,123 @@ PROBLEM_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Асуултын дээд хязгаар {max} тул {value} тооноос эхлэх бүлэгт хариулт орохгүй.",
         "en": "{value} is above the item's highest value {max}: no answer can be in its band.",
     },
+    # -- an XLSForm workbook (survey.questionnaire.xlsform.common.XLSFORM_PROBLEM_CODES) --------------
+    "problem.xlsform_no_survey_sheet": {
+        "mn": "Ажлын номонд «survey» нэртэй хуудас алга байна (хуудсууд: {sheets}).",
+        "en": "The workbook has no sheet named “survey” (its sheets: {sheets}).",
+    },
+    "problem.xlsform_header_missing": {
+        "mn": "Гарчгийн мөрөнд заавал байх багана алга байна: {columns}.",
+        "en": "The header row lacks the column(s): {columns}.",
+    },
+    "problem.xlsform_name_duplicate": {
+        "mn": "«{name}» гэсэн нэр нэг бүлэгт давхардсан байна (эхнийх нь мөр: {first}).",
+        "en": "The name “{name}” is used twice in one group (first at row {first}).",
+    },
+    "problem.xlsform_group_no_name": {
+        "mn": "Бүлэгт нэр (name) өгнө үү.",
+        "en": "Give the group a name.",
+    },
+    "problem.xlsform_end_without_begin": {
+        "mn": "«{kind}» мөрийн өмнө түүнийг эхлүүлэх мөр алга байна.",
+        "en": "“{kind}” has no begin row before it.",
+    },
+    "problem.xlsform_repeat_not_ended": {
+        "mn": "begin_repeat мөрийг end_repeat мөрөөр хаагаагүй байна.",
+        "en": "A begin_repeat row has no end_repeat.",
+    },
+    "problem.xlsform_group_not_ended": {
+        "mn": "Хаагаагүй begin_group мөрийн тоо: {count}. Тус бүрийг end_group мөрөөр хаана уу.",
+        "en": "Groups begun and not ended: {count}. End each with an end_group row.",
+    },
+    "problem.xlsform_type_unknown": {
+        "mn": "«{type_written}» гэсэн асуултын төрлийг таньсангүй.",
+        "en": "The question type “{type_written}” is not known.",
+    },
+    "problem.xlsform_question_no_name": {
+        "mn": "«{type_written}» төрлийн асуултад нэр (name) өгнө үү.",
+        "en": "Give the “{type_written}” question a name.",
+    },
+    "problem.xlsform_list_missing": {
+        "mn": "choices хуудсанд «{list}» гэсэн жагсаалт алга байна.",
+        "en": "The choices sheet has no list “{list}”.",
+    },
+    "problem.xlsform_likert_not_select_one": {
+        "mn": "likert багана зөвхөн select_one асуултад хэрэглэгдэнэ.",
+        "en": "The likert column needs a select_one question.",
+    },
+    "problem.xlsform_relevant_untranslatable": {
+        "mn": "«{source}» нөхцөлийг уншиж чадсангүй (байрлал: {position}). Хамаарахгүй асуултууд харагдах тул нөхцөлийг хасах боломжгүй.",
+        "en": "The condition “{source}” cannot be read (at position {position}). It cannot be dropped: questions that do not apply would be shown.",
+    },
+    "problem.xlsform_no_label": {
+        "mn": "«{name}» асуултад бичвэр (label) алга байна.",
+        "en": "The question “{name}” has no label.",
+    },
+    "problem.xlsform_scale_lists_differ": {
+        "mn": "«{scale}» хэмжүүр өөр мөрөнд «{other}» жагсаалт, энд «{list}» жагсаалт бөгөөд тэдгээрийн сонголтууд ялгаатай.",
+        "en": "The Likert scale “{scale}” is the list “{other}” elsewhere but “{list}” here, and their choices differ.",
+    },
+    "problem.xlsform_range_not_numbers": {
+        "mn": "range асуултын параметрүүд тоо байх ёстой.",
+        "en": "The parameters of a range question must be numbers.",
+    },
+    "problem.xlsform_correct_single": {
+        "mn": "select_one асуулт нэг л зөв хариулттай («{value}»): олон зөв хариулт хэрэгтэй бол select_multiple ашиглана уу.",
+        "en": "A select_one question has one correct choice (“{value}”): use select_multiple for several.",
+    },
+    "problem.xlsform_correct_needs_choices": {
+        "mn": "Зөв хариулт (correct) зөвхөн select_one эсвэл select_multiple асуултад байна.",
+        "en": "Only a select_one or select_multiple question has a correct answer.",
+    },
+    "problem.xlsform_scoring_unknown": {
+        "mn": "«{value}» гэсэн оноо тооцох арга алга; дараахын аль нэгийг бичнэ үү: {allowed}.",
+        "en": "“{value}” is not a way of scoring; write one of: {allowed}.",
+    },
+    "problem.xlsform_reverse_not_yes_no": {
+        "mn": "reverse баганад yes эсвэл no бичнэ үү (одоо: {value}).",
+        "en": "Write yes or no in the reverse column (it is “{value}”).",
+    },
+    "problem.xlsform_outcome_no_name": {
+        "mn": "Үр дүнд нэр (name) өгнө үү.",
+        "en": "Give the outcome a name.",
+    },
+    "problem.xlsform_outcome_duplicate": {
+        "mn": "«{name}» гэсэн үр дүн хоёр удаа бичигдсэн байна.",
+        "en": "The outcome “{name}” is written twice.",
+    },
+    "problem.xlsform_label_twice": {
+        "mn": "Нэг хэлний бичвэрийн багана хоёр байна ({language}).",
+        "en": "Two label columns are for one language ({language}).",
+    },
+    "problem.xlsform_language_invalid": {
+        "mn": "«{value}» гэсэн хэлний код тохирохгүй: «mn», «en» гэх мэт код бичнэ үү.",
+        "en": "“{value}” is not a language code: write a code such as “mn” or “en”.",
+    },
+    "problem.xlsform_no_label_column": {
+        "mn": "survey хуудсанд label багана алга байна.",
+        "en": "The survey sheet has no label column.",
+    },
+    "problem.xlsform_label_no_language": {
+        "mn": "label баганын хэл заагаагүй боловч асуулга хэд хэдэн хэлтэй ({languages}): label::Нэр (код) хэлбэрийн багана ашиглана уу.",
+        "en": "The label column names no language, but the form is in {languages}: use label::Name (code) columns.",
+    },
+    "problem.xlsform_choices_header": {
+        "mn": "choices хуудасны гарчигт list_name ба name багана байх ёстой.",
+        "en": "The header of the choices sheet needs the columns list_name and name.",
+    },
+    "problem.xlsform_choice_duplicate": {
+        "mn": "«{value}» сонголт «{list}» жагсаалтад хоёр удаа байна (эхнийх нь мөр: {first}). settings хуудасны allow_choice_duplicates үүнийг зөвшөөрнө.",
+        "en": "The choice “{value}” is in the list “{list}” twice (first at row {first}); allow_choice_duplicates in the settings sheet allows it.",
+    },
+    "problem.xlsform_choice_collides": {
+        "mn": "«{value}» сонголт «{stored}» болж хадгалагдах боловч «{list}» жагсаалтад ийм утга аль хэдийн бий.",
+        "en": "The choice “{value}” would be stored as “{stored}”, which the list “{list}” already has.",
+    },
+    "problem.xlsform_choice_no_label": {
+        "mn": "«{value}» сонголтод бичвэр (label) алга байна.",
+        "en": "The choice “{value}” has no label.",
+    },
     "problem.uncoded": {
         "mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:",
         "en": "A rule is broken:",

@@ -50,8 +50,9 @@ def problem_views(t: Callable[..., str], problems: Iterable[str]) -> tuple[Probl
                 if row is None
                 else t("problem.at_row", sheet=sheet, row=row)
             )
-            tail = params.get("field")
-            where = f"{at} · {tail}" if tail else at
+            where = " · ".join(
+                [at, *(str(v) for v in (params.get("list"), params.get("field")) if v)]
+            )
         views.append(ProblemView(t(f"problem.{code}", **_said(t, params)), where))
     return tuple(views)
 

@@ -21,12 +21,12 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
 from survey.errors import InvalidDefinition, InvalidExpression
-from survey.questionnaire.load import load_object
+from survey.questionnaire.load import Problem, load_object
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import ReportLine, import_xlsform, workbook_data
 
@@ -62,8 +62,24 @@ class _Request(msgspec.Struct, frozen=True):
 class _Reply(msgspec.Struct, frozen=True):
     definition: dict[str, object] | None = None
     report: list[ReportLine] = []
-    errors: list[str] = []
+    errors: list[tuple[str, str, str, dict[str, Any]]] = []
+    """Each problem as (path, code, line, params), so that it comes back whole (an empty code: a line
+    from outside the loader and the importer's own rules)."""
     expression: tuple[str, int, str] | None = None
+
+
+def _sent(errors: list[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return [
+        (getattr(e, "path", ""), getattr(e, "code", ""), str(e), getattr(e, "params", {}))
+        for e in errors
+    ]
+
+
+def _received(errors: list[tuple[str, str, str, dict[str, Any]]]) -> list[str]:
+    return [
+        Problem.rebuilt(path, code, line, params) if code else line
+        for path, code, line, params in errors
+    ]
 
 
 def import_xlsform_isolated(
@@ -114,7 +130,7 @@ def import_xlsform_isolated(
     if reply.expression is not None:
         raise InvalidExpression(*reply.expression)
     if reply.definition is None:
-        raise InvalidDefinition(reply.errors, source=name)
+        raise InvalidDefinition(_received(reply.errors), source=name)
     return load_object(reply.definition, source=name), reply.report
 
 
@@ -145,7 +161,7 @@ def _child() -> int:
         q, report = import_xlsform(request.data, source=request.source, language=request.language)
         reply = _Reply(definition=msgspec.to_builtins(q), report=report)
     except InvalidDefinition as exc:
-        reply = _Reply(errors=exc.errors)
+        reply = _Reply(errors=_sent(exc.errors))
     except InvalidExpression as exc:
         reply = _Reply(expression=(exc.reason, exc.position, exc.source))
     except MemoryError:

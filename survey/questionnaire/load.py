@@ -225,6 +225,17 @@ class Problem(str):
         problem.params = dict(params or {})
         return problem
 
+    def moved(self, path: str, **params: object) -> Problem:
+        """The same problem said at another place (an importer's sheet and row), ``params`` added."""
+        english = str(self)[len(self.path) + 2 :] if self.path else str(self)
+        return Problem(path, self.code, english, {**self.params, **params})
+
+    @classmethod
+    def rebuilt(cls, path: str, code: str, line: str, params: dict[str, object]) -> Problem:
+        """A problem again from its parts (``path``, ``code``, the whole ``line``, ``params``), as a
+        process that sent it across as data had it."""
+        return _problem(path, code, line, params)
+
     def __reduce__(self) -> tuple[object, ...]:
         # Kept whole through pickling (a process pool, a cache): not turned back into a bare string.
         return (_problem, (self.path, self.code, str(self), self.params))

@@ -22,10 +22,10 @@ from scipy import stats
 from survey.analysis import power as pw
 from survey.cli import main
 from survey.console.messages import CATALOGUE
-from survey.reports.messages import CATALOGUE as REPORT
 from survey.db import campaigns as campaigns_db
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
+from survey.reports.messages import CATALOGUE as REPORT
 from tests.helpers import (
     HTMX,
     V1,

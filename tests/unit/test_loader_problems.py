@@ -34,8 +34,11 @@ from survey.questionnaire.load import (
     load_object,
 )
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.xlsform.common import XLSFORM_PROBLEM_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Every code a problem may carry: the loader's and the XLSForm importer's.
+CODES = PROBLEM_CODES | XLSFORM_PROBLEM_CODES
 
 BROKEN = """
 key: broken
@@ -100,8 +103,10 @@ def test_a_problem_stays_whole_through_pickling() -> None:
 
 # -- every call that reports a problem, read from the source ------------------------------------------
 
-#: The functions whose call reports a problem, and the position of the code among their arguments.
-_REPORTERS = {"problem": 1, "_Refused": 0}
+#: The functions whose call reports a problem, and the position of the code among their arguments (the
+#: XLSForm importer's ``error(sheet, row, code, ...)`` in its own package).
+_REPORTERS = {"problem": 1, "_Refused": 0, "error": 2}
+_IMPORTER = "survey/questionnaire/xlsform/"
 #: Parameters every problem made by ``_Refused`` gets where it is relayed (its line and column).
 _RELAYED = {"line", "column"}
 
@@ -119,15 +124,16 @@ def _calls() -> list[tuple[str, int, str | None, set[str] | None]]:
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if name not in _REPORTERS or len(node.args) <= _REPORTERS[name]:
                 continue
+            module = str(path.relative_to(ROOT))
+            if name == "error" and not module.startswith(_IMPORTER):
+                continue
             argument = node.args[_REPORTERS[name]]
             code = argument.value if isinstance(argument, ast.Constant) else None
             names = {k.arg for k in node.keywords if k.arg is not None}
             spread = any(k.arg is None for k in node.keywords)
             if name == "_Refused":
                 names |= _RELAYED
-            found.append(
-                (str(path.relative_to(ROOT)), node.lineno, code, None if spread else names)
-            )
+            found.append((module, node.lineno, code, None if spread else names))
     return found
 
 
@@ -137,12 +143,15 @@ def _fields(text: str) -> set[str]:
 
 def test_every_call_that_reports_a_problem_names_a_listed_code() -> None:
     calls = _calls()
-    literal = {code for _, _, code, _ in calls if code is not None}
-    assert literal == set(PROBLEM_CODES)
-    # Two calls pass on a code written elsewhere: the validator's method (its callers name the code)
-    # and the relay of a YAML refusal (whose own call names it).
-    relayed = [(module, line) for module, line, code, _ in calls if code is None]
-    assert [module for module, _ in relayed] == ["survey/questionnaire/load.py"] * 2, relayed
+    loader = {code for module, _, code, _ in calls if module.endswith("/load.py") and code}
+    importer = {code for module, _, code, _ in calls if module.startswith(_IMPORTER) and code}
+    assert loader == set(PROBLEM_CODES)
+    assert importer == set(XLSFORM_PROBLEM_CODES)
+    assert {code for _, _, code, _ in calls if code} <= CODES
+    # Three calls pass on a code written elsewhere: the validator's method and the importer's (their
+    # callers name the code), and the relay of a YAML refusal (whose own call names it).
+    relayed = sorted(module for module, _, code, _ in calls if code is None)
+    assert relayed == [*["survey/questionnaire/load.py"] * 2, f"{_IMPORTER}reading.py"], relayed
     # Nothing makes a Problem but the loader's own function (so nothing makes one without a code).
     for path in sorted((ROOT / "survey").rglob("*.py")):
         made = [
@@ -153,10 +162,10 @@ def test_every_call_that_reports_a_problem_names_a_listed_code() -> None:
         if path.name != "load.py":
             assert not made, (path, made)
         else:
-            assert len(made) == 2, made  # problem() and the unpickling of one
+            assert len(made) == 3, made  # problem(), Problem.moved and the unpickling of one
 
 
-@pytest.mark.parametrize("code", sorted(PROBLEM_CODES))
+@pytest.mark.parametrize("code", sorted(CODES))
 def test_every_code_is_worded_in_both_languages_with_only_the_parameters_given(code: str) -> None:
     key = f"problem.{code}"
     assert key in CATALOGUE, key
