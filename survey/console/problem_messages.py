@@ -614,6 +614,34 @@ PROBLEM_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "«{value}» сонголтод бичвэр (label) алга байна.",
         "en": "The choice “{value}” has no label.",
     },
+    "problem.workbook_unreadable": {
+        "mn": "Энэ файл уншигдах ажлын ном биш байна: .xlsx, .xls эсвэл .ods файл оруулна уу.",
+        "en": "This file is not a readable workbook: upload an .xlsx, .xls or .ods file.",
+    },
+    "problem.workbook_xlsb": {
+        "mn": ".xlsb ажлын номыг уншдаггүй: .xlsx хэлбэрээр хадгалаад дахин оруулна уу.",
+        "en": "An .xlsb workbook is not read: save it as .xlsx and upload it again.",
+    },
+    "problem.workbook_encrypted": {
+        "mn": "Ажлын ном нууц үгээр хамгаалагдсан байна: нууц үггүйгээр хадгалаад дахин оруулна уу.",
+        "en": "The workbook is protected by a password: save it without one and upload it again.",
+    },
+    "problem.import_busy": {
+        "mn": "Өөр ажлын номуудыг оруулж байна: нэг минутын дараа дахин оролдоно уу.",
+        "en": "Other workbooks are being imported: please try again in a minute.",
+    },
+    "problem.import_too_slow": {
+        "mn": "Ажлын номыг унших хугацаа хэт удаан байна: дээд тал нь {seconds} секунд.",
+        "en": "Reading the workbook took too long: an import may take at most {seconds} seconds.",
+    },
+    "problem.import_too_large": {
+        "mn": "Ажлын номыг уншихад хэт их санах ой шаардлагатай байна: дээд тал нь {megabytes} МБ. Асуулгад шаардлагагүй том хуудас байгаа эсэхийг шалгана уу.",
+        "en": "Reading the workbook needs too much memory: an import may use at most {megabytes} MB. Is a sheet much larger than a questionnaire needs?",
+    },
+    "problem.import_crashed": {
+        "mn": "Энэ ажлын номыг уншиж чадсангүй (дэлгэрэнгүйг серверийн бүртгэлээс харна уу).",
+        "en": "This workbook could not be read (the server's log says more).",
+    },
     "problem.uncoded": {
         "mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:",
         "en": "A rule is broken:",

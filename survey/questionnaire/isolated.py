@@ -26,7 +26,7 @@ from typing import Any, Final
 import msgspec
 
 from survey.errors import InvalidDefinition, InvalidExpression
-from survey.questionnaire.load import Problem, load_object
+from survey.questionnaire.load import Problem, load_object, problem
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import ReportLine, import_xlsform, workbook_data
 
@@ -103,9 +103,8 @@ def import_xlsform_isolated(
     data, name = workbook_data(workbook, source)
     request = msgspec.msgpack.encode(_Request(data=data, source=name, language=language))
     if not _places.acquire(timeout=WALL_SECONDS):
-        raise InvalidDefinition(
-            "other workbooks are being imported; please try again in a minute", source=name
-        )
+        busy = "other workbooks are being imported; please try again in a minute"
+        raise InvalidDefinition([problem("", "import_busy", busy)], source=name)
     try:
         done = subprocess.run(
             [sys.executable, "-m", "survey.questionnaire.isolated"],
@@ -115,17 +114,19 @@ def import_xlsform_isolated(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise InvalidDefinition(
-            f"reading the workbook took longer than {WALL_SECONDS} seconds, the most an import "
-            "may take",
-            source=name,
-        ) from None
+        slow = problem(
+            "",
+            "import_too_slow",
+            "reading the workbook took longer than {seconds} seconds, the most an import may take",
+            seconds=WALL_SECONDS,
+        )
+        raise InvalidDefinition([slow], source=name) from None
     finally:
         _places.release()
     if done.returncode != 0:
         if done.returncode == 1:  # an exception the import did not expect: for the operator's log
             log.error("XLSForm import of %s failed: %s", name, done.stderr.decode(errors="replace"))
-        raise InvalidDefinition(_death(done.returncode), source=name)
+        raise InvalidDefinition([_death(done.returncode)], source=name)
     reply = msgspec.msgpack.decode(done.stdout, type=_Reply)
     if reply.expression is not None:
         raise InvalidExpression(*reply.expression)
@@ -134,18 +135,28 @@ def import_xlsform_isolated(
     return load_object(reply.definition, source=name), reply.report
 
 
-def _death(returncode: int) -> str:
+def _death(returncode: int) -> Problem:
     """Why the child ended without an answer, for the person who sent the workbook."""
     if returncode == 1:
-        return "not a readable workbook: the import failed on it (the server's log says more)"
-    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return (
-            f"reading the workbook took more than {CPU_SECONDS} seconds of processor time, "
-            "the most an import may take"
+        return problem(
+            "",
+            "import_crashed",
+            "not a readable workbook: the import failed on it (the server's log says more)",
         )
-    return (
-        f"reading the workbook needed more than {MEMORY_LIMIT // 2**20} MB of memory, the most an "
-        "import may use (is a sheet much larger than a questionnaire needs?)"
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return problem(
+            "",
+            "import_too_slow",
+            "reading the workbook took more than {seconds} seconds of processor time, "
+            "the most an import may take",
+            seconds=CPU_SECONDS,
+        )
+    return problem(
+        "",
+        "import_too_large",
+        "reading the workbook needed more than {megabytes} MB of memory, the most an "
+        "import may use (is a sheet much larger than a questionnaire needs?)",
+        megabytes=MEMORY_LIMIT // 2**20,
     )
 
 

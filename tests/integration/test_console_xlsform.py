@@ -174,7 +174,8 @@ async def test_a_corrupt_file_is_reported_on_the_page(
     response = await upload(client, b"PK\x03\x04 this is no workbook", name="<broken>.xlsx")
     assert response.status_code == 400
     text = text_of(response.text)
-    assert "not a readable workbook (.xlsx, .xls or .ods)" in text
+    assert CATALOGUE.translate("problem.workbook_unreadable", "en") in text
+    assert "not a readable workbook (.xlsx" not in text  # the command line's words
     assert "<broken>" not in response.text, "the file name is escaped"
     assert 'name="definition"' not in response.text
 

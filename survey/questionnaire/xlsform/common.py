@@ -50,6 +50,15 @@ XLSFORM_PROBLEM_CODES: Final = frozenset(
         "xlsform_choice_duplicate",  # value, list, first
         "xlsform_choice_collides",  # value, stored, list
         "xlsform_choice_no_label",  # value
+        # Reading the workbook (survey.questionnaire.workbook) and the bounded child process
+        # (survey.questionnaire.isolated); a workbook built to harm is refused in English.
+        "workbook_unreadable",  # detail
+        "workbook_xlsb",
+        "workbook_encrypted",  # part
+        "import_busy",
+        "import_too_slow",  # seconds
+        "import_too_large",  # megabytes
+        "import_crashed",
     }
 )
 
