@@ -1,12 +1,13 @@
 """``GET /console/help/methods``: what the planning page assumes and how the report's methods are read, in
 plain words for a researcher, in Mongolian and English (linked from the planning page's assumptions).
 
-The report's own explanations of its terms (the interval, percentage points, the standardised effect,
-Cohen's conventions, the adjusted p, small groups) are shown as the report says them
+The report's own explanations of its terms (the interval, percentage points, the standardised effect)
+are shown as the report says them
 (:mod:`survey.reports.messages`, ``term.*``), so that the console and the report never explain one method
 two ways; the planning assumptions, the design effect of clusters and the families of outcomes are the
-console's own words (``help.*`` in survey/console/plan_messages.py), taken from docs/analysis.md. The page
-reads no team's data.
+console's own words (``help.*`` in survey/console/plan_messages.py), taken from docs/analysis.md: what the
+plan assumes, the design effect of clusters, several outcomes. Short on purpose (about two and a half
+screens of a phone in Mongolian). The page reads no team's data.
 """
 
 from __future__ import annotations
@@ -55,24 +56,15 @@ def methods_page(t: Callable[..., str], lang: str, asked: str | None) -> Methods
         Topic(
             "effect",
             t("help.effect"),
-            (
-                report("term.percentage_points.body"),
-                report("term.standardised.body"),
-                report("term.conventions.body"),
-            ),
+            (report("term.percentage_points.body"), report("term.standardised.body")),
         ),
         Topic(
             "interval",
             report("term.interval", level=level),
-            (report("term.interval.body", level=level), t("help.interval.width")),
+            (report("term.interval.body", level=level),),
         ),
-        Topic("clusters", t("help.clusters"), (t("help.clusters.body"), t("help.clusters.report"))),
-        Topic(
-            "outcomes",
-            t("help.outcomes"),
-            (report("term.p.body", method=report("method.holm")), t("help.outcomes.families")),
-        ),
-        Topic("small", t("help.small"), (t("help.small.body"), report("term.privacy.body"))),
+        Topic("clusters", t("help.clusters"), (t("help.clusters.body"),)),
+        Topic("outcomes", t("help.outcomes"), (t("help.outcomes.families"),)),
     )
     query = f"?{urlencode({'lang': asked})}" if asked in LANGUAGES else ""
     return MethodsPage(topics=topics, plan_link=f"/console/plan{query}")

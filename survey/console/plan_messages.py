@@ -326,102 +326,60 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         ),
         "en": "What the planning page assumes, and how to read the numbers of a campaign's report.",
     },
-    "help.contents": {"mn": "Агуулга", "en": "Contents"},
     "help.plan": {"mn": "Төлөвлөлт юунд тулгуурладаг вэ", "en": "What the plan assumes"},
     "help.plan.counts": {
         "mn": (
-            "Төлөвлөлт судалгаа бүрийн бүрэн хариултын тоог тооцно: панелд хоёр судалгаанд хоёуланд "
-            "нь хариулсан хүмүүсийг, харьцуулах бүлэгтэй бол судалгаа бүрийн бүлэг тус бүрийг. "
-            "Тайлангийн хариултад хэрэглэх хоёр талт шалгуурыг ижил чөлөөний зэрэгтэй нь ашигладаг "
-            "тул төлөвлөсөн хүч нь тайлангийнх болно: кампанит ажил үнэхээр төлөвлөсөн хэмжээний "
-            "өөрчлөлт авчирвал тайлан түүнийг илрүүлэх магадлал."
+            "Төлөвлөлт судалгаа бүрийн бүрэн хариултыг тоолно (панелд хоёуланд нь хариулсан хүмүүс, "
+            "харьцуулах бүлэгтэй бол бүлэг тус бүр). Түүний хүч буюу өөрчлөлт бодитой бол түүнийг "
+            "илрүүлэх магадлал нь тайлангийн хэрэглэх шалгуурынх болно."
         ),
         "en": (
-            "The plan counts complete responses in each survey: for a panel, the people who answer "
-            "both; with a comparison group, each group in each survey. It uses the two-sided test "
-            "the report will run on the answers, with the same degrees of freedom, so the power "
-            "planned is the report's: the chance that the report finds a change of the size planned "
-            "for, if the campaign really brings it about."
+            "The plan counts complete responses per survey (for a panel, people who answer both; with "
+            "a comparison group, each group). Its power, the chance of finding the change you plan "
+            "for if it is real, is that of the test the report will run."
         ),
     },
     "help.plan.assumes": {
         "mn": (
-            "Оролцогчдыг судалгаа бүрт ижил аргаар санамсаргүй сонгож, хариултын хэлбэлзэл судалгаа "
-            "бүрт ойролцоо гэж үзнэ. Өмнө ба дараа нь ижил хүмүүс хариулбал нэг хүний өмнөх ба "
-            "дараах хариултын корреляц хэрэгтэй. Харьцуулах бүлэгтэй бол кампанит ажил байгаагүй "
-            "тохиолдолд хоёр бүлэг адилхан өөрчлөгдөх байсан гэж үзнэ."
+            "Судалгаа бүрт ижил аргаар санамсаргүй сонгосон, хариултын хэлбэлзэл ойролцоо түүвэр гэж "
+            "үзнэ. Панелд нэг хүний өмнөх ба дараах хариултын корреляц хэрэгтэй; харьцуулах бүлэгтэй "
+            "бол кампанит ажилгүйгээр хоёр бүлэг адилхан өөрчлөгдөх байсан гэж үзнэ."
         ),
         "en": (
-            "It assumes that respondents are drawn at random, in the same way in each survey, and "
-            "that answers vary about as much in each. For the same people before and after, it needs "
-            "the correlation of a person's answers before and after. With a comparison group, it "
-            "assumes that without the campaign both groups would have changed alike."
+            "It assumes random samples drawn alike in each survey, their answers about as spread. "
+            "A panel needs the correlation of a person's answers before and after; with a comparison "
+            "group, both groups would have changed alike without the campaign."
         ),
     },
     "help.effect": {"mn": "Өөрчлөлтийн хэмжээ", "en": "The size of a change"},
-    "help.interval.width": {
-        "mn": (
-            "Завсар өргөн байвал өөрчлөлтийн хэмжээг тогтооход оролцогч хангалтгүй байсан гэсэн үг; "
-            "хүлээж буй өөрчлөлтөд хэдэн оролцогч хэрэгтэйг төлөвлөх хуудас тооцно."
-        ),
-        "en": (
-            "A wide interval means that there were too few respondents to tell the size of the "
-            "change; the planning page tells how many the change you expect needs."
-        ),
-    },
     "help.clusters": {"mn": "Кластер ба дизайны нөлөө", "en": "Clusters and the design effect"},
     "help.clusters.body": {
         "mn": (
-            "Оролцогчдыг кластераар (сургууль, сум, ажлын байр) хамруулбал нэг кластерын хүмүүс "
-            "төстэй хариулдаг тул хүн бүр санамсаргүй сонгогдсон ганц хүнээс бага мэдээлэл нэмнэ. "
+            "Оролцогчид кластераар (сургууль, сум) хамрагдвал нэг кластерын хүмүүс төстэй хариулна. "
             "Нэг кластерт m оролцогч, кластерын доторх корреляц ICC байхад дизайны нөлөө "
-            "1 + (m − 1) × ICC нь ижил нарийвчлалд хэд дахин олон оролцогч хэрэгтэйг заана. Шалгуур "
-            "оролцогчдыг биш, кластеруудыг тоолдог тул төлөвлөлт бүтэн кластераар гарна."
+            "1 + (m − 1) × ICC нь ижил нарийвчлалд хэд дахин олон оролцогч хэрэгтэйг заана; шалгуур "
+            "хүмүүсийг биш, кластеруудыг тоолно."
         ),
         "en": (
-            "When respondents are reached in clusters (a school, a soum, a workplace), people of one "
-            "cluster answer alike, so each adds less than a person drawn alone. For clusters of m "
-            "respondents with intraclass correlation ICC, the design effect 1 + (m − 1) × ICC is how "
-            "many times more respondents the same precision needs. The test counts clusters, not "
-            "respondents, so the plan comes in whole clusters."
-        ),
-    },
-    "help.clusters.report": {
-        "mn": (
-            "Харьцуулах бүлэгтэй загварт тайлангийн итгэх завсар кластерыг тооцдог (кластерын "
-            "чөлөөний зэрэгтэй); кластерын тоо 20 хүрэхгүй бол завсар хэт нарийн байж болохыг "
-            "анхааруулна."
-        ),
-        "en": (
-            "With a comparison group, the report's intervals allow for the clusters (with the "
-            "clusters' degrees of freedom); with fewer than 20 clusters it warns that they may be "
-            "too narrow."
+            "When respondents come in clusters (a school, a soum), people of one cluster answer "
+            "alike. For clusters of m respondents with intraclass correlation ICC, the design effect "
+            "1 + (m − 1) × ICC says how many times more respondents the same precision needs; the "
+            "test counts clusters, not people."
         ),
     },
     "help.outcomes": {"mn": "Олон үр дүн", "en": "Several outcomes"},
     "help.outcomes.families": {
         "mn": (
-            "Тохируулгыг бүлэг тус бүрийн дотор хийнэ: тодорхойлсон үр дүнгүүд, мэдлэгийн асуултууд, "
-            "хандлагын асуултууд. Үр дүнгийн хажууд харуулсан итгэх завсар нь тохируулаагүй, зөвхөн "
-            "тэр үр дүнгийнх; бүлгийг бүхэлд нь харгалзахад өөрчлөлт хэвээр үлдэх эсэхийг "
-            "тохируулсан p утгаар уншина уу."
+            "Олон үр дүн, олон асуултыг зэрэг шалгахад аль нэг нь санамсаргүйгээр өөрчлөгдсөн мэт "
+            "харагдаж болно. Тиймээс тайлан p утгыг бүлэг тус бүрийн дотор (тодорхойлсон үр дүнгүүд, "
+            "мэдлэгийн асуултууд, хандлагын асуултууд) Холмын аргаар тохируулна. Үр дүнгийн хажуугийн "
+            "итгэх завсар нь тохируулаагүй, тухайн үр дүнгийнх."
         ),
         "en": (
-            "The adjustment is made within each family: the declared outcomes, the knowledge "
-            "questions, the attitude questions. The interval beside an outcome is its own, not "
-            "adjusted: read the adjusted p to know whether a change stands once the whole family is "
-            "taken into account."
-        ),
-    },
-    "help.small": {"mn": "Цөөн хүнтэй бүлэг", "en": "Small groups"},
-    "help.small.body": {
-        "mn": (
-            "30 хүрэхгүй оролцогчтой бүлгийг тайлан тэмдэглэнэ: түүний тоонууд тодорхой бус, итгэх "
-            "завсар нь өргөн."
-        ),
-        "en": (
-            "The report flags a group of fewer than 30 respondents: its numbers are uncertain, and "
-            "its interval wide."
+            "With many outcomes and questions tested at once, one can look changed by chance. The "
+            "report therefore adjusts the p-values with Holm's method within each family (the "
+            "declared outcomes, the knowledge questions, the attitude questions). The interval beside "
+            "an outcome is its own, not adjusted."
         ),
     },
     "help.back": {"mn": "Төлөвлөх хуудас руу буцах", "en": "Back to planning"},
