@@ -357,13 +357,13 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": (
             "Оролцогчид кластераар (сургууль, сум) хамрагдвал нэг кластерын хүмүүс төстэй хариулна. "
             "Нэг кластерт m оролцогч, кластерын доторх корреляц ICC байхад дизайны нөлөө "
-            "1 + (m − 1) × ICC нь ижил нарийвчлалд хэд дахин олон оролцогч хэрэгтэйг заана; шалгуур "
+            "1\u00a0+\u00a0(m\u00a0−\u00a01)\u00a0×\u00a0ICC нь ижил нарийвчлалд хэд дахин олон оролцогч хэрэгтэйг заана; шалгуур "
             "хүмүүсийг биш, кластеруудыг тоолно."
         ),
         "en": (
             "When respondents come in clusters (a school, a soum), people of one cluster answer "
             "alike. For clusters of m respondents with intraclass correlation ICC, the design effect "
-            "1 + (m − 1) × ICC says how many times more respondents the same precision needs; the "
+            "1\u00a0+\u00a0(m\u00a0−\u00a01)\u00a0×\u00a0ICC says how many times more respondents the same precision needs; the "
             "test counts clusters, not people."
         ),
     },

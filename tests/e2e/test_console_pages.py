@@ -413,6 +413,7 @@ def test_the_problems_of_a_broken_file_read_on_this_screen(
 
     # The planning page links to the methods page, which reads on this screen.
     page.goto(f"{server.url}/console/plan")
+    _check(page, check_axe, f"/console/plan at {screen} in {lang}", lang)
     _shoot(page, f"plan-{lang}-{screen}")
     with page.expect_navigation():
         page.get_by_role("link", name=t("plan.methods_link")).click()
