@@ -392,8 +392,8 @@ PROBLEM_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "No choice has the property “{name}”.",
     },
     "problem.piped_not_key": {
-        "mn": "«${{{text}}}» нь асуулт заахгүй байна: ${{түлхүүр_нэр}} гэж асуултын түлхүүр нэрийг бичнэ үү.",
-        "en": "“${{{text}}}” does not name an item: write ${{key}} with an item's key.",
+        "mn": "«{text}» гэсэн орлуулах бичвэр асуулт заахгүй байна: хаалтан дотор асуултын түлхүүр нэрийг бичнэ үү.",
+        "en": "The piped text “{text}” does not name an item: write an item's key between the braces.",
     },
     # -- outcomes ---------------------------------------------------------------------------------------
     "problem.not_knowledge": {
@@ -470,8 +470,8 @@ PROBLEM_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "“{key}” is the item of the outcome “{outcome}”: an outcome cannot describe who answered.",
     },
     "problem.subgroup_needs_bands": {
-        "mn": "«{key}» бүхэл тоон асуулт тул бүлэг үүсгэх хязгааруудыг заана уу, жишээ нь: {{item: {key}, bands: [25, 35]}}.",
-        "en": "“{key}” is a whole-number item: give it bands to form groups, for example: {{item: {key}, bands: [25, 35]}}.",
+        "mn": "«{key}» бүхэл тоон асуулт тул бүлэг үүсгэх хязгааруудыг заана уу, жишээ нь: {example}.",
+        "en": "“{key}” is a whole-number item: give it bands to form groups, for example: {example}.",
     },
     "problem.bands_not_integer": {
         "mn": "Бүлгийн хязгаар зөвхөн бүхэл тоон асуултад байна, харин «{key}» нь «{type}» төрлийн асуулт.",

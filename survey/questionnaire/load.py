@@ -196,7 +196,7 @@ PROBLEM_CODES: Final = frozenset(
         "subgroup_type",  # key, a_type, type
         "variable_knowledge",  # key
         "variable_outcome",  # key, outcome
-        "subgroup_needs_bands",  # key
+        "subgroup_needs_bands",  # key, example
         "bands_not_integer",  # key, a_type, type
         "bands_empty",
         "too_many_bands",  # max, count
@@ -2016,9 +2016,9 @@ class _Validator:
                 self.problem(
                     where,
                     "subgroup_needs_bands",
-                    '"{key}" is an integer item: give it bands to form groups, e.g. '
-                    "{{item: {key}, bands: [25, 35]}}",
+                    '"{key}" is an integer item: give it bands to form groups, e.g. {example}',
                     key=key,
+                    example=f"{{item: {key}, bands: [25, 35]}}",
                 )
 
     def check_bands(self, path: str, item: Item, bands: list[int]) -> None:
