@@ -40,8 +40,9 @@ from survey.collect.panel import panel_key
 from survey.collect.views import FormView, MessageView, PageView, build_form, build_page
 from survey.console import web as console_web
 from survey.console.auth import DESIGNERS, principal
-from survey.console.editor import MAX_TEXT, ProblemView, problem_views
+from survey.console.editor import MAX_TEXT
 from survey.console.messages import language_name
+from survey.console.problems import ProblemView, problem_views
 from survey.editor import edits
 from survey.editor import service as editor
 from survey.errors import InvalidAnswer, InvalidDefinition
@@ -300,9 +301,7 @@ def _blocked(
         languages=(),
         restart=_address(draft, framed="1" if framed else ""),
         view=None,
-        problems=problem_views(
-            console_web.translator(request), console_web.language(request), problems
-        ),
+        problems=problem_views(console_web.translator(request), problems),
     )
     return _framable(console_web.page(request, "try.html", context, status=409))
 

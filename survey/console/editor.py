@@ -56,6 +56,7 @@ from survey.console import service
 from survey.console import web as console_web
 from survey.console.auth import DESIGNERS, principal
 from survey.console.messages import CATALOGUE, language_name
+from survey.console.problems import ProblemView, problem_views
 from survey.console.service import Rejected, text_in
 from survey.console.web import Choice, team_name
 from survey.db.drafts import Draft
@@ -230,7 +231,8 @@ class EditorPage:
     open: str
     """The place just changed, kept open."""
     message: str = ""
-    details: tuple[str, ...] = ()
+    details: tuple[ProblemView, ...] = ()
+    """What the refusal in ``message`` is made of, each said as :func:`problem_views` says it."""
     conflict: bool = False
     changed: bool = False
     """An item's answer after its change (console/_editor_item.html): with what it alters elsewhere."""
@@ -392,39 +394,9 @@ def _item_view(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ProblemView:
-    """A rule the draft breaks, as the page says it: the loader's own line on an English page (the words
-    of ``survey forms check``); on another, its sentence from the catalogue (``problem.<code>``) with the
-    place in the definition beside it (``where``, shown as code), or, for a rule the catalogue has no
-    words for, a sentence saying so with the loader's line as code."""
-
-    text: str
-    where: str = ""
-
-
-def problem_views(t: Callable[..., str], lang: str, problems: list[str]) -> tuple[ProblemView, ...]:
-    """The loader's problems (:class:`survey.questionnaire.load.Problem`) in the reader's language."""
-    views = []
-    for problem in problems:
-        code = getattr(problem, "code", "")
-        if lang == "en":
-            views.append(ProblemView(str(problem)))
-        elif code:
-            params = getattr(problem, "params", {})
-            if "language" in params:
-                params = {**params, "language": language_name(str(params["language"]))}
-            views.append(ProblemView(t(f"problem.{code}", **params), getattr(problem, "path", "")))
-        else:
-            views.append(ProblemView(t("problem.uncoded"), str(problem)))
-    return tuple(views)
-
-
-def _by_place(
-    t: Callable[..., str], lang: str, problems: list[str]
-) -> dict[str, list[ProblemView]]:
+def _by_place(t: Callable[..., str], problems: list[str]) -> dict[str, list[ProblemView]]:
     found: dict[str, list[ProblemView]] = {}
-    for message, view in zip(problems, problem_views(t, lang, problems), strict=True):
+    for message, view in zip(problems, problem_views(t, problems), strict=True):
         found.setdefault(edits.place_of(message), []).append(view)
     return found
 
@@ -436,7 +408,7 @@ def _editor_page(
     lang = console_web.language(request)
     q = draft.definition
     problems = edits.problems(q)
-    found = _by_place(t, lang, problems)
+    found = _by_place(t, problems)
     n_sections = len(q.sections)
     sections = tuple(
         SectionView(
@@ -646,7 +618,7 @@ async def _answer(
         draft,
         open=place,
         message=console_web.refusal(request, outcome),
-        details=outcome.details,
+        details=problem_views(console_web.translator(request), outcome.details),
     )
     return _render(request, context, outcome.status)
 
@@ -716,7 +688,7 @@ class NewPage:
     key: str = ""
     titles: tuple[TextField, ...] = ()
     error: str = ""
-    details: tuple[str, ...] = ()
+    details: tuple[ProblemView, ...] = ()
     max_mb: int = questionnaires_pages.MAX_UPLOAD_BYTES // 1_000_000
 
 
@@ -753,7 +725,7 @@ async def _new_page(
             "title", "new-title", blank, {c: form.get(f"title.{c}", "") for c in ("mn", "en")}
         ),
         error=error,
-        details=details,
+        details=problem_views(t, details),
     )
     return console_web.page(
         request, "draft_new.html", context, section="questionnaires", status=status
@@ -853,11 +825,9 @@ async def _imported(data: bytes, source: str) -> Questionnaire | Rejected:
         try:
             return await asyncio.to_thread(load_definition, data, source=source)
         except InvalidDefinition as exc:
-            return Rejected(
-                "import_failed",
-                params={"name": source},
-                details=tuple(f"{source}: {e}" for e in exc.errors),
-            )
+            # The file is named in the refusal; each problem keeps its code, to be said in the
+            # reader's language.
+            return Rejected("import_failed", params={"name": source}, details=tuple(exc.errors))
     outcome = await service.import_workbook(
         data, source=source, language=None, max_bytes=questionnaires_pages.MAX_UPLOAD_BYTES
     )
@@ -1084,7 +1054,7 @@ class ProblemsPage:
 
 
 def _blocked(request: Request, draft: Draft, heading: str, problems: list[str]) -> Template:
-    said = problem_views(console_web.translator(request), console_web.language(request), problems)
+    said = problem_views(console_web.translator(request), problems)
     context = ProblemsPage(draft.id, draft.definition.key, heading, said)
     return console_web.page(
         request, "draft_problems.html", context, section="questionnaires", status=409
@@ -1132,7 +1102,7 @@ class PublishPage:
     new: bool
     foreign: bool
     error: str = ""
-    details: tuple[str, ...] = ()
+    details: tuple[ProblemView, ...] = ()
 
 
 async def _publish_page(
@@ -1184,7 +1154,7 @@ async def _publish_page(
         new=found.previous is None,
         foreign=found.foreign,
         error=error,
-        details=details,
+        details=problem_views(t, details),
     )
     return console_web.page(
         request, "draft_publish.html", context, section="questionnaires", status=status

@@ -15,6 +15,7 @@ from typing import Final
 
 from survey.console.field_messages import FIELD_MESSAGES
 from survey.console.plan_messages import PLAN_MESSAGES
+from survey.console.problem_messages import PROBLEM_MESSAGES
 from survey.web.i18n import Catalogue, language_name
 
 __all__ = ["CATALOGUE", "MESSAGES", "language_name"]
@@ -1244,195 +1245,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The questionnaire is ready to publish.",
     },
     "editor.preview": {"mn": "Урьдчилан харах", "en": "Preview"},
-    # The loader's coded problems (survey.questionnaire.load.PROBLEM_CODES). An English page shows the loader's
-    # own line (as `survey forms check` prints it); these English sentences are the catalogue's own.
-    "problem.key_invalid": {
-        "mn": "«{key}» гэсэн түлхүүр нэр тохирохгүй байна: латин жижиг үсгээр эхэлж, латин жижиг үсэг, тоо, доогуур зураас ашиглана.",
-        "en": '"{key}" is not a valid key: start with a lower-case Latin letter, then use lower-case Latin letters, digits and "_".',
-    },
-    "problem.too_long": {
-        "mn": "«{value}» хэт урт байна: {max} тэмдэгтээс ихгүй байх ёстой.",
-        "en": '"{value}" is longer than {max} characters',
-    },
-    "problem.text_missing": {
-        "mn": "Үндсэн хэлний бичвэр алга байна ({language}).",
-        "en": 'missing "{language}" text (the default language)',
-    },
-    "problem.text_empty": {
-        "mn": "Бичвэр хоосон байна ({language}).",
-        "en": 'empty "{language}" text',
-    },
-    "problem.choices_empty": {
-        "mn": "Дор хаяж нэг хариултын сонголт шаардлагатай.",
-        "en": "at least one choice is required",
-    },
-    "problem.choice_value_invalid": {
-        "mn": "«{value}» гэсэн утга тохирохгүй байна: латин үсэг, тоо, «_», «-» тэмдэгт ашиглана.",
-        "en": '"{value}" is not a valid choice value (letters, digits, "_" and "-")',
-    },
-    "problem.choice_duplicate": {
-        "mn": "«{value}» гэсэн утга давхардсан байна.",
-        "en": 'The value "{value}" is used twice.',
-    },
-    "problem.labels_count": {
-        "mn": "Хэмжүүр {points} түвшинтэй боловч {count} нэр бичигдсэн байна.",
-        "en": "{count} labels for {points} points",
-    },
-    "problem.label_empty": {"mn": "Хэмжүүрийн нэг түвшний нэр хоосон байна.", "en": "empty label"},
-    "problem.labels_missing": {
-        "mn": "Хэмжүүрийн түвшний нэрс алга байна ({language}).",
-        "en": 'missing "{language}" labels',
-    },
-    "problem.item_duplicate": {
-        "mn": "«{key}» гэсэн түлхүүр нэр өөр асуултад аль хэдийн ашиглагдсан байна.",
-        "en": 'The key "{key}" is already used by another item.',
-    },
-    "problem.sections_empty": {
-        "mn": "Асуулгад дор хаяж нэг хэсэг шаардлагатай.",
-        "en": "at least one section is required",
-    },
-    "problem.section_duplicate": {
-        "mn": "«{key}» гэсэн түлхүүр нэр өөр хэсэгт аль хэдийн ашиглагдсан байна.",
-        "en": 'The key "{key}" is already used by another section.',
-    },
-    "problem.items_empty": {
-        "mn": "Энэ хэсэгт дор хаяж нэг асуулт шаардлагатай.",
-        "en": "at least one item is required",
-    },
-    "problem.panel_code_twice": {
-        "mn": "Панел код зөвхөн нэг асуултад байж болно.",
-        "en": "Only one item may be a panel code.",
-    },
-    "problem.reserved_word": {
-        "mn": "«{key}» нь нөхцөлийн хэлний нөөц үг тул түлхүүр нэр болохгүй.",
-        "en": '"{key}" is a reserved word of show_if expressions',
-    },
-    "problem.not_allowed": {
-        "mn": "Энэ талбар энэ төрлийн асуултад хамаарахгүй.",
-        "en": "This field does not apply to items of this type.",
-    },
-    "problem.scale_missing": {
-        "mn": "Ликертийн асуултад хэмжүүр сонгох шаардлагатай.",
-        "en": "missing (a likert item needs a scale)",
-    },
-    "problem.scale_unknown": {
-        "mn": "«{name}» гэсэн хэмжүүр тодорхойлогдоогүй байна.",
-        "en": 'There is no Likert scale "{name}".',
-    },
-    "problem.out_of_range": {
-        "mn": "Утга нь доод тал нь {min}, дээд тал нь {max} байх ёстой (одоо: {value}).",
-        "en": "must be from {min} to {max}, not {value}",
-    },
-    "problem.choices_missing": {
-        "mn": "Энэ асуултад хариултын сонголтууд шаардлагатай.",
-        "en": "This item needs answer choices.",
-    },
-    "problem.scoring_without_correct": {
-        "mn": "Оноо тооцох арга зөвхөн зөв хариулттай мэдлэгийн асуултад хамаарна.",
-        "en": 'only a knowledge item (with "correct") has a scoring',
-    },
-    "problem.correct_empty": {
-        "mn": "Дор хаяж нэг зөв хариулт сонгоно уу.",
-        "en": "at least one correct value is required",
-    },
-    "problem.listed_twice": {
-        "mn": "«{value}» хоёр удаа бичигдсэн байна.",
-        "en": '"{value}" is listed twice',
-    },
-    "problem.not_a_choice": {
-        "mn": "«{value}» гэсэн утга хариултын сонголтуудад алга байна (сонголтууд: {choices}).",
-        "en": '"{value}" is not one of the choices {choices}',
-    },
-    "problem.expected_integer": {
-        "mn": "Бүхэл тоо бичнэ үү (одоо: {value}).",
-        "en": "expected an integer, got {value}",
-    },
-    "problem.expected_number": {
-        "mn": "Тоо бичнэ үү (одоо: {value}).",
-        "en": "expected a number, got {value}",
-    },
-    "problem.expected_date": {
-        "mn": "Огноог ОООО-СС-ӨӨ хэлбэрээр бичнэ үү (одоо: {value}).",
-        "en": "expected a date written YYYY-MM-DD, got {value}",
-    },
-    "problem.min_above_max": {
-        "mn": "Доод хязгаар ({min}) дээд хязгаараас ({max}) их байна.",
-        "en": "{min} is greater than max {max}",
-    },
-    "problem.expression_syntax": {
-        "mn": "Нөхцөлийн бичлэгт алдаа байна (байрлал: {position}).",
-        "en": "The expression has an error (at position {position}).",
-    },
-    "problem.unknown_item": {
-        "mn": "«{key}» гэсэн асуулт алга байна.",
-        "en": 'There is no item "{key}".',
-    },
-    "problem.not_before": {
-        "mn": "«{key}» асуулт үүнээс өмнө ирэх ёстой: нөхцөл зөвхөн өмнөх асуултын хариултаас хамаарна.",
-        "en": 'The item "{key}" must come before this one: a condition can only depend on earlier answers.',
-    },
-    "problem.note_no_answer": {
-        "mn": "«{key}» бол тайлбар тул хариултгүй, нөхцөлд ашиглах боломжгүй.",
-        "en": '"{key}" is a note, which has no answer a condition could use.',
-    },
-    "problem.panel_code_never_kept": {
-        "mn": "«{key}» бол панел код тул хариулт нь хадгалагддаггүй, нөхцөлд ашиглах боломжгүй.",
-        "en": '"{key}" is a panel code, whose answer is never kept, so a condition cannot use it.',
-    },
-    "problem.not_knowledge": {
-        "mn": "«{key}» асуулт зөв хариултгүй тул мэдлэгийн оноонд орохгүй.",
-        "en": '"{key}" is not a knowledge item (it has no "correct")',
-    },
-    "problem.scale_needs_likert": {
-        "mn": "«{key}» Ликертийн асуулт биш тул хэмжүүрт орохгүй.",
-        "en": '"{key}" is not a Likert item, so it cannot count in a scale.',
-    },
-    "problem.outcome_items_empty": {
-        "mn": "Үр дүнд дор хаяж нэг асуулт сонгоно уу.",
-        "en": "Tick at least one item for this outcome.",
-    },
-    "problem.reverse_not_in_outcome": {
-        "mn": "«{key}» асуулт энэ үр дүнд ороогүй байна.",
-        "en": '"{key}" is not one of the outcome\'s items',
-    },
-    "problem.reverse_not_marked": {
-        "mn": "«{key}» асуулт урвуугаар тооцогдохоор тэмдэглэгдээгүй байна.",
-        "en": '"{key}" is not marked reverse: true in its item',
-    },
-    "problem.reverse_not_listed": {
-        "mn": "«{key}» асуулт урвуугаар тооцогдохоор тэмдэглэгдсэн боловч энд жагсаагдаагүй байна.",
-        "en": '"{key}" is marked reverse: true but is not listed here',
-    },
-    "problem.proportion_item_missing": {
-        "mn": "Хувь тооцох асуултаа сонгоно уу.",
-        "en": "missing (a proportion outcome needs an item)",
-    },
-    "problem.proportion_value_missing": {
-        "mn": "Хувийг нь тооцох хариултын утгыг бичнэ үү.",
-        "en": "missing (the answer whose share is reported)",
-    },
-    "problem.not_used_by_kind": {
-        "mn": "Энэ талбар энэ төрлийн үр дүнд хэрэглэгдэхгүй.",
-        "en": "This field is not used by outcomes of this kind.",
-    },
-    "problem.message_without_constraint": {
-        "mn": "Мессеж бичсэн боловч хариултад тавих нөхцөл алга байна.",
-        "en": "needs a constraint to explain",
-    },
-    "problem.filter_empty": {
-        "mn": "Шүүлтэд дор хаяж нэг шинж чанар бичнэ үү.",
-        "en": "Write at least one property to filter by.",
-    },
-    "problem.property_unknown": {
-        "mn": "«{name}» гэсэн шинж чанар ямар ч сонголтод алга байна.",
-        "en": 'No choice has the property "{name}".',
-    },
-    "problem.computed_not_before": {
-        "mn": "«{key}» утгыг энэ асуултаас хойшхи хариултаас тооцдог тул энд ашиглах боломжгүй.",
-        "en": 'The value "{key}" is worked out from answers after this item, so it cannot be used here.',
-    },
-    "problem.property_empty": {"mn": "Шинж чанарын утга хоосон байна.", "en": "empty value"},
-    "problem.uncoded": {"mn": "Асуулгын дүрэмд нийцэхгүй зүйл байна:", "en": "A rule is broken:"},
     "editor.open_item": {"mn": "Энэ асуултыг засах", "en": "Edit this item"},
     "editor.choice_properties": {
         "mn": "Шинж чанарууд (нэр = утга, таслалаар тусгаарлана)",
@@ -1731,6 +1543,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **FIELD_MESSAGES,
     # Planning and the monitoring page's interval widths (survey/console/plan_messages.py).
     **PLAN_MESSAGES,
+    # The questionnaire loader's problems (survey/console/problem_messages.py).
+    **PROBLEM_MESSAGES,
 }
 
 CATALOGUE: Final = Catalogue(MESSAGES)

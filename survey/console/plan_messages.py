@@ -307,15 +307,82 @@ PLAN_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "This number counts the people who answer both surveys.",
     },
     "plan.assume.complete": {
-        "mn": (
-            "Тоо бүр бүрэн хариултын тоо; тайлан ижил шалгуур, ижил чөлөөний зэргийг ашиглана. "
-            "Арга бүрийн тайлбар docs/analysis.md файлд бий."
-        ),
+        "mn": "Тоо бүр бүрэн хариултын тоо; тайлан ижил шалгуур, ижил чөлөөний зэргийг ашиглана.",
         "en": (
             "Every number counts complete responses; the report uses the same test with the same "
-            "degrees of freedom. docs/analysis.md, \u201cPlanning\u201d, explains each method."
+            "degrees of freedom."
         ),
     },
+    "plan.methods_link": {
+        "mn": "Төлөвлөлт болон тайлангийн аргуудыг хэрхэн унших вэ",
+        "en": "How the plan and the report's methods are read",
+    },
+    # -- the methods help page (survey.console.methods), from docs/analysis.md ---------------------------
+    "help.title": {"mn": "Аргуудыг хэрхэн унших вэ", "en": "How the methods are read"},
+    "help.lead": {
+        "mn": (
+            "Төлөвлөх хуудас юунд тулгуурладаг, кампанит ажлын тайлангийн тоонуудыг хэрхэн унших "
+            "тухай товч тайлбар."
+        ),
+        "en": "What the planning page assumes, and how to read the numbers of a campaign's report.",
+    },
+    "help.plan": {"mn": "Төлөвлөлт юунд тулгуурладаг вэ", "en": "What the plan assumes"},
+    "help.plan.counts": {
+        "mn": (
+            "Төлөвлөлт судалгаа бүрийн бүрэн хариултыг тоолно (панелд хоёуланд нь хариулсан хүмүүс, "
+            "харьцуулах бүлэгтэй бол бүлэг тус бүр). Түүний хүч буюу өөрчлөлт бодитой бол түүнийг "
+            "илрүүлэх магадлал нь тайлангийн хэрэглэх шалгуурынх болно."
+        ),
+        "en": (
+            "The plan counts complete responses per survey (for a panel, people who answer both; with "
+            "a comparison group, each group). Its power, the chance of finding the change you plan "
+            "for if it is real, is that of the test the report will run."
+        ),
+    },
+    "help.plan.assumes": {
+        "mn": (
+            "Судалгаа бүрт ижил аргаар санамсаргүй сонгосон, хариултын хэлбэлзэл ойролцоо түүвэр гэж "
+            "үзнэ. Панелд нэг хүний өмнөх ба дараах хариултын корреляц хэрэгтэй; харьцуулах бүлэгтэй "
+            "бол кампанит ажилгүйгээр хоёр бүлэг адилхан өөрчлөгдөх байсан гэж үзнэ."
+        ),
+        "en": (
+            "It assumes random samples drawn alike in each survey, their answers about as spread. "
+            "A panel needs the correlation of a person's answers before and after; with a comparison "
+            "group, both groups would have changed alike without the campaign."
+        ),
+    },
+    "help.effect": {"mn": "Өөрчлөлтийн хэмжээ", "en": "The size of a change"},
+    "help.clusters": {"mn": "Кластер ба дизайны нөлөө", "en": "Clusters and the design effect"},
+    "help.clusters.body": {
+        "mn": (
+            "Оролцогчид кластераар (сургууль, сум) хамрагдвал нэг кластерын хүмүүс төстэй хариулна. "
+            "Нэг кластерт m оролцогч, кластерын доторх корреляц ICC байхад дизайны нөлөө "
+            "1\u00a0+\u00a0(m\u00a0−\u00a01)\u00a0×\u00a0ICC нь ижил нарийвчлалд хэд дахин олон оролцогч хэрэгтэйг заана; шалгуур "
+            "хүмүүсийг биш, кластеруудыг тоолно."
+        ),
+        "en": (
+            "When respondents come in clusters (a school, a soum), people of one cluster answer "
+            "alike. For clusters of m respondents with intraclass correlation ICC, the design effect "
+            "1\u00a0+\u00a0(m\u00a0−\u00a01)\u00a0×\u00a0ICC says how many times more respondents the same precision needs; the "
+            "test counts clusters, not people."
+        ),
+    },
+    "help.outcomes": {"mn": "Олон үр дүн", "en": "Several outcomes"},
+    "help.outcomes.families": {
+        "mn": (
+            "Олон үр дүн, олон асуултыг зэрэг шалгахад аль нэг нь санамсаргүйгээр өөрчлөгдсөн мэт "
+            "харагдаж болно. Тиймээс тайлан p утгыг бүлэг тус бүрийн дотор (тодорхойлсон үр дүнгүүд, "
+            "мэдлэгийн асуултууд, хандлагын асуултууд) Холмын аргаар тохируулна. Үр дүнгийн хажуугийн "
+            "итгэх завсар нь тохируулаагүй, тухайн үр дүнгийнх."
+        ),
+        "en": (
+            "With many outcomes and questions tested at once, one can look changed by chance. The "
+            "report therefore adjusts the p-values with Holm's method within each family (the "
+            "declared outcomes, the knowledge questions, the attitude questions). The interval beside "
+            "an outcome is its own, not adjusted."
+        ),
+    },
+    "help.back": {"mn": "Төлөвлөх хуудас руу буцах", "en": "Back to planning"},
     "plan.share": {
         "mn": "Энэ тооцоог хамт ажиллагсадтайгаа хуваалцах:",
         "en": "Share this plan with colleagues:",

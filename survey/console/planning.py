@@ -337,6 +337,11 @@ class PlanPage:
     lang: str | None = None
     """The language asked for in the address (``?lang=``), carried by the form so that its answer keeps it."""
 
+    @property
+    def methods_link(self) -> str:
+        """The page explaining the plan's assumptions and the report's methods, in the same language."""
+        return "/console/help/methods" + (f"?{urlencode({'lang': self.lang})}" if self.lang else "")
+
 
 def _fmt(x: float, digits: int = 3) -> str:
     return f"{x:.{digits}g}"

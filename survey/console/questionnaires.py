@@ -40,6 +40,7 @@ from survey.console import auth, service
 from survey.console import web as console_web
 from survey.console.auth import CAMPAIGN_READERS, DESIGNERS, principal
 from survey.console.messages import CATALOGUE, language_name
+from survey.console.problems import ProblemView, problem_views
 from survey.console.service import Rejected, text_in
 from survey.console.web import team_name
 from survey.db.questionnaires import PublishResult
@@ -546,7 +547,8 @@ class XlsformPage:
     source: str = ""
     language: str = ""
     error: str = ""
-    details: tuple[str, ...] = ()
+    details: tuple[ProblemView, ...] = ()
+    """Why the workbook was refused, each said as :func:`problem_views` says it."""
     report: tuple[ReportLine, ...] = ()
     form: ImportedForm | None = None
     """The preview of an upload, with its Publish button."""
@@ -599,7 +601,9 @@ def _xlsform(request: Request, context: XlsformPage, status: int = 200) -> Templ
 
 def _refused(request: Request, rejected: Rejected, **values: str) -> Template:
     context = XlsformPage(
-        error=console_web.refusal(request, rejected), details=rejected.details, **values
+        error=console_web.refusal(request, rejected),
+        details=problem_views(console_web.translator(request), rejected.details),
+        **values,
     )
     return _xlsform(request, context, rejected.status)
 

@@ -4,6 +4,7 @@
 :mod:`survey.console.campaigns`             the campaign list, a campaign, its waves, QR codes
 :mod:`survey.console.monitoring`            a wave's collection so far
 :mod:`survey.console.planning`              planning a campaign: sample sizes, detectable effects
+:mod:`survey.console.methods`               how the plan and the report's methods are read
 :mod:`survey.console.downloads`             exports (CSV, Excel, SPSS, codebook)
 :mod:`survey.console.field`                 field collection: addresses, settings codes, review
 :mod:`survey.console.questionnaires`        questionnaires, preview, comparison, XLSForm import
@@ -34,6 +35,7 @@ from survey.console import (
     downloads,
     editor,
     field,
+    methods,
     monitoring,
     planning,
     questionnaires,
@@ -52,6 +54,7 @@ def console_router() -> Router:
             *campaigns.ROUTES,
             *monitoring.ROUTES,
             *planning.ROUTES,
+            *methods.ROUTES,
             *field.ROUTES,
             *downloads.ROUTES,
             *questionnaires.ROUTES,

@@ -63,7 +63,7 @@ from survey.errors import (
 from survey.questionnaire.diff import Diff
 from survey.questionnaire.diff import diff as diff_versions
 from survey.questionnaire.isolated import import_xlsform_isolated
-from survey.questionnaire.load import load_definition
+from survey.questionnaire.load import load_definition, problem
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.paging import plan_for
 from survey.questionnaire.xlsform import ReportLine, definition_yaml
@@ -141,8 +141,9 @@ class Rejected:
     """Nothing was done: ``reason`` names the message (``error.<reason>``) and ``params`` fill it.
 
     ``status`` is the HTTP status the page comes back with (400 for a wrong value, 409 for a taken key,
-    413 for an upload too large); ``details`` are lines written by the importer, in English, each naming
-    a sheet and row or a place in the definition.
+    413 for an upload too large); ``details`` are the problems of a definition or a workbook (the
+    loader's :class:`~survey.questionnaire.load.Problem`, each naming a place in the definition or a
+    sheet and row), said in the reader's language by :func:`survey.console.problems.problem_views`.
     """
 
     reason: str
@@ -549,9 +550,18 @@ class Imported:
 
 
 def _problems(exc: InvalidDefinition | InvalidExpression) -> tuple[str, ...]:
+    # The file is named by the refusal's own sentence; each problem keeps its code and parameters.
     if isinstance(exc, InvalidExpression):
-        return (exc.message,)
-    return tuple(f"{exc.source}: {e}" if exc.source else e for e in exc.errors)
+        return (
+            problem(
+                "",
+                "expression_syntax",
+                "{reason} at position {position}",
+                reason=exc.reason,
+                position=exc.position,
+            ),
+        )
+    return tuple(exc.errors)
 
 
 async def import_workbook(

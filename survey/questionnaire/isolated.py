@@ -21,12 +21,12 @@ import signal
 import subprocess
 import sys
 import threading
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 
 from survey.errors import InvalidDefinition, InvalidExpression
-from survey.questionnaire.load import load_object
+from survey.questionnaire.load import Problem, load_object, problem
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.xlsform import ReportLine, import_xlsform, workbook_data
 
@@ -62,8 +62,24 @@ class _Request(msgspec.Struct, frozen=True):
 class _Reply(msgspec.Struct, frozen=True):
     definition: dict[str, object] | None = None
     report: list[ReportLine] = []
-    errors: list[str] = []
+    errors: list[tuple[str, str, str, dict[str, Any]]] = []
+    """Each problem as (path, code, line, params), so that it comes back whole (an empty code: a line
+    from outside the loader and the importer's own rules)."""
     expression: tuple[str, int, str] | None = None
+
+
+def _sent(errors: list[str]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    return [
+        (getattr(e, "path", ""), getattr(e, "code", ""), str(e), getattr(e, "params", {}))
+        for e in errors
+    ]
+
+
+def _received(errors: list[tuple[str, str, str, dict[str, Any]]]) -> list[str]:
+    return [
+        Problem.rebuilt(path, code, line, params) if code else line
+        for path, code, line, params in errors
+    ]
 
 
 def import_xlsform_isolated(
@@ -87,9 +103,8 @@ def import_xlsform_isolated(
     data, name = workbook_data(workbook, source)
     request = msgspec.msgpack.encode(_Request(data=data, source=name, language=language))
     if not _places.acquire(timeout=WALL_SECONDS):
-        raise InvalidDefinition(
-            "other workbooks are being imported; please try again in a minute", source=name
-        )
+        busy = "other workbooks are being imported; please try again in a minute"
+        raise InvalidDefinition([problem("", "import_busy", busy)], source=name)
     try:
         done = subprocess.run(
             [sys.executable, "-m", "survey.questionnaire.isolated"],
@@ -99,37 +114,49 @@ def import_xlsform_isolated(
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise InvalidDefinition(
-            f"reading the workbook took longer than {WALL_SECONDS} seconds, the most an import "
-            "may take",
-            source=name,
-        ) from None
+        slow = problem(
+            "",
+            "import_too_slow",
+            "reading the workbook took longer than {seconds} seconds, the most an import may take",
+            seconds=WALL_SECONDS,
+        )
+        raise InvalidDefinition([slow], source=name) from None
     finally:
         _places.release()
     if done.returncode != 0:
         if done.returncode == 1:  # an exception the import did not expect: for the operator's log
             log.error("XLSForm import of %s failed: %s", name, done.stderr.decode(errors="replace"))
-        raise InvalidDefinition(_death(done.returncode), source=name)
+        raise InvalidDefinition([_death(done.returncode)], source=name)
     reply = msgspec.msgpack.decode(done.stdout, type=_Reply)
     if reply.expression is not None:
         raise InvalidExpression(*reply.expression)
     if reply.definition is None:
-        raise InvalidDefinition(reply.errors, source=name)
+        raise InvalidDefinition(_received(reply.errors), source=name)
     return load_object(reply.definition, source=name), reply.report
 
 
-def _death(returncode: int) -> str:
+def _death(returncode: int) -> Problem:
     """Why the child ended without an answer, for the person who sent the workbook."""
     if returncode == 1:
-        return "not a readable workbook: the import failed on it (the server's log says more)"
-    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        return (
-            f"reading the workbook took more than {CPU_SECONDS} seconds of processor time, "
-            "the most an import may take"
+        return problem(
+            "",
+            "import_crashed",
+            "not a readable workbook: the import failed on it (the server's log says more)",
         )
-    return (
-        f"reading the workbook needed more than {MEMORY_LIMIT // 2**20} MB of memory, the most an "
-        "import may use (is a sheet much larger than a questionnaire needs?)"
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return problem(
+            "",
+            "import_too_slow",
+            "reading the workbook took more than {seconds} seconds of processor time, "
+            "the most an import may take",
+            seconds=CPU_SECONDS,
+        )
+    return problem(
+        "",
+        "import_too_large",
+        "reading the workbook needed more than {megabytes} MB of memory, the most an "
+        "import may use (is a sheet much larger than a questionnaire needs?)",
+        megabytes=MEMORY_LIMIT // 2**20,
     )
 
 
@@ -145,7 +172,7 @@ def _child() -> int:
         q, report = import_xlsform(request.data, source=request.source, language=request.language)
         reply = _Reply(definition=msgspec.to_builtins(q), report=report)
     except InvalidDefinition as exc:
-        reply = _Reply(errors=exc.errors)
+        reply = _Reply(errors=_sent(exc.errors))
     except InvalidExpression as exc:
         reply = _Reply(expression=(exc.reason, exc.position, exc.source))
     except MemoryError:

@@ -23,10 +23,10 @@ others' results (an outcome's items must exist, be of the right type and be aske
 that names them); the rules read top to bottom in the order of the format's documentation
 (docs/questionnaire-format.md), which is how they are reviewed.
 
-Each problem of step 4 is a :class:`Problem`: the English line ``survey forms check`` prints (it is that
+Each problem of every step is a :class:`Problem`: the English line ``survey forms check`` prints (it is that
 string), with a ``code`` and ``params`` from which a page says it in its reader's language, as the
-report's notes do (:class:`survey.analysis.results.Note`). The codes are listed in :data:`PROBLEM_CODES`;
-a rule without one (an empty code) is said in English only.
+report's notes do (:class:`survey.analysis.results.Note`). The codes are listed in
+:data:`PROBLEM_CODES`: :func:`problem` is the only way a rule reports.
 """
 
 from __future__ import annotations
@@ -73,13 +73,15 @@ __all__ = [
     "load_definition",
     "load_file",
     "load_object",
+    "problem",
 ]
 
 MAX_DEFINITION_BYTES = 1_000_000
 """Largest definition accepted, in bytes of UTF-8."""
 
-#: The codes of the coded problems, each with its parameters (the English template beside each call
-#: says the sentence; survey/console/messages.py has ``problem.<code>`` in Mongolian and English).
+#: The code of every problem the loader reports, each with its parameters (the English template beside
+#: each call says the sentence; survey/console/messages.py has ``problem.<code>`` in Mongolian and
+#: English). tests/unit/test_loader_problems.py holds that every rule has one and that each is worded.
 PROBLEM_CODES: Final = frozenset(
     {
         "key_invalid",  # key, what, allowed
@@ -130,6 +132,77 @@ PROBLEM_CODES: Final = frozenset(
         "property_unknown",  # name, defined
         "computed_not_before",  # key, at, where
         "property_empty",
+        # Reading the file and its YAML
+        "file_not_found",
+        "file_is_directory",
+        "file_permission",
+        "file_unreadable",  # reason
+        "key_not_file_name",  # key, name
+        "definition_too_large",  # max
+        "not_utf8",  # byte
+        "yaml_syntax",  # reason; line, column when known
+        "yaml_invalid",  # reason
+        "yaml_too_deep",
+        "yaml_duplicate_key",  # key; line, column
+        "yaml_not_integer",  # value; line, column
+        "yaml_not_number",  # value; line, column
+        "yaml_tag",  # tag; line, column
+        # Structure
+        "definition_empty",
+        "definition_not_mapping",  # kind
+        "too_many_values",  # max
+        "nested_too_deep",  # max
+        "key_not_string",  # key
+        "key_nul",
+        "value_nul",
+        "lone_surrogate",
+        "value_unsupported",  # name (of the Python type)
+        "field_unknown",  # name
+        "field_unknown_close",  # name, close
+        "field_missing",  # name
+        "expected_type_got",  # expected, got
+        "expected_text_quotes",  # expected, got
+        "not_one_of",  # value, allowed
+        "structure_invalid",  # reason
+        # Languages, choices, bounds
+        "languages_empty",
+        "language_invalid",  # value
+        "language_unknown",  # value, declared
+        "choice_list_unknown",  # name, defined
+        "correct_not_single",
+        "correct_not_list",  # value
+        "not_finite",  # value
+        "bound_too_large",  # bound
+        # Expressions, calculations, piped texts, properties
+        "expression_too_deep",
+        "selected_calculation",  # key, at
+        "selected_not_choice",  # key, at, a_type, type
+        "calculation_is_item",  # key, first
+        "calculation_reserved",  # key
+        "calculation_not_before",  # key, at
+        "no_answer_to_compute",  # key, at, a_type, type
+        "piped_not_key",  # text
+        "property_name_invalid",  # name
+        "property_too_long",  # max
+        "multi_needs_selected",  # key, at
+        "compared_not_a_choice",  # key, at, value, choices
+        # Outcomes and the analysis block
+        "scales_differ",  # key, scale, other, other_scale
+        "min_answered_range",  # value
+        "proportion_item_type",  # key, a_type, type
+        "proportion_values_empty",
+        "too_many_variables",  # max, count
+        "covariate_type",  # key, a_type, type
+        "subgroup_type",  # key, a_type, type
+        "variable_knowledge",  # key
+        "variable_outcome",  # key, outcome
+        "subgroup_needs_bands",  # key, example
+        "bands_not_integer",  # key, a_type, type
+        "bands_empty",
+        "too_many_bands",  # max, count
+        "bands_order",  # value, previous
+        "band_below_min",  # value, min
+        "band_above_max",  # value, max
     }
 )
 
@@ -137,7 +210,7 @@ PROBLEM_CODES: Final = frozenset(
 class Problem(str):
     """One rule a definition breaks: the line ``survey forms check`` prints (``path: English``) is the
     string itself, so that every caller of the loader reads it as before; ``path``, ``code`` and
-    ``params`` let a page say it in its reader's language (an empty ``code``: English only)."""
+    ``params`` let a page say it in its reader's language."""
 
     path: str
     code: str
@@ -152,6 +225,17 @@ class Problem(str):
         problem.params = dict(params or {})
         return problem
 
+    def moved(self, path: str, **params: object) -> Problem:
+        """The same problem said at another place (an importer's sheet and row), ``params`` added."""
+        english = str(self)[len(self.path) + 2 :] if self.path else str(self)
+        return Problem(path, self.code, english, {**self.params, **params})
+
+    @classmethod
+    def rebuilt(cls, path: str, code: str, line: str, params: dict[str, object]) -> Problem:
+        """A problem again from its parts (``path``, ``code``, the whole ``line``, ``params``), as a
+        process that sent it across as data had it."""
+        return _problem(path, code, line, params)
+
     def __reduce__(self) -> tuple[object, ...]:
         # Kept whole through pickling (a process pool, a cache): not turned back into a bare string.
         return (_problem, (self.path, self.code, str(self), self.params))
@@ -160,6 +244,13 @@ class Problem(str):
 def _problem(path: str, code: str, line: str, params: dict[str, object]) -> Problem:
     english = line[len(path) + 2 :] if path else line
     return Problem(path, code, english, params)
+
+
+def problem(path: str, code: str, english: str, **params: object) -> Problem:
+    """The problem ``code`` (one of :data:`PROBLEM_CODES`) at ``path``; ``english`` is a template over
+    ``params`` that gives the line ``survey forms check`` prints. The only way a rule reports: a rule
+    without a code cannot be written, so every page can say every problem in its reader's language."""
+    return Problem(path, code, english.format(**params), params)
 
 
 # Bounds on the decoded YAML. Aliases (*name) can make a small file expand enormously, and even
@@ -175,6 +266,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _MAX_KEY_LENGTH = 64
 _MAX_TEXT_LENGTH = 10_000  # largest max_length an item may declare
+_MAX_PROPERTY_LENGTH = 200  # a choice property is a short code to filter by, not a text
 # Numeric bounds stay where a float64 still holds every integer (2**53 is about 9e15), so answers
 # compare exactly wherever they are read.
 _MAX_BOUND = 10**15
@@ -290,25 +382,35 @@ def check_files(paths: Iterable[str | os.PathLike[str]]) -> dict[str, list[str]]
 # Reading and parsing
 
 
-def _load_path(source: str) -> tuple[Questionnaire | None, list[str]]:
+def _load_path(source: str) -> tuple[Questionnaire | None, list[Problem]]:
     try:
         with open(source, "rb") as f:
             data = f.read(MAX_DEFINITION_BYTES + 1)
     except FileNotFoundError:
-        return None, ["file not found"]
+        return None, [problem("", "file_not_found", "file not found")]
     except IsADirectoryError:
-        return None, ["is a directory, not a file"]
+        return None, [problem("", "file_is_directory", "is a directory, not a file")]
     except PermissionError:
-        return None, ["cannot read the file: permission denied"]
+        return None, [problem("", "file_permission", "cannot read the file: permission denied")]
     except OSError as exc:
-        return None, [f"cannot read the file: {exc.strerror or exc}"]
+        return None, [
+            problem(
+                "", "file_unreadable", "cannot read the file: {reason}", reason=exc.strerror or exc
+            )
+        ]
     definition, errors = _load_text(data)
     stem = Path(source).stem
     key = definition.key if definition is not None else _raw_key(data)
     if key is not None and key != stem:
         errors.append(
-            f'key: "{key}" does not match the file name "{Path(source).name}" '
-            f"(rename the file {key}.yaml or change the key)"
+            problem(
+                "key",
+                "key_not_file_name",
+                '"{key}" does not match the file name "{name}" '
+                "(rename the file {key}.yaml or change the key)",
+                key=key,
+                name=Path(source).name,
+            )
         )
     return (definition if not errors else None), errors
 
@@ -321,18 +423,25 @@ def _raw_key(data: bytes) -> str | None:
     return None
 
 
-def _load_text(text: str | bytes) -> tuple[Questionnaire | None, list[str]]:
+def _load_text(text: str | bytes) -> tuple[Questionnaire | None, list[Problem]]:
     obj, errors = _parse_yaml(text)
     if errors:
         return None, errors
     return _load_builtins(obj)
 
 
-def _load_builtins(obj: object) -> tuple[Questionnaire | None, list[str]]:
+def _load_builtins(obj: object) -> tuple[Questionnaire | None, list[Problem]]:
     if obj is None:
-        return None, ["the definition is empty"]
+        return None, [problem("", "definition_empty", "the definition is empty")]
     if not isinstance(obj, dict):
-        return None, [f"the definition must be a mapping (key: value lines), not {_kind(obj)}"]
+        return None, [
+            problem(
+                "",
+                "definition_not_mapping",
+                "the definition must be a mapping (key: value lines), not {kind}",
+                kind=_kind(obj),
+            )
+        ]
     errors = _check_shape(obj)
     if errors:
         return None, errors
@@ -348,6 +457,15 @@ def _load_builtins(obj: object) -> tuple[Questionnaire | None, list[str]]:
     return _complete(definition), []
 
 
+class _Refused(yaml.constructor.ConstructorError):
+    """A value our YAML dialect refuses, with the code and parameters of the problem it makes."""
+
+    def __init__(self, code: str, english: str, mark: yaml.Mark, **params: object) -> None:
+        super().__init__(None, None, english.format(**params), mark)
+        self.code = code
+        self.params = params
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader with YAML 1.2 booleans, no implicit timestamps, and errors on duplicate keys."""
 
@@ -361,8 +479,11 @@ class _Loader(yaml.SafeLoader):
                 ):
                     marker = (key_node.tag, key_node.value)
                     if marker in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f'duplicate key "{key_node.value}"', key_node.start_mark
+                        raise _Refused(
+                            "yaml_duplicate_key",
+                            'duplicate key "{key}"',
+                            key_node.start_mark,
+                            key=key_node.value,
                         )
                     seen.add(marker)
         return super().construct_mapping(node, deep=deep)
@@ -406,8 +527,8 @@ def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
             return int(text[2:], 16)
         return int(text, 10)
     except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f'"{text}" is not an integer', node.start_mark
+        raise _Refused(
+            "yaml_not_integer", '"{value}" is not an integer', node.start_mark, value=text
         ) from None
 
 
@@ -419,14 +540,14 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
     try:
         return float(text)
     except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f'"{text}" is not a number', node.start_mark
+        raise _Refused(
+            "yaml_not_number", '"{value}" is not a number', node.start_mark, value=text
         ) from None
 
 
 def _refuse(loader: _Loader, node: yaml.Node) -> None:
-    raise yaml.constructor.ConstructorError(
-        None, None, f"the YAML tag {node.tag} is not supported here", node.start_mark
+    raise _Refused(
+        "yaml_tag", "the YAML tag {tag} is not supported here", node.start_mark, tag=node.tag
     )
 
 
@@ -436,14 +557,16 @@ for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
     _Loader.add_constructor(_YAML_TAG + _tag, _refuse)
 
 
-def _parse_yaml(text: str | bytes) -> tuple[object, list[str]]:
+def _parse_yaml(text: str | bytes) -> tuple[object, list[Problem]]:
     if isinstance(text, bytes):
         if len(text) > MAX_DEFINITION_BYTES:
             return None, [_too_large()]
         try:
             text = text.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         except UnicodeDecodeError as exc:
-            return None, [f"not valid UTF-8 text (byte {exc.start})"]
+            return None, [
+                problem("", "not_utf8", "not valid UTF-8 text (byte {byte})", byte=exc.start)
+            ]
     elif len(text) > MAX_DEFINITION_BYTES or len(text.encode("utf-8", "replace")) > (
         MAX_DEFINITION_BYTES
     ):
@@ -451,37 +574,49 @@ def _parse_yaml(text: str | bytes) -> tuple[object, list[str]]:
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as exc:
-        return None, [_yaml_message(exc)]
+        return None, [_yaml_problem(exc)]
     except yaml.YAMLError as exc:
-        return None, [f"not valid YAML: {exc}"]
+        return None, [problem("", "yaml_invalid", "not valid YAML: {reason}", reason=exc)]
     except RecursionError:
-        return None, ["the YAML is nested too deeply"]
+        return None, [problem("", "yaml_too_deep", "the YAML is nested too deeply")]
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:
         # PyYAML's own constructors can fail this way on explicit tags (e.g. a malformed
         # !!timestamp); the file is hostile input, so this is a user error, not a crash.
-        return None, [f"not valid YAML: {exc}"]
+        return None, [problem("", "yaml_invalid", "not valid YAML: {reason}", reason=exc)]
 
 
-def _too_large() -> str:
-    return f"the definition is larger than {MAX_DEFINITION_BYTES} bytes"
+def _too_large() -> Problem:
+    return problem(
+        "",
+        "definition_too_large",
+        "the definition is larger than {max} bytes",
+        max=MAX_DEFINITION_BYTES,
+    )
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    """A YAML error at its line and column (counted from 1, as editors show them)."""
     mark = exc.problem_mark or exc.context_mark
-    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
     message = exc.problem or exc.context or "not valid YAML"
     if exc.context and exc.problem:
         context_mark = exc.context_mark
         at = f" at line {context_mark.line + 1}" if context_mark else ""
         message += f" ({exc.context}{at})"
-    return f"{where}{message}"
+    if mark is None:
+        return problem("", "yaml_invalid", "{reason}", reason=message)
+    place = {"line": mark.line + 1, "column": mark.column + 1}
+    english = "line {line}, column {column}: " + message.replace("{", "{{").replace("}", "}}")
+    if isinstance(exc, _Refused):
+        # The code of the value refused, said where it is (its call names the code).
+        return problem("", exc.code, english, **place, **exc.params)
+    return problem("", "yaml_syntax", english, **place, reason=message)
 
 
 # --------------------------------------------------------------------------------------------------
 # Structure
 
 
-def _check_shape(obj: object) -> list[str]:
+def _check_shape(obj: object) -> list[Problem]:
     """Refuse values YAML can produce but a definition never holds, and bound size and depth."""
     count = 0
     stack: list[tuple[object, tuple[str | int, ...]]] = [(obj, ())]
@@ -490,17 +625,40 @@ def _check_shape(obj: object) -> list[str]:
         count += 1
         if count > _MAX_NODES:
             return [
-                f"the definition is too large (more than {_MAX_NODES} values, aliases expanded)"
+                problem(
+                    "",
+                    "too_many_values",
+                    "the definition is too large (more than {max} values, aliases expanded)",
+                    max=_MAX_NODES,
+                )
             ]
         if len(where) > _MAX_DEPTH:
-            return [f"{_path_of(where[:3])}...: nested more than {_MAX_DEPTH} levels deep"]
+            return [
+                problem(
+                    f"{_path_of(where[:3])}...",
+                    "nested_too_deep",
+                    "nested more than {max} levels deep",
+                    max=_MAX_DEPTH,
+                )
+            ]
         if isinstance(node, dict):
             for k, v in node.items():
                 if not isinstance(k, str):
-                    return [f"{_path_of(where) or 'the definition'}: key {k!r} is not a string"]
+                    return [
+                        problem(
+                            _path_of(where) or "the definition",
+                            "key_not_string",
+                            "key {key} is not a string",
+                            key=repr(k),
+                        )
+                    ]
                 if "\x00" in k:
                     return [
-                        f"{_path_of(where) or 'the definition'}: a key contains a NUL character"
+                        problem(
+                            _path_of(where) or "the definition",
+                            "key_nul",
+                            "a key contains a NUL character",
+                        )
                     ]
                 stack.append((v, (*where, k)))
         elif isinstance(node, list):
@@ -508,14 +666,33 @@ def _check_shape(obj: object) -> list[str]:
         elif isinstance(node, str):
             if "\x00" in node:
                 # PostgreSQL cannot store NUL in text or jsonb.
-                return [f"{_path_of(where) or 'the definition'}: contains a NUL character"]
+                return [
+                    problem(
+                        _path_of(where) or "the definition",
+                        "value_nul",
+                        "contains a NUL character",
+                    )
+                ]
             if not node.isascii():
                 try:
                     node.encode("utf-8")
                 except UnicodeEncodeError:
-                    return [f"{_path_of(where)}: contains an invalid character (a lone surrogate)"]
+                    return [
+                        problem(
+                            _path_of(where),
+                            "lone_surrogate",
+                            "contains an invalid character (a lone surrogate)",
+                        )
+                    ]
         elif node is not None and not isinstance(node, str | int | float | bool):
-            return [f"{_path_of(where)}: unsupported value of type {type(node).__name__}"]
+            return [
+                problem(
+                    _path_of(where),
+                    "value_unsupported",
+                    "unsupported value of type {name}",
+                    name=type(node).__name__,
+                )
+            ]
     return []
 
 
@@ -537,7 +714,7 @@ def _index(path: str, i: int) -> str:
     return f"{path}[{i}]"
 
 
-def _structural_errors(obj: object, tp: Any, path: str) -> list[str]:
+def _structural_errors(obj: object, tp: Any, path: str) -> list[Problem]:
     """Every structural error under ``obj`` decoded as ``tp``, each with its path.
 
     msgspec stops at the first error; descending into Structs, lists and dicts and converting each part
@@ -548,7 +725,7 @@ def _structural_errors(obj: object, tp: Any, path: str) -> list[str]:
         return []
     except msgspec.ValidationError as exc:
         leaf = str(exc)
-    errors: list[str] = []
+    errors: list[Problem] = []
     target = _container_for(obj, tp)
     # _container_for only ever pairs a Struct or dict type with a dict, and a list type with a list.
     if isinstance(obj, dict) and isinstance(target, type) and issubclass(target, msgspec.Struct):
@@ -556,12 +733,20 @@ def _structural_errors(obj: object, tp: Any, path: str) -> list[str]:
         for name, value in obj.items():
             if name in fields:
                 errors += _structural_errors(value, fields[name].type, _child(path, name))
+            elif close := difflib.get_close_matches(name, list(fields), n=1):
+                errors.append(
+                    problem(
+                        path,
+                        "field_unknown_close",
+                        'unknown field "{name}" (did you mean "{close}"?)',
+                        name=name,
+                        close=close[0],
+                    )
+                )
             else:
-                close = difflib.get_close_matches(name, list(fields), n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
-                errors.append(_at(path, f'unknown field "{name}"{hint}'))
+                errors.append(problem(path, "field_unknown", 'unknown field "{name}"', name=name))
         errors += [
-            _at(path, f'missing required field "{name}"')
+            problem(path, "field_missing", 'missing required field "{name}"', name=name)
             for name, f in fields.items()
             if f.required and name not in obj
         ]
@@ -609,8 +794,12 @@ _EXPECTED = re.compile(r"Expected `([^`]*)`(?:, got `([^`]*)`)?")
 _LOCATION = re.compile(r" - at (?:`key` in )?`\$([^`]*)`$")
 
 
-def _translate(message: str, tp: Any, path: str) -> str:
-    """Turn a msgspec error (``Expected `str`, got `int` - at `$[0]```) into our style."""
+def _translate(message: str, tp: Any, path: str) -> Problem:
+    """Turn a msgspec error (``Expected `str`, got `int` - at `$[0]```) into our style.
+
+    The types are named in the parameters by msgspec's own words (``str``, ``int``, ``array``...),
+    joined by ``|``, so that a page can say each in its language.
+    """
     location = _LOCATION.search(message)
     if location:
         message = message[: location.start()]
@@ -620,17 +809,29 @@ def _translate(message: str, tp: Any, path: str) -> str:
         wanted = [w.strip() for w in expected.group(1).split("|")]
         text = "expected " + " or ".join(_TYPE_WORDS.get(w, w) for w in wanted)
         got = expected.group(2)
-        if got:
-            text += f", got {_TYPE_WORDS.get(got, got)}"
-            if "str" in wanted and got in ("int", "float", "bool"):
-                text += " (put it in quotes)"
-        return _at(path, text)
+        if not got:
+            return problem(path, "structure_invalid", "{reason}", reason=text)
+        text += f", got {_TYPE_WORDS.get(got, got)}"
+        if "str" in wanted and got in ("int", "float", "bool"):
+            text += " (put it in quotes)"
+            return problem(path, "expected_text_quotes", text, expected="|".join(wanted), got=got)
+        return problem(path, "expected_type_got", text, expected="|".join(wanted), got=got)
     enum = re.fullmatch(r"Invalid enum value (.*)", message)
-    if enum:
-        allowed = _literal_values(tp)
-        value = enum.group(1).strip("'")
-        return _at(path, f'"{value}" is not one of {", ".join(allowed)}' if allowed else message)
-    return _at(path, message[:1].lower() + message[1:])
+    allowed = _literal_values(tp)
+    if enum and allowed:
+        return problem(
+            path,
+            "not_one_of",
+            '"{value}" is not one of {allowed}',
+            value=enum.group(1).strip("'"),
+            allowed=", ".join(allowed),
+        )
+    return problem(
+        path,
+        "structure_invalid",
+        "{reason}",
+        reason=message[:1].lower() + message[1:],
+    )
 
 
 def _literal_values(tp: Any) -> tuple[str, ...]:
@@ -826,7 +1027,7 @@ class _Validator:
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self.errors: list[str] = []
+        self.errors: list[Problem] = []
         self.languages: list[str] = []
         # With the languages themselves in error, every text would be in error too: check them not.
         self.languages_valid = True
@@ -835,14 +1036,9 @@ class _Validator:
         # Calculation key → the position of the last item it is computed from (-1: from none).
         self.calculations: dict[str, int] = {}
 
-    def error(self, path: str, message: str) -> None:
-        """A problem said in English only (a rule no page has needed to word yet)."""
-        self.errors.append(Problem(path, "", message))
-
     def problem(self, path: str, code: str, english: str, **params: object) -> None:
-        """A problem with its code and parameters, for pages in other languages
-        (:data:`PROBLEM_CODES`), and ``english`` (a template over ``params``) for ``survey forms check``."""
-        self.errors.append(Problem(path, code, english.format(**params), params))
+        """Record the problem ``code`` at ``path`` (see :func:`problem`)."""
+        self.errors.append(problem(path, code, english, **params))
 
     def not_a_choice(self, path: str, value: str, values: list[str]) -> None:
         self.problem(
@@ -853,7 +1049,7 @@ class _Validator:
             choices=", ".join(values),
         )
 
-    def run(self) -> list[str]:
+    def run(self) -> list[Problem]:
         q = self.q
         self.check_key("key", q.key, _QUESTIONNAIRE_KEY, 'lower-case letters, digits, "-" and "_"')
         self.check_languages()
@@ -904,16 +1100,21 @@ class _Validator:
 
     def check_languages(self) -> None:
         if not self.q.languages:
-            self.error("languages", "at least one language is required")
+            self.problem("languages", "languages_empty", "at least one language is required")
             self.languages_valid = False
         for i, lang in enumerate(self.q.languages):
             if not _LANGUAGE.fullmatch(lang):
-                self.error(
-                    f"languages[{i}]", f'"{lang}" is not a language code such as "mn" or "en"'
+                self.problem(
+                    f"languages[{i}]",
+                    "language_invalid",
+                    '"{value}" is not a language code such as "mn" or "en"',
+                    value=lang,
                 )
                 self.languages_valid = False
             elif lang in self.languages:
-                self.error(f"languages[{i}]", f'"{lang}" is listed twice')
+                self.problem(
+                    f"languages[{i}]", "listed_twice", '"{value}" is listed twice', value=lang
+                )
             else:
                 self.languages.append(lang)
 
@@ -922,9 +1123,7 @@ class _Validator:
             return
         for lang in text:
             if lang not in self.languages:
-                self.error(
-                    path, f'unknown language "{lang}" (declared: {", ".join(self.languages)})'
-                )
+                self.language_unknown(path, lang)
         for lang in self.languages:
             if lang not in text:
                 # Only the default language is needed: another one falls back to it (listed by
@@ -938,6 +1137,15 @@ class _Validator:
                     )
             elif not text[lang]:
                 self.problem(path, "text_empty", 'empty "{language}" text', language=lang)
+
+    def language_unknown(self, path: str, lang: str) -> None:
+        self.problem(
+            path,
+            "language_unknown",
+            'unknown language "{value}" (declared: {declared})',
+            value=lang,
+            declared=", ".join(self.languages),
+        )
 
     # -- choices and scales
 
@@ -981,16 +1189,20 @@ class _Validator:
         low, high = _POINTS
         points_valid = low <= scale.points <= high
         if not points_valid:
-            self.error(f"{path}.points", f"must be from {low} to {high}, not {scale.points}")
+            self.problem(
+                f"{path}.points",
+                "out_of_range",
+                "must be from {min} to {max}, not {value}",
+                min=low,
+                max=high,
+                value=scale.points,
+            )
         labels_path = f"{path}.labels"
         if not self.languages_valid:
             return
         for lang, labels in scale.labels.items():
             if lang not in self.languages:
-                self.error(
-                    labels_path,
-                    f'unknown language "{lang}" (declared: {", ".join(self.languages)})',
-                )
+                self.language_unknown(labels_path, lang)
                 continue
             here = _child(labels_path, lang)
             if points_valid and len(labels) != scale.points:
@@ -1158,9 +1370,12 @@ class _Validator:
             if item.choices in self.q.choice_lists:
                 values = [c.value for c in self.q.choice_lists[item.choices]]
             else:
-                self.error(
+                self.problem(
                     f"{path}.choices",
-                    f'unknown choice list "{item.choices}"{_defined(self.q.choice_lists)}',
+                    "choice_list_unknown",
+                    'unknown choice list "{name}"{defined}',
+                    name=item.choices,
+                    defined=_defined(self.q.choice_lists),
                 )
                 values = None
         else:
@@ -1176,17 +1391,20 @@ class _Validator:
             return
         if item.type == "choice":
             if isinstance(item.correct, list):
-                self.error(
+                self.problem(
                     f"{path}.correct",
+                    "correct_not_single",
                     "a choice item has one correct value, not a list (use type multi for several)",
                 )
             elif values is not None and item.correct not in values:
                 self.not_a_choice(f"{path}.correct", item.correct, values)
         else:
             if not isinstance(item.correct, list):
-                self.error(
+                self.problem(
                     f"{path}.correct",
-                    f'a multi item needs a list of correct values, e.g. ["{item.correct}"]',
+                    "correct_not_list",
+                    'a multi item needs a list of correct values, e.g. ["{value}"]',
+                    value=item.correct,
                 )
                 return
             if not item.correct:
@@ -1229,9 +1447,16 @@ class _Validator:
                     here, "expected_number", "expected a number, got {value}", value=_show(value)
                 )
             elif isinstance(value, float) and not math.isfinite(value):
-                self.error(here, f"expected a finite number, got {value}")
+                self.problem(
+                    here, "not_finite", "expected a finite number, got {value}", value=value
+                )
             elif abs(value) > _MAX_BOUND:
-                self.error(here, f"must be from -{_MAX_BOUND:.0e} to {_MAX_BOUND:.0e}")
+                self.problem(
+                    here,
+                    "bound_too_large",
+                    "must be from -{bound} to {bound}",
+                    bound=f"{_MAX_BOUND:.0e}",
+                )
             else:
                 bounds[name] = value
         if "min" in bounds and "max" in bounds and bounds["min"] > bounds["max"]:  # type: ignore[operator]
@@ -1256,7 +1481,7 @@ class _Validator:
             )
             return
         except RecursionError:
-            self.error(path, "the expression is nested too deeply")
+            self.problem(path, "expression_too_deep", "the expression is nested too deeply")
             return
         nodes = _nodes(tree)
         references = [n for n in nodes if isinstance(n, _REFERENCE)]
@@ -1266,11 +1491,22 @@ class _Validator:
             at = _position(node)
             if key not in self.items and key in self.calculations:
                 if self.calculations[key] >= position:
-                    self.error(
-                        path, f'"{key}"{at} is computed from items that do not come before {where}'
+                    self.problem(
+                        path,
+                        "computed_not_before",
+                        '"{key}"{at} is computed from items that do not come before {where}',
+                        key=key,
+                        at=at,
+                        where=where,
                     )
                 elif isinstance(node, expressions.Selected):
-                    self.error(path, f'"{key}"{at} is a calculation, not a choice or multi item')
+                    self.problem(
+                        path,
+                        "selected_calculation",
+                        '"{key}"{at} is a calculation, not a choice or multi item',
+                        key=key,
+                        at=at,
+                    )
                 continue
             if key not in self.items:
                 self.problem(path, "unknown_item", 'unknown item "{key}"{at}', key=key, at=at)
@@ -1303,10 +1539,14 @@ class _Validator:
                 )
             elif isinstance(node, expressions.Selected):
                 if item.type not in ("choice", "multi"):
-                    self.error(
+                    self.problem(
                         path,
-                        f'selected() needs a choice or multi item, "{key}"{at} is '
-                        f"{_a(item.type)} item",
+                        "selected_not_choice",
+                        'selected() needs a choice or multi item, "{key}"{at} is {a_type} item',
+                        key=key,
+                        at=at,
+                        a_type=_a(item.type),
+                        type=item.type,
                     )
                 else:
                     self.check_compared_values(path, node, [node.value])
@@ -1325,10 +1565,21 @@ class _Validator:
             if not self.check_key(path, key, _KEY, 'lower-case letters, digits and "_"'):
                 continue
             if key in self.items:
-                self.error(path, f'"{key}" is also the key of an item (at {self.items[key][0]})')
+                self.problem(
+                    path,
+                    "calculation_is_item",
+                    '"{key}" is also the key of an item (at {first})',
+                    key=key,
+                    first=self.items[key][0],
+                )
                 continue
             if key in expressions.KEYWORDS or key in expressions.FUNCTIONS:
-                self.error(path, f'"{key}" is a reserved word of expressions')
+                self.problem(
+                    path,
+                    "calculation_reserved",
+                    '"{key}" is a reserved word of expressions',
+                    key=key,
+                )
                 continue
             try:
                 tree = expressions.parse(source)
@@ -1351,14 +1602,27 @@ class _Validator:
                 elif node.key not in self.items and (
                     node.key == key or node.key in self.q.calculations
                 ):
-                    self.error(path, f'"{node.key}"{at} is not a calculation before this one')
+                    self.problem(
+                        path,
+                        "calculation_not_before",
+                        '"{key}"{at} is not a calculation before this one',
+                        key=node.key,
+                        at=at,
+                    )
                 elif node.key not in self.items:
-                    self.error(path, f'unknown item "{node.key}"{at}')
+                    self.problem(
+                        path, "unknown_item", 'unknown item "{key}"{at}', key=node.key, at=at
+                    )
                 elif self.items[node.key][1].type in ("note", "panel_code"):
                     item_type = self.items[node.key][1].type
-                    self.error(
+                    self.problem(
                         path,
-                        f'"{node.key}"{at} is {_a(item_type)} item, which has no answer to compute with',
+                        "no_answer_to_compute",
+                        '"{key}"{at} is {a_type} item, which has no answer to compute with',
+                        key=node.key,
+                        at=at,
+                        a_type=_a(item_type),
+                        type=item_type,
                     )
                 else:
                     position = max(position, self.items[node.key][2])
@@ -1416,9 +1680,11 @@ class _Validator:
         for match in PIPED.finditer(text):
             key = match.group(1).strip()
             if not _KEY.fullmatch(key):
-                self.error(
+                self.problem(
                     path,
-                    f'"${{{_shorten(key)}}}" does not name an item: write ${{key}} with an item key',
+                    "piped_not_key",
+                    '"${{{text}}}" does not name an item: write ${{key}} with an item key',
+                    text=_shorten(key),
                 )
                 continue
             self.check_reference(path, key, position, "this item", piped=True)
@@ -1467,15 +1733,22 @@ class _Validator:
     def check_properties(self, path: str, properties: dict[str, str]) -> None:
         for name, value in properties.items():
             if not _KEY.fullmatch(name) or name == "value":
-                self.error(
+                self.problem(
                     path,
-                    f'"{_shorten(name)}" is not a valid property name (lower-case letters, digits '
+                    "property_name_invalid",
+                    '"{name}" is not a valid property name (lower-case letters, digits '
                     'and "_", starting with a letter; not "value")',
+                    name=_shorten(name),
                 )
             elif not value.strip():
                 self.problem(_child(path, name), "property_empty", "empty value")
-            elif len(value) > 200:
-                self.error(_child(path, name), "longer than 200 characters")
+            elif len(value) > _MAX_PROPERTY_LENGTH:
+                self.problem(
+                    _child(path, name),
+                    "property_too_long",
+                    "longer than {max} characters",
+                    max=_MAX_PROPERTY_LENGTH,
+                )
 
     def check_compared_values(
         self, path: str, node: expressions.Name | expressions.Selected, values: list[str]
@@ -1487,10 +1760,12 @@ class _Validator:
         item = self.items[node.key][1]
         at = _position(node)
         if item.type == "multi" and not isinstance(node, expressions.Selected):
-            self.error(
+            self.problem(
                 path,
-                f'"{node.key}"{at} is a multi item: test its answer with '
-                f"selected({node.key}, 'value')",
+                "multi_needs_selected",
+                "\"{key}\"{at} is a multi item: test its answer with selected({key}, 'value')",
+                key=node.key,
+                at=at,
             )
             return
         choices = self.choice_values(item)
@@ -1498,7 +1773,15 @@ class _Validator:
             return
         for value in values:
             if value not in choices:
-                self.error(path, f'"{node.key}"{at}: {_not_a_choice(value, choices)}')
+                self.problem(
+                    path,
+                    "compared_not_a_choice",
+                    '"{key}"{at}: "{value}" is not one of the choices {choices}',
+                    key=node.key,
+                    at=at,
+                    value=value,
+                    choices=", ".join(choices),
+                )
 
     def choice_values(self, item: Item) -> list[str] | None:
         """The choice values of an item, or None when its choices are themselves in error."""
@@ -1579,16 +1862,23 @@ class _Validator:
                 if scale is None:
                     scale = (item.scale, key)
                 elif item.scale != scale[0]:
-                    self.error(
+                    self.problem(
                         here,
-                        f'"{key}" uses scale "{item.scale}" but "{scale[1]}" uses "{scale[0]}"',
+                        "scales_differ",
+                        '"{key}" uses scale "{scale}" but "{other}" uses "{other_scale}"',
+                        key=key,
+                        scale=item.scale,
+                        other=scale[1],
+                        other_scale=scale[0],
                     )
         if outcome.kind == "scale":
             self.check_reverse(path, outcome)
         if outcome.kind == "scale" and not 0 < outcome.min_answered <= 1:
-            self.error(
+            self.problem(
                 f"{path}.min_answered",
-                f"must be a share more than 0 and at most 1, not {outcome.min_answered}",
+                "min_answered_range",
+                "must be a share more than 0 and at most 1, not {value}",
+                value=outcome.min_answered,
             )
 
     def check_reverse(self, path: str, outcome: Outcome) -> None:
@@ -1634,10 +1924,13 @@ class _Validator:
             return
         item = self.items[outcome.item][1]
         if item.type not in ("choice", "multi", "consent"):
-            self.error(
+            self.problem(
                 f"{path}.item",
-                f'"{outcome.item}" is {_a(item.type)} item, a proportion needs a choice, multi or '
-                "consent item",
+                "proportion_item_type",
+                '"{key}" is {a_type} item, a proportion needs a choice, multi or consent item',
+                key=outcome.item,
+                a_type=_a(item.type),
+                type=item.type,
             )
             return
         if outcome.value is None:
@@ -1650,7 +1943,9 @@ class _Validator:
         values = self.choice_values(item)
         wanted = [outcome.value] if isinstance(outcome.value, str) else outcome.value
         if not wanted:
-            self.error(f"{path}.value", "at least one value is required")
+            self.problem(
+                f"{path}.value", "proportion_values_empty", "at least one value is required"
+            )
         for i, value in enumerate(wanted):
             here = f"{path}.value" if isinstance(outcome.value, str) else f"{path}.value[{i}]"
             if values is not None and value not in values:
@@ -1663,7 +1958,13 @@ class _Validator:
         limit = _MAX_COVARIATES if kind == "covariates" else _MAX_SUBGROUPS
         path = f"analysis.{kind}"
         if len(entries) > limit:
-            self.error(path, f"at most {limit} items, not {len(entries)}")
+            self.problem(
+                path,
+                "too_many_variables",
+                "at most {max} items, not {count}",
+                max=limit,
+                count=len(entries),
+            )
             return
         allowed, rule = _ANALYSIS_TYPES[kind]
         outcome_of = {
@@ -1678,60 +1979,97 @@ class _Validator:
             where = here if isinstance(entry, str) else f"{here}.item"
             key = variable.item
             if key in seen:
-                self.error(where, f'"{key}" is listed twice')
+                self.problem(where, "listed_twice", '"{value}" is listed twice', value=key)
                 continue
             seen.add(key)
             if key not in self.items:
-                self.error(where, f'unknown item "{key}"')
+                self.problem(where, "unknown_item", 'unknown item "{key}"{at}', key=key, at="")
                 continue
             item = self.items[key][1]
             if item.type not in allowed:
-                self.error(where, f'"{key}" is {_a(item.type)} item; {rule}')
+                english = '"{key}" is {a_type} item; ' + rule
+                wrong = {"key": key, "a_type": _a(item.type), "type": item.type}
+                if kind == "covariates":
+                    self.problem(where, "covariate_type", english, **wrong)
+                else:
+                    self.problem(where, "subgroup_type", english, **wrong)
             elif item.is_knowledge:
-                self.error(
+                self.problem(
                     where,
-                    f'"{key}" is a knowledge item (it has "correct"): what people know is an '
+                    "variable_knowledge",
+                    '"{key}" is a knowledge item (it has "correct"): what people know is an '
                     "outcome, not a description of who answered",
+                    key=key,
                 )
             elif key in outcome_of:
-                self.error(
+                self.problem(
                     where,
-                    f'"{key}" is the item of outcome "{outcome_of[key]}": an outcome cannot describe '
+                    "variable_outcome",
+                    '"{key}" is the item of outcome "{outcome}": an outcome cannot describe '
                     "who answered",
+                    key=key,
+                    outcome=outcome_of[key],
                 )
             elif variable.bands is not None:
                 self.check_bands(f"{here}.bands", item, variable.bands)
             elif kind == "subgroups" and item.type == "integer":
-                self.error(
+                self.problem(
                     where,
-                    f'"{key}" is an integer item: give it bands to form groups, e.g. '
-                    f"{{item: {key}, bands: [25, 35]}}",
+                    "subgroup_needs_bands",
+                    '"{key}" is an integer item: give it bands to form groups, e.g. {example}',
+                    key=key,
+                    example=f"{{item: {key}, bands: [25, 35]}}",
                 )
 
     def check_bands(self, path: str, item: Item, bands: list[int]) -> None:
         if item.type != "integer":
-            self.error(
-                path, f'only an integer item has bands ("{item.key}" is {_a(item.type)} item)'
+            self.problem(
+                path,
+                "bands_not_integer",
+                'only an integer item has bands ("{key}" is {a_type} item)',
+                key=item.key,
+                a_type=_a(item.type),
+                type=item.type,
             )
             return
         if not bands:
-            self.error(path, "at least one number is required (each starts a band)")
+            self.problem(
+                path, "bands_empty", "at least one number is required (each starts a band)"
+            )
         elif len(bands) > _MAX_BANDS:
-            self.error(path, f"at most {_MAX_BANDS} numbers, not {len(bands)}")
+            self.problem(
+                path,
+                "too_many_bands",
+                "at most {max} numbers, not {count}",
+                max=_MAX_BANDS,
+                count=len(bands),
+            )
         low, high = item.min, item.max
         for i, cut in enumerate(bands):
             here = _index(path, i)
             if i and cut <= bands[i - 1]:
-                self.error(
-                    here, f"{cut} does not come after {bands[i - 1]}: list them in increasing order"
+                self.problem(
+                    here,
+                    "bands_order",
+                    "{value} does not come after {previous}: list them in increasing order",
+                    value=cut,
+                    previous=bands[i - 1],
                 )
             elif isinstance(low, int) and cut <= low:
-                self.error(
-                    here, f"{cut} is not above the item's min {low}: the first band starts there"
+                self.problem(
+                    here,
+                    "band_below_min",
+                    "{value} is not above the item's min {min}: the first band starts there",
+                    value=cut,
+                    min=low,
                 )
             elif isinstance(high, int) and cut > high:
-                self.error(
-                    here, f"{cut} is above the item's max {high}: no answer can be in its band"
+                self.problem(
+                    here,
+                    "band_above_max",
+                    "{value} is above the item's max {max}: no answer can be in its band",
+                    value=cut,
+                    max=high,
                 )
 
 
@@ -1781,10 +2119,6 @@ def _shorten(text: str) -> str:
 
 def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
-
-
-def _not_a_choice(value: str, values: list[str]) -> str:
-    return f'"{value}" is not one of the choices {", ".join(values)}'
 
 
 def _defined(names: dict[str, object]) -> str:

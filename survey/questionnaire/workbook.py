@@ -36,6 +36,7 @@ from typing import Final
 from xml.parsers import expat
 
 from survey.errors import InvalidDefinition
+from survey.questionnaire.load import problem
 
 __all__ = [
     "MAX_CELLS",
@@ -80,7 +81,14 @@ _COLUMN_LETTERS = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
 
 
 def _refuse(message: str) -> InvalidDefinition:
+    """A refusal of an archive or sheet built to harm (said in English, beside a general sentence)."""
     return InvalidDefinition(message)
+
+
+def _unreadable(detail: str = "") -> InvalidDefinition:
+    """Not a workbook at all: what an honest mistake (the wrong file) gets, said in the reader's language."""
+    english = "not a readable workbook (.xlsx, .xls or .ods)" + (": {detail}" if detail else "")
+    return InvalidDefinition([problem("", "workbook_unreadable", english, detail=detail)])
 
 
 # -- the grid a sheet will become ------------------------------------------------------------------
@@ -330,7 +338,16 @@ def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
         )
     for info in infos:
         if info.flag_bits & 0x1:
-            raise _refuse(f"{info.filename} is encrypted; save the workbook without a password")
+            raise InvalidDefinition(
+                [
+                    problem(
+                        "",
+                        "workbook_encrypted",
+                        "{part} is encrypted; save the workbook without a password",
+                        part=info.filename,
+                    )
+                ]
+            )
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise _refuse(
                 f"{info.filename} is compressed with method {info.compress_type}; "
@@ -384,19 +401,19 @@ def _check_archive(data: bytes) -> str:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-        raise _refuse(f"not a readable workbook (.xlsx, .xls or .ods): {exc}") from None
+        raise _unreadable(str(exc)) from None
     _check_directory(infos)
     parts = {info.filename for info in infos}
     if "xl/workbook.bin" in parts:
-        raise _refuse("an .xlsb workbook is not read: save it as .xlsx")
+        raise InvalidDefinition(
+            [problem("", "workbook_xlsb", "an .xlsb workbook is not read: save it as .xlsx")]
+        )
     if "xl/workbook.xml" in parts:
         kind = "xlsx"
     elif "content.xml" in parts:
         kind = "ods"
     else:
-        raise _refuse(
-            "not a readable workbook (.xlsx, .xls or .ods): a zip archive without a spreadsheet"
-        )
+        raise _unreadable("a zip archive without a spreadsheet")
     # Every XML part is read as a worksheet could be, and content.xml as an .ods content too, whatever
     # the archive claims to be: the reader decides the format for itself.
     names = _sheet_names(data, infos) if kind == "xlsx" else {}
@@ -432,7 +449,7 @@ def check_workbook(data: bytes) -> str:
         return _check_archive(data)
     if data.startswith(_CFB_MAGIC):
         return "xls"
-    raise _refuse("not a readable workbook (.xlsx, .xls or .ods)")
+    raise _unreadable()
 
 
 # -- reading the cells --------------------------------------------------------------------------------
@@ -520,5 +537,5 @@ def read_workbook(data: bytes) -> dict[str, list[list[str]]]:
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise _refuse(f"not a readable workbook (.xlsx, .xls or .ods): {detail}") from None
+        raise _unreadable(detail) from None
     return sheets

@@ -1,5 +1,9 @@
 """Every console page in a real browser, as its people use it: on a 360×740 phone and a 1280 wide laptop,
-in Mongolian and in English; the ways from signing in to each demo report, for each role; the copy button.
+in Mongolian and in English; the ways from signing in to each demo report, for each role; the copy button;
+the problems of a broken YAML file, a broken workbook and a draft that cannot be published.
+
+With ``SURVEY_SHOTS=DIR`` the pages with problems, the planning page and the methods page are also
+photographed there, at both sizes in both languages.
 
 On every page: nothing scrolls sideways, every control is at least 44 px tall and within the screen, no
 string of the English catalogue is left on a Mongolian page, no role is shown by its key, and axe-core
@@ -8,9 +12,11 @@ finds no serious or critical violation.
 
 from __future__ import annotations
 
+import os
 import re
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,7 +24,7 @@ from playwright.sync_api import Page, expect
 from survey.console.messages import CATALOGUE
 from survey.db.accounts import ROLES
 from tests.e2e.conftest import MEASURE, Server, sign_in
-from tests.helpers import english_left, fill_instance, multipart_submission
+from tests.helpers import english_left, fill_instance, multipart_submission, table, workbook
 
 pytestmark = pytest.mark.e2e
 
@@ -35,6 +41,7 @@ PAGES = [
     "/console/plan?question=detect&design=panel&outcome=proportion&n=200&p_pre=0.4&correlation=0.3"
     "&power=0.8&alpha=0.05&icc=0.05&cluster_size=20",
     "/console/plan?question=n&design=comparison&outcome=smd&effect=abc&power=2&alpha=0.05&icc=0.1",
+    "/console/help/methods",
     "/console/waves/field-demo-pre",
     "/console/waves/field-demo-pre/field",
     "/console/waves/field-demo-pre/review",
@@ -284,3 +291,132 @@ def test_a_plan_is_made_and_corrected_in_the_browser(
     expect(page.locator("#plan-p_post-error")).to_have_text(t("plan.error.same_proportions"))
     expect(page.get_by_label(t("plan.field.p_post"))).to_have_value("0,4")
     assert page.evaluate(MEASURE) == []
+
+
+# -- the problems of a broken file, in the reader's language ------------------------------------------
+
+SHOTS = os.environ.get("SURVEY_SHOTS")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BROKEN_YAML = b"""\
+key: Broken Key
+languages: [mn, en]
+title: {mn: "", en: "Broken"}
+sections:
+  - key: one
+    items:
+      - {key: age, type: integer, min: 90, max: 15, text: {mn: "Nas", en: "Age"}}
+      - {key: feel, type: likert, scale: agree9, text: {mn: "Sanal", en: "Feel"}}
+analysis:
+  subgroups: [{item: age, bands: [30, 20]}]
+"""
+#: The loader's and the importer's own English (what the command line prints), never on a page.
+LOADER_ENGLISH = (
+    "is not a valid",
+    "is greater than",
+    "unknown",
+    "does not come after",
+    "has no label",
+)
+
+
+def _broken_workbook() -> bytes:
+    label_en, label_mn = "label::English (en)", "label::Mongolian (mn)"
+    return workbook(
+        {
+            "survey": table(
+                ["type", "name", label_en, label_mn],
+                {"type": "select_one yn", "name": "k_offer", label_en: "Safe?", label_mn: "Yu?"},
+                {"type": "slider", "name": "how_much", label_en: "How much?", label_mn: "Kher?"},
+            ),
+            "choices": table(
+                ["list_name", "name", label_en, label_mn],
+                {"list_name": "yn", "name": "yes", label_en: "Yes", label_mn: "Tiim"},
+                {"list_name": "yn", "name": "no"},
+            ),
+        }
+    )
+
+
+def _shoot(page: Page, name: str) -> None:
+    """The page as it stands, in screen-high pieces (each read at its size)."""
+    if not SHOTS:
+        return
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or WIDTHS["phone"]
+    tall = page.evaluate("document.documentElement.scrollHeight")
+    for n, top in enumerate(range(0, min(tall, 4 * size["height"]), size["height"])):
+        clip = {"x": 0, "y": top, "width": size["width"], "height": min(size["height"], tall - top)}
+        page.screenshot(path=f"{SHOTS}/{name}-{n}.png", full_page=True, clip=clip)
+
+
+def _said(page: Page, lang: str, what: str, check_axe: Callable[[Page, str], None]) -> None:
+    """The problems are listed, each with its place, and read in the page's language."""
+    expect(page.locator(".problem li").first).to_be_visible()
+    assert page.locator(".problem li code.where").count() >= 1, what
+    _check(page, check_axe, what, lang)
+    if lang == "mn":
+        text = page.locator(".problem").inner_text()
+        for english in LOADER_ENGLISH:
+            assert english not in text, (what, english)
+        assert re.search("[а-яөүё]", text), what
+
+
+@pytest.mark.parametrize("lang", ["mn", "en"])
+@pytest.mark.parametrize("screen", WIDTHS)
+def test_the_problems_of_a_broken_file_read_on_this_screen(
+    server: Server,
+    demo: list[str],
+    new_page: Callable[..., Page],
+    check_axe: Callable[[Page, str], None],
+    screen: str,
+    lang: str,
+) -> None:
+    email = f"problems-{screen}-{lang}@example.org"
+    server.create_user(email, "researcher")
+    page = new_page(viewport=WIDTHS[screen])
+    sign_in(page, server, email, lang=lang)
+    t = CATALOGUE.bound(lang)
+
+    # A YAML file that cannot start a draft.
+    page.goto(f"{server.url}/console/drafts/new")
+    page.set_input_files(
+        "#new-file", files=[{"name": "broken.yml", "mimeType": "text/yaml", "buffer": BROKEN_YAML}]
+    )
+    with page.expect_navigation():
+        page.locator('form[action="/console/drafts/import"] button[type=submit]').click()
+    _said(page, lang, f"a broken YAML file at {screen} in {lang}", check_axe)
+    expect(page.locator(".problem")).to_contain_text(t("problem.scale_unknown", name="agree9"))
+    _shoot(page, f"yaml-problems-{lang}-{screen}")
+
+    # A workbook the importer refuses, each problem at its sheet and row.
+    page.goto(f"{server.url}/console/xlsform")
+    page.set_input_files(
+        "#workbook", files=[{"name": "broken.xlsx", "mimeType": XLSX, "buffer": _broken_workbook()}]
+    )
+    with page.expect_navigation():
+        page.locator('form[action="/console/xlsform"] button[type=submit]').click()
+    _said(page, lang, f"a broken workbook at {screen} in {lang}", check_axe)
+    expect(page.locator(".problem")).to_contain_text(t("problem.at_row", sheet="survey", row=3))
+    _shoot(page, f"xlsform-problems-{lang}-{screen}")
+
+    # A draft that breaks rules cannot be published: the page says which, and where.
+    page.goto(f"{server.url}/console/drafts/new")
+    page.locator("#new-key").fill(f"empty_{screen}_{lang}")
+    with page.expect_navigation():
+        page.locator('form[action="/console/drafts"] button[type=submit]').first.click()
+    draft = page.url.rsplit("/", 1)[1].split("?")[0]
+    response = page.goto(f"{server.url}/console/drafts/{draft}/publish")
+    assert response is not None and response.status == 409
+    _said(page, lang, f"a draft that breaks rules at {screen} in {lang}", check_axe)
+    expect(page.locator(".problem")).to_contain_text(t("problem.items_empty"))
+    _shoot(page, f"publish-problems-{lang}-{screen}")
+
+    # The planning page links to the methods page, which reads on this screen.
+    page.goto(f"{server.url}/console/plan")
+    _check(page, check_axe, f"/console/plan at {screen} in {lang}", lang)
+    _shoot(page, f"plan-{lang}-{screen}")
+    with page.expect_navigation():
+        page.get_by_role("link", name=t("plan.methods_link")).click()
+    assert page.url.split("?")[0] == f"{server.url}/console/help/methods"
+    _check(page, check_axe, f"/console/help/methods at {screen} in {lang}", lang)
+    _shoot(page, f"methods-{lang}-{screen}")

@@ -25,6 +25,7 @@ from survey.console.messages import CATALOGUE
 from survey.db import campaigns as campaigns_db
 from survey.db.questionnaires import publish
 from survey.questionnaire.load import load_definition
+from survey.reports.messages import CATALOGUE as REPORT
 from tests.helpers import (
     HTMX,
     V1,
@@ -32,6 +33,7 @@ from tests.helpers import (
     add_response,
     english_left,
     sign_in_as,
+    visible_text,
 )
 
 EN = CATALOGUE.bound("en")
@@ -358,6 +360,66 @@ async def test_the_navigation_and_the_new_campaign_page_link_to_it(
     await sign_in_as(client, db, "researcher")
     html = (await client.get("/console/campaigns/new?lang=en")).text
     assert html.count('href="/console/plan"') == 3  # the wide bar, the phone menu, the form's hint
+
+
+# -- the page explaining the methods -------------------------------------------------------------------
+
+
+async def test_the_plan_links_to_the_methods_page_and_names_no_file(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await sign_in_as(client, db, "researcher")
+    for lang, link in (("mn", "/console/help/methods"), ("en", "/console/help/methods?lang=en")):
+        html = (
+            await client.get("/console/plan?" + urlencode({"lang": lang} if lang == "en" else {}))
+        ).text
+        assert "docs/analysis.md" not in html and ".md" not in visible_text(html)
+        said = CATALOGUE.translate("plan.methods_link", lang)
+        assert f'<a href="{link}">{said}</a>' in unescape(html)
+        shown = await client.get(link)
+        assert shown.status_code == 200
+        assert f'<html lang="{lang}">' in shown.text
+
+
+async def test_the_methods_page_explains_each_method_in_the_readers_language(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await sign_in_as(client, db, "analyst")
+    mn = (await client.get("/console/help/methods")).text
+    en = (await client.get("/console/help/methods?lang=en")).text
+    # Every word of the console's and of the report's catalogues is Mongolian on the Mongolian page.
+    assert english_left(mn, CATALOGUE) == []
+    assert english_left(mn, REPORT) == []
+    # What the plan assumes, the size of a change, the interval, clusters, several outcomes: the
+    # report's own explanations of its terms, and the console's of the rest.
+    for key in ("help.plan", "help.effect", "help.clusters", "help.outcomes"):
+        assert CATALOGUE.translate(key, "mn") in visible_text(mn), key
+        assert CATALOGUE.translate(key, "en") in visible_text(en), key
+    for key in ("term.standardised.body", "term.percentage_points.body"):
+        assert REPORT.translate(key, "mn") in visible_text(mn), key
+        assert REPORT.translate(key, "en") in visible_text(en), key
+    assert REPORT.translate("term.interval.body", "en", level="95%") in visible_text(en)
+    assert REPORT.translate("term.interval.body", "mn", level="95%") in visible_text(mn)
+    assert CATALOGUE.translate("help.outcomes.families", "mn") in visible_text(mn)
+    # The design effect as the planning functions compute it (survey.analysis.power.design_effect).
+    assert "1 + (m − 1) × ICC" in visible_text(mn) and "1 + (m − 1) × ICC" in visible_text(en)
+    # No file name, no internal name; each topic can be linked to.
+    for html in (mn, en):
+        assert ".md" not in visible_text(html) and "survey.analysis" not in html
+        for anchor in ("plan", "effect", "interval", "clusters", "outcomes"):
+            assert f'id="{anchor}"' in html
+
+
+@pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("analyst", 200), ("admin", 200)])
+async def test_who_may_read_the_methods(
+    client: AsyncTestClient, db: asyncpg.Connection, role: str, status: int
+) -> None:
+    anonymous = await client.get("/console/help/methods")
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/sign-in")
+    await sign_in_as(client, db, role)
+    assert (await client.get("/console/help/methods")).status_code == status
+    # A language the console does not have is no error: the account's language is used.
+    assert (await client.get("/console/help/methods?lang=xx")).status_code == status
 
 
 # -- the precision so far on the monitoring page --------------------------------------------------------

@@ -19,9 +19,11 @@ from survey.console.questionnaires import MAX_UPLOAD_BYTES
 from survey.db.questionnaires import get_version
 from tests.helpers import (
     csrf_token,
+    english_left,
     sign_in_as,
     table,
     text_of,
+    visible_text,
     workbook,
 )
 
@@ -172,7 +174,8 @@ async def test_a_corrupt_file_is_reported_on_the_page(
     response = await upload(client, b"PK\x03\x04 this is no workbook", name="<broken>.xlsx")
     assert response.status_code == 400
     text = text_of(response.text)
-    assert "<broken>.xlsx: not a readable workbook (.xlsx, .xls or .ods)" in text
+    assert CATALOGUE.translate("problem.workbook_unreadable", "en") in text
+    assert "not a readable workbook (.xlsx" not in text  # the command line's words
     assert "<broken>" not in response.text, "the file name is escaped"
     assert 'name="definition"' not in response.text
 
@@ -218,8 +221,107 @@ async def test_a_tampered_definition_is_validated_again(
     response = await publish(client, tampered)
     assert response.status_code == 400
     text = text_of(response.text)
-    assert "the previewed definition: sections[0].items[0].correct" in text and "maybe" in text
+    # Said in the page's language (Mongolian), beside its place in the definition.
+    assert "«maybe» гэсэн утга хариултын сонголтуудад алга байна" in text
+    assert "sections[0].items[0].correct" in text and "is not one of the choices" not in text
     assert (await publish(client, "key: [unclosed")).status_code == 400
     assert (await publish(client, "")).status_code == 400
     assert await stored_versions(db) == 0
     assert auth.SESSION_COOKIE in client.cookies, "still signed in: a refusal, not a sign-out"
+
+
+# -- a broken workbook, said in the reader's language ----------------------------------------------------
+
+
+def broken_by_the_importer() -> bytes:
+    """Rows 3 and 4 break the importer's own rules: a type it does not know, a choice with no label."""
+    return workbook(
+        {
+            "survey": table(
+                ["type", "name", EN, MN],
+                {"type": "select_one yn", "name": "k_offer", EN: "Safe?", MN: "Аюулгүй юу?"},
+                {"type": "slider", "name": "how_much", EN: "How much?", MN: "Хэр их?"},
+            ),
+            "choices": table(
+                ["list_name", "name", EN, MN],
+                {"list_name": "yn", "name": "yes", EN: "Yes", MN: "Тийм"},
+                {"list_name": "yn", "name": "no"},
+            ),
+        }
+    )
+
+
+def broken_for_the_loader() -> bytes:
+    """Imported whole, then refused by the loader: row 2's correct answer is no choice, row 3's bounds
+    are the wrong way round."""
+    return workbook(
+        {
+            "survey": table(
+                ["type", "name", EN, MN, "correct", "constraint"],
+                {
+                    "type": "select_one yn",
+                    "name": "k_offer",
+                    EN: "Safe?",
+                    MN: "Аюулгүй юу?",
+                    "correct": "maybe",
+                },
+                {"type": "integer", "name": "age", EN: "Age?", MN: "Нас?"},
+            ),
+            "choices": table(
+                ["list_name", "name", EN, MN],
+                {"list_name": "yn", "name": "yes", EN: "Yes", MN: "Тийм"},
+                {"list_name": "yn", "name": "no", EN: "No", MN: "Үгүй"},
+            ),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            broken_by_the_importer,
+            [
+                ("xlsform_type_unknown", {"type_written": "slider"}, "«survey» хуудас, мөр: 3"),
+                ("xlsform_choice_no_label", {"value": "no"}, "«choices» хуудас, мөр: 3"),
+            ],
+        ),
+        (
+            broken_for_the_loader,
+            [
+                (
+                    "not_a_choice",
+                    {"value": "maybe", "choices": "yes, no"},
+                    "«survey» хуудас, мөр: 2 · correct",
+                ),
+            ],
+        ),
+    ],
+)
+async def test_a_broken_workbook_is_said_in_mongolian_at_its_sheet_and_row(
+    client: AsyncTestClient, db: asyncpg.Connection, data, said
+) -> None:
+    await sign_in_as(client, db, "researcher")
+    response = await upload(client, data(), name="broken.xlsx")
+    assert response.status_code == 400
+    html = response.text
+    # The places are shown as code: a column of the workbook ("correct") is the researcher's own word.
+    assert english_left(re.sub(r"<code\b[^>]*>.*?</code>", "", html, flags=re.S), CATALOGUE) == []
+    shown = visible_text(html)
+    for code, params, where in said:
+        assert f"{CATALOGUE.translate(f'problem.{code}', 'mn', **params)} {where}" in shown, code
+    # The importer's English lines (what `survey forms import-xlsform` prints) are not on the page.
+    for english in ("unknown question type", "has no label", "is not one of the choices", "sheet"):
+        assert english not in shown, english
+    assert 'lang="en"' not in html.split("<main", 1)[1]
+    assert await stored_versions(db) == 0
+
+
+async def test_the_same_workbook_in_english_says_english_sentences(
+    client: AsyncTestClient, db: asyncpg.Connection
+) -> None:
+    await sign_in_as(client, db, "researcher", language="en")
+    response = await upload(client, broken_by_the_importer(), name="broken.xlsx")
+    shown = visible_text(response.text)
+    said = CATALOGUE.translate("problem.xlsform_type_unknown", "en", type_written="slider")
+    assert f"{said} survey sheet, row 3" in shown

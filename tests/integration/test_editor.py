@@ -25,12 +25,14 @@ from survey.questionnaire.load import load_definition, load_file
 from tests.helpers import (
     V1,
     csrf_token,
+    english_left,
     make_account,
     new_session,
     post_console_form,
     set_cookie,
     sign_in_as,
     text_of,
+    visible_text,
 )
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -80,7 +82,7 @@ async def test_a_blank_draft_built_form_by_form_publishes(
     # The loader's rule, beside the section that has no item yet, in the editor's language (Mongolian
     # here), with its place in the definition as code.
     said = CATALOGUE.translate("problem.items_empty", "mn")
-    assert f'<li>{said} <code lang="en">sections[0].items</code></li>' in unescape(html)
+    assert f'<li>{said} <code class="where">sections[0].items</code></li>' in unescape(html)
     assert "at least one item is required" not in html
     sent = await change(client, draft, "/sections/0/items", {"type": "consent"})
     assert sent.status_code == 303
@@ -396,8 +398,12 @@ async def test_an_item_that_breaks_rules_shows_the_loaders_messages_beside_it(
     assert sent.status_code == 200
     item = sent.text.split('id="s0.0"', 1)[1].split('id="s0.1"', 1)[0]
     shown = text_of(item)
-    assert 'sections[0].items[0].text: empty "mn" text' in shown
-    assert '"later" at position 0' in shown
+    # In the account's language (English here): the catalogue's sentences, each with its place.
+    empty = CATALOGUE.translate("problem.text_empty", "en", language="Монгол")
+    later = CATALOGUE.translate("problem.unknown_item", "en", key="later")
+    assert f"{empty} sections[0].items[0].text" in shown
+    assert f"{later} sections[0].items[0].show_if" in shown
+    assert 'empty "mn" text' not in shown
     # Typed values are kept as typed, though wrong.
     assert 'value="later == 1"' in item
     # The stored draft says the same as `survey forms check` would.
@@ -413,7 +419,8 @@ async def test_a_draft_that_breaks_rules_is_neither_previewed_nor_exported_as_xl
     for path in ("/preview", "/export.xlsx", "/publish"):
         shown = await client.get(f"/console/drafts/{draft}{path}")
         assert shown.status_code == 409, path
-        assert "sections[0].items: at least one item is required" in text_of(shown.text)
+        said = CATALOGUE.translate("problem.items_empty", "en")
+        assert f"{said} sections[0].items" in text_of(shown.text)
     # YAML is exported as it stands, for fixing by hand.
     exported = await client.get(f"/console/drafts/{draft}/export.yaml")
     assert exported.status_code == 200 and "key: quiz" in exported.text
@@ -440,7 +447,7 @@ async def test_a_publishable_draft_exports_an_xlsform(
         (
             "wrong.yaml",
             b"key: x\nlanguages: [mn]\n",
-            'wrong.yaml: missing required field "sections"',
+            "The required field “sections” is missing.",
         ),
         ("not-a-workbook.xlsx", b"hello", "not-a-workbook.xlsx could not be imported"),
     ],
@@ -470,3 +477,71 @@ async def test_a_copy_names_a_questionnaire_the_account_may_see(
     sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": ""})
     assert sent.status_code == 400
     assert "Choose the questionnaire to copy." in text_of(sent.text)
+
+
+BROKEN_YAML = """\
+key: Broken Key
+languages: [mn, en]
+title: {mn: "", en: "Broken"}
+sections:
+  - key: one
+    items:
+      - {key: age, type: integer, min: 90, max: 15, text: {mn: "Нас", en: "Age"}}
+      - {key: feel, type: likert, scale: agree9, text: {mn: "Санал", en: "Feel"}}
+      - {key: later, type: choice, choices: nolist, text: {mn: "Дараа", en: "Later"}}
+analysis:
+  subgroups: [{item: age, bands: [30, 20]}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (
+            BROKEN_YAML.encode(),
+            [
+                ("key_invalid", {"key": "Broken Key"}, "key"),
+                ("text_empty", {"language": "Монгол"}, "title"),
+                ("min_above_max", {"min": "90", "max": "15"}, "sections[0].items[0].min"),
+                ("scale_unknown", {"name": "agree9"}, "sections[0].items[1].scale"),
+                ("choice_list_unknown", {"name": "nolist"}, "sections[0].items[2].choices"),
+                ("bands_order", {"value": 20, "previous": 30}, "analysis.subgroups[0].bands[1]"),
+            ],
+        ),
+        (b"key: [a, b\n", [("yaml_syntax", {"line": 2, "column": 1}, "")]),
+        (
+            b"key: a\ntitel: {mn: x}\n",
+            [("field_unknown_close", {"name": "titel", "close": "title"}, "")],
+        ),
+    ],
+)
+async def test_a_broken_yaml_file_is_said_in_mongolian_with_no_english_left(
+    client: AsyncTestClient, db: asyncpg.Connection, data: bytes, said: list
+) -> None:
+    await sign_in_as(client, db, "researcher")
+    sent = await client.post(
+        "/console/drafts/import",
+        data={"_csrf_token": await csrf_token(client)},
+        # (.yml: the name is data, and "yaml" is a word of the English catalogue.)
+        files={"file": ("broken.yml", data, "application/yaml")},
+    )
+    assert sent.status_code == 400
+    # The places are paths in the file, shown as code; everything else is Mongolian.
+    without_code = re.sub(r"<code\b[^>]*>.*?</code>", "", sent.text, flags=re.S)
+    assert english_left(without_code, CATALOGUE) == []
+    shown = visible_text(sent.text)
+    for code, params, where in said:
+        sentence = CATALOGUE.translate(f"problem.{code}", "mn", **params)
+        assert (f"{sentence} {where}" if where else sentence) in shown, code
+    # Nothing of the loader's English lines (what `survey forms check` prints) is left.
+    for english in (
+        "is not a valid",
+        "is greater than",
+        "unknown",
+        "does not come after",
+        "line 2",
+    ):
+        assert english not in visible_text(without_code), english
+    alert = sent.text.split('<div class="problem" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert 'lang="en"' not in alert
+    assert await db.fetchval("SELECT count(*) FROM questionnaire_draft") == 0

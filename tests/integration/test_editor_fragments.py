@@ -298,7 +298,7 @@ async def test_the_xlsform_features_are_edited_and_checked_by_the_loader(
         headers={"HX-Request": "true"},
     )
     section = sent.text.split('<section id="calculations"', 1)[1].split("</section>", 1)[0]
-    assert 'unknown item "agee"' in text_of(section)
+    assert CATALOGUE.translate("problem.unknown_item", "en", key="agee") in text_of(section)
     # Deleting the calculation.
     page = await client.get(f"/console/drafts/{draft}")
     revision = re.search(r'name="revision" value="(\d+)"', page.text).group(1)

@@ -205,7 +205,7 @@ async def test_a_draft_that_breaks_rules_says_why_in_the_frame(
     draft = int(sent.headers["location"].rsplit("/", 1)[1])
     shown = await client.get(f"/console/drafts/{draft}/try?framed=1")
     assert shown.status_code == 409
-    assert "at least one item is required" in text_of(shown.text)
+    assert CATALOGUE.translate("problem.items_empty", "en") in text_of(shown.text)
     assert shown.headers["x-frame-options"] == "SAMEORIGIN"
 
 

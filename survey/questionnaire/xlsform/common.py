@@ -17,6 +17,51 @@ from survey.questionnaire import expressions
 MAX_WORKBOOK_BYTES: Final = 20_000_000
 """Largest workbook accepted by :func:`import_xlsform`, in bytes."""
 
+#: The codes of the problems that stop an import, beside the loader's own
+#: (:data:`survey.questionnaire.load.PROBLEM_CODES`); survey/console/problem_messages.py words each.
+XLSFORM_PROBLEM_CODES: Final = frozenset(
+    {
+        "xlsform_no_survey_sheet",  # sheets
+        "xlsform_header_missing",  # columns
+        "xlsform_name_duplicate",  # name, first
+        "xlsform_group_no_name",
+        "xlsform_end_without_begin",  # kind
+        "xlsform_repeat_not_ended",
+        "xlsform_group_not_ended",  # count
+        "xlsform_type_unknown",  # type_written
+        "xlsform_question_no_name",  # type_written
+        "xlsform_list_missing",  # list
+        "xlsform_likert_not_select_one",
+        "xlsform_relevant_untranslatable",  # source, reason, position
+        "xlsform_no_label",  # name
+        "xlsform_scale_lists_differ",  # scale, other, list
+        "xlsform_range_not_numbers",
+        "xlsform_correct_single",  # value
+        "xlsform_correct_needs_choices",
+        "xlsform_scoring_unknown",  # value, allowed
+        "xlsform_reverse_not_yes_no",  # value
+        "xlsform_outcome_no_name",
+        "xlsform_outcome_duplicate",  # name
+        "xlsform_label_twice",  # language
+        "xlsform_language_invalid",  # value
+        "xlsform_no_label_column",
+        "xlsform_label_no_language",  # languages
+        "xlsform_choices_header",
+        "xlsform_choice_duplicate",  # value, list, first
+        "xlsform_choice_collides",  # value, stored, list
+        "xlsform_choice_no_label",  # value
+        # Reading the workbook (survey.questionnaire.workbook) and the bounded child process
+        # (survey.questionnaire.isolated); a workbook built to harm is refused in English.
+        "workbook_unreadable",  # detail
+        "workbook_xlsb",
+        "workbook_encrypted",  # part
+        "import_busy",
+        "import_too_slow",  # seconds
+        "import_too_large",  # megabytes
+        "import_crashed",
+    }
+)
+
 EXTRA_COLUMNS: Final = (
     "correct",
     "scoring",

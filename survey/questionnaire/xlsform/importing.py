@@ -30,7 +30,7 @@ from typing import Any, Final
 from survey.errors import InvalidDefinition
 from survey.questionnaire.computed import PIPED
 from survey.questionnaire.expressions import And, Call, Constant, Expr, names, parse
-from survey.questionnaire.load import load_object
+from survey.questionnaire.load import Problem, load_object
 from survey.questionnaire.model import Questionnaire, Text
 from survey.questionnaire.workbook import read_workbook
 from survey.questionnaire.xlsform.common import (
@@ -124,7 +124,13 @@ class Importer(Parts):
     def run(self) -> Questionnaire:
         if "survey" not in self.cells:
             found = ", ".join(self.cells) or "none"
-            self.error("survey", None, f'no sheet named "survey" (the sheets are: {found})')
+            self.error(
+                "survey",
+                None,
+                "xlsform_no_survey_sheet",
+                'no sheet named "survey" (the sheets are: {sheets})',
+                sheets=found,
+            )
             raise ImportFailed
         survey = Sheet.parse("survey", self.cells["survey"])
         if "type" not in survey.columns or "name" not in survey.columns:
@@ -132,7 +138,9 @@ class Importer(Parts):
             self.error(
                 "survey",
                 survey.header_row,
+                "xlsform_header_missing",
                 "the header row has no " + " and no ".join(f'"{c}" column' for c in missing),
+                columns=", ".join(missing),
             )
             raise ImportFailed
         choices = Sheet.parse("choices", self.cells.get("choices", []))
@@ -218,7 +226,10 @@ class Importer(Parts):
                     self.error(
                         "survey",
                         row_number,
-                        f'duplicate name "{name}" in the same group (first at row {here[name]})',
+                        "xlsform_name_duplicate",
+                        'duplicate name "{name}" in the same group (first at row {first})',
+                        name=name,
+                        first=here[name],
                     )
                     continue
                 here[name] = row_number
@@ -255,7 +266,9 @@ class Importer(Parts):
                 continue
             if kind == "begin_group":
                 if not name:
-                    self.error("survey", row_number, "a group needs a name")
+                    self.error(
+                        "survey", row_number, "xlsform_group_no_name", "a group needs a name"
+                    )
                     groups.pop()
                     continue
                 section = sheet.get(row, "section") or name
@@ -268,7 +281,13 @@ class Importer(Parts):
                 continue
             if kind in _END:
                 if kind == "end_repeat" or depth == 0:
-                    self.error("survey", row_number, f"{kind} without a begin")
+                    self.error(
+                        "survey",
+                        row_number,
+                        "xlsform_end_without_begin",
+                        "{kind} without a begin",
+                        kind=kind,
+                    )
                     continue
                 depth -= 1
                 groups.pop()
@@ -278,9 +297,20 @@ class Importer(Parts):
             if question is not None:
                 events.append(("item", question))
         if skipping:
-            self.error("survey", skipping[0][0], "begin_repeat without an end_repeat")
+            self.error(
+                "survey",
+                skipping[0][0],
+                "xlsform_repeat_not_ended",
+                "begin_repeat without an end_repeat",
+            )
         if depth:
-            self.error("survey", None, f"{depth} begin_group without an end_group")
+            self.error(
+                "survey",
+                None,
+                "xlsform_group_not_ended",
+                "{count} begin_group without an end_group",
+                count=depth,
+            )
         return events
 
     def question(
@@ -337,13 +367,25 @@ class Importer(Parts):
             if ours == "text" and sheet.get(row, "panel_code").lower() in YES:
                 ours = "panel_code"
         else:
-            self.error("survey", row_number, f'unknown question type "{written}"')
+            self.error(
+                "survey",
+                row_number,
+                "xlsform_type_unknown",
+                'unknown question type "{type_written}"',
+                type_written=written,
+            )
             return None
         if not name and ours == "note":
             name = f"note_row_{row_number}"  # pyxform takes a note without a name, too
             self.note("survey", row_number, f'a note without a name: named "{name}"')
         if not name:
-            self.error("survey", row_number, f'a "{written}" question needs a name')
+            self.error(
+                "survey",
+                row_number,
+                "xlsform_question_no_name",
+                'a "{type_written}" question needs a name',
+                type_written=written,
+            )
             return None
         key = self.key_for(name, row_number, "name", groups)
         question = Question(row_number, row, name, key, ours, scope, list_name)
@@ -352,12 +394,23 @@ class Importer(Parts):
         if list_name is not None:
             choices = self.lists.get(list_name)
             if choices is None:
-                self.error("survey", row_number, f'no list "{list_name}" in the choices sheet')
+                self.error(
+                    "survey",
+                    row_number,
+                    "xlsform_list_missing",
+                    'no list "{list}" in the choices sheet',
+                    list=list_name,
+                )
                 return None
             likert = sheet.get(row, "likert")
             if likert:
                 if ours != "choice":
-                    self.error("survey", row_number, "the likert column needs a select_one")
+                    self.error(
+                        "survey",
+                        row_number,
+                        "xlsform_likert_not_select_one",
+                        "the likert column needs a select_one",
+                    )
                     return None
                 question.type = "likert"
                 question.scale = self.likert_scale(likert, choices, row_number, key)
@@ -476,8 +529,12 @@ class Importer(Parts):
             self.error(
                 sheet.name,
                 row,
-                f'relevant "{source}": {exc.message} (at position {exc.position}); '
+                "xlsform_relevant_untranslatable",
+                'relevant "{source}": {reason} (at position {position}); '
                 "a condition cannot be dropped without showing questions that do not apply",
+                source=source,
+                reason=exc.message,
+                position=exc.position,
             )
             return None
 
@@ -574,7 +631,7 @@ class Importer(Parts):
         item: dict[str, Any] = {"key": q.key, "type": q.type}
         text = self.piped(self.text(sheet, q.row, row, "label"), q, "label")
         if text is None:
-            self.error("survey", q.row, f'"{q.name}" has no label')
+            self.error("survey", q.row, "xlsform_no_label", '"{name}" has no label', name=q.name)
             return None
         item["text"] = text
         hint = self.piped(self.text(sheet, q.row, row, "hint"), q, "hint")
@@ -807,31 +864,28 @@ class Importer(Parts):
                 self.note("survey", row, f"choice_filter dropped ({why}): every choice is shown")
         return True
 
-    def locate(self, message: str, outcome_rows: dict[str, int]) -> str:
-        """Turn a loader message about ``sections[1].items[2].correct`` into one naming a row."""
-        path, sep, rest = message.partition(": ")
-        if not sep:
-            return message
+    def locate(self, found: Problem, outcome_rows: dict[str, int]) -> Problem:
+        """The loader's problem about ``sections[1].items[2].correct`` said at the sheet and row it came
+        from (``sheet``, ``row`` and the ``field`` of the definition added to its parameters)."""
+        path = found.path
         match = SECTION_PATH.fullmatch(path)
         if match:
             s, i, tail = int(match.group(1)), match.group(2), match.group(3)
             if s < len(self.sections):
                 draft = self.sections[s]
                 if i is not None and int(i) < len(draft.item_rows):
-                    where = f"survey sheet, row {draft.item_rows[int(i)]}"
+                    row = draft.item_rows[int(i)]
                 else:
-                    where = f"survey sheet, row {draft.row}"
-                return f"{where}: {tail + ': ' if tail else ''}{rest}"
+                    row = draft.row
+                return _at_row(found, "survey", row, tail)
         calculation = _CALCULATION.fullmatch(path)
         if calculation and calculation.group(1) in self.calculation_at:
-            return f"survey sheet, row {self.calculation_at[calculation.group(1)]}: {rest}"
+            return _at_row(found, "survey", self.calculation_at[calculation.group(1)], None)
         match = NAMED_PATH.fullmatch(path)
         if match:
             what, name, index, tail = match.groups()
             if what == "outcomes" and name in outcome_rows:
-                return (
-                    f"outcomes sheet, row {outcome_rows[name]}: {tail + ': ' if tail else ''}{rest}"
-                )
+                return _at_row(found, "outcomes", outcome_rows[name], tail)
             if what == "likert_scales":
                 list_name = self.scale_lists.get(name, name)
             else:
@@ -839,10 +893,24 @@ class Importer(Parts):
             choices = self.lists.get(list_name)
             if choices is not None and choices.rows:
                 row = choices.rows[int(index)] if index is not None else choices.rows[0]
-                return f'choices sheet, row {row} (list "{list_name}"): {tail + ": " if tail else ""}{rest}'
+                return _at_row(found, "choices", row, tail, list_name)
         if path in ("key", "title", "languages", "description") or path.startswith("title"):
-            return f"settings sheet: {path}: {rest}"
-        return message
+            return found.moved(f"settings sheet: {path}", sheet="settings", row=None, field=path)
+        return found
+
+
+def _at_row(
+    found: Problem, sheet: str, row: int, tail: str | None, list_name: str | None = None
+) -> Problem:
+    """``found`` said at a row of a sheet, as the import's own problems are."""
+    where = f"{sheet} sheet, row {row}" + (f' (list "{list_name}")' if list_name else "")
+    return found.moved(
+        f"{where}: {tail}" if tail else where,
+        sheet=sheet,
+        row=row,
+        field=tail or None,
+        list=list_name,
+    )
 
 
 def _in_dependency_order(translated: dict[str, Expr]) -> dict[str, str]:

@@ -96,8 +96,12 @@ class Parts(Reader):
             self.error(
                 "survey",
                 row,
-                f'likert scale "{scale_key}" is list "{self.scale_lists[scale_key]}" elsewhere but '
-                f'list "{choices.name}" here, and their choices differ',
+                "xlsform_scale_lists_differ",
+                'likert scale "{scale}" is list "{other}" elsewhere but list "{list}" here, and '
+                "their choices differ",
+                scale=scale_key,
+                other=self.scale_lists[scale_key],
+                list=choices.name,
             )
         return scale_key
 
@@ -115,7 +119,12 @@ class Parts(Reader):
             for name, default in (("start", "1"), ("end", "10"), ("step", "1"))
         )
         if start is None or end is None or step is None:
-            self.error("survey", row_number, "range parameters must be numbers")
+            self.error(
+                "survey",
+                row_number,
+                "xlsform_range_not_numbers",
+                "range parameters must be numbers",
+            )
             return None
         integral = all(isinstance(v, int) for v in (start, end, step))
         kind = "integer" if integral else "decimal"
@@ -264,25 +273,41 @@ class Parts(Reader):
                 self.error(
                     "survey",
                     q.row,
-                    f'correct "{correct}": a select_one has one correct choice '
+                    "xlsform_correct_single",
+                    'correct "{value}": a select_one has one correct choice '
                     "(use select_multiple for several)",
+                    value=correct,
                 )
             else:
-                self.error("survey", q.row, "correct needs a select_one or select_multiple")
+                self.error(
+                    "survey",
+                    q.row,
+                    "xlsform_correct_needs_choices",
+                    "correct needs a select_one or select_multiple",
+                )
         if scoring:
             normalised = scoring.lower().replace("-", "_").replace(" ", "_")
             if normalised not in SCORINGS:
                 self.error(
                     "survey",
                     q.row,
-                    f'scoring "{scoring}" is not one of {", ".join(SCORINGS)}',
+                    "xlsform_scoring_unknown",
+                    'scoring "{value}" is not one of {allowed}',
+                    value=scoring,
+                    allowed=", ".join(SCORINGS),
                 )
             else:
                 item["scoring"] = normalised
         if reverse.lower() in YES:
             item["reverse"] = True
         elif reverse.lower() not in NO:
-            self.error("survey", q.row, f'reverse "{reverse}" is not yes or no')
+            self.error(
+                "survey",
+                q.row,
+                "xlsform_reverse_not_yes_no",
+                'reverse "{value}" is not yes or no',
+                value=reverse,
+            )
 
     def read_outcome_names(self, sheet: Sheet) -> None:
         for _, row in sheet.rows:
@@ -297,10 +322,18 @@ class Parts(Reader):
         for row_number, row in sheet.rows:
             name = sheet.get(row, "name")
             if not name:
-                self.error("outcomes", row_number, "an outcome needs a name")
+                self.error(
+                    "outcomes", row_number, "xlsform_outcome_no_name", "an outcome needs a name"
+                )
                 continue
             if name in rows:
-                self.error("outcomes", row_number, f'duplicate outcome "{name}"')
+                self.error(
+                    "outcomes",
+                    row_number,
+                    "xlsform_outcome_duplicate",
+                    'duplicate outcome "{name}"',
+                    name=name,
+                )
                 continue
             rows[name] = row_number
             outcome: dict[str, Any] = {"kind": sheet.get(row, "kind")}

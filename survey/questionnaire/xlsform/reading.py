@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.questionnaire.load import Problem, problem
 from survey.questionnaire.model import Text
 from survey.questionnaire.xlsform.common import (
     CHOICE_VALUE,
@@ -77,7 +78,7 @@ class Reader:
         self.cells = sheets
         self.source = source
         self.language = language
-        self.errors: list[str] = []
+        self.errors: list[Problem] = []
         self.report: list[ReportLine] = []
         self.ignored: dict[tuple[str, str], list[int]] = {}  # (sheet, column) → rows
         self.fallbacks: dict[tuple[str, str, str], list[int]] = {}  # (sheet, column, lang) → rows
@@ -88,8 +89,11 @@ class Reader:
 
     # -- messages
 
-    def error(self, sheet: str, row: int | None, message: str) -> None:
-        self.errors.append(str(ReportLine(sheet=sheet, row=row, message=message)))
+    def error(self, sheet: str, row: int | None, code: str, english: str, **params: object) -> None:
+        """Record the problem ``code`` (:data:`XLSFORM_PROBLEM_CODES`) at a sheet and row: its line reads as
+        a report line does, and its ``sheet`` and ``row`` let a page say where in its own words."""
+        where = f"{sheet} sheet" if row is None else f"{sheet} sheet, row {row}"
+        self.errors.append(problem(where, code, english, sheet=sheet, row=row, **params))
 
     def note(self, sheet: str, row: int | None, message: str) -> None:
         self.report.append(ReportLine(sheet=sheet, row=row, message=message))
@@ -151,7 +155,13 @@ class Reader:
                 continue
             code = self.language_code(survey, column, spec, translated)
             if code in translated:
-                self.error("survey", survey.header_row, f'two label columns for language "{code}"')
+                self.error(
+                    "survey",
+                    survey.header_row,
+                    "xlsform_label_twice",
+                    'two label columns for language "{language}"',
+                    language=code,
+                )
                 continue
             translated.append(code)
             self.column_codes[spec] = code
@@ -174,11 +184,17 @@ class Reader:
         elif "label" in survey.columns:
             code = self.language or default_code or self.guess_language(survey)
             if not LANGUAGE.fullmatch(code):
-                self.error("survey", None, f'"{code}" is not a language code such as "en"')
+                self.error(
+                    "survey",
+                    None,
+                    "xlsform_language_invalid",
+                    '"{value}" is not a language code such as "en"',
+                    value=code,
+                )
                 return
             self.languages = [code]
         else:
-            self.error("survey", survey.header_row, "no label column")
+            self.error("survey", survey.header_row, "xlsform_no_label_column", "no label column")
             return
         self.check_plain_columns((survey, choices, outcomes))
         for sheet in (survey, choices, outcomes):
@@ -279,7 +295,14 @@ class Reader:
                         f"{', '.join(self.languages)}: use {base}::Name (code) columns"
                     )
                     if base == "label":
-                        self.error(sheet.name, sheet.header_row, message)
+                        self.error(
+                            sheet.name,
+                            sheet.header_row,
+                            "xlsform_label_no_language",
+                            'column "label" has no language, but the form is in {languages}: '
+                            "use label::Name (code) columns",
+                            languages=", ".join(self.languages),
+                        )
                     else:
                         self.note(sheet.name, sheet.header_row, message + "; ignored")
 
@@ -314,7 +337,12 @@ class Reader:
         list_column = "list_name"
         value_column = "name"
         if sheet.rows and (list_column not in sheet.columns or value_column not in sheet.columns):
-            self.error("choices", sheet.header_row, 'the header needs "list_name" and "name"')
+            self.error(
+                "choices",
+                sheet.header_row,
+                "xlsform_choices_header",
+                'the header needs "list_name" and "name"',
+            )
             return
         duplicates_allowed = self.settings_row.get("allow_choice_duplicates", "").lower() in YES
         extra_columns = [c for c in sheet.columns if "::" not in c and c not in _CHOICE_OWN_COLUMNS]
@@ -331,8 +359,12 @@ class Reader:
                 self.error(
                     "choices",
                     row_number,
-                    f'duplicate choice "{raw}" in list "{list_name}" (first at row {first}; '
+                    "xlsform_choice_duplicate",
+                    'duplicate choice "{value}" in list "{list}" (first at row {first}; '
                     "settings allow_choice_duplicates allows it)",
+                    value=raw,
+                    list=list_name,
+                    first=first,
                 )
                 continue
             value = raw if CHOICE_VALUE.fullmatch(raw) else re.sub(r"[^A-Za-z0-9_-]+", "_", raw)
@@ -350,15 +382,24 @@ class Reader:
                     self.error(
                         "choices",
                         row_number,
-                        f'choice "{raw}" would become "{value}", which list "{list_name}" '
-                        "already has",
+                        "xlsform_choice_collides",
+                        'choice "{value}" would become "{stored}", which list "{list}" already has',
+                        value=raw,
+                        stored=value,
+                        list=list_name,
                     )
                     continue
             elif value != raw:
                 self.note("choices", row_number, f'choice "{raw}" becomes "{value}"')
             label = self.text(sheet, row_number, row, "label")
             if label is None:
-                self.error("choices", row_number, f'choice "{raw}" has no label')
+                self.error(
+                    "choices",
+                    row_number,
+                    "xlsform_choice_no_label",
+                    'choice "{value}" has no label',
+                    value=raw,
+                )
                 label = {}
             extra = {c: v for c in extra_columns if (v := sheet.get(row, c))}
             choices.add(row_number, raw, value, label, extra)
