@@ -1527,9 +1527,47 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "mn": "Ноорог {megabytes} МБ-аас их болох тул энэ өөрчлөлтийг хадгалсангүй.",
         "en": "The draft would be larger than {megabytes} MB: the change was not saved.",
     },
-    "error.draft_edit_unusable": {
-        "mn": "Энэ өөрчлөлтийг хийх боломжгүй:",
-        "en": "This change cannot be made:",
+    # What survey.editor.edits.Unusable says: a form no draft can take (most often sent from a page
+    # another change has made stale).
+    "error.draft_no_section": {
+        "mn": "Асуулгад ийм хэсэг алга (хэсгийн дугаар: {number}). Хуудсаа дахин ачаална уу.",
+        "en": "The questionnaire has no section {number}. Please reload the page.",
+    },
+    "error.draft_no_item": {
+        "mn": "Энэ хэсэгт ийм асуулт алга (хэсэг: {section}, асуулт: {number}). Хуудсаа дахин ачаална уу.",
+        "en": "Section {section} has no question {number}. Please reload the page.",
+    },
+    "error.draft_no_item_type": {
+        "mn": "Ийм төрлийн асуулт алга: «{type}». Жагсаалтаас төрлөө сонгоно уу.",
+        "en": "There is no question type “{type}”. Choose a type from the list.",
+    },
+    "error.draft_no_scale": {
+        "mn": "Ийм Ликертийн хэмжүүр алга: «{key}». Хуудсаа дахин ачаална уу.",
+        "en": "There is no Likert scale “{key}”. Please reload the page.",
+    },
+    "error.draft_scale_taken": {
+        "mn": "«{key}» түлхүүр нэртэй Ликертийн хэмжүүр аль хэдийн байна. Өөр түлхүүр нэр сонгоно уу.",
+        "en": "There is already a Likert scale “{key}”. Choose another key.",
+    },
+    "error.draft_no_calculation": {
+        "mn": "Ийм тооцоолсон утга алга: «{key}». Хуудсаа дахин ачаална уу.",
+        "en": "There is no calculated value “{key}”. Please reload the page.",
+    },
+    "error.draft_calculation_taken": {
+        "mn": "«{key}» түлхүүр нэртэй тооцоолсон утга аль хэдийн байна. Өөр түлхүүр нэр сонгоно уу.",
+        "en": "There is already a calculated value “{key}”. Choose another key.",
+    },
+    "error.draft_no_outcome": {
+        "mn": "Ийм үр дүнгийн хэмжүүр алга: «{key}». Хуудсаа дахин ачаална уу.",
+        "en": "There is no outcome “{key}”. Please reload the page.",
+    },
+    "error.draft_no_outcome_kind": {
+        "mn": "Ийм төрлийн үр дүнгийн хэмжүүр алга: «{kind}». Жагсаалтаас төрлөө сонгоно уу.",
+        "en": "There is no kind of outcome “{kind}”. Choose a kind from the list.",
+    },
+    "error.draft_outcome_taken": {
+        "mn": "«{key}» түлхүүр нэртэй үр дүнгийн хэмжүүр аль хэдийн байна. Өөр түлхүүр нэр сонгоно уу.",
+        "en": "There is already an outcome “{key}”. Choose another key.",
     },
     "error.draft_nothing_to_undo": {
         "mn": "Буцаах өөрчлөлт алга.",

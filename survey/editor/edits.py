@@ -80,7 +80,16 @@ _NAMED = re.compile(r"^(outcomes|likert_scales|calculations)\.([^.:\[]+)")
 
 
 class Unusable(ValueError):
-    """A form no draft can take (an unknown type, a section or item that is not there); a 400."""
+    """A form no draft can take (an unknown type, a section or item that is not there, a key taken); a 400.
+
+    ``code`` names the console's sentence for it (``error.draft_<code>``), filled with ``params``; the
+    exception's text is the same in English.
+    """
+
+    def __init__(self, code: str, english: str, **params: object) -> None:
+        super().__init__(english)
+        self.code = code
+        self.params = params
 
 
 # -- what is still wrong -------------------------------------------------------------------------------
@@ -135,14 +144,16 @@ def _fresh_key(q: Questionnaire, stem: str, taken: set[str]) -> str:
 
 def _section(q: Questionnaire, s: int) -> Section:
     if not 0 <= s < len(q.sections):
-        raise Unusable(f"there is no section {s + 1}")
+        raise Unusable("no_section", f"there is no section {s + 1}", number=s + 1)
     return q.sections[s]
 
 
 def _item(q: Questionnaire, s: int, j: int) -> Item:
     section = _section(q, s)
     if not 0 <= j < len(section.items):
-        raise Unusable(f"section {s + 1} has no item {j + 1}")
+        raise Unusable(
+            "no_item", f"section {s + 1} has no item {j + 1}", section=s + 1, number=j + 1
+        )
     return section.items[j]
 
 
@@ -253,7 +264,7 @@ def move_section(q: Questionnaire, s: int, step: int) -> Questionnaire:
 def add_item(q: Questionnaire, s: int, item_type: str) -> Questionnaire:
     """A new item of ``item_type`` at the end of section ``s``, with a fresh key and empty texts."""
     if item_type not in ITEM_TYPES:
-        raise Unusable(f'there is no item type "{item_type}"')
+        raise Unusable("no_item_type", f'there is no item type "{item_type}"', type=item_type)
     section = _section(q, s)
     empty = {lang: "" for lang in q.languages}
     key = _fresh_key(q, "q", {i.key for i in q.items()})
@@ -312,7 +323,7 @@ def edit_item(q: Questionnaire, s: int, j: int, fields: Mapping[str, str]) -> Qu
     item = _item(q, s, j)
     item_type = fields.get("type", item.type)
     if item_type not in ITEM_TYPES:
-        raise Unusable(f'there is no item type "{item_type}"')
+        raise Unusable("no_item_type", f'there is no item type "{item_type}"', type=item_type)
     values: dict[str, Any] = {
         "key": fields.get("key", item.key).strip(),
         "text": _text(fields, "text", q.languages),
@@ -498,10 +509,10 @@ def set_scale(q: Questionnaire, old: str | None, fields: Mapping[str, str]) -> Q
     """Add a Likert scale (``old`` None) or change one: its key and its labels, one a line per language
     (the number of points is the number of lines). Items on a renamed scale follow it."""
     if old is not None and old not in q.likert_scales:
-        raise Unusable(f'there is no Likert scale "{old}"')
+        raise Unusable("no_scale", f'there is no Likert scale "{old}"', key=old)
     key = fields.get("key", old or "").strip()
     if key != old and key in q.likert_scales:
-        raise Unusable(f'there is already a Likert scale "{key}"')
+        raise Unusable("scale_taken", f'there is already a Likert scale "{key}"', key=key)
     labels = {
         lang: [
             line.strip() for line in fields.get(f"labels.{lang}", "").splitlines() if line.strip()
@@ -538,10 +549,10 @@ def set_calculation(q: Questionnaire, old: str | None, fields: Mapping[str, str]
     """Add a calculated value (``old`` None) or change one: its key and its expression (checked by the
     loader like any other, as ``survey forms check`` does)."""
     if old is not None and old not in q.calculations:
-        raise Unusable(f'there is no calculation "{old}"')
+        raise Unusable("no_calculation", f'there is no calculation "{old}"', key=old)
     key = fields.get("key", old or "").strip()
     if key != old and key in q.calculations:
-        raise Unusable(f'there is already a calculation "{key}"')
+        raise Unusable("calculation_taken", f'there is already a calculation "{key}"', key=key)
     expression = fields.get("expression", "").strip()
     calculations = {
         (key if name == old else name): (expression if name == old else value)
@@ -554,7 +565,7 @@ def set_calculation(q: Questionnaire, old: str | None, fields: Mapping[str, str]
 
 def delete_calculation(q: Questionnaire, key: str) -> Questionnaire:
     if key not in q.calculations:
-        raise Unusable(f'there is no calculation "{key}"')
+        raise Unusable("no_calculation", f'there is no calculation "{key}"', key=key)
     return msgspec.structs.replace(
         q, calculations={k: v for k, v in q.calculations.items() if k != key}
     )
@@ -562,7 +573,7 @@ def delete_calculation(q: Questionnaire, key: str) -> Questionnaire:
 
 def delete_scale(q: Questionnaire, key: str) -> Questionnaire:
     if key not in q.likert_scales:
-        raise Unusable(f'there is no Likert scale "{key}"')
+        raise Unusable("no_scale", f'there is no Likert scale "{key}"', key=key)
     return msgspec.structs.replace(
         q, likert_scales={k: v for k, v in q.likert_scales.items() if k != key}
     )
@@ -573,13 +584,13 @@ def set_outcome(q: Questionnaire, old: str | None, fields: Mapping[str, str]) ->
     (``item.<key>``; ``reverse.<key>`` for a scale's reverse-coded items; ``item`` and ``value`` for a
     proportion)."""
     if old is not None and old not in q.outcomes:
-        raise Unusable(f'there is no outcome "{old}"')
+        raise Unusable("no_outcome", f'there is no outcome "{old}"', key=old)
     kind = fields.get("kind", "score")
     if kind not in OUTCOME_KINDS:
-        raise Unusable(f'there is no outcome kind "{kind}"')
+        raise Unusable("no_outcome_kind", f'there is no outcome kind "{kind}"', kind=kind)
     key = fields.get("key", old or "").strip()
     if key != old and key in q.outcomes:
-        raise Unusable(f'there is already an outcome "{key}"')
+        raise Unusable("outcome_taken", f'there is already an outcome "{key}"', key=key)
     label = _text(fields, "label", q.languages)
     keys = [i.key for i in q.items()]
     if kind == "proportion":
@@ -614,5 +625,5 @@ def set_outcome(q: Questionnaire, old: str | None, fields: Mapping[str, str]) ->
 
 def delete_outcome(q: Questionnaire, key: str) -> Questionnaire:
     if key not in q.outcomes:
-        raise Unusable(f'there is no outcome "{key}"')
+        raise Unusable("no_outcome", f'there is no outcome "{key}"', key=key)
     return msgspec.structs.replace(q, outcomes={k: v for k, v in q.outcomes.items() if k != key})

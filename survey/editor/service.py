@@ -153,7 +153,7 @@ async def change(
     try:
         changed = edit(draft.definition)
     except edits.Unusable as exc:
-        return Rejected("draft_edit_unusable", english=str(exc), details=(str(exc),))
+        return Rejected(f"draft_{exc.code}", params=exc.params, english=str(exc))
     if changed == draft.definition:
         return draft
     return await _save(conn, who, draft, draft.revision, changed, draft.definition)

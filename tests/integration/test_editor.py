@@ -545,3 +545,27 @@ async def test_a_broken_yaml_file_is_said_in_mongolian_with_no_english_left(
     alert = sent.text.split('<div class="problem" role="alert">', 1)[1].split("</div>", 1)[0]
     assert 'lang="en"' not in alert
     assert await db.fetchval("SELECT count(*) FROM questionnaire_draft") == 0
+
+
+@pytest.mark.parametrize("lang", ["mn", "en"])
+async def test_a_key_already_taken_is_said_in_the_readers_language(
+    client: AsyncTestClient, db: asyncpg.Connection, lang: str
+) -> None:
+    # Two Likert scales; the second renamed to the first's key: refused, said as a sentence of the
+    # console's own (no English line of the editor's code on a Mongolian page), nothing changed.
+    await sign_in_as(client, db, "researcher", language=lang)
+    draft = await new_blank(client)
+    for key in ("agree5", "often5"):
+        added = await change(client, draft, "/scales", {"key": key, "labels.mn": "Тийм\nҮгүй"})
+        assert added.status_code == 303
+    before = await drafts_db.get_draft(db, draft)
+    refused = await change(client, draft, "/scales", {"old": "often5", "key": "agree5"})
+    assert refused.status_code == 400
+    said = CATALOGUE.translate("error.draft_scale_taken", lang, key="agree5")
+    assert said in unescape(text_of(refused.text))
+    assert "there is already" not in refused.text
+    if lang == "mn":
+        # Keys and places in the definition are data, shown as code; everything else is Mongolian.
+        without_code = re.sub(r"<code\b[^>]*>.*?</code>", "", refused.text, flags=re.S)
+        assert english_left(without_code, CATALOGUE) == []
+    assert (await drafts_db.get_draft(db, draft)).definition == before.definition
