@@ -1151,6 +1151,45 @@ def table(header: Sequence[str], *rows: Mapping[str, Cell]) -> list[list[Cell]]:
     return [list(header), *[[row.get(column) for column in header] for row in rows]]
 
 
+# -- files the console must refuse, said in the reader's language -------------------------------------------
+
+#: A questionnaire file the loader refuses on six counts (a key with a space, an empty title, a range
+#: upside down, an unknown scale and choice list, bands out of order).
+BROKEN_YAML = """\
+key: Broken Key
+languages: [mn, en]
+title: {mn: "", en: "Broken"}
+sections:
+  - key: one
+    items:
+      - {key: age, type: integer, min: 90, max: 15, text: {mn: "Нас", en: "Age"}}
+      - {key: feel, type: likert, scale: agree9, text: {mn: "Санал", en: "Feel"}}
+      - {key: later, type: choice, choices: nolist, text: {mn: "Дараа", en: "Later"}}
+analysis:
+  subgroups: [{item: age, bands: [30, 20]}]
+"""
+
+
+def workbook_broken_by_the_importer() -> bytes:
+    """An XLSForm whose rows 3 break the importer's own rules: on the survey sheet a type it does not
+    know, on the choices sheet a choice with no label."""
+    en, mn = "label::English (en)", "label::Mongolian (mn)"
+    return workbook(
+        {
+            "survey": table(
+                ["type", "name", en, mn],
+                {"type": "select_one yn", "name": "k_offer", en: "Safe?", mn: "Аюулгүй юу?"},
+                {"type": "slider", "name": "how_much", en: "How much?", mn: "Хэр их?"},
+            ),
+            "choices": table(
+                ["list_name", "name", en, mn],
+                {"list_name": "yn", "name": "yes", en: "Yes", mn: "Тийм"},
+                {"list_name": "yn", "name": "no"},
+            ),
+        }
+    )
+
+
 #: XLSForm's label and hint columns in English and Mongolian, and the survey sheet's columns of
 #: :func:`features_workbook`.
 EN, MN = "label::English (en)", "label::Mongolian (mn)"

@@ -24,7 +24,13 @@ from playwright.sync_api import Page, expect
 from survey.console.messages import CATALOGUE
 from survey.db.accounts import ROLES
 from tests.e2e.conftest import MEASURE, Server, sign_in
-from tests.helpers import english_left, fill_instance, multipart_submission, table, workbook
+from tests.helpers import (
+    BROKEN_YAML,
+    english_left,
+    fill_instance,
+    multipart_submission,
+    workbook_broken_by_the_importer,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -297,18 +303,6 @@ def test_a_plan_is_made_and_corrected_in_the_browser(
 
 SHOTS = os.environ.get("SURVEY_SHOTS")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BROKEN_YAML = b"""\
-key: Broken Key
-languages: [mn, en]
-title: {mn: "", en: "Broken"}
-sections:
-  - key: one
-    items:
-      - {key: age, type: integer, min: 90, max: 15, text: {mn: "Nas", en: "Age"}}
-      - {key: feel, type: likert, scale: agree9, text: {mn: "Sanal", en: "Feel"}}
-analysis:
-  subgroups: [{item: age, bands: [30, 20]}]
-"""
 #: The loader's and the importer's own English (what the command line prints), never on a page.
 LOADER_ENGLISH = (
     "is not a valid",
@@ -317,24 +311,6 @@ LOADER_ENGLISH = (
     "does not come after",
     "has no label",
 )
-
-
-def _broken_workbook() -> bytes:
-    label_en, label_mn = "label::English (en)", "label::Mongolian (mn)"
-    return workbook(
-        {
-            "survey": table(
-                ["type", "name", label_en, label_mn],
-                {"type": "select_one yn", "name": "k_offer", label_en: "Safe?", label_mn: "Yu?"},
-                {"type": "slider", "name": "how_much", label_en: "How much?", label_mn: "Kher?"},
-            ),
-            "choices": table(
-                ["list_name", "name", label_en, label_mn],
-                {"list_name": "yn", "name": "yes", label_en: "Yes", label_mn: "Tiim"},
-                {"list_name": "yn", "name": "no"},
-            ),
-        }
-    )
 
 
 def _shoot(page: Page, name: str) -> None:
@@ -380,7 +356,8 @@ def test_the_problems_of_a_broken_file_read_on_this_screen(
     # A YAML file that cannot start a draft.
     page.goto(f"{server.url}/console/drafts/new")
     page.set_input_files(
-        "#new-file", files=[{"name": "broken.yml", "mimeType": "text/yaml", "buffer": BROKEN_YAML}]
+        "#new-file",
+        files=[{"name": "broken.yml", "mimeType": "text/yaml", "buffer": BROKEN_YAML.encode()}],
     )
     with page.expect_navigation():
         page.locator('form[action="/console/drafts/import"] button[type=submit]').click()
@@ -391,7 +368,10 @@ def test_the_problems_of_a_broken_file_read_on_this_screen(
     # A workbook the importer refuses, each problem at its sheet and row.
     page.goto(f"{server.url}/console/xlsform")
     page.set_input_files(
-        "#workbook", files=[{"name": "broken.xlsx", "mimeType": XLSX, "buffer": _broken_workbook()}]
+        "#workbook",
+        files=[
+            {"name": "broken.xlsx", "mimeType": XLSX, "buffer": workbook_broken_by_the_importer()}
+        ],
     )
     with page.expect_navigation():
         page.locator('form[action="/console/xlsform"] button[type=submit]').click()

@@ -25,6 +25,7 @@ from tests.helpers import (
     text_of,
     visible_text,
     workbook,
+    workbook_broken_by_the_importer,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -233,24 +234,6 @@ async def test_a_tampered_definition_is_validated_again(
 # -- a broken workbook, said in the reader's language ----------------------------------------------------
 
 
-def broken_by_the_importer() -> bytes:
-    """Rows 3 and 4 break the importer's own rules: a type it does not know, a choice with no label."""
-    return workbook(
-        {
-            "survey": table(
-                ["type", "name", EN, MN],
-                {"type": "select_one yn", "name": "k_offer", EN: "Safe?", MN: "Аюулгүй юу?"},
-                {"type": "slider", "name": "how_much", EN: "How much?", MN: "Хэр их?"},
-            ),
-            "choices": table(
-                ["list_name", "name", EN, MN],
-                {"list_name": "yn", "name": "yes", EN: "Yes", MN: "Тийм"},
-                {"list_name": "yn", "name": "no"},
-            ),
-        }
-    )
-
-
 def broken_for_the_loader() -> bytes:
     """Imported whole, then refused by the loader: row 2's correct answer is no choice, row 3's bounds
     are the wrong way round."""
@@ -280,7 +263,7 @@ def broken_for_the_loader() -> bytes:
     ("data", "said"),
     [
         (
-            broken_by_the_importer,
+            workbook_broken_by_the_importer,
             [
                 ("xlsform_type_unknown", {"type_written": "slider"}, "«survey» хуудас, мөр: 3"),
                 ("xlsform_choice_no_label", {"value": "no"}, "«choices» хуудас, мөр: 3"),
@@ -321,7 +304,7 @@ async def test_the_same_workbook_in_english_says_english_sentences(
     client: AsyncTestClient, db: asyncpg.Connection
 ) -> None:
     await sign_in_as(client, db, "researcher", language="en")
-    response = await upload(client, broken_by_the_importer(), name="broken.xlsx")
+    response = await upload(client, workbook_broken_by_the_importer(), name="broken.xlsx")
     shown = visible_text(response.text)
     said = CATALOGUE.translate("problem.xlsform_type_unknown", "en", type_written="slider")
     assert f"{said} survey sheet, row 3" in shown

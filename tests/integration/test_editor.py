@@ -23,6 +23,7 @@ from survey.db.questionnaires import get_version, publish
 from survey.questionnaire.fingerprint import definition_hash
 from survey.questionnaire.load import load_definition, load_file
 from tests.helpers import (
+    BROKEN_YAML,
     V1,
     csrf_token,
     english_left,
@@ -477,21 +478,6 @@ async def test_a_copy_names_a_questionnaire_the_account_may_see(
     sent = await post_console_form(client, "/console/drafts", {"how": "copy", "source": ""})
     assert sent.status_code == 400
     assert "Choose the questionnaire to copy." in text_of(sent.text)
-
-
-BROKEN_YAML = """\
-key: Broken Key
-languages: [mn, en]
-title: {mn: "", en: "Broken"}
-sections:
-  - key: one
-    items:
-      - {key: age, type: integer, min: 90, max: 15, text: {mn: "Нас", en: "Age"}}
-      - {key: feel, type: likert, scale: agree9, text: {mn: "Санал", en: "Feel"}}
-      - {key: later, type: choice, choices: nolist, text: {mn: "Дараа", en: "Later"}}
-analysis:
-  subgroups: [{item: age, bands: [30, 20]}]
-"""
 
 
 @pytest.mark.parametrize(
