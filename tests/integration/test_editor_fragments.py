@@ -379,6 +379,14 @@ async def test_an_open_items_condition_list_follows_a_change_elsewhere(
     typed = await condition_list(condition="always", show_if="renamed == 'x'", show_if_was="")
     assert 'value="renamed == &#39;x&#39;"' in typed.text
     assert selected(typed.text) == [""]
+    # Markup typed stays text. A condition too long for an address (over MAX_QUERY_BYTES) is refused
+    # with 414 before the handler, which htmx does not swap in: the open form keeps what it shows.
+    hostile = await condition_list(
+        condition="always", show_if='"><script>alert(1)</script>', show_if_was=""
+    )
+    assert hostile.status_code == 200 and "<script>alert(1)" not in hostile.text
+    huge = await condition_list(condition="always", show_if="y" * 5_000, show_if_was="")
+    assert huge.status_code == 414 and "The address is too long." in huge.text
     # A place gone meanwhile leaves the form as it is; a malformed place is told; without htmx the
     # address opens the editor there.
     gone = await client.get(

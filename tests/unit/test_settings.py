@@ -38,3 +38,15 @@ def test_a_base_url_that_is_set_wins_over_the_port() -> None:
 def test_a_port_that_is_no_port_is_refused(port: str) -> None:
     with pytest.raises(InvalidSetting, match="SURVEY_PORT"):
         Settings.from_environ({"SURVEY_PORT": port})
+
+
+def test_the_report_warm_up_takes_seconds_or_zero_for_never() -> None:
+    assert Settings.from_environ({}).report_warmup == 300
+    assert Settings.from_environ({"SURVEY_REPORT_WARMUP": "0"}).report_warmup == 0
+    assert Settings.from_environ({"SURVEY_REPORT_WARMUP": " 60 "}).report_warmup == 60
+
+
+@pytest.mark.parametrize("value", ["-5", "soon", "1.5", "1e9x"])
+def test_a_report_warm_up_that_is_no_number_of_seconds_is_refused(value: str) -> None:
+    with pytest.raises(InvalidSetting, match="SURVEY_REPORT_WARMUP"):
+        Settings.from_environ({"SURVEY_REPORT_WARMUP": value})
