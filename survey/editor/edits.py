@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import msgspec
 
@@ -502,6 +502,20 @@ def condition_options(q: Questionnaire, s: int, j: int | None) -> list[Condition
     return options
 
 
+V = TypeVar("V")
+
+
+def _put(entries: Mapping[str, V], old: str | None, key: str, value: V) -> dict[str, V]:
+    """``entries`` with ``value`` under ``key``: in the place of ``old`` (renamed when the key changed), or
+    last when ``old`` is None (a new entry)."""
+    put = {
+        (key if name == old else name): (value if name == old else v) for name, v in entries.items()
+    }
+    if old is None:
+        put[key] = value
+    return put
+
+
 # -- Likert scales and outcomes ------------------------------------------------------------------------
 
 
@@ -521,12 +535,7 @@ def set_scale(q: Questionnaire, old: str | None, fields: Mapping[str, str]) -> Q
     }
     points = max((len(v) for v in labels.values()), default=0)
     scale = LikertScale(points=points, labels=labels)
-    scales = {
-        (key if name == old else name): (scale if name == old else value)
-        for name, value in q.likert_scales.items()
-    }
-    if old is None:
-        scales[key] = scale
+    scales = _put(q.likert_scales, old, key, scale)
     q = msgspec.structs.replace(q, likert_scales=scales)
     if old is None or old == key:
         return q
@@ -554,12 +563,7 @@ def set_calculation(q: Questionnaire, old: str | None, fields: Mapping[str, str]
     if key != old and key in q.calculations:
         raise Unusable("calculation_taken", f'there is already a calculation "{key}"', key=key)
     expression = fields.get("expression", "").strip()
-    calculations = {
-        (key if name == old else name): (expression if name == old else value)
-        for name, value in q.calculations.items()
-    }
-    if old is None:
-        calculations[key] = expression
+    calculations = _put(q.calculations, old, key, expression)
     return msgspec.structs.replace(q, calculations=calculations)
 
 
@@ -614,12 +618,7 @@ def set_outcome(q: Questionnaire, old: str | None, fields: Mapping[str, str]) ->
             reverse=reverse or None,
             min_answered=previous.min_answered if previous is not None else 0.5,
         )
-    outcomes = {
-        (key if name == old else name): (outcome if name == old else value)
-        for name, value in q.outcomes.items()
-    }
-    if old is None:
-        outcomes[key] = outcome
+    outcomes = _put(q.outcomes, old, key, outcome)
     return msgspec.structs.replace(q, outcomes=outcomes)
 
 
