@@ -550,10 +550,15 @@ def _outcome_view(
 def _render(request: HTMXRequest, context: EditorPage, status: int = 200) -> Template:
     if request.htmx:
         answer = console_web.fragment(request, "_editor.html", context, status=status)
+        # A refusal's message stands at the editor's top, often far above the form that was sent:
+        # brought into view, or the researcher sees nothing happen.
+        swap = "outerHTML show:top" if context.message else "outerHTML"
         if request.htmx.target not in (None, "editor"):
             # A form of one item asked for that item back; this change (a move, a refusal, a stale
             # revision) needs the whole editor instead.
-            answer.headers.update({"HX-Retarget": "#editor", "HX-Reswap": "outerHTML"})
+            answer.headers.update({"HX-Retarget": "#editor", "HX-Reswap": swap})
+        elif context.message:
+            answer.headers["HX-Reswap"] = swap
         return answer
     return console_web.page(
         request, "editor.html", context, section="questionnaires", status=status

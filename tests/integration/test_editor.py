@@ -555,3 +555,8 @@ async def test_a_key_already_taken_is_said_in_the_readers_language(
         without_code = re.sub(r"<code\b[^>]*>.*?</code>", "", refused.text, flags=re.S)
         assert english_left(without_code, CATALOGUE) == []
     assert (await drafts_db.get_draft(db, draft)).definition == before.definition
+    # With htmx the whole editor comes back, swapped so that its top, where the message stands, is in
+    # view: the form sent may be far below it.
+    swapped = await change(client, draft, "/scales", {"old": "often5", "key": "agree5"}, htmx=True)
+    assert swapped.status_code == 400 and said in unescape(text_of(swapped.text))
+    assert swapped.headers["HX-Reswap"] == "outerHTML show:top"
